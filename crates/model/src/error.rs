@@ -1,0 +1,150 @@
+//! Stable error codes shared by the shell and the UI. The UI shows the translated message for
+//! `messageKey`; it never parses error text.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api_url::ApiUrlError;
+
+/// Every failure the UI can be told about. The wire name (snake_case) never changes once shipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The local database file is damaged.
+    DbCorrupt,
+    /// The local database was written by a newer version of the app.
+    DbTooNew,
+    /// The data folder cannot be written (read-only disk, permissions).
+    DbReadOnly,
+    /// The local database cannot be opened for another reason (disk full, missing folder…).
+    DbUnavailable,
+    /// The device's storage is full: nothing new could be saved (what was saved is kept).
+    StorageFull,
+    /// The city API address is empty.
+    ApiUrlEmpty,
+    /// The city API address is not a web address.
+    ApiUrlMalformed,
+    /// The city API address uses a scheme other than https.
+    ApiUrlScheme,
+    /// Plain http to a host other than this device.
+    ApiUrlInsecure,
+    /// The address carries a user, password, query or fragment.
+    ApiUrlExtraParts,
+    /// No ward has this code.
+    UnknownWard,
+    /// The city API cannot be reached; the app keeps working from local data.
+    Offline,
+    /// The city API answered with a server error.
+    ServerError,
+    /// The city API answered with data the app cannot accept.
+    BadResponse,
+    /// A bug or an unexpected local failure; details are in the log.
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [Self; 15] = [
+        Self::DbCorrupt,
+        Self::DbTooNew,
+        Self::DbReadOnly,
+        Self::DbUnavailable,
+        Self::StorageFull,
+        Self::ApiUrlEmpty,
+        Self::ApiUrlMalformed,
+        Self::ApiUrlScheme,
+        Self::ApiUrlInsecure,
+        Self::ApiUrlExtraParts,
+        Self::UnknownWard,
+        Self::Offline,
+        Self::ServerError,
+        Self::BadResponse,
+        Self::Internal,
+    ];
+
+    /// The wire name, e.g. `db_corrupt`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DbCorrupt => "db_corrupt",
+            Self::DbTooNew => "db_too_new",
+            Self::DbReadOnly => "db_read_only",
+            Self::DbUnavailable => "db_unavailable",
+            Self::StorageFull => "storage_full",
+            Self::ApiUrlEmpty => "api_url_empty",
+            Self::ApiUrlMalformed => "api_url_malformed",
+            Self::ApiUrlScheme => "api_url_scheme",
+            Self::ApiUrlInsecure => "api_url_insecure",
+            Self::ApiUrlExtraParts => "api_url_extra_parts",
+            Self::UnknownWard => "unknown_ward",
+            Self::Offline => "offline",
+            Self::ServerError => "server_error",
+            Self::BadResponse => "bad_response",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The i18n key of the message shown to the citizen.
+    pub fn message_key(self) -> String {
+        format!("error.{}", self.as_str())
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<ApiUrlError> for ErrorCode {
+    fn from(err: ApiUrlError) -> Self {
+        match err {
+            ApiUrlError::Empty => Self::ApiUrlEmpty,
+            ApiUrlError::Malformed => Self::ApiUrlMalformed,
+            ApiUrlError::UnsupportedScheme => Self::ApiUrlScheme,
+            ApiUrlError::Insecure => Self::ApiUrlInsecure,
+            ApiUrlError::ExtraParts => Self::ApiUrlExtraParts,
+        }
+    }
+}
+
+/// What a failed command returns to the UI: `{"code":"db_corrupt","messageKey":"error.db_corrupt"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDto {
+    pub code: ErrorCode,
+    pub message_key: String,
+}
+
+impl From<ErrorCode> for ErrorDto {
+    fn from(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message_key: code.message_key(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).expect("serialises");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert!(seen.insert(code.as_str()));
+        }
+    }
+
+    #[test]
+    fn dto_json_is_exact() {
+        let json =
+            serde_json::to_string(&ErrorDto::from(ErrorCode::DbCorrupt)).expect("serialises");
+        assert_eq!(
+            json,
+            r#"{"code":"db_corrupt","messageKey":"error.db_corrupt"}"#
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! The Citizen App's pure domain: types that make bad states unrepresentable, their validation,
+//! the DTOs that cross the UI ↔ shell boundary, stable error codes and Vietnamese text folding.
+//!
+//! Nothing here does I/O, so it compiles to wasm for the UI and is tested without a database.
+
+pub mod api_url;
+pub mod dto;
+pub mod error;
+pub mod fold;
+pub mod search;
+pub mod settings;
+pub mod ward;
+
+pub use api_url::{ApiBaseUrl, ApiUrlError};
+pub use error::{ErrorCode, ErrorDto};
+pub use fold::fold;
+pub use settings::{Language, TextSize};
+pub use ward::{UnitKind, Ward, WardCatalog, WardCode};

@@ -1,0 +1,29 @@
+//! The ward catalogue shipped inside the app, so the finder works on first start offline.
+
+use model::WardCatalog;
+use model::ward::WardError;
+
+const HCMC_UNITS: &str = include_str!("../../../assets/hcmc-units.json");
+
+/// The 168 HCMC units generated into `assets/` by `tools/ward-data`.
+pub fn hcmc_catalog() -> Result<WardCatalog, WardError> {
+    WardCatalog::from_json(HCMC_UNITS)
+}
+
+#[cfg(test)]
+mod tests {
+    use model::UnitKind;
+
+    #[test]
+    fn bundled_catalogue_is_the_168_hcmc_units() {
+        let catalog = super::hcmc_catalog().expect("bundled catalogue is valid");
+        let count = |kind| catalog.units.iter().filter(|u| u.kind == kind).count();
+        assert_eq!(catalog.units.len(), 168);
+        assert_eq!(count(UnitKind::Phuong), 113);
+        assert_eq!(count(UnitKind::Xa), 54);
+        assert_eq!(count(UnitKind::DacKhu), 1);
+        let con_dao = catalog.units.iter().find(|u| u.code.as_str() == "26732");
+        assert_eq!(con_dao.map(|u| u.name.as_str()), Some("Đặc khu Côn Đảo"));
+        assert!(catalog.units.iter().any(|u| u.name == "Phường Bến Thành"));
+    }
+}

@@ -1,0 +1,285 @@
+//! One object the shell holds: the store, the ward directory and the connection state, with one
+//! method per user action. Every write is committed before the method returns, so the UI may say
+//! "saved" as soon as it gets an answer.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use model::dto::{
+    AppStatus, Connection, ConnectionDto, DbStatus, SettingsDto, StartFreshOutcome,
+    WardSearchResult,
+};
+use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
+
+use crate::bundled;
+use crate::client::{CityClient, WardFetch};
+use crate::collate::VietnameseOrder;
+use crate::directory::WardDirectory;
+use crate::error::CoreError;
+use crate::store::{self, OpenError, Setting, Store};
+
+/// What the engine needs from its host.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The app's private data folder (holds `citizen.db`).
+    pub data_dir: PathBuf,
+    /// Used until the citizen sets another address in settings.
+    pub default_api_url: ApiBaseUrl,
+}
+
+struct Ready {
+    store: Store,
+    wards: WardDirectory,
+}
+
+enum DbState {
+    Ready(Box<Ready>),
+    Failed(OpenError),
+}
+
+/// The outcome of one check of the city API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckOutcome {
+    pub connection: ConnectionDto,
+    /// The stored ward list changed: the UI should re-run its search.
+    pub wards_changed: bool,
+    /// Consecutive failed checks (0 after a success), for the back-off policy.
+    pub failures: u32,
+}
+
+pub struct Engine {
+    config: EngineConfig,
+    order: VietnameseOrder,
+    client: Option<CityClient>,
+    db: Mutex<DbState>,
+    connection: Mutex<(ConnectionDto, u32)>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind, still consistent: keep going.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Engine {
+    /// Opens the database; failure is kept and reported by [`Engine::status`], not returned, so
+    /// the UI can always show a screen.
+    pub fn start(config: EngineConfig) -> Self {
+        let order = VietnameseOrder::new();
+        let db = open_ready(&config, &order);
+        if let DbState::Failed(err) = &db {
+            tracing::error!(error = %err, source = ?std::error::Error::source(err), "database unavailable");
+        }
+        let client = CityClient::new()
+            .inspect_err(|err| tracing::error!(%err, "HTTP client unavailable"))
+            .ok();
+        let connection = (ConnectionDto::default(), 0);
+        let engine = Self {
+            config,
+            order,
+            client,
+            db: Mutex::new(db),
+            connection: Mutex::new(connection),
+        };
+        if let Ok(sync) = engine.with_ready(|r| Ok(r.store.ward_sync()?)) {
+            lock(&engine.connection).0.wards_refreshed_at = sync.refreshed_at;
+        }
+        engine
+    }
+
+    fn with_ready<T>(
+        &self,
+        f: impl FnOnce(&mut Ready) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        match &mut *lock(&self.db) {
+            DbState::Ready(ready) => f(ready),
+            DbState::Failed(err) => Err(CoreError::DbNotReady(err.code())),
+        }
+    }
+
+    pub fn status(&self) -> AppStatus {
+        let db = match &*lock(&self.db) {
+            DbState::Ready(_) => DbStatus::Ready,
+            DbState::Failed(err) => DbStatus::Failed {
+                error: err.code().into(),
+                can_start_fresh: err.can_start_fresh(),
+            },
+        };
+        let settings = self.settings().unwrap_or_else(|_| self.default_settings());
+        AppStatus {
+            db,
+            settings,
+            connection: lock(&self.connection).0.clone(),
+        }
+    }
+
+    fn default_settings(&self) -> SettingsDto {
+        SettingsDto {
+            language: Language::default(),
+            text_size: TextSize::default(),
+            api_base_url: self.config.default_api_url.to_string(),
+            my_ward: None,
+        }
+    }
+
+    pub fn settings(&self) -> Result<SettingsDto, CoreError> {
+        self.with_ready(|r| {
+            Ok(SettingsDto {
+                language: r.store.language()?,
+                text_size: r.store.text_size()?,
+                api_base_url: r
+                    .store
+                    .api_base_url()?
+                    .unwrap_or_else(|| self.config.default_api_url.clone())
+                    .into(),
+                my_ward: r.store.my_ward()?.map(String::from),
+            })
+        })
+    }
+
+    fn save(&self, setting: Setting) -> Result<SettingsDto, CoreError> {
+        self.with_ready(|r| Ok(r.store.save_setting(&setting)?))?;
+        self.settings()
+    }
+
+    pub fn set_language(&self, language: Language) -> Result<SettingsDto, CoreError> {
+        self.save(Setting::Language(language))
+    }
+
+    pub fn set_text_size(&self, size: TextSize) -> Result<SettingsDto, CoreError> {
+        self.save(Setting::TextSize(size))
+    }
+
+    pub fn set_api_base_url(&self, text: &str) -> Result<SettingsDto, CoreError> {
+        self.save(Setting::ApiBaseUrl(ApiBaseUrl::parse(text)?))
+    }
+
+    /// Only a unit that exists in the catalogue can become "my ward".
+    pub fn set_my_ward(&self, code: &str) -> Result<SettingsDto, CoreError> {
+        let code = WardCode::parse(code).map_err(|_| CoreError::UnknownWard)?;
+        self.with_ready(|r| {
+            if r.wards.get(&code).is_none() {
+                return Err(CoreError::UnknownWard);
+            }
+            Ok(r.store.save_setting(&Setting::MyWard(code))?)
+        })?;
+        self.settings()
+    }
+
+    pub fn search_wards(&self, query: &str, limit: usize) -> Result<WardSearchResult, CoreError> {
+        self.with_ready(|r| Ok(r.wards.search(query, limit)))
+    }
+
+    pub fn ward(&self, code: &str) -> Result<Ward, CoreError> {
+        let code = WardCode::parse(code).map_err(|_| CoreError::UnknownWard)?;
+        self.with_ready(|r| r.wards.get(&code).cloned().ok_or(CoreError::UnknownWard))
+    }
+
+    fn api_url(&self) -> ApiBaseUrl {
+        self.with_ready(|r| Ok(r.store.api_base_url()?))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.config.default_api_url.clone())
+    }
+
+    /// Asks the city API for the ward list (conditional on our ETag) and stores a newer one.
+    /// Being offline is an ordinary outcome here, not an error.
+    pub async fn check_city_api(&self) -> CheckOutcome {
+        let result = self.pull_wards().await;
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut conn = lock(&self.connection);
+        let (dto, failures) = &mut *conn;
+        let wards_changed = match result {
+            Ok(changed) => {
+                dto.state = Connection::Online;
+                dto.wards_refreshed_at = Some(now);
+                *failures = 0;
+                changed
+            }
+            Err(code) => {
+                dto.state = Connection::Offline;
+                *failures = failures.saturating_add(1);
+                tracing::info!(%code, failures = *failures, "city API check failed");
+                false
+            }
+        };
+        CheckOutcome {
+            connection: dto.clone(),
+            wards_changed,
+            failures: *failures,
+        }
+    }
+
+    /// `Ok(true)` when the stored list changed.
+    async fn pull_wards(&self) -> Result<bool, ErrorCode> {
+        let client = self.client.as_ref().ok_or(ErrorCode::Internal)?;
+        let etag = self
+            .with_ready(|r| Ok(r.store.ward_sync()?.etag))
+            .map_err(|e| e.code())?;
+        let base = self.api_url();
+        let fetched = client
+            .fetch_wards(&base, etag.as_deref())
+            .await
+            .map_err(|err| {
+                tracing::debug!(%err, "ward pull failed");
+                err.code()
+            })?;
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.with_ready(|r| match fetched {
+            WardFetch::NotModified => {
+                r.store.mark_wards_fresh(&now)?;
+                Ok(false)
+            }
+            WardFetch::Updated { catalog, etag } => {
+                let before = r.store.ward_sync()?.etag;
+                r.store
+                    .replace_wards(&catalog, etag.as_deref(), Some(&now))?;
+                r.wards = WardDirectory::new(r.store.wards()?, &self.order);
+                Ok(before.is_none() || before != etag)
+            }
+        })
+        .map_err(|e| e.code())
+    }
+
+    /// After a failed open: moves the unusable file aside (kept, never deleted) and starts with
+    /// a new, empty database.
+    pub fn start_fresh(&self) -> Result<StartFreshOutcome, CoreError> {
+        let mut db = lock(&self.db);
+        match &*db {
+            DbState::Failed(err) if err.can_start_fresh() => {}
+            _ => return Err(CoreError::NothingToRecover),
+        }
+        let path = self.config.data_dir.join(store::DB_FILE);
+        let kept_as = store::move_aside(&path, chrono::Utc::now()).map_err(CoreError::MoveAside)?;
+        tracing::warn!(%kept_as, "moved unusable database aside");
+        *db = open_ready(&self.config, &self.order);
+        match &*db {
+            DbState::Ready(_) => Ok(StartFreshOutcome { kept_as }),
+            DbState::Failed(err) => Err(CoreError::DbNotReady(err.code())),
+        }
+    }
+}
+
+/// Opens the store; an empty ward table is filled from the bundled catalogue so the finder
+/// works on first start without a network.
+fn open_ready(config: &EngineConfig, order: &VietnameseOrder) -> DbState {
+    let mut store = match Store::open_in(&config.data_dir) {
+        Ok(store) => store,
+        Err(err) => return DbState::Failed(err),
+    };
+    let seeded = (|| -> rusqlite::Result<Vec<Ward>> {
+        if store.ward_count()? == 0 {
+            match bundled::hcmc_catalog() {
+                Ok(catalog) => store.replace_wards(&catalog, None, None)?,
+                Err(err) => tracing::error!(%err, "bundled ward catalogue is invalid"),
+            }
+        }
+        store.wards()
+    })();
+    match seeded {
+        Ok(wards) => DbState::Ready(Box::new(Ready {
+            wards: WardDirectory::new(wards, order),
+            store,
+        })),
+        Err(err) => DbState::Failed(OpenError::Sqlite(err)),
+    }
+}

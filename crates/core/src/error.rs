@@ -1,0 +1,41 @@
+//! Errors of the engine's operations, each with the stable code the UI translates.
+
+use model::{ApiUrlError, ErrorCode};
+use rusqlite::ErrorCode as SqliteCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The database could not be opened; the UI shows the error screen for this code.
+    #[error("the local database is not available ({0})")]
+    DbNotReady(ErrorCode),
+    #[error("no ward has this code")]
+    UnknownWard,
+    #[error("invalid city API address: {0}")]
+    ApiUrl(#[from] ApiUrlError),
+    #[error("local storage failed")]
+    Storage(#[from] rusqlite::Error),
+    #[error("the database is working; there is nothing to start fresh from")]
+    NothingToRecover,
+    #[error("the old database could not be moved aside")]
+    MoveAside(#[source] std::io::Error),
+}
+
+impl CoreError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::DbNotReady(code) => *code,
+            Self::UnknownWard => ErrorCode::UnknownWard,
+            Self::ApiUrl(err) => (*err).into(),
+            Self::Storage(err) => match err.sqlite_error_code() {
+                Some(SqliteCode::DiskFull) => ErrorCode::StorageFull,
+                Some(SqliteCode::ReadOnly) => ErrorCode::DbReadOnly,
+                Some(SqliteCode::DatabaseCorrupt | SqliteCode::NotADatabase) => {
+                    ErrorCode::DbCorrupt
+                }
+                _ => ErrorCode::Internal,
+            },
+            Self::NothingToRecover => ErrorCode::Internal,
+            Self::MoveAside(_) => ErrorCode::DbUnavailable,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The Citizen App's native engine. The Tauri shell only translates between the UI and this
+//! crate; everything that touches SQLite or the network lives here.
+//!
+//! - [`store`]: the local SQLite database (migrations, settings, wards) and its failure modes.
+//! - [`directory`]: the wards in Vietnamese order with a search index, rebuilt when they change.
+//! - [`client`]: the city API over HTTP (reqwest + rustls).
+//! - [`connection`]: when to check the city API next (pure policy).
+//! - [`engine`]: ties them together for the shell: one object, one method per user action.
+
+pub mod bundled;
+pub mod client;
+pub mod collate;
+pub mod connection;
+pub mod directory;
+pub mod engine;
+pub mod error;
+pub mod store;
+
+pub use engine::{Engine, EngineConfig};
+pub use error::CoreError;

@@ -1,0 +1,22 @@
+//! Shared helpers for the engine's integration tests (real SQLite files in temp folders).
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use core_engine::{Engine, EngineConfig};
+use model::ApiBaseUrl;
+
+/// A loopback address where nothing listens (port 9 "discard" is never served here).
+pub const NOWHERE: &str = "http://127.0.0.1:9/";
+
+pub fn engine_at(dir: &Path, api: &str) -> Engine {
+    Engine::start(EngineConfig {
+        data_dir: dir.to_owned(),
+        default_api_url: ApiBaseUrl::parse(api).expect("test URL is valid"),
+    })
+}
+
+pub fn db_file(dir: &Path) -> std::path::PathBuf {
+    dir.join(core_engine::store::DB_FILE)
+}

@@ -1,0 +1,224 @@
+//! Every way the local database can be unusable gives a clear status, and the citizen's file is
+//! kept: moved aside on request, never deleted or overwritten.
+
+mod common;
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::Command;
+
+use common::{NOWHERE, db_file, engine_at};
+use model::dto::DbStatus;
+use model::{ErrorCode, Language};
+
+fn failed_code(status: &DbStatus) -> Option<(ErrorCode, bool)> {
+    match status {
+        DbStatus::Failed {
+            error,
+            can_start_fresh,
+        } => Some((error.code, *can_start_fresh)),
+        DbStatus::Ready => None,
+    }
+}
+
+/// Starts fresh and checks the old bytes are kept, unchanged, under the returned name.
+fn start_fresh_keeps(dir: &Path, original: &[u8]) {
+    let engine = engine_at(dir, NOWHERE);
+    let outcome = engine.start_fresh().expect("start fresh");
+    assert!(
+        outcome.kept_as.starts_with("citizen.db.broken-"),
+        "{}",
+        outcome.kept_as
+    );
+    assert!(!outcome.kept_as.contains('/'), "a file name, not a path");
+    assert_eq!(
+        std::fs::read(dir.join(&outcome.kept_as)).expect("kept file"),
+        original
+    );
+    assert_eq!(engine.status().db, DbStatus::Ready);
+    assert_eq!(
+        engine.search_wards("ben thanh", 5).expect("search").wards[0].name,
+        "Phường Bến Thành"
+    );
+    // A second start-fresh has nothing to do.
+    assert_eq!(
+        engine.start_fresh().map_err(|e| e.code()).err(),
+        Some(ErrorCode::Internal)
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_and_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let garbage = b"PK\x03\x04 this is a zip someone renamed, not SQLite ".repeat(200);
+    std::fs::write(db_file(dir.path()), &garbage).expect("write");
+    let engine = engine_at(dir.path(), NOWHERE);
+    assert_eq!(
+        failed_code(&engine.status().db),
+        Some((ErrorCode::DbCorrupt, true))
+    );
+    assert_eq!(
+        engine.search_wards("x", 1).map_err(|e| e.code()).err(),
+        Some(ErrorCode::DbCorrupt)
+    );
+    drop(engine);
+    assert_eq!(
+        std::fs::read(db_file(dir.path())).expect("still there"),
+        garbage
+    );
+    start_fresh_keeps(dir.path(), &garbage);
+}
+
+#[test]
+fn damaged_pages_inside_a_real_database_are_reported_and_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let engine = engine_at(dir.path(), NOWHERE);
+        engine.set_language(Language::En).expect("save");
+    }
+    // Checkpointed on close: the data is in the main file. Scribble over its later pages.
+    let path = db_file(dir.path());
+    let mut bytes = std::fs::read(&path).expect("read");
+    assert!(bytes.len() > 8192, "database has several pages");
+    for b in &mut bytes[4096..] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).expect("write");
+    let engine = engine_at(dir.path(), NOWHERE);
+    assert_eq!(
+        failed_code(&engine.status().db),
+        Some((ErrorCode::DbCorrupt, true))
+    );
+    drop(engine);
+    start_fresh_keeps(dir.path(), &bytes);
+}
+
+#[test]
+fn a_database_from_a_newer_app_is_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(engine_at(dir.path(), NOWHERE));
+    let path = db_file(dir.path());
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("set version");
+    }
+    let before = std::fs::read(&path).expect("read");
+    let engine = engine_at(dir.path(), NOWHERE);
+    assert_eq!(
+        failed_code(&engine.status().db),
+        Some((ErrorCode::DbTooNew, true))
+    );
+    drop(engine);
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "not migrated, not rewritten"
+    );
+    start_fresh_keeps(dir.path(), &before);
+}
+
+/// A folder the app cannot write. Root ignores permission bits, so as root the folder is a
+/// tmpfs remounted read-only (unmounted on drop); otherwise it is chmod 555.
+struct ReadOnlyDir {
+    dir: tempfile::TempDir,
+    mounted: bool,
+}
+
+impl ReadOnlyDir {
+    fn with_file(name: &str, bytes: &[u8]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let is_root = std::fs::metadata(dir.path()).expect("stat").uid() == 0;
+        let run = |args: &[&str]| {
+            let ok = Command::new("mount")
+                .args(args)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                ok,
+                "as root this test needs `mount` (tmpfs) to make a read-only folder: mount {args:?}"
+            );
+        };
+        let p = dir.path().to_str().expect("utf-8 temp path");
+        if is_root {
+            run(&["-t", "tmpfs", "-o", "size=4m", "tmpfs", p]);
+        }
+        std::fs::write(dir.path().join(name), bytes).expect("write user file");
+        if is_root {
+            run(&["-o", "remount,ro", p]);
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555))
+                .expect("chmod");
+        }
+        Self {
+            dir,
+            mounted: is_root,
+        }
+    }
+}
+
+impl Drop for ReadOnlyDir {
+    fn drop(&mut self) {
+        if self.mounted {
+            let _ = Command::new("umount").arg(self.dir.path()).status();
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(self.dir.path(), std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+#[test]
+fn a_read_only_data_folder_is_reported_and_the_file_kept() {
+    // A real database made elsewhere, then placed in a folder that cannot be written.
+    let source = tempfile::tempdir().expect("tempdir");
+    {
+        let engine = engine_at(source.path(), NOWHERE);
+        engine.set_language(Language::En).expect("save");
+    }
+    let bytes = std::fs::read(db_file(source.path())).expect("read");
+    let ro = ReadOnlyDir::with_file(core_engine::store::DB_FILE, &bytes);
+    let engine = engine_at(ro.dir.path(), NOWHERE);
+    assert_eq!(
+        failed_code(&engine.status().db),
+        Some((ErrorCode::DbReadOnly, false))
+    );
+    assert_eq!(
+        engine.start_fresh().map_err(|e| e.code()).err(),
+        Some(ErrorCode::Internal)
+    );
+    drop(engine);
+    assert_eq!(std::fs::read(db_file(ro.dir.path())).expect("kept"), bytes);
+}
+
+#[test]
+fn moving_aside_takes_the_wal_companions_along() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = db_file(dir.path());
+    std::fs::write(
+        &path,
+        b"not a database at all, but long enough to be read as one ....",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("citizen.db-wal"), b"wal").expect("write");
+    std::fs::write(dir.path().join("citizen.db-shm"), b"shm").expect("write");
+    let now = chrono::Utc::now();
+    let kept = core_engine::store::move_aside(&path, now).expect("move");
+    let kept2 = {
+        std::fs::write(&path, b"second").expect("write");
+        core_engine::store::move_aside(&path, now).expect("move again")
+    };
+    assert_ne!(kept, kept2, "same second, distinct names");
+    assert_eq!(
+        std::fs::read(dir.path().join(format!("{kept}-wal"))).expect("wal"),
+        b"wal"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join(format!("{kept}-shm"))).expect("shm"),
+        b"shm"
+    );
+    assert!(!path.exists());
+    assert!(!dir.path().join("citizen.db-wal").exists());
+}

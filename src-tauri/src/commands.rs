@@ -1,0 +1,87 @@
+//! Thin commands: typed input from the UI → one engine call → typed output or an `ErrorDto`.
+
+use std::sync::Arc;
+
+use core_engine::{CoreError, Engine};
+use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
+use model::{ErrorDto, Language, TextSize, Ward};
+use tauri::State;
+
+use crate::monitor::Monitor;
+
+type Engines<'a> = State<'a, Arc<Engine>>;
+type CmdResult<T> = Result<T, ErrorDto>;
+
+/// Most results the finder asks for at once: it shows a scrolling list, not thousands.
+const MAX_SEARCH_LIMIT: u32 = 500;
+
+fn to_dto(err: CoreError) -> ErrorDto {
+    tracing::warn!(error = %err, source = ?std::error::Error::source(&err), "command failed");
+    err.code().into()
+}
+
+#[tauri::command]
+pub async fn app_status(engine: Engines<'_>) -> CmdResult<AppStatus> {
+    Ok(engine.status())
+}
+
+#[tauri::command]
+pub async fn search_wards(
+    engine: Engines<'_>,
+    query: String,
+    limit: u32,
+) -> CmdResult<WardSearchResult> {
+    engine
+        .search_wards(&query, limit.min(MAX_SEARCH_LIMIT) as usize)
+        .map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn get_ward(engine: Engines<'_>, code: String) -> CmdResult<Ward> {
+    engine.ward(&code).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn set_my_ward(engine: Engines<'_>, code: String) -> CmdResult<SettingsDto> {
+    engine.set_my_ward(&code).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn set_language(engine: Engines<'_>, language: Language) -> CmdResult<SettingsDto> {
+    engine.set_language(language).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn set_text_size(engine: Engines<'_>, text_size: TextSize) -> CmdResult<SettingsDto> {
+    engine.set_text_size(text_size).map_err(to_dto)
+}
+
+/// Saves a new city API address, then checks it at once.
+#[tauri::command]
+pub async fn set_api_base_url(
+    engine: Engines<'_>,
+    monitor: State<'_, Monitor>,
+    url: String,
+) -> CmdResult<SettingsDto> {
+    let settings = engine.set_api_base_url(&url).map_err(to_dto)?;
+    monitor.wake();
+    Ok(settings)
+}
+
+#[tauri::command]
+pub async fn refresh_wards<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    monitor: State<'_, Monitor>,
+) -> CmdResult<ConnectionDto> {
+    Ok(monitor.check_now(&app).await)
+}
+
+#[tauri::command]
+pub async fn start_fresh(
+    engine: Engines<'_>,
+    monitor: State<'_, Monitor>,
+) -> CmdResult<StartFreshOutcome> {
+    let outcome = engine.start_fresh().map_err(to_dto)?;
+    monitor.wake();
+    Ok(outcome)
+}

@@ -1,0 +1,90 @@
+//! The Tauri shell: builds the window, holds the engine from `crates/core`, and exposes thin
+//! typed commands. Decisions live in `core`, not here.
+
+pub mod command_names;
+mod commands;
+mod monitor;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use core_engine::{Engine, EngineConfig};
+use model::ApiBaseUrl;
+use tauri::Manager;
+
+pub use monitor::Monitor;
+
+/// Where the city API is until the citizen sets another address in Settings: the
+/// `CITIZEN_API_URL` environment variable, else the local reference server.
+pub const DEFAULT_API_URL: &str = "http://127.0.0.1:8722/";
+
+fn default_api_url() -> ApiBaseUrl {
+    let fallback = || ApiBaseUrl::parse(DEFAULT_API_URL).expect("DEFAULT_API_URL is valid");
+    match std::env::var("CITIZEN_API_URL") {
+        Ok(text) => ApiBaseUrl::parse(&text).unwrap_or_else(|err| {
+            tracing::error!(%err, "CITIZEN_API_URL ignored");
+            fallback()
+        }),
+        Err(_) => fallback(),
+    }
+}
+
+/// Registers the commands and managed state on a builder (shared by `run` and the tests).
+pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::search_wards,
+            commands::get_ward,
+            commands::set_my_ward,
+            commands::set_language,
+            commands::set_text_size,
+            commands::set_api_base_url,
+            commands::refresh_wards,
+            commands::start_fresh,
+        ])
+        .setup(|app| Ok(init(app.handle())?))
+}
+
+/// Opens the engine on the app's data folder and starts the connection monitor. Run by the
+/// builder's setup hook (tests without an event loop call it themselves).
+pub fn init<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
+    let data_dir = data_dir(app)?;
+    let engine = Arc::new(Engine::start(EngineConfig {
+        data_dir,
+        default_api_url: default_api_url(),
+    }));
+    let monitor = Monitor::new(engine.clone());
+    monitor.spawn(app.clone());
+    app.manage(engine);
+    app.manage(monitor);
+    Ok(())
+}
+
+/// The app's private data folder (XDG_DATA_HOME on Linux; the app sandbox on mobile).
+fn data_dir<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
+    app.path().app_data_dir()
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CITIZEN_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let result = build(tauri::Builder::default()).run(tauri::generate_context!());
+    if let Err(err) = result {
+        // Most often: no display. Say so plainly instead of panicking.
+        eprintln!("citizen-app could not start: {err}");
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            eprintln!(
+                "No display found. On a server, run it under a virtual display: xvfb-run -a citizen-app"
+            );
+        }
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,77 @@
+//! Watches the city API in the background: checks it on a back-off schedule (policy in
+//! `core::connection`), stores a newer ward list, and tells the UI through events.
+
+use std::sync::Arc;
+
+use core_engine::Engine;
+use core_engine::connection::next_check_delay;
+use core_engine::engine::CheckOutcome;
+use model::dto::ConnectionDto;
+use tauri::{AppHandle, Emitter, Runtime};
+use tokio::sync::{Mutex, Notify};
+
+/// Event names the UI listens to.
+pub const CONNECTION_CHANGED: &str = "connection-changed";
+pub const WARDS_UPDATED: &str = "wards-updated";
+
+#[derive(Clone)]
+pub struct Monitor {
+    engine: Arc<Engine>,
+    wake: Arc<Notify>,
+    /// One check at a time: a "check now" tap during a background check waits for it.
+    checking: Arc<Mutex<Option<ConnectionDto>>>,
+}
+
+impl Monitor {
+    pub fn new(engine: Arc<Engine>) -> Self {
+        Self {
+            engine,
+            wake: Arc::new(Notify::new()),
+            checking: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Starts the background loop on Tauri's async runtime.
+    pub fn spawn<R: Runtime>(&self, app: AppHandle<R>) {
+        let monitor = self.clone();
+        tauri::async_runtime::spawn(async move {
+            loop {
+                let outcome = monitor.check(&app).await;
+                let delay =
+                    next_check_delay(outcome.connection.state, outcome.failures, fastrand::f64());
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = monitor.wake.notified() => {}
+                }
+            }
+        });
+    }
+
+    /// Cuts the current wait short (new address, fresh database).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub async fn check_now<R: Runtime>(&self, app: &AppHandle<R>) -> ConnectionDto {
+        self.check(app).await.connection
+    }
+
+    async fn check<R: Runtime>(&self, app: &AppHandle<R>) -> CheckOutcome {
+        let mut last = self.checking.lock().await;
+        let outcome = self.engine.check_city_api().await;
+        if last.as_ref() != Some(&outcome.connection) {
+            emit(app, CONNECTION_CHANGED, &outcome.connection);
+        }
+        if outcome.wards_changed {
+            emit(app, WARDS_UPDATED, &());
+        }
+        *last = Some(outcome.connection.clone());
+        outcome
+    }
+}
+
+fn emit<R: Runtime, T: serde::Serialize + Clone>(app: &AppHandle<R>, event: &str, payload: &T) {
+    if let Err(err) = app.emit(event, payload.clone()) {
+        tracing::warn!(%err, event, "could not notify the UI");
+    }
+}

@@ -1,0 +1,176 @@
+//! The commands through Tauri's real IPC and ACL (mock runtime, no display): every declared
+//! command is allowed and served, errors reach the UI as `{code, messageKey}`, and the
+//! capability file allows exactly the commands build.rs declares.
+
+use std::collections::BTreeSet;
+
+use citizen_app::command_names::COMMANDS;
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+fn invoke(
+    webview: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("json body"))
+}
+
+#[test]
+fn capability_allows_exactly_the_declared_commands() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/capabilities/default.json"
+    ))
+    .expect("capability file");
+    let cap: Value = serde_json::from_str(&text).expect("capability JSON");
+    let allowed: BTreeSet<String> = cap["permissions"]
+        .as_array()
+        .expect("permissions list")
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(str::to_owned)
+        .collect();
+    let declared: BTreeSet<String> = COMMANDS.iter().map(|c| c.replace('_', "-")).collect();
+    assert_eq!(
+        allowed, declared,
+        "capabilities/default.json and src/command_names.rs disagree"
+    );
+    // Nothing broad: no plugin but events, no wildcard.
+    for p in cap["permissions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(Value::as_str)
+    {
+        assert!(
+            p.starts_with("allow-") || p.starts_with("core:event:allow-"),
+            "unexpected permission {p}"
+        );
+    }
+}
+
+#[test]
+fn commands_over_ipc() {
+    let home = tempfile::tempdir().expect("tempdir");
+    // SAFETY: set before any thread of this test binary reads the environment; one test sets it.
+    unsafe {
+        std::env::set_var("XDG_DATA_HOME", home.path());
+        std::env::set_var("CITIZEN_API_URL", "http://127.0.0.1:9/");
+    }
+    let app = citizen_app::build(mock_builder())
+        .build(tauri::generate_context!())
+        .expect("app builds");
+    citizen_app::init(app.handle()).expect("init");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+
+    // Every declared command is reachable through the ACL (it may fail on its input, but it is
+    // not "not allowed" nor "not found").
+    for cmd in COMMANDS {
+        if let Err(err) = invoke(&webview, cmd, json!({})) {
+            let text = err.to_string();
+            assert!(
+                !text.contains("not allowed") && !text.contains("not found"),
+                "{cmd}: {text}"
+            );
+        }
+    }
+    // Something not declared is refused.
+    assert!(
+        invoke(
+            &webview,
+            "plugin:fs|read_file",
+            json!({"path": "/etc/passwd"})
+        )
+        .is_err()
+    );
+
+    let status = invoke(&webview, "app_status", json!({})).expect("status");
+    assert_eq!(status["db"]["state"], "ready");
+    assert_eq!(status["settings"]["language"], "vi");
+    assert_eq!(status["settings"]["apiBaseUrl"], "http://127.0.0.1:9/");
+
+    let found = invoke(
+        &webview,
+        "search_wards",
+        json!({"query": "ben thanh", "limit": 3}),
+    )
+    .expect("search");
+    assert_eq!(found["wards"][0]["name"], "Phường Bến Thành");
+    let code = found["wards"][0]["code"].as_str().expect("code").to_owned();
+
+    let settings = invoke(&webview, "set_my_ward", json!({"code": code})).expect("set my ward");
+    assert_eq!(settings["myWard"], code.as_str());
+    let ward = invoke(&webview, "get_ward", json!({"code": code})).expect("get ward");
+    assert_eq!(ward["kind"], "phuong");
+
+    let err = invoke(&webview, "set_my_ward", json!({"code": "99999"})).expect_err("unknown");
+    assert_eq!(
+        err,
+        json!({"code": "unknown_ward", "messageKey": "error.unknown_ward"})
+    );
+    let err = invoke(
+        &webview,
+        "set_api_base_url",
+        json!({"url": "http://city.example.vn"}),
+    )
+    .expect_err("insecure");
+    assert_eq!(
+        err,
+        json!({"code": "api_url_insecure", "messageKey": "error.api_url_insecure"})
+    );
+    let err = invoke(&webview, "set_language", json!({"language": "fr"})).expect_err("bad enum");
+    assert!(
+        err.is_string(),
+        "serde rejects unknown languages before the command runs: {err}"
+    );
+
+    let settings = invoke(&webview, "set_language", json!({"language": "en"})).expect("language");
+    assert_eq!(settings["language"], "en");
+    let settings =
+        invoke(&webview, "set_text_size", json!({"textSize": "larger"})).expect("text size");
+    assert_eq!(settings["textSize"], "larger");
+    let all = invoke(
+        &webview,
+        "search_wards",
+        json!({"query": "", "limit": 100000}),
+    )
+    .expect("all");
+    assert_eq!(all["total"], 168);
+    assert_eq!(all["wards"].as_array().map(Vec::len), Some(168));
+
+    // Nothing listens on port 9: the check says offline, it is not an error.
+    let conn = invoke(&webview, "refresh_wards", json!({})).expect("refresh");
+    assert_eq!(conn["state"], "offline");
+    let err = invoke(&webview, "start_fresh", json!({})).expect_err("nothing to recover");
+    assert_eq!(err["code"], "internal");
+
+    // Durable: the same choices after the app is rebuilt on the same folder.
+    drop(webview);
+    drop(app);
+    let app = citizen_app::build(mock_builder())
+        .build(tauri::generate_context!())
+        .expect("app builds again");
+    citizen_app::init(app.handle()).expect("init");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    let status = invoke(&webview, "app_status", json!({})).expect("status");
+    assert_eq!(status["settings"]["language"], "en");
+    assert_eq!(status["settings"]["myWard"], code.as_str());
+}

@@ -1,0 +1,287 @@
+//! Harness for end-to-end tests: a private X display, the reference city API, tauri-driver and
+//! a WebDriver session on the real app binary. Every process is killed on drop; every wait is
+//! bounded.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A binary built by `cargo xtask test` (debug) or `cargo xtask bench` (release).
+pub fn binary(name: &str) -> Result<PathBuf> {
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let path = root().join("target").join(profile).join(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "{} is missing: run the tests with `cargo xtask test`, which builds it",
+            path.display()
+        )
+        .into())
+    }
+}
+
+/// A child process killed (and reaped) on drop.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) -> Result {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if ready() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("{what} not ready within {timeout:?}").into())
+}
+
+/// A private virtual X display (Xvfb), so tests never need or touch a real screen.
+pub struct Display {
+    pub name: String,
+    _proc: Proc,
+}
+
+impl Display {
+    pub fn start(width: u32, height: u32) -> Result<Self> {
+        for n in 90..140 {
+            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .arg(format!(":{n}"))
+                .args([
+                    "-screen",
+                    "0",
+                    &format!("{width}x{height}x24"),
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("cannot start Xvfb (apt package xvfb): {e}"))?;
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            let up = wait_until("Xvfb", Duration::from_secs(10), || {
+                Path::new(&socket).exists() || child.try_wait().ok().flatten().is_some()
+            });
+            if up.is_ok() && child.try_wait().ok().flatten().is_none() {
+                return Ok(Self {
+                    name: format!(":{n}"),
+                    _proc: Proc(child),
+                });
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        Err("no free X display number in :90..:140".into())
+    }
+}
+
+/// The reference city API on a free loopback port, over its own SQLite file.
+pub struct CityApi {
+    pub url: String,
+    proc: Option<Proc>,
+    db: PathBuf,
+}
+
+impl CityApi {
+    pub fn start(db: &Path) -> Result<Self> {
+        Self::start_on(db, "127.0.0.1:0")
+    }
+
+    /// Starts on a given address (to come back on the same port after a stop).
+    pub fn start_on(db: &Path, bind: &str) -> Result<Self> {
+        let mut child = Command::new(binary("city-api")?)
+            .arg("--db")
+            .arg(db)
+            .args(["--bind", bind, "--seed", "hcmc"])
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
+                if let Some(url) = line.strip_prefix("city-api listening on ") {
+                    let _ = tx.send(url.trim().to_owned());
+                }
+            }
+        });
+        let proc = Proc(child);
+        let url = rx
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| "city-api did not start in 30 s")?;
+        Ok(Self {
+            url,
+            proc: Some(proc),
+            db: db.to_owned(),
+        })
+    }
+
+    /// Stops the server (the app must then show it is offline).
+    pub fn stop(&mut self) {
+        self.proc = None;
+    }
+
+    /// Starts it again on the same port.
+    pub fn restart(&mut self) -> Result {
+        let bind = self
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let again = Self::start_on(&self.db, &bind)?;
+        *self = again;
+        Ok(())
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// One launch of the real app through tauri-driver, with its own data folder.
+pub struct App {
+    pub client: Client,
+    _driver: Proc,
+}
+
+/// Where the app keeps its data and which city API it starts with.
+pub struct AppEnv<'a> {
+    pub display: &'a Display,
+    pub data_home: &'a Path,
+    pub api_url: &'a str,
+}
+
+impl App {
+    pub async fn launch(env: &AppEnv<'_>) -> Result<Self> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        // The app inherits this environment through tauri-driver and WebKitWebDriver.
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &env.display.name)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_DATA_HOME", env.data_home.join("data"))
+            .env("XDG_CACHE_HOME", env.data_home.join("cache"))
+            .env("XDG_CONFIG_HOME", env.data_home.join("config"))
+            .env("CITIZEN_API_URL", env.api_url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver): {e}"))?;
+        let driver = Proc(driver);
+        wait_until("tauri-driver", Duration::from_secs(20), || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        })?;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary("citizen-app")?.to_string_lossy() }),
+        );
+        let client = tokio::time::timeout(
+            Duration::from_secs(60),
+            ClientBuilder::rustls()?
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        .map_err(|_| "WebDriver session did not start within 60 s")??;
+        Ok(Self {
+            client,
+            _driver: driver,
+        })
+    }
+
+    /// Waits (bounded) for an element and returns it.
+    pub async fn find(&self, css: &str) -> Result<fantoccini::elements::Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("{css}: {e}"))?)
+    }
+
+    /// Waits until the text of `css` satisfies `pred`; returns that text.
+    pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
+        let start = Instant::now();
+        let mut last = String::new();
+        while start.elapsed() < Duration::from_secs(30) {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = el.text().await
+            {
+                if pred(&text) {
+                    return Ok(text);
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css}: text never matched; last was {last:?}").into())
+    }
+
+    /// Waits until an attribute of `css` equals `want`.
+    pub async fn wait_attr(&self, css: &str, attr: &str, want: &str) -> Result {
+        let start = Instant::now();
+        let mut last = None;
+        while start.elapsed() < Duration::from_secs(45) {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.attr(attr).await.ok().flatten();
+                if last.as_deref() == Some(want) {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!("{css}[{attr}] never became {want:?}; last was {last:?}").into())
+    }
+
+    /// Saves a PNG of the window to `$CITIZEN_E2E_SCREENSHOTS` (default target/e2e-screenshots).
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = std::env::var_os("CITIZEN_E2E_SCREENSHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/e2e-screenshots"));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    pub async fn close(self) -> Result {
+        self.client.close().await?;
+        Ok(())
+    }
+}

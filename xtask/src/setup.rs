@@ -1,0 +1,109 @@
+//! Installs what the build and the tests need, skipping what is already there.
+
+use crate::util::{Result, cargo, cmd, exec, has_program, output, root};
+
+/// Debian packages: WebKitGTK for the shell, Xvfb + WebKitWebDriver for the end-to-end tests,
+/// binaryen (wasm-opt) for the UI bundle, ImageMagick for screenshots, fonts with Vietnamese.
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libssl-dev",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "binaryen",
+    "imagemagick",
+    "fonts-noto-core",
+];
+
+pub fn all() -> Result {
+    apt()?;
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    tauri_driver()?;
+    eprintln!("setup: everything is installed");
+    Ok(())
+}
+
+fn apt() -> Result {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| {
+            output("dpkg-query", &["-W", "-f=${Status}", p])
+                .is_none_or(|s| !s.contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !has_program("apt-get") {
+        return Err(format!(
+            "missing system packages {missing:?} and no apt-get: install them by hand"
+        ));
+    }
+    let sudo: &[&str] = if output("id", &["-u"]).is_some_and(|u| u.trim() == "0") {
+        &[]
+    } else {
+        &["sudo"]
+    };
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        let mut c = cmd(all[0], &all[1..]);
+        c.env("DEBIAN_FRONTEND", "noninteractive");
+        exec(&mut c)
+    };
+    apt(&["update", "-qq"])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(missing);
+    apt(&args)
+}
+
+fn wasm_target() -> Result {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    exec(&mut cmd(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+    ))
+}
+
+/// The wasm-bindgen version locked in Cargo.lock: the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn wasm_bindgen_cli() -> Result {
+    let want = locked_wasm_bindgen_version()?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(want.as_str()) {
+        return Ok(());
+    }
+    // Not --locked: its lock file pins a crate version the registry no longer serves.
+    exec(cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+fn tauri_driver() -> Result {
+    if has_program("tauri-driver") {
+        return Ok(());
+    }
+    exec(cargo().args(["install", "tauri-driver", "--version", "2.1.0", "--locked"]))
+}

@@ -139,6 +139,8 @@ pub fn start_city_api(db: &Path) -> Result<(Child, String)> {
 pub fn test() -> Result {
     let started = Instant::now();
     setup::all()?;
+    // The committed ward catalogue must be what the generator makes from the registries today.
+    exec(cmd("python3", &["tools/ward-data/gen_units.py", "--check"]))?;
     ui()?;
     exec(cargo().args(["build", "-p", "city-api", "-p", "citizen-app"]))?;
     let shots = root().join("target/e2e-screenshots");

@@ -59,6 +59,7 @@ impl fmt::Display for WardCode {
 
 /// The level of a unit after the 2025 reform.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Phường (urban ward).
@@ -99,7 +100,10 @@ impl UnitKind {
 
 /// One administrative unit as the app and the city API exchange it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ward {
+    /// Official 5-digit code, e.g. "26743".
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{5}$"))]
     pub code: WardCode,
     /// Official full name, e.g. "Phường Bến Thành".
     pub name: String,
@@ -147,6 +151,7 @@ pub fn short_name(name: &str, kind: UnitKind) -> &str {
 
 /// The list of units of one province, as shipped in `assets/` and served by `/api/v1/wards`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WardCatalog {
     pub province_code: String,
     pub units: Vec<Ward>,

@@ -1,0 +1,95 @@
+//! `city-api --db FILE --bind ADDR [--seed hcmc]`
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use city_api::{AppState, Db, db};
+use clap::{Parser, ValueEnum};
+
+/// The Citizen App's reference city API: wards of Ho Chi Minh City over HTTP + JSON, stored in
+/// one SQLite file (WAL; back it up with `sqlite3 FILE ".backup COPY"` while it runs).
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    /// SQLite database file (created if missing).
+    #[arg(long)]
+    db: PathBuf,
+    /// Address to listen on. Use 127.0.0.1:0 for any free port (the chosen one is printed).
+    #[arg(long, default_value = "127.0.0.1:8722")]
+    bind: SocketAddr,
+    /// Load a data set before serving (idempotent: unchanged rows are not rewritten).
+    #[arg(long, value_enum)]
+    seed: Option<Seed>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Seed {
+    /// The 168 administrative units of HCMC since 1-7-2025.
+    Hcmc,
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CITY_API_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let cli = Cli::parse();
+    let db = match Db::open(&cli.db) {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("city-api: cannot open {}: {err}", cli.db.display());
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(Seed::Hcmc) = cli.seed {
+        match db.with(db::seed_hcmc) {
+            Ok(changed) => tracing::info!(changed, "seeded the HCMC units"),
+            Err(err) => {
+                eprintln!("city-api: seeding failed: {err}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let listener = match tokio::net::TcpListener::bind(cli.bind).await {
+        Ok(l) => l,
+        Err(err) => {
+            eprintln!("city-api: cannot listen on {}: {err}", cli.bind);
+            return ExitCode::from(2);
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(cli.bind);
+    // Other programs (xtask, tests) read this exact line to learn the port.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "city-api listening on http://{addr}");
+    let _ = out.flush();
+    match city_api::serve(listener, AppState { db }, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("city-api: server error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Screenshots of every screen at phone (360×640) and kiosk (1920×1080) sizes, in Vietnamese
+//! and English, for people to look at; each screen is also checked to fit without sideways
+//! scrolling (a phone user cannot be asked to scroll a page left and right).
+
+use e2e::{App, AppEnv, CityApi, Display, Result};
+use fantoccini::Locator;
+
+const SIZES: &[(&str, u32, u32)] = &[("phone", 360, 640), ("kiosk", 1920, 1080)];
+
+async fn no_sideways_scroll(app: &App, what: &str) -> Result {
+    let fits = app
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "{what} scrolls sideways"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {
+    let display = Display::start(1920, 1080)?;
+    let tmp = tempfile::tempdir()?;
+    let api = CityApi::start(&tmp.path().join("city.db"))?;
+    let env = AppEnv {
+        display: &display,
+        data_home: tmp.path(),
+        api_url: &api.url,
+    };
+    let app = App::launch(&env).await?;
+    app.wait_attr("#connection-state", "data-state", "online")
+        .await?;
+    for lang in ["vi", "en"] {
+        app.find(&format!("#lang-{lang}")).await?.click().await?;
+        app.wait_attr("html", "lang", lang).await?;
+        for &(size, w, h) in SIZES {
+            app.client.set_window_rect(0, 0, w, h).await?;
+            app.find("#nav-home").await?.click().await?;
+            app.find("#nav-wards").await?;
+            no_sideways_scroll(&app, "home").await?;
+            app.screenshot(&format!("{size}-{lang}-1-home")).await?;
+
+            app.find("#nav-wards").await?.click().await?;
+            let search = app.find("#ward-search").await?;
+            search.clear().await?;
+            search.send_keys("duong").await?;
+            app.wait_text(".ward-result", |t| !t.is_empty()).await?;
+            no_sideways_scroll(&app, "finder").await?;
+            app.screenshot(&format!("{size}-{lang}-2-finder")).await?;
+
+            app.client
+                .find(Locator::Css(".ward-result"))
+                .await?
+                .click()
+                .await?;
+            app.find("#ward-detail-name").await?;
+            no_sideways_scroll(&app, "ward detail").await?;
+            app.screenshot(&format!("{size}-{lang}-3-ward")).await?;
+
+            app.find("#nav-settings").await?.click().await?;
+            app.find("#api-url").await?;
+            no_sideways_scroll(&app, "settings").await?;
+            app.screenshot(&format!("{size}-{lang}-4-settings")).await?;
+        }
+    }
+    app.close().await?;
+    Ok(())
+}

@@ -3,7 +3,7 @@
 use crate::util::{Result, cargo, cmd, exec, has_program, output, root};
 
 /// Debian packages: WebKitGTK for the shell, Xvfb + WebKitWebDriver for the end-to-end tests,
-/// binaryen (wasm-opt) for the UI bundle, ImageMagick for screenshots, fonts with Vietnamese.
+/// ImageMagick for screenshots, fonts with Vietnamese. (wasm-opt comes from npm: see package.json.)
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -12,7 +12,6 @@ const APT_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "webkit2gtk-driver",
-    "binaryen",
     "imagemagick",
     "fonts-noto-core",
 ];
@@ -22,12 +21,18 @@ pub fn all() -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
     tauri_driver()?;
+    npm()?;
     eprintln!("setup: everything is installed");
     Ok(())
 }
 
 fn apt() -> Result {
-    let missing: Vec<&str> = APT_PACKAGES
+    apt_install(APT_PACKAGES)
+}
+
+/// Installs the packages of `wanted` that are not installed yet.
+fn apt_install(wanted: &[&str]) -> Result {
+    let missing: Vec<&str> = wanted
         .iter()
         .copied()
         .filter(|p| {
@@ -60,6 +65,23 @@ fn apt() -> Result {
     let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
     args.extend(missing);
     apt(&args)
+}
+
+/// npm packages pinned in package.json / package-lock.json (build tools only, nothing shipped
+/// from a CDN). Re-installed only when the lock file is newer than the install.
+fn npm() -> Result {
+    let root = root();
+    let stamp = root.join("node_modules/.package-lock.json");
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&stamp).is_some_and(|done| {
+        modified(&root.join("package-lock.json")).is_some_and(|lock| done >= lock)
+    }) {
+        return Ok(());
+    }
+    if !has_program("npm") {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    exec(&mut cmd("npm", &["ci", "--no-audit", "--no-fund"]))
 }
 
 fn wasm_target() -> Result {

@@ -45,29 +45,27 @@ pub fn ui() -> Result {
         .arg(&wasm),
     )?;
     let bg = dist.join("app_bg.wasm");
-    if has_program("wasm-opt") {
-        exec(
-            cmd(
-                "wasm-opt",
-                &[
-                    "-Oz",
-                    "--enable-bulk-memory",
-                    "--enable-nontrapping-float-to-int",
-                    "--enable-sign-ext",
-                    "--enable-mutable-globals",
-                    "--enable-reference-types",
-                    "--enable-multivalue",
-                    "-o",
-                ],
-            )
+    // From npm (package.json): Debian's wasm-opt 108 breaks wasm-bindgen's externref table.
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.is_file() {
+        return Err("node_modules/.bin/wasm-opt is missing: run `cargo xtask setup`".into());
+    }
+    let features = [
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ];
+    exec(
+        Command::new(&wasm_opt)
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(features)
+            .arg("-o")
             .arg(&bg)
             .arg(&bg),
-        )?;
-    } else {
-        eprintln!(
-            "ui: wasm-opt not found (apt package binaryen); the bundle is larger than it should be"
-        );
-    }
+    )?;
     for file in UI_STATIC {
         std::fs::copy(root.join("app-ui").join(file), dist.join(file))
             .map_err(|e| format!("copy {file}: {e}"))?;
@@ -140,7 +138,10 @@ pub fn test() -> Result {
     let started = Instant::now();
     setup::all()?;
     // The committed ward catalogue must be what the generator makes from the registries today.
-    exec(cmd("python3", &["tools/ward-data/gen_units.py", "--check"]))?;
+    exec(&mut cmd(
+        "python3",
+        &["tools/ward-data/gen_units.py", "--check"],
+    ))?;
     ui()?;
     exec(cargo().args(["build", "-p", "city-api", "-p", "citizen-app"]))?;
     let shots = root().join("target/e2e-screenshots");

@@ -1,0 +1,150 @@
+//! The root: loads the status, listens to the shell, applies language and text size to the page,
+//! and shows the header plus the current screen (or the database error screen).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::dto::{Connection, ConnectionDto, DbStatus};
+use model::{Language, TextSize};
+
+use crate::bridge;
+use crate::screens::{
+    coming::Coming, db_error::DbError, home::Home, settings::Settings, wards::Finder,
+    wards::WardDetail,
+};
+use crate::state::{Ctx, Screen, use_ctx};
+
+/// Loads (or reloads) the status and the "my ward" record.
+pub fn load_status(ctx: Ctx) {
+    spawn_local(async move {
+        match bridge::app_status().await {
+            Ok(status) => {
+                let my = status.settings.my_ward.clone();
+                ctx.status.set(Some(status));
+                load_my_ward(ctx, my);
+            }
+            Err(err) => leptos::logging::error!("app_status failed: {:?}", err.code),
+        }
+    });
+}
+
+pub fn load_my_ward(ctx: Ctx, code: Option<String>) {
+    let Some(code) = code else {
+        ctx.my_ward.set(None);
+        return;
+    };
+    spawn_local(async move {
+        ctx.my_ward.set(bridge::get_ward(&code).await.ok());
+    });
+}
+
+/// `<html lang>` and the text-size class follow the settings.
+fn apply_to_page(language: Language, size: TextSize) {
+    let Some(root) = document().document_element() else {
+        return;
+    };
+    let _ = root.set_attribute("lang", language.tag());
+    let _ = root.set_attribute("class", &format!("text-{}", size.tag()));
+    document().set_title(i18n::t(language, "app.title"));
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx::new();
+    provide_context(ctx);
+    load_status(ctx);
+    bridge::listen("connection-changed", move |c: ConnectionDto| {
+        ctx.set_connection(c)
+    });
+    bridge::listen("wards-updated", move |(): ()| {
+        ctx.wards_version.update(|v| *v += 1)
+    });
+    Effect::new(move |_| {
+        if let Some(s) = ctx.settings() {
+            apply_to_page(s.language, s.text_size);
+        }
+    });
+
+    let failed = move || {
+        ctx.status
+            .with(|s| matches!(s.as_ref().map(|s| &s.db), Some(DbStatus::Failed { .. })))
+    };
+    view! {
+        <Header/>
+        <main id="main" tabindex="-1">
+            <Show when=move || ctx.notice.with(Option::is_some)>
+                <p id="notice" class="notice" role="status">{move || ctx.notice.get().unwrap_or_default()}</p>
+            </Show>
+            {move || match ctx.status.with(Option::is_some) {
+                false => view! { <p class="loading" role="status">{ctx.t("app.loading")}</p> }.into_any(),
+                true if failed() => view! { <DbError/> }.into_any(),
+                true => match ctx.screen.get() {
+                    Screen::Home => view! { <Home/> }.into_any(),
+                    Screen::Wards => view! { <Finder/> }.into_any(),
+                    Screen::Ward(ward) => view! { <WardDetail ward=ward/> }.into_any(),
+                    Screen::Settings => view! { <Settings/> }.into_any(),
+                    Screen::Coming(part) => view! { <Coming part=part/> }.into_any(),
+                },
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let ctx = use_ctx();
+    let state = move || {
+        ctx.status
+            .with(|s| s.as_ref().map(|s| s.connection.state).unwrap_or_default())
+    };
+    let state_tag = move || match state() {
+        Connection::Online => "online",
+        Connection::Offline => "offline",
+        Connection::Unknown => "unknown",
+    };
+    let state_text = move || ctx.t(&format!("conn.{}", state_tag()));
+    let switch = move |language: Language| {
+        spawn_local(async move {
+            match bridge::set_language(language).await {
+                Ok(settings) => ctx.set_settings(settings),
+                Err(err) => leptos::logging::error!("set_language failed: {:?}", err.code),
+            }
+        });
+    };
+    let lang_button = move |language: Language, id: &'static str, label: &'static str| {
+        view! {
+            <button
+                id=id
+                class="lang"
+                lang=language.tag()
+                aria-label=move || ctx.t(&format!("lang.{}", language.tag()))
+                aria-pressed=move || (ctx.lang() == language).to_string()
+                on:click=move |_| switch(language)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <header class="bar">
+            <div class="bar-row">
+                <button id="nav-home" class="nav" on:click=move |_| ctx.go(Screen::Home)>
+                    {move || ctx.t("nav.home")}
+                </button>
+                <p class="app-title">{move || ctx.t("app.title")}</p>
+                <button id="nav-settings" class="nav" on:click=move |_| ctx.go(Screen::Settings)>
+                    {move || ctx.t("nav.settings")}
+                </button>
+            </div>
+            <div class="bar-row">
+                <p id="connection-state" class="conn" data-state=state_tag role="status">
+                    <span class="dot" aria-hidden="true"></span>
+                    {state_text}
+                </p>
+                <div class="langs" role="group" aria-label=move || ctx.t("lang.label")>
+                    {lang_button(Language::Vi, "lang-vi", "VI")}
+                    {lang_button(Language::En, "lang-en", "EN")}
+                </div>
+            </div>
+        </header>
+    }
+}

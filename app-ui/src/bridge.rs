@@ -1,0 +1,135 @@
+//! The only door to the shell: one typed async function per Tauri command, and event listening.
+//! No `withGlobalTauri`: the IPC object Tauri injects (`__TAURI_INTERNALS__`) is used directly.
+
+use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
+use model::{ErrorCode, ErrorDto, Language, TextSize, Ward};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = invoke, catch)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI_INTERNALS__"], js_name = transformCallback, catch)]
+    fn transform_callback(callback: &js_sys::Function, once: bool) -> Result<JsValue, JsValue>;
+}
+
+fn internal() -> ErrorDto {
+    ErrorCode::Internal.into()
+}
+
+async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<T, ErrorDto> {
+    let args = serde_wasm_bindgen::to_value(args).map_err(|_| internal())?;
+    match tauri_invoke(cmd, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| internal()),
+        // Commands reject with an ErrorDto; anything else (IPC failure) is "internal".
+        Err(err) => Err(serde_wasm_bindgen::from_value(err).unwrap_or_else(|_| internal())),
+    }
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Search<'a> {
+    query: &'a str,
+    limit: u32,
+}
+
+#[derive(Serialize)]
+struct Code<'a> {
+    code: &'a str,
+}
+
+#[derive(Serialize)]
+struct Lang {
+    language: Language,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Size {
+    text_size: TextSize,
+}
+
+#[derive(Serialize)]
+struct Url<'a> {
+    url: &'a str,
+}
+
+pub async fn app_status() -> Result<AppStatus, ErrorDto> {
+    call("app_status", &NoArgs {}).await
+}
+
+pub async fn search_wards(query: &str, limit: u32) -> Result<WardSearchResult, ErrorDto> {
+    call("search_wards", &Search { query, limit }).await
+}
+
+pub async fn get_ward(code: &str) -> Result<Ward, ErrorDto> {
+    call("get_ward", &Code { code }).await
+}
+
+pub async fn set_my_ward(code: &str) -> Result<SettingsDto, ErrorDto> {
+    call("set_my_ward", &Code { code }).await
+}
+
+pub async fn set_language(language: Language) -> Result<SettingsDto, ErrorDto> {
+    call("set_language", &Lang { language }).await
+}
+
+pub async fn set_text_size(text_size: TextSize) -> Result<SettingsDto, ErrorDto> {
+    call("set_text_size", &Size { text_size }).await
+}
+
+pub async fn set_api_base_url(url: &str) -> Result<SettingsDto, ErrorDto> {
+    call("set_api_base_url", &Url { url }).await
+}
+
+pub async fn refresh_wards() -> Result<ConnectionDto, ErrorDto> {
+    call("refresh_wards", &NoArgs {}).await
+}
+
+pub async fn start_fresh() -> Result<StartFreshOutcome, ErrorDto> {
+    call("start_fresh", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct Target {
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Listen<'a> {
+    event: &'a str,
+    target: Target,
+    handler: f64,
+}
+
+/// Calls `handler` with the payload of every `event` the shell emits, for the app's lifetime.
+pub fn listen<T: DeserializeOwned + 'static>(event: &'static str, handler: impl Fn(T) + 'static) {
+    let callback = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
+        let payload =
+            js_sys::Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(payload) = serde_wasm_bindgen::from_value(payload) {
+            handler(payload);
+        }
+    });
+    let id = transform_callback(callback.as_ref().unchecked_ref(), false)
+        .ok()
+        .and_then(|v| v.as_f64());
+    // The listener lives as long as the page.
+    callback.forget();
+    let Some(handler) = id else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let args = Listen {
+            event,
+            target: Target { kind: "Any" },
+            handler,
+        };
+        let _: Result<f64, ErrorDto> = call("plugin:event|listen", &args).await;
+    });
+}

@@ -1,0 +1,44 @@
+//! Home: the four parts of the product, the ward finder and "my ward".
+
+use leptos::prelude::*;
+
+use crate::state::{Part, Screen, use_ctx};
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let ctx = use_ctx();
+    let tiles = Part::ALL
+        .into_iter()
+        .map(|part| {
+            let stem = part.stem();
+            view! {
+                <li>
+                    <button id=format!("nav-{stem}") class=format!("tile tile-{stem}") on:click=move |_| ctx.go(Screen::Coming(part))>
+                        <span class="tile-title">{move || ctx.t(&format!("home.{stem}"))}</span>
+                        <span class="tile-hint">{move || ctx.t(&format!("home.{stem}_hint"))}</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="screen home">
+            <h1 class="greeting">{move || ctx.t("home.greeting")}</h1>
+            <section class="card my-ward" aria-labelledby="my-ward-heading">
+                <h2 id="my-ward-heading">{move || ctx.t("home.my_ward")}</h2>
+                {move || match ctx.my_ward.get() {
+                    Some(ward) => view! {
+                        <p id="my-ward-name" class="my-ward-name">{ward.name.clone()}</p>
+                    }.into_any(),
+                    None => view! { <p class="muted">{ctx.t("home.no_my_ward")}</p> }.into_any(),
+                }}
+                <button id="nav-wards" class="primary wide" on:click=move |_| ctx.go(Screen::Wards)>
+                    <span class="tile-title">{move || ctx.t("home.find_ward")}</span>
+                    <span class="tile-hint">{move || ctx.t("home.find_ward_hint")}</span>
+                </button>
+            </section>
+            <h2 class="visually-hidden">{move || ctx.t("home.parts")}</h2>
+            <ul class="tiles">{tiles}</ul>
+        </section>
+    }
+}

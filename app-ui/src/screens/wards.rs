@@ -1,0 +1,179 @@
+//! The ward finder (search as you type, diacritics optional) and a ward's details with
+//! "set as my ward".
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::Ward;
+use model::dto::WardSearchResult;
+
+use super::kind_key;
+use crate::bridge;
+use crate::state::{Screen, use_ctx};
+
+/// Most results drawn at once; the count says how many matched in all.
+const LIMIT: u32 = 200;
+/// Wait this long after the last keystroke before searching.
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+#[component]
+pub fn Finder() -> impl IntoView {
+    let ctx = use_ctx();
+    let query = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<WardSearchResult>);
+    let problem = RwSignal::new(None::<&'static str>);
+    // Answers can arrive out of order on a busy phone: only the latest request's counts.
+    let latest = StoredValue::new(0u32);
+    let search = move |q: String| {
+        latest.update_value(|n| *n += 1);
+        let mine = latest.get_value();
+        spawn_local(async move {
+            let answer = bridge::search_wards(&q, LIMIT).await;
+            if latest.get_value() != mine {
+                return;
+            }
+            match answer {
+                Ok(r) => {
+                    result.set(Some(r));
+                    problem.set(None);
+                }
+                Err(err) => problem.set(Some(ctx.error_text(&err))),
+            }
+        });
+    };
+    // First load, and again whenever the shell says the list changed.
+    Effect::new(move |_| {
+        ctx.wards_version.track();
+        search(query.get_untracked());
+    });
+    let on_input = move |ev| {
+        let q = event_target_value(&ev);
+        query.set(q.clone());
+        set_timeout(
+            move || {
+                if query.get_untracked() == q {
+                    search(q);
+                }
+            },
+            DEBOUNCE,
+        );
+    };
+    let count_text = move || {
+        let Some(r) = result.get() else {
+            return String::new();
+        };
+        if r.total == 0 {
+            ctx.t("wards.none").to_owned()
+        } else if query.with(|q| q.trim().is_empty()) {
+            ctx.t_with("wards.count_all", &[("count", &r.total.to_string())])
+        } else {
+            ctx.t_with("wards.count", &[("count", &r.total.to_string())])
+        }
+    };
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+    view! {
+        <section class="screen finder">
+            <h1>{move || ctx.t("wards.title")}</h1>
+            <label for="ward-search" class="field-label">{move || ctx.t("wards.search_label")}</label>
+            <input
+                id="ward-search"
+                node_ref=input
+                type="search"
+                inputmode="search"
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="ward-search-hint ward-count"
+                placeholder=move || ctx.t("wards.search_placeholder")
+                prop:value=move || query.get()
+                on:input=on_input
+            />
+            <p id="ward-search-hint" class="muted">{move || ctx.t("wards.search_hint")}</p>
+            <p id="ward-count" class="count" aria-live="polite">{count_text}</p>
+            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            <ul class="results" aria-label=move || ctx.t("wards.results")>
+                <For
+                    each=move || result.get().map(|r| r.wards).unwrap_or_default()
+                    key=|w: &Ward| w.code.clone()
+                    children=move |w: Ward| {
+                        let kind = kind_key(w.kind);
+                        let code = w.code.to_string();
+                        let name = w.name.clone();
+                        view! {
+                            <li>
+                                <button class="ward-result" on:click=move |_| ctx.go(Screen::Ward(w.clone()))>
+                                    <span class="name">{name}</span>
+                                    <span class="meta">{move || ctx.t(kind)} " · " {code.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn WardDetail(ward: Ward) -> impl IntoView {
+    let ctx = use_ctx();
+    let saved = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<&'static str>);
+    let code = ward.code.to_string();
+    let is_mine = {
+        let code = code.clone();
+        move || ctx.settings().and_then(|s| s.my_ward).as_deref() == Some(code.as_str())
+    };
+    let set_mine = {
+        let ward = ward.clone();
+        move |_| {
+            let ward = ward.clone();
+            spawn_local(async move {
+                // Confirm only once the shell answered: the choice is on disk then.
+                match bridge::set_my_ward(ward.code.as_str()).await {
+                    Ok(settings) => {
+                        ctx.set_settings(settings);
+                        saved.set(Some(ctx.t_with("ward.saved", &[("name", &ward.name)])));
+                        ctx.my_ward.set(Some(ward));
+                        problem.set(None);
+                    }
+                    Err(err) => problem.set(Some(ctx.error_text(&err))),
+                }
+            });
+        }
+    };
+    let kind = kind_key(ward.kind);
+    let area = format!("{:.2}", ward.area_km2);
+    let centroid = format!("{:.4}° N, {:.4}° E", ward.lat, ward.lon);
+    view! {
+        <section class="screen ward-detail">
+            <button class="secondary back" on:click=move |_| ctx.go(Screen::Wards)>{move || ctx.t("nav.back")}</button>
+            <h1 id="ward-detail-name">{ward.name.clone()}</h1>
+            <dl class="facts">
+                <dt>{move || ctx.t("ward.kind")}</dt>
+                <dd>{move || ctx.t(kind)}</dd>
+                <dt>{move || ctx.t("ward.code")}</dt>
+                <dd>{code.clone()}</dd>
+                <dt>{move || ctx.t("ward.area")}</dt>
+                <dd>{move || ctx.t_with("ward.area_value", &[("value", &area)])}</dd>
+                <dt>{move || ctx.t("ward.centroid")}</dt>
+                <dd>{centroid}</dd>
+            </dl>
+            <Show
+                when=is_mine
+                fallback=move || view! {
+                    <button id="set-my-ward" class="primary wide" on:click=set_mine.clone()>{move || ctx.t("ward.set_mine")}</button>
+                }
+            >
+                <p id="ward-is-mine" class="ok">{move || ctx.t("ward.is_mine")}</p>
+            </Show>
+            <p id="ward-saved" class="ok" role="status">{move || saved.get().unwrap_or_default()}</p>
+            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+        </section>
+    }
+}

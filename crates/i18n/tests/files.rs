@@ -1,0 +1,67 @@
+//! The two message files stay in step: same keys, no empty text, same placeholders, and a
+//! message for every error code the shell can send.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+fn load(lang: &str) -> BTreeMap<String, String> {
+    let path = format!("{}/../../i18n/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("message file");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+#[test]
+fn both_languages_have_the_same_keys() {
+    let (vi, en) = (load("vi"), load("en"));
+    let only_vi: Vec<_> = vi.keys().filter(|k| !en.contains_key(*k)).collect();
+    let only_en: Vec<_> = en.keys().filter(|k| !vi.contains_key(*k)).collect();
+    assert!(
+        only_vi.is_empty() && only_en.is_empty(),
+        "missing in en.json: {only_vi:?}; missing in vi.json: {only_en:?}"
+    );
+}
+
+#[test]
+fn no_empty_messages_and_matching_placeholders() {
+    let (vi, en) = (load("vi"), load("en"));
+    for (key, text) in &vi {
+        assert!(!text.trim().is_empty(), "vi {key} is empty");
+        let other = en.get(key).map(String::as_str).unwrap_or_default();
+        assert!(!other.trim().is_empty(), "en {key} is empty");
+        assert_eq!(
+            placeholders(text),
+            placeholders(other),
+            "placeholders differ for {key}"
+        );
+    }
+}
+
+#[test]
+fn every_error_code_has_a_message() {
+    for lang in ["vi", "en"] {
+        let messages = load(lang);
+        for code in model::ErrorCode::ALL {
+            assert!(
+                messages.contains_key(&code.message_key()),
+                "{lang}.json lacks {}",
+                code.message_key()
+            );
+        }
+        assert!(messages.contains_key("error.generic"));
+    }
+}
+
+#[test]
+fn compiled_table_has_every_key() {
+    for (lang, l) in [("vi", model::Language::Vi), ("en", model::Language::En)] {
+        for (key, text) in load(lang) {
+            assert_eq!(i18n::lookup(l, &key), Some(text.as_str()), "{lang} {key}");
+        }
+    }
+}

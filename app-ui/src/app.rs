@@ -131,19 +131,21 @@ fn Header() -> impl IntoView {
                     {move || ctx.t("nav.home")}
                 </button>
                 <p class="app-title">{move || ctx.t("app.title")}</p>
-                <button id="nav-settings" class="nav" on:click=move |_| ctx.go(Screen::Settings)>
-                    {move || ctx.t("nav.settings")}
-                </button>
+                <div class="bar-actions">
+                    <button id="nav-settings" class="nav" on:click=move |_| ctx.go(Screen::Settings)>
+                        {move || ctx.t("nav.settings")}
+                    </button>
+                    <div class="langs" role="group" aria-label=move || ctx.t("lang.label")>
+                        {lang_button(Language::Vi, "lang-vi", "VI")}
+                        {lang_button(Language::En, "lang-en", "EN")}
+                    </div>
+                </div>
             </div>
             <div class="bar-row">
                 <p id="connection-state" class="conn" data-state=state_tag role="status">
                     <span class="dot" aria-hidden="true"></span>
                     {state_text}
                 </p>
-                <div class="langs" role="group" aria-label=move || ctx.t("lang.label")>
-                    {lang_button(Language::Vi, "lang-vi", "VI")}
-                    {lang_button(Language::En, "lang-en", "EN")}
-                </div>
             </div>
         </header>
     }

@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::setup;
-use crate::util::{Result, cargo, cmd, exec, has_program, root};
+use crate::util::{Result, cargo, cmd, exec, root};
 
 /// Static files of the UI copied next to the wasm-bindgen output.
 const UI_STATIC: &[&str] = &["index.html", "main.js", "style.css"];
@@ -60,7 +60,7 @@ pub fn ui() -> Result {
     ];
     exec(
         Command::new(&wasm_opt)
-            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
             .args(features)
             .arg("-o")
             .arg(&bg)

@@ -65,6 +65,8 @@ pub fn Finder() -> impl IntoView {
         };
         if r.total == 0 {
             ctx.t("wards.none").to_owned()
+        } else if r.total == 1 {
+            ctx.t("wards.count_one").to_owned()
         } else if query.with(|q| q.trim().is_empty()) {
             ctx.t_with("wards.count_all", &[("count", &r.total.to_string())])
         } else {
@@ -119,6 +121,22 @@ pub fn Finder() -> impl IntoView {
     }
 }
 
+/// `value` with `decimals` digits after the point. Integer arithmetic: float formatting would add
+/// ~10 KB of wasm for three numbers.
+fn fixed(value: f64, decimals: u32) -> String {
+    let scale = 10_i64.pow(decimals);
+    let scaled = (value * scale as f64).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let abs = scaled.unsigned_abs();
+    let scale = scale.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = decimals as usize
+    )
+}
+
 #[component]
 pub fn WardDetail(ward: Ward) -> impl IntoView {
     let ctx = use_ctx();
@@ -148,8 +166,8 @@ pub fn WardDetail(ward: Ward) -> impl IntoView {
         }
     };
     let kind = kind_key(ward.kind);
-    let area = format!("{:.2}", ward.area_km2);
-    let centroid = format!("{:.4}° N, {:.4}° E", ward.lat, ward.lon);
+    let area = fixed(ward.area_km2, 2);
+    let centroid = format!("{}° N, {}° E", fixed(ward.lat, 4), fixed(ward.lon, 4));
     view! {
         <section class="screen ward-detail">
             <button class="secondary back" on:click=move |_| ctx.go(Screen::Wards)>{move || ctx.t("nav.back")}</button>
@@ -175,5 +193,19 @@ pub fn WardDetail(ward: Ward) -> impl IntoView {
             <p id="ward-saved" class="ok" role="status">{move || saved.get().unwrap_or_default()}</p>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    #[test]
+    fn fixed_point() {
+        assert_eq!(fixed(58.156, 2), "58.16");
+        assert_eq!(fixed(1.0, 2), "1.00");
+        assert_eq!(fixed(10.77131, 4), "10.7713");
+        assert_eq!(fixed(-0.5, 1), "-0.5");
+        assert_eq!(fixed(106.00004, 4), "106.0000");
     }
 }

@@ -235,6 +235,19 @@ impl App {
             .map_err(|e| format!("{css}: {e}"))?)
     }
 
+    /// Clicks the first element matching `css`, finding it again if the UI re-rendered it.
+    pub async fn click(&self, css: &str) -> Result {
+        let mut last = None;
+        for _ in 0..20 {
+            match self.find(css).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(err) => last = Some(err),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css}: could not click: {last:?}").into())
+    }
+
     /// Waits until the text of `css` satisfies `pred`; returns that text.
     pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
         let start = Instant::now();
@@ -276,6 +289,14 @@ impl App {
             .unwrap_or_else(|| root().join("target/e2e-screenshots"));
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
+        // Let layout and paint catch up (after a resize WebKit may still show the old frame).
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await?;
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
     }

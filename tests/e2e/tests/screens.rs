@@ -3,7 +3,6 @@
 //! scrolling (a phone user cannot be asked to scroll a page left and right).
 
 use e2e::{App, AppEnv, CityApi, Display, Result};
-use fantoccini::Locator;
 
 const SIZES: &[(&str, u32, u32)] = &[("phone", 360, 640), ("kiosk", 1920, 1080)];
 
@@ -41,29 +40,28 @@ async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {
         app.wait_attr("html", "lang", lang).await?;
         for &(size, w, h) in SIZES {
             app.client.set_window_rect(0, 0, w, h).await?;
-            app.find("#nav-home").await?.click().await?;
+            app.click("#nav-home").await?;
             app.find("#nav-wards").await?;
             no_sideways_scroll(&app, "home").await?;
             app.screenshot(&format!("{size}-{lang}-1-home")).await?;
 
-            app.find("#nav-wards").await?.click().await?;
+            app.click("#nav-wards").await?;
             let search = app.find("#ward-search").await?;
             search.clear().await?;
             search.send_keys("duong").await?;
-            app.wait_text(".ward-result", |t| !t.is_empty()).await?;
+            app.wait_text(".ward-result", |t| {
+                t.contains("Dương") || t.contains("Đường")
+            })
+            .await?;
             no_sideways_scroll(&app, "finder").await?;
             app.screenshot(&format!("{size}-{lang}-2-finder")).await?;
 
-            app.client
-                .find(Locator::Css(".ward-result"))
-                .await?
-                .click()
-                .await?;
+            app.click(".ward-result").await?;
             app.find("#ward-detail-name").await?;
             no_sideways_scroll(&app, "ward detail").await?;
             app.screenshot(&format!("{size}-{lang}-3-ward")).await?;
 
-            app.find("#nav-settings").await?.click().await?;
+            app.click("#nav-settings").await?;
             app.find("#api-url").await?;
             no_sideways_scroll(&app, "settings").await?;
             app.screenshot(&format!("{size}-{lang}-4-settings")).await?;

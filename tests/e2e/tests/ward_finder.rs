@@ -21,7 +21,7 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
     app.wait_attr("#connection-state", "data-state", "online")
         .await?;
     app.screenshot("01-home-vi").await?;
-    app.find("#nav-wards").await?.click().await?;
+    app.click("#nav-wards").await?;
     let search = app.find("#ward-search").await?;
     search.send_keys("ben thanh").await?;
     app.wait_text(".ward-result", |t| t.contains("Bến Thành"))
@@ -35,8 +35,8 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
     first.click().await?;
     app.wait_text("#ward-detail-name", |t| t == "Phường Bến Thành")
         .await?;
-    app.find("#set-my-ward").await?.click().await?;
-    app.find("#nav-home").await?.click().await?;
+    app.click("#set-my-ward").await?;
+    app.click("#nav-home").await?;
     app.wait_text("#my-ward-name", |t| t.contains("Bến Thành"))
         .await?;
     app.close().await?;
@@ -54,19 +54,19 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
     assert_eq!(lang.as_deref(), Some("vi"));
 
     // English, persisted.
-    app.find("#lang-en").await?.click().await?;
+    app.click("#lang-en").await?;
     app.wait_attr("html", "lang", "en").await?;
     app.screenshot("03-home-en").await?;
 
     // The city API goes away: the app says so and keeps working from its data.
     api.stop();
-    app.find("#nav-settings").await?.click().await?;
-    app.find("#refresh-now").await?.click().await?;
+    app.click("#nav-settings").await?;
+    app.click("#refresh-now").await?;
     app.wait_attr("#connection-state", "data-state", "offline")
         .await?;
     app.screenshot("04-settings-offline-en").await?;
-    app.find("#nav-home").await?.click().await?;
-    app.find("#nav-wards").await?.click().await?;
+    app.click("#nav-home").await?;
+    app.click("#nav-wards").await?;
     app.find("#ward-search")
         .await?
         .send_keys("BẾN THÀNH")
@@ -75,8 +75,8 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
         .await?;
     // And back.
     api.restart()?;
-    app.find("#nav-settings").await?.click().await?;
-    app.find("#refresh-now").await?.click().await?;
+    app.click("#nav-settings").await?;
+    app.click("#refresh-now").await?;
     app.wait_attr("#connection-state", "data-state", "online")
         .await?;
     app.close().await?;

@@ -209,12 +209,14 @@ impl Engine {
         }
     }
 
-    /// `Ok(true)` when the stored list changed.
+    /// `Ok(true)` when the stored list changed. A local database that cannot be used does not
+    /// make the city API offline: the answer is then checked but not stored.
     async fn pull_wards(&self) -> Result<bool, ErrorCode> {
         let client = self.client.as_ref().ok_or(ErrorCode::Internal)?;
         let etag = self
             .with_ready(|r| Ok(r.store.ward_sync()?.etag))
-            .map_err(|e| e.code())?;
+            .ok()
+            .flatten();
         let base = self.api_url();
         let fetched = client
             .fetch_wards(&base, etag.as_deref())
@@ -224,7 +226,7 @@ impl Engine {
                 err.code()
             })?;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        self.with_ready(|r| match fetched {
+        let stored = self.with_ready(|r| match fetched {
             WardFetch::NotModified => {
                 r.store.mark_wards_fresh(&now)?;
                 Ok(false)
@@ -236,8 +238,11 @@ impl Engine {
                 r.wards = WardDirectory::new(r.store.wards()?, &self.order);
                 Ok(before.is_none() || before != etag)
             }
-        })
-        .map_err(|e| e.code())
+        });
+        Ok(stored.unwrap_or_else(|err| {
+            tracing::warn!(%err, "ward list received but not stored");
+            false
+        }))
     }
 
     /// After a failed open: moves the unusable file aside (kept, never deleted) and starts with

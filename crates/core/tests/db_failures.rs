@@ -222,3 +222,31 @@ fn moving_aside_takes_the_wal_companions_along() {
     assert!(!path.exists());
     assert!(!dir.path().join("citizen.db-wal").exists());
 }
+
+#[tokio::test]
+async fn a_broken_database_does_not_make_the_city_api_look_offline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        db_file(dir.path()),
+        b"garbage garbage garbage garbage garbage garbage garbage",
+    )
+    .expect("write");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/", listener.local_addr().expect("addr"));
+    let catalog = core_engine::bundled::hcmc_catalog().expect("bundled");
+    let body = serde_json::to_string(&catalog).expect("json");
+    let app = axum::Router::new().route(
+        "/api/v1/wards",
+        axum::routing::get(move || async move { body }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let engine = engine_at(dir.path(), &url);
+    let outcome = engine.check_city_api().await;
+    assert_eq!(outcome.connection.state, model::dto::Connection::Online);
+    assert!(
+        !outcome.wards_changed,
+        "nothing stored while the database is unusable"
+    );
+}

@@ -149,8 +149,14 @@ impl Engine {
         self.save(Setting::TextSize(size))
     }
 
+    /// A new address is another server: its ETags mean nothing for our copy, so forget ours.
     pub fn set_api_base_url(&self, text: &str) -> Result<SettingsDto, CoreError> {
-        self.save(Setting::ApiBaseUrl(ApiBaseUrl::parse(text)?))
+        let url = ApiBaseUrl::parse(text)?;
+        self.with_ready(|r| {
+            r.store.save_setting(&Setting::ApiBaseUrl(url))?;
+            Ok(r.store.forget_ward_etag()?)
+        })?;
+        self.settings()
     }
 
     /// Only a unit that exists in the catalogue can become "my ward".

@@ -103,6 +103,16 @@ async fn newer_list_replaces_ours_then_304_changes_nothing() {
     assert!(!second.wards_changed, "304: nothing changed");
     assert_eq!(engine.search_wards("", 1000).expect("all").total, 169);
 
+    // Another server: our ETag means nothing there, so the whole list is asked for again.
+    engine
+        .set_api_base_url(&url)
+        .expect("same address, set explicitly");
+    assert!(
+        engine.check_city_api().await.wards_changed,
+        "full answer after forgetting the ETag"
+    );
+    assert!(!engine.check_city_api().await.wards_changed);
+
     // The ETag is kept across restarts, so the next start's check is a cheap 304 too.
     drop(engine);
     let engine = engine_at(dir.path(), &url);

@@ -99,6 +99,16 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the ETag, so the next pull fetches the whole list (e.g. from another server,
+    /// whose tags mean nothing here). The stored wards stay until a new list arrives.
+    pub fn forget_ward_etag(&self) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "UPDATE sync_state SET etag = NULL WHERE resource = ?1",
+            [WARDS_RESOURCE],
+        )?;
+        Ok(())
+    }
+
     pub fn ward_sync(&self) -> rusqlite::Result<WardSync> {
         Ok(self
             .conn

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use model::{UnitKind, Ward, WardCatalog, WardCode};
+use model::{Ward, WardCatalog, WardCode};
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
@@ -109,20 +109,21 @@ pub fn upsert_wards(conn: &mut Connection, wards: &[Ward]) -> Result<usize, DbEr
     Ok(changed)
 }
 
+/// A row as a unit; a row that no longer validates is skipped (`None`), not served.
 fn ward_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Ward>> {
     let code: String = row.get(0)?;
     let kind: String = row.get(2)?;
-    let (Ok(code), Ok(kind)) = (WardCode::parse(&code), UnitKind::parse(&kind)) else {
-        return Ok(None);
-    };
-    Ok(Some(Ward {
-        code,
-        name: row.get(1)?,
-        kind,
-        lat: row.get(3)?,
-        lon: row.get(4)?,
-        area_km2: row.get(5)?,
-    }))
+    let ward = Ward::from_parts(
+        &code,
+        row.get(1)?,
+        &kind,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    );
+    Ok(ward
+        .inspect_err(|err| tracing::warn!(%code, %err, "skipping invalid ward row"))
+        .ok())
 }
 
 /// All units sorted by code, with the list's version (for the ETag).

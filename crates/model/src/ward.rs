@@ -116,6 +116,27 @@ pub struct Ward {
 }
 
 impl Ward {
+    /// Builds and validates a unit from untyped parts, e.g. a database row.
+    pub fn from_parts(
+        code: &str,
+        name: String,
+        kind: &str,
+        lat: f64,
+        lon: f64,
+        area_km2: f64,
+    ) -> Result<Self, WardError> {
+        let ward = Self {
+            code: WardCode::parse(code)?,
+            name,
+            kind: UnitKind::parse(kind)?,
+            lat,
+            lon,
+            area_km2,
+        };
+        ward.validate()?;
+        Ok(ward)
+    }
+
     /// The name without its "Phường"/"Xã"/"Đặc khu" prefix: "Bến Thành".
     pub fn short_name(&self) -> &str {
         short_name(&self.name, self.kind)

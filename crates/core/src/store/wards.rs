@@ -1,6 +1,6 @@
 //! The local copy of the ward catalogue and the ETag it came with.
 
-use model::{UnitKind, Ward, WardCatalog, WardCode};
+use model::{Ward, WardCatalog};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -34,18 +34,7 @@ impl Store {
         let mut wards = Vec::new();
         for row in rows {
             let (code, name, kind, lat, lon, area_km2) = row?;
-            let ward = WardCode::parse(&code).and_then(|code| {
-                let kind = UnitKind::parse(&kind)?;
-                let ward = Ward {
-                    code,
-                    name,
-                    kind,
-                    lat,
-                    lon,
-                    area_km2,
-                };
-                ward.validate().map(|()| ward)
-            });
+            let ward = Ward::from_parts(&code, name, &kind, lat, lon, area_km2);
             match ward {
                 Ok(ward) => wards.push(ward),
                 Err(err) => tracing::warn!(%code, %err, "skipping invalid stored ward"),

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T = ()> = std::result::Result<T, Error>;
@@ -212,7 +213,7 @@ impl App {
         );
         let client = tokio::time::timeout(
             Duration::from_secs(60),
-            ClientBuilder::rustls()?
+            ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps)
                 .connect(&format!("http://127.0.0.1:{port}")),
         )

@@ -76,15 +76,17 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let result = build(tauri::Builder::default()).run(tauri::generate_context!());
-    if let Err(err) = result {
-        // Most often: no display. Say so plainly instead of panicking.
+    // GTK panics deep inside the windowing library without a display: say it plainly first.
+    #[cfg(all(target_os = "linux", not(mobile)))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!(
+            "citizen-app: no display found (DISPLAY / WAYLAND_DISPLAY are unset).\n\
+             On a server or over SSH, run it under a virtual display: xvfb-run -a citizen-app"
+        );
+        std::process::exit(1);
+    }
+    if let Err(err) = build(tauri::Builder::default()).run(tauri::generate_context!()) {
         eprintln!("citizen-app could not start: {err}");
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-            eprintln!(
-                "No display found. On a server, run it under a virtual display: xvfb-run -a citizen-app"
-            );
-        }
         std::process::exit(1);
     }
 }

@@ -65,3 +65,60 @@ fn compiled_table_has_every_key() {
         }
     }
 }
+
+/// Every literal key the UI asks for (`t("…")`, `t_with("…"`) exists; a typo would otherwise
+/// show the generic error text instead of the message.
+#[test]
+fn keys_used_by_the_ui_exist() {
+    let messages = load("vi");
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../app-ui/src"
+    ))];
+    let mut used = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&path)
+                    .expect("read dir")
+                    .map(|e| e.expect("entry").path()),
+            );
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("read source");
+        for call in ["t(\"", "t_with(\""] {
+            for (i, _) in source.match_indices(call) {
+                let rest = &source[i + call.len()..];
+                let key = rest.split('"').next().unwrap_or_default();
+                used += 1;
+                assert!(
+                    messages.contains_key(key),
+                    "{} asks for unknown key {key:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(used > 20, "the scan found the UI's keys ({used})");
+}
+
+/// Keys the UI builds from names (`format!("home.{stem}")` and the like).
+#[test]
+fn keys_built_by_the_ui_exist() {
+    let messages = load("en");
+    let mut keys = Vec::new();
+    for stem in ["feedback", "dossiers", "map", "rate"] {
+        keys.extend([
+            format!("home.{stem}"),
+            format!("home.{stem}_hint"),
+            format!("coming.{stem}"),
+        ]);
+    }
+    keys.extend(["online", "offline", "unknown"].map(|s| format!("conn.{s}")));
+    keys.extend(["vi", "en"].map(|s| format!("lang.{s}")));
+    keys.extend(["normal", "large", "larger"].map(|s| format!("text.{s}")));
+    keys.extend(["phuong", "xa", "dac_khu"].map(|s| format!("kind.{s}")));
+    for key in keys {
+        assert!(messages.contains_key(&key), "missing {key}");
+    }
+}

@@ -190,8 +190,8 @@ impl Engine {
     /// Asks the city API for the ward list (conditional on our ETag) and stores a newer one.
     /// Being offline is an ordinary outcome here, not an error.
     pub async fn check_city_api(&self) -> CheckOutcome {
-        let result = self.pull_wards().await;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let result = self.pull_wards(&now).await;
         let mut conn = lock(&self.connection);
         let (dto, failures) = &mut *conn;
         let wards_changed = match result {
@@ -217,7 +217,7 @@ impl Engine {
 
     /// `Ok(true)` when the stored list changed. A local database that cannot be used does not
     /// make the city API offline: the answer is then checked but not stored.
-    async fn pull_wards(&self) -> Result<bool, ErrorCode> {
+    async fn pull_wards(&self, now: &str) -> Result<bool, ErrorCode> {
         let client = self.client.as_ref().ok_or(ErrorCode::Internal)?;
         let etag = self
             .with_ready(|r| Ok(r.store.ward_sync()?.etag))
@@ -231,16 +231,15 @@ impl Engine {
                 tracing::debug!(%err, "ward pull failed");
                 err.code()
             })?;
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let stored = self.with_ready(|r| match fetched {
             WardFetch::NotModified => {
-                r.store.mark_wards_fresh(&now)?;
+                r.store.mark_wards_fresh(now)?;
                 Ok(false)
             }
             WardFetch::Updated { catalog, etag } => {
                 let before = r.store.ward_sync()?.etag;
                 r.store
-                    .replace_wards(&catalog, etag.as_deref(), Some(&now))?;
+                    .replace_wards(&catalog, etag.as_deref(), Some(now))?;
                 r.wards = WardDirectory::new(r.store.wards()?, &self.order);
                 Ok(before.is_none() || before != etag)
             }

@@ -6,7 +6,34 @@ use e2e::{App, AppEnv, CityApi, Display, Result};
 
 const SIZES: &[(&str, u32, u32)] = &[("phone", 360, 640), ("kiosk", 1920, 1080)];
 
+/// Every control has a name a screen reader can say (its text, a label or aria-label) and is
+/// large enough to hit with a finger (44 CSS px, radio buttons excepted: their label is the target).
+async fn controls_are_named_and_big_enough(app: &App, what: &str) -> Result {
+    let bad = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('button, input, select, textarea, a[href]')]\
+               .filter(e => e.offsetParent !== null)\
+               .filter(e => {\
+                 const named = (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim();\
+                 const r = e.getBoundingClientRect();\
+                 const big = e.type === 'radio' || (r.height >= 43.5 && r.width >= 43.5);\
+                 return !named || !big;\
+               })\
+               .map(e => e.outerHTML.slice(0, 120));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        bad,
+        serde_json::json!([]),
+        "{what}: unnamed or too small controls"
+    );
+    Ok(())
+}
+
 async fn no_sideways_scroll(app: &App, what: &str) -> Result {
+    controls_are_named_and_big_enough(app, what).await?;
     let fits = app
         .client
         .execute(
@@ -67,6 +94,16 @@ async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {
             app.screenshot(&format!("{size}-{lang}-4-settings")).await?;
         }
     }
+    // Larger text applies at once and is kept.
+    app.click("#nav-settings").await?;
+    app.click("#setting-size-larger").await?;
+    app.wait_attr("html", "class", "text-larger").await?;
+    app.client.set_window_rect(0, 0, 360, 640).await?;
+    no_sideways_scroll(&app, "settings with larger text").await?;
+    app.screenshot("phone-en-5-settings-larger-text").await?;
+    app.close().await?;
+    let app = App::launch(&env).await?;
+    app.wait_attr("html", "class", "text-larger").await?;
     app.close().await?;
     Ok(())
 }

@@ -143,7 +143,8 @@ pub fn test() -> Result {
         &["tools/ward-data/gen_units.py", "--check"],
     ))?;
     ui()?;
-    exec(cargo().args(["build", "-p", "city-api", "-p", "citizen-app"]))?;
+    // `cargo test` builds the app and server binaries the end-to-end tests drive (their
+    // packages have integration tests), so no separate build is needed.
     let shots = root().join("target/e2e-screenshots");
     exec(
         cargo()

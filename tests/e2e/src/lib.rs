@@ -202,9 +202,16 @@ impl App {
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver): {e}"))?;
         let driver = Proc(driver);
-        wait_until("tauri-driver", Duration::from_secs(20), || {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        })?;
+        // tauri-driver listens at once but forwards to WebKitWebDriver, which it has only just
+        // spawned: a session asked for before the native port answers is dropped mid-request.
+        wait_until(
+            "tauri-driver and WebKitWebDriver",
+            Duration::from_secs(20),
+            || {
+                TcpStream::connect(("127.0.0.1", port)).is_ok()
+                    && TcpStream::connect(("127.0.0.1", native_port)).is_ok()
+            },
+        )?;
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert(

@@ -6,8 +6,11 @@
 pub mod api_url;
 pub mod dto;
 pub mod error;
+pub mod feedback;
 pub mod fold;
+pub mod geo;
 pub mod search;
+pub mod service;
 pub mod settings;
 pub mod ward;
 

@@ -1,9 +1,13 @@
-//! Errors as the Open311 style the whole API uses: `[{"code": "...", "description": "..."}]`
-//! with a fitting HTTP status. Internal failures are logged and answered with a bare 500.
+//! Every error answer has Open311's shape, `[{"code": <HTTP status>, "description": "..."}]`, so
+//! stock Open311 clients understand it, plus a stable `reason` (and the `field` concerned) so
+//! the app can translate it. Internal failures are logged and answered with a bare 500 entry.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use model::feedback::FieldError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -12,43 +16,100 @@ use crate::db::DbError;
 /// One entry of an error answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorEntry {
-    /// Stable machine code, e.g. `not_found`.
-    pub code: &'static str,
+    /// The HTTP status, as Open311 has it.
+    pub code: u16,
     /// Human-readable explanation (English).
     pub description: String,
+    /// Stable machine reason, e.g. `not_found`, `too_long`.
+    pub reason: &'static str,
+    /// The request field concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
+    /// A malformed or unacceptable request: `(reason, description)`.
     #[error("{1}")]
     BadRequest(&'static str, String),
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    #[error("{0}")]
+    Forbidden(&'static str, String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The request conflicts with the current state: `(reason, description)`.
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error("this Idempotency-Key was used for a different request")]
+    KeyReused,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, Option<String>) {
+        match self {
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+            Self::BadRequest(reason, _) => (StatusCode::BAD_REQUEST, reason, None),
+            Self::Field(e) => (StatusCode::BAD_REQUEST, e.reason(), e.field()),
+            Self::Forbidden(reason, _) => (StatusCode::FORBIDDEN, reason, None),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None),
+            Self::Conflict(reason, _) => (StatusCode::CONFLICT, reason, None),
+            Self::KeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                None,
+            ),
+            Self::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                None,
+            ),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", None),
+            Self::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", None),
+        }
+    }
+
+    pub fn bad(reason: &'static str, description: impl Into<String>) -> Self {
+        Self::BadRequest(reason, description.into())
+    }
+}
+
+pub fn entry_response(
+    status: StatusCode,
+    reason: &'static str,
+    description: String,
+    field: Option<String>,
+) -> Response {
+    (
+        status,
+        Json([ErrorEntry {
+            code: status.as_u16(),
+            description,
+            reason,
+            field,
+        }]),
+    )
+        .into_response()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code) = match &self {
-            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Self::BadRequest(code, _) => (StatusCode::BAD_REQUEST, *code),
-            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Self::Db(err) => {
-                tracing::error!(%err, "internal error");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
+        let (status, reason, field) = self.parts();
+        let description = if let Self::Db(err) = &self {
+            tracing::error!(%err, "internal error");
+            "internal error".to_owned()
+        } else {
+            self.to_string()
         };
-        (
-            status,
-            Json([ErrorEntry {
-                code,
-                description: self.to_string(),
-            }]),
-        )
-            .into_response()
+        entry_response(status, reason, description, field)
     }
 }
 
@@ -58,4 +119,40 @@ pub async fn not_found() -> ApiError {
 
 pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+/// Gives the answers made by layers and extractors (413 from the body limit, 408 from the
+/// timeout, 400/415/422 from axum's own rejections) the same JSON shape as ours.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let reason = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::NOT_FOUND => "not_found",
+        s if s.is_server_error() => "internal_error",
+        _ => "bad_request",
+    };
+    let description = status
+        .canonical_reason()
+        .unwrap_or("request refused")
+        .to_owned();
+    let mut out = entry_response(status, reason, description, None);
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(v) = res.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out
 }

@@ -3,7 +3,11 @@
 
 pub mod db;
 pub mod error;
+pub mod idempotent;
+pub mod open311;
 pub mod routes;
+pub mod staff;
+pub mod state;
 
 use std::future::Future;
 use std::time::Duration;
@@ -18,20 +22,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use db::{Db, DbError};
+pub use state::{AppState, Keys};
 
-/// Largest request body accepted (no route takes a body yet; uploads will set their own).
-pub const MAX_BODY: usize = 1024 * 1024;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-}
+/// Largest request body accepted: one photo upload. Form routes check their own, smaller limit.
+pub const MAX_BODY: usize = open311::followup::MAX_UPLOAD_BYTES;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Citizen App reference city API",
-        description = "Wards of Ho Chi Minh City; more to come (Open311 feedback, dossiers, ratings)."
+        description = "Feedback as Open311 GeoReport v2 (JSON) with marked extensions, and the wards of Ho Chi Minh City. Every POST honours `Idempotency-Key`. Errors are `[{\"code\": <HTTP status>, \"description\", \"reason\", \"field\"}]`."
     ),
     components(schemas(error::ErrorEntry))
 )]
@@ -43,6 +43,17 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::health::health))
         .routes(routes!(routes::wards::list))
         .routes(routes!(routes::wards::one))
+        .routes(routes!(open311::services::list))
+        .routes(routes!(open311::services::definition))
+        .routes(routes!(open311::requests::post, open311::requests::list))
+        .routes(routes!(open311::requests::one))
+        .routes(routes!(open311::requests::token))
+        .routes(routes!(open311::followup::events))
+        .routes(routes!(open311::followup::reopen))
+        .routes(routes!(open311::followup::rate))
+        .routes(routes!(open311::followup::upload))
+        .routes(routes!(open311::followup::media))
+        .routes(routes!(staff::set_status))
         .split_for_parts();
     (router.with_state(state), doc)
 }
@@ -56,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

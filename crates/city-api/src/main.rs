@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use city_api::{AppState, Db, db};
+use city_api::{AppState, Db, Keys, db};
 use clap::{Parser, ValueEnum};
 
 /// The Citizen App's reference city API: wards of Ho Chi Minh City over HTTP + JSON, stored in
@@ -22,11 +22,24 @@ struct Cli {
     /// Load a data set before serving (idempotent: unchanged rows are not rewritten).
     #[arg(long, value_enum)]
     seed: Option<Seed>,
+    /// An Open311 api_key client apps must send to post (repeat for several). Without one,
+    /// only the demo key `citizen-app-demo` is accepted.
+    #[arg(long = "api-key", env = "CITY_API_KEYS", value_delimiter = ',')]
+    api_keys: Vec<String>,
+    /// The back office's secret for `/api/v1/staff/...`; staff routes are off without it.
+    #[arg(long, env = "CITY_STAFF_KEY", hide_env_values = true)]
+    staff_key: Option<String>,
+    /// The address clients use to reach this server (for photo URLs); default http://BIND.
+    #[arg(long)]
+    public_url: Option<String>,
 }
+
+/// The api_key the app uses against a server started without `--api-key`.
+const DEMO_API_KEY: &str = "citizen-app-demo";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Seed {
-    /// The 168 administrative units of HCMC since 1-7-2025.
+    /// The 168 administrative units of HCMC since 1-7-2025 and the 18 fields of the 1022 system.
     Hcmc,
 }
 
@@ -65,8 +78,13 @@ async fn main() -> ExitCode {
         }
     };
     if let Some(Seed::Hcmc) = cli.seed {
-        match db.with(db::seed_hcmc) {
-            Ok(changed) => tracing::info!(changed, "seeded the HCMC units"),
+        let seeded = db.with(|conn| {
+            Ok::<_, city_api::DbError>((db::seed_hcmc(conn)?, db::seed_services(conn)?))
+        });
+        match seeded {
+            Ok((units, services)) => {
+                tracing::info!(units, services, "seeded the HCMC units and services")
+            }
             Err(err) => {
                 eprintln!("city-api: seeding failed: {err}");
                 return ExitCode::from(2);
@@ -81,11 +99,33 @@ async fn main() -> ExitCode {
         }
     };
     let addr = listener.local_addr().unwrap_or(cli.bind);
+    let mut api_keys: Vec<String> = cli
+        .api_keys
+        .into_iter()
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if api_keys.is_empty() {
+        tracing::warn!("no --api-key given: accepting the demo key {DEMO_API_KEY}");
+        api_keys.push(DEMO_API_KEY.to_owned());
+    }
+    let keys = Keys {
+        api_keys,
+        staff_key: cli.staff_key.filter(|k| !k.trim().is_empty()),
+    };
+    let public_url = cli.public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let state = match AppState::new(db, keys, &public_url) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("city-api: cannot load services and wards: {err}");
+            return ExitCode::from(2);
+        }
+    };
     // Other programs (xtask, tests) read this exact line to learn the port.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "city-api listening on http://{addr}");
     let _ = out.flush();
-    match city_api::serve(listener, AppState { db }, shutdown_signal()).await {
+    match city_api::serve(listener, state, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("city-api: server error: {err}");

@@ -9,6 +9,7 @@ pub mod error;
 pub mod feedback;
 pub mod fold;
 pub mod geo;
+pub mod open311;
 pub mod search;
 pub mod service;
 pub mod settings;

@@ -1,80 +1,11 @@
-//! The server's SQLite database: schema, seed and queries. Blocking; handlers call it through
-//! [`Db::call`] on tokio's blocking pool.
-
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+//! The administrative units.
 
 use model::{Ward, WardCatalog, WardCode};
 use rusqlite::{Connection, OptionalExtension, params};
-use rusqlite_migration::{M, Migrations};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_wards.sql"))];
+use super::DbError;
 
-const HCMC_UNITS: &str = include_str!("../../../assets/hcmc-units.json");
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error(
-        "database file is from a newer city-api (schema {found}, this build knows {known}); not touched"
-    )]
-    TooNew { found: i64, known: i64 },
-    #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("migration: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
-    #[error("seed data is invalid: {0}")]
-    Seed(#[from] model::ward::WardError),
-    #[error("database worker stopped")]
-    Worker,
-}
-
-/// A shared connection. SQLite serialises writers anyway; one connection keeps it simple.
-#[derive(Clone)]
-pub struct Db(Arc<Mutex<Connection>>);
-
-impl Db {
-    pub fn open(path: &Path) -> Result<Self, DbError> {
-        let mut conn = Connection::open(path)?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let known = MIGRATIONS.len() as i64;
-        if found > known {
-            return Err(DbError::TooNew { found, known });
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // An acknowledged write survives a power cut, not only `kill -9`.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
-        Ok(Self(Arc::new(Mutex::new(conn))))
-    }
-
-    /// Runs `f` with the connection on the blocking pool.
-    pub async fn call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
-    ) -> Result<T, DbError> {
-        let db = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut conn)
-        })
-        .await
-        .map_err(|_| DbError::Worker)?
-    }
-
-    /// Synchronous access for start-up (seeding) and tests.
-    pub fn with<T>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
-    ) -> Result<T, DbError> {
-        let mut conn = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut conn)
-    }
-}
+const HCMC_UNITS: &str = include_str!("../../../../assets/hcmc-units.json");
 
 /// Upserts the 168 HCMC units. Unchanged rows are not rewritten, so re-seeding keeps the ETag.
 pub fn seed_hcmc(conn: &mut Connection) -> Result<usize, DbError> {

@@ -1,0 +1,125 @@
+//! `Idempotency-Key` on every POST: the first answer to a key is stored with the change it made,
+//! in one transaction; the same key with the same request gets that answer again (marked
+//! `Idempotent-Replayed: true`); with a different request, 422; while the first is still being
+//! worked on, 409. Requests without a key work as plain Open311 (stock clients send none).
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, TransactionBehavior};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::idempotency::{self, Seen};
+use crate::db::requests::timestamp;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const HEADER: &str = "idempotency-key";
+const MAX_KEY_LEN: usize = 255;
+
+/// A POST about to be processed: its key (if any) and what identifies its content.
+pub struct Post {
+    key: Option<String>,
+    fingerprint: String,
+}
+
+impl Post {
+    /// `content` identifies the request: the raw body for forms, a digest of the parts for
+    /// uploads (whose multipart boundaries change between retries).
+    pub fn new(path: &str, headers: &HeaderMap, content: &[u8]) -> Result<Self, ApiError> {
+        let key = match headers.get(HEADER) {
+            None => None,
+            Some(v) => {
+                let k = v.to_str().ok().map(str::trim).filter(|k| {
+                    !k.is_empty()
+                        && k.len() <= MAX_KEY_LEN
+                        && k.bytes().all(|b| b.is_ascii_graphic())
+                });
+                Some(
+                    k.ok_or_else(|| {
+                        ApiError::bad(
+                            "invalid_idempotency_key",
+                            "Idempotency-Key must be 1-255 visible ASCII characters",
+                        )
+                    })?
+                    .to_owned(),
+                )
+            }
+        };
+        let mut h = Sha256::new();
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update(content);
+        Ok(Self {
+            key,
+            fingerprint: hex::encode(h.finalize()),
+        })
+    }
+
+    /// Runs `work` in one immediate transaction and answers `status` with its JSON, or replays
+    /// the stored answer. Failures (4xx) are not stored: fixing the request and resending under
+    /// the same key works.
+    pub async fn commit<T, F>(
+        self,
+        state: &AppState,
+        status: StatusCode,
+        work: F,
+    ) -> Result<Response, ApiError>
+    where
+        T: Serialize,
+        F: FnOnce(&Transaction<'_>, DateTime<Utc>) -> Result<T, ApiError> + Send + 'static,
+    {
+        let _guard = match &self.key {
+            Some(k) => Some(state.begin(k).ok_or_else(|| {
+                ApiError::Conflict(
+                    "request_in_flight",
+                    "a request with this Idempotency-Key is still being processed".into(),
+                )
+            })?),
+            None => None,
+        };
+        let now = state.clock.now();
+        let (status, body, replayed) = state
+            .db
+            .call(move |conn| {
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(crate::db::DbError::from)?;
+                if let Some(key) = &self.key {
+                    match idempotency::lookup(&tx, key, &self.fingerprint)? {
+                        Seen::New => {}
+                        Seen::Same { status, body } => return Ok((status, body, true)),
+                        Seen::Different => return Err(ApiError::KeyReused),
+                    }
+                }
+                let value = work(&tx, now)?;
+                let body = serde_json::to_vec(&value).map_err(crate::db::DbError::from)?;
+                if let Some(key) = &self.key {
+                    idempotency::store(
+                        &tx,
+                        key,
+                        &self.fingerprint,
+                        status.as_u16(),
+                        &body,
+                        &timestamp(now),
+                    )?;
+                }
+                tx.commit().map_err(crate::db::DbError::from)?;
+                Ok((status.as_u16(), body, false))
+            })
+            .await?;
+        let mut res = Response::new(Body::from(body));
+        *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if replayed {
+            res.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        Ok(res)
+    }
+}

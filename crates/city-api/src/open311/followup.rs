@@ -1,0 +1,470 @@
+//! Extensions for following a report: its timeline, photos, the citizen's "not fixed" answer
+//! (re-open) and their rating of the resolution. Only the device that filed a report may add
+//! photos to it, re-open it or rate it.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration};
+use model::feedback::{
+    DeviceId, MAX_NOTE_CHARS, MAX_PHOTO_BYTES, MAX_PHOTOS, REOPEN_WINDOW_DAYS, RequestStatus,
+    Satisfaction,
+};
+use model::open311::{MediaPosted, RequestEvent, ServiceRequest};
+use rusqlite::Transaction;
+use sha2::{Digest, Sha256};
+
+use super::requests::parse_id;
+use super::{
+    check_api_key, form_body, get, language, media_url, pairs, public_request, strip_json,
+};
+use crate::db::requests::{self as store, Actor, NewMedia, RequestRow};
+use crate::error::{ApiError, ErrorEntry};
+use crate::idempotent::Post;
+use crate::state::AppState;
+
+/// The whole upload body may carry one photo plus the small fields around it.
+pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
+
+/// The report's timeline, oldest first.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests/{id}/events.json",
+    tag = "open311-extensions",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = [RequestEvent]),
+        (status = 404, body = [ErrorEntry]),
+    )
+)]
+pub async fn events(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RequestEvent>>, ApiError> {
+    let id = parse_id(&id)?;
+    let rows = state
+        .db
+        .call(move |conn| {
+            if store::get(conn, id)?.is_none() {
+                return Err(ApiError::NotFound("no report has this id".into()));
+            }
+            Ok(store::events(conn, id)?)
+        })
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|e| RequestEvent {
+                at: super::local_time(&e.at),
+                status: e.status,
+                note: e.note,
+                actor: e.actor.into(),
+                media_urls: e.media_ids.iter().map(|m| media_url(&state, m)).collect(),
+            })
+            .collect(),
+    ))
+}
+
+fn owner(row: &RequestRow, device: Option<&str>) -> Result<(), ApiError> {
+    let device = device
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .ok_or(ApiError::Field(model::feedback::FieldError::Missing {
+            field: "device_id",
+        }))?;
+    DeviceId::parse(device).ok_or(ApiError::Field(model::feedback::FieldError::Invalid {
+        field: "device_id",
+    }))?;
+    if row.device_id.as_deref() == Some(device) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "not_owner",
+            "only the device that filed this report may do this".into(),
+        ))
+    }
+}
+
+fn load(tx: &Transaction<'_>, id: i64) -> Result<RequestRow, ApiError> {
+    store::get(tx, id)?.ok_or_else(|| ApiError::NotFound("no report has this id".into()))
+}
+
+fn note(form: &[(String, String)], name: &'static str) -> Result<Option<String>, ApiError> {
+    let Some(v) = get(form, name).map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.chars().count() > MAX_NOTE_CHARS {
+        return Err(model::feedback::FieldError::TooLong {
+            field: name,
+            max: MAX_NOTE_CHARS,
+        }
+        .into());
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(model::feedback::FieldError::Invalid { field: name }.into());
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// "Not fixed": re-opens a resolved report within 30 days of its resolution.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests/{id}/reopen.json",
+    tag = "open311-extensions",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+        description = "`api_key`, `device_id` (the filer's), `description` (what is still wrong)"),
+    responses(
+        (status = 200, body = [ServiceRequest]),
+        (status = 400, body = [ErrorEntry]),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "Not resolved, or the 30-day window has passed"),
+    )
+)]
+pub async fn reopen(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let form = form_body(&headers, &body)?;
+    check_api_key(&state, &headers, &form)?;
+    let lang = language(&headers, &query);
+    let text = note(&form, "description")?.ok_or(model::feedback::FieldError::Missing {
+        field: "description",
+    })?;
+    let device = get(&form, "device_id").map(str::to_owned);
+    let path = format!("/open311/v2/requests/{id}/reopen.json");
+    let st = state.clone();
+    Post::new(&path, &headers, &body)?
+        .commit(&state, StatusCode::OK, move |tx, now| {
+            let row = load(tx, id)?;
+            owner(&row, device.as_deref())?;
+            if row.status != RequestStatus::Resolved {
+                return Err(ApiError::Conflict(
+                    "not_resolved",
+                    "only a resolved report can be re-opened".into(),
+                ));
+            }
+            let resolved = row
+                .resolved_at
+                .as_deref()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            if resolved.is_none_or(|t| now - t.to_utc() > Duration::days(REOPEN_WINDOW_DAYS)) {
+                return Err(ApiError::Conflict(
+                    "reopen_window_passed",
+                    format!("a report can be re-opened within {REOPEN_WINDOW_DAYS} days of its resolution"),
+                ));
+            }
+            store::set_status(tx, id, RequestStatus::Reopened, Some(&text), Actor::Citizen, now)?;
+            let row = load(tx, id)?;
+            Ok([public_request(&st, lang, &row)])
+        })
+        .await
+}
+
+/// The citizen's rating of how the report was resolved (once).
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests/{id}/rating.json",
+    tag = "open311-extensions",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+        description = "`api_key`, `device_id`, `satisfaction` (satisfied | neutral | unsatisfied), optional `comment`"),
+    responses(
+        (status = 200, body = [ServiceRequest]),
+        (status = 400, body = [ErrorEntry]),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "Not resolved yet, or already rated"),
+    )
+)]
+pub async fn rate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let form = form_body(&headers, &body)?;
+    check_api_key(&state, &headers, &form)?;
+    let lang = language(&headers, &query);
+    let satisfaction = get(&form, "satisfaction")
+        .and_then(|s| Satisfaction::parse(s.trim()))
+        .ok_or(model::feedback::FieldError::Invalid {
+            field: "satisfaction",
+        })?;
+    let comment = note(&form, "comment")?;
+    let device = get(&form, "device_id").map(str::to_owned);
+    let path = format!("/open311/v2/requests/{id}/rating.json");
+    let st = state.clone();
+    Post::new(&path, &headers, &body)?
+        .commit(&state, StatusCode::OK, move |tx, now| {
+            let row = load(tx, id)?;
+            owner(&row, device.as_deref())?;
+            if !matches!(row.status, RequestStatus::Resolved | RequestStatus::Closed) {
+                return Err(ApiError::Conflict(
+                    "not_resolved",
+                    "a report can be rated once it is resolved".into(),
+                ));
+            }
+            if !store::rate(tx, id, satisfaction, comment.as_deref(), now)? {
+                return Err(ApiError::Conflict(
+                    "already_rated",
+                    "this report was already rated".into(),
+                ));
+            }
+            let row = load(tx, id)?;
+            Ok([public_request(&st, lang, &row)])
+        })
+        .await
+}
+
+/// A photo checked by its content, never by its name or declared type.
+pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::bad("empty_file", "the photo is empty"));
+    }
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(ApiError::TooLarge(format!(
+            "a photo may be at most {} KiB",
+            MAX_PHOTO_BYTES / 1024
+        )));
+    }
+    match infer::get(bytes).map(|t| t.mime_type()) {
+        Some("image/jpeg") => Ok("image/jpeg"),
+        Some("image/png") => Ok("image/png"),
+        Some("image/webp") => Ok("image/webp"),
+        _ => Err(ApiError::bad(
+            "not_an_image",
+            "the file is not a JPEG, PNG or WebP photo",
+        )),
+    }
+}
+
+/// The fields of a photo upload.
+struct Upload {
+    api_key: Option<String>,
+    device_id: Option<String>,
+    kind: &'static str,
+    photo: Vec<u8>,
+}
+
+async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Upload, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+        ApiError::UnsupportedMediaType("send the photo as multipart/form-data".into())
+    })?;
+    if body.len() > MAX_UPLOAD_BYTES {
+        return Err(ApiError::TooLarge(format!(
+            "a photo may be at most {} KiB",
+            MAX_PHOTO_BYTES / 1024
+        )));
+    }
+    let stream = futures_util::stream::once(async move { Ok::<_, Infallible>(body) });
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(MAX_UPLOAD_BYTES as u64)
+            .for_field("media", MAX_PHOTO_BYTES as u64)
+            .per_field(4096),
+    );
+    let mut mp = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let bad = |_| ApiError::bad("invalid_multipart", "the multipart body is malformed");
+    let mut up = Upload {
+        api_key: None,
+        device_id: None,
+        kind: "report",
+        photo: Vec::new(),
+    };
+    let mut fields = 0;
+    let mut photos = 0;
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        fields += 1;
+        if fields > 8 {
+            return Err(ApiError::bad("invalid_multipart", "too many fields"));
+        }
+        // The file name is ignored: nothing is ever stored under a client-given name.
+        match field.name().unwrap_or("") {
+            "media" => {
+                photos += 1;
+                up.photo = field
+                    .bytes()
+                    .await
+                    .map_err(|e| match e {
+                        multer::Error::FieldSizeExceeded { .. }
+                        | multer::Error::StreamSizeExceeded { .. } => ApiError::TooLarge(format!(
+                            "a photo may be at most {} KiB",
+                            MAX_PHOTO_BYTES / 1024
+                        )),
+                        _ => ApiError::bad("invalid_multipart", "the multipart body is malformed"),
+                    })?
+                    .to_vec();
+            }
+            name @ ("api_key" | "device_id" | "kind") => {
+                let name = name.to_owned();
+                let text = field.text().await.map_err(bad)?;
+                match name.as_str() {
+                    "api_key" => up.api_key = Some(text),
+                    "device_id" => up.device_id = Some(text),
+                    _ => {
+                        up.kind = match text.trim() {
+                            "report" => "report",
+                            "reopen" => "reopen",
+                            _ => {
+                                return Err(
+                                    model::feedback::FieldError::Invalid { field: "kind" }.into()
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err(model::feedback::FieldError::Unknown {
+                    field: other.chars().take(64).collect(),
+                }
+                .into());
+            }
+        }
+    }
+    if photos != 1 {
+        return Err(ApiError::bad(
+            "one_photo",
+            "send exactly one photo, in the field `media`",
+        ));
+    }
+    Ok(up)
+}
+
+/// Adds one photo to a report (at most 5 per report; JPEG, PNG or WebP up to 2 MiB, checked
+/// by content). Multipart fields: `api_key`, `device_id` (the filer's), `media` (the file),
+/// optional `kind` (`report`, or `reopen` for a photo with a "not fixed" answer).
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests/{id}/media.json",
+    tag = "open311-extensions",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content_type = "multipart/form-data", content = String),
+    responses(
+        (status = 200, body = MediaPosted),
+        (status = 400, body = [ErrorEntry], description = "Not an image, empty, malformed"),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "The report already has 5 photos"),
+        (status = 413, body = [ErrorEntry]),
+        (status = 415, body = [ErrorEntry]),
+    )
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let up = read_upload(&headers, body).await?;
+    let key_pairs = up
+        .api_key
+        .iter()
+        .map(|k| ("api_key".to_owned(), k.clone()))
+        .collect::<Vec<_>>();
+    check_api_key(&state, &headers, &key_pairs)?;
+    let content_type = sniff_image(&up.photo)?;
+    // Multipart boundaries differ between retries: fingerprint the content, not the bytes.
+    let mut h = Sha256::new();
+    h.update(up.device_id.as_deref().unwrap_or("").as_bytes());
+    h.update([0]);
+    h.update(up.kind.as_bytes());
+    h.update([0]);
+    h.update(&up.photo);
+    let fingerprint = h.finalize();
+    let path = format!("/open311/v2/requests/{id}/media.json");
+    let st = state.clone();
+    Post::new(&path, &headers, &fingerprint)?
+        .commit(&state, StatusCode::OK, move |tx, now| {
+            let row = load(tx, id)?;
+            owner(&row, up.device_id.as_deref())?;
+            if store::media_count(tx, id, up.kind)? >= MAX_PHOTOS {
+                return Err(ApiError::Conflict(
+                    "too_many_photos",
+                    format!("a report takes at most {MAX_PHOTOS} photos"),
+                ));
+            }
+            let media_id = store::add_media(
+                tx,
+                &NewMedia {
+                    request_id: id,
+                    event_id: None,
+                    kind: up.kind,
+                    content_type,
+                    bytes: &up.photo,
+                },
+                now,
+            )?;
+            store::touch(tx, id, now)?;
+            Ok(MediaPosted {
+                media_url: media_url(&st, &media_id),
+                media_id,
+                content_type: content_type.into(),
+                bytes: up.photo.len(),
+            })
+        })
+        .await
+}
+
+/// A stored photo.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/media/{id}",
+    tag = "open311-extensions",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, content_type = "image/jpeg", description = "The photo, as stored"),
+        (status = 404, body = [ErrorEntry]),
+    )
+)]
+pub async fn media(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = strip_json(&id).unwrap_or(&id).to_owned();
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::NotFound("no such photo".into()));
+    }
+    let (content_type, bytes) = state
+        .db
+        .call(move |conn| crate::db::requests::media(conn, &id))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such photo".into()))?;
+    let ct = HeaderValue::from_str(&content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,189 @@
+//! Open311 GeoReport v2 (JSON) under `/open311/v2/`, and this API's extensions to it (report
+//! timeline, photos, "not fixed", rating of the resolution), each marked in the OpenAPI document.
+
+pub mod followup;
+pub mod requests;
+pub mod services;
+
+use axum::http::{HeaderMap, header};
+use chrono::{DateTime, FixedOffset, Utc};
+use model::Language;
+use model::open311::ServiceRequest;
+
+use crate::db::requests::RequestRow;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The largest form body any Open311 route reads; a report is far smaller.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Form or query pairs, refusing bodies that are not UTF-8 once decoded.
+pub fn pairs(bytes: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).map_err(|_| {
+        ApiError::bad(
+            "invalid_encoding",
+            "the form or query is not valid UTF-8 URL encoding",
+        )
+    })
+}
+
+/// The form body of a POST: right content type, bounded size.
+pub fn form_body(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the fields as application/x-www-form-urlencoded, as Open311 does".into(),
+        ));
+    }
+    if body.len() > MAX_FORM_BYTES {
+        return Err(ApiError::TooLarge(format!(
+            "a form may be at most {MAX_FORM_BYTES} bytes"
+        )));
+    }
+    pairs(body)
+}
+
+pub fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `file` of a `{id}.json` path segment; other formats are refused (this server speaks JSON).
+pub fn strip_json(file: &str) -> Result<&str, ApiError> {
+    match file.rsplit_once('.') {
+        Some((stem, "json")) if !stem.is_empty() => Ok(stem),
+        Some((_, "xml")) => Err(ApiError::bad(
+            "unsupported_format",
+            "this server answers in JSON only: ask for .json",
+        )),
+        _ => Err(ApiError::NotFound(
+            "not found: Open311 resources end in .json".into(),
+        )),
+    }
+}
+
+/// Open311's optional `jurisdiction_id` must name this city when given.
+pub fn check_jurisdiction(state: &AppState, pairs: &[(String, String)]) -> Result<(), ApiError> {
+    match get(pairs, "jurisdiction_id") {
+        Some(j) if !j.is_empty() && j != state.services.jurisdiction_id => Err(ApiError::bad(
+            "unknown_jurisdiction",
+            format!(
+                "this server serves jurisdiction_id {}",
+                state.services.jurisdiction_id
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The POST's `api_key` (form field, query or `X-Api-Key` header) must be one this server issued.
+pub fn check_api_key(
+    state: &AppState,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+) -> Result<(), ApiError> {
+    let key =
+        get(pairs, "api_key").or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()));
+    match key {
+        Some(k) if state.keys.is_api_key(k) => Ok(()),
+        Some(_) => Err(ApiError::Forbidden(
+            "invalid_api_key",
+            "invalid api_key".into(),
+        )),
+        None => Err(ApiError::Forbidden(
+            "missing_api_key",
+            "api_key is required to post".into(),
+        )),
+    }
+}
+
+/// The language of names and notices: `locale` in the query, else `Accept-Language`, else vi.
+pub fn language(headers: &HeaderMap, query: &[(String, String)]) -> Language {
+    let wanted = get(query, "locale").map(str::to_owned).or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split([',', ';']).next().unwrap_or("").trim().to_owned())
+    });
+    match wanted {
+        Some(w) if w.to_ascii_lowercase().starts_with("en") => Language::En,
+        _ => Language::Vi,
+    }
+}
+
+const HCMC_OFFSET_SECS: i32 = 7 * 3600;
+
+/// A stored UTC timestamp shown in the city's time zone (UTC+7), as RFC 3339.
+pub fn local_time(utc: &str) -> String {
+    match (
+        DateTime::parse_from_rfc3339(utc),
+        FixedOffset::east_opt(HCMC_OFFSET_SECS),
+    ) {
+        (Ok(t), Some(offset)) => t
+            .with_timezone(&offset)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        _ => utc.to_owned(),
+    }
+}
+
+/// A time given by a client (any offset) as the stored UTC form.
+pub fn parse_time(text: &str, field: &'static str) -> Result<String, ApiError> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| crate::db::requests::timestamp(t.with_timezone(&Utc)))
+        .map_err(|_| ApiError::Field(model::feedback::FieldError::Invalid { field }))
+}
+
+pub fn media_url(state: &AppState, id: &str) -> String {
+    format!("{}/open311/v2/media/{id}", state.public_url)
+}
+
+/// A stored report as the public may see it.
+pub fn public_request(state: &AppState, lang: Language, r: &RequestRow) -> ServiceRequest {
+    let service = state.services.get(&r.service_code);
+    let media_urls: Vec<String> = r.media_ids.iter().map(|id| media_url(state, id)).collect();
+    ServiceRequest {
+        service_request_id: r.id.to_string(),
+        status: r.status.open311().to_owned(),
+        status_notes: r.status_notes.clone(),
+        service_name: service
+            .map(|s| s.name.get(lang).to_owned())
+            .unwrap_or_else(|| r.service_code.clone()),
+        service_code: r.service_code.clone(),
+        description: r.description.clone(),
+        agency_responsible: r.agency.clone(),
+        service_notice: Some(notice(lang).to_owned()),
+        requested_datetime: local_time(&r.requested_at),
+        updated_datetime: local_time(&r.updated_at),
+        expected_datetime: r.expected_at.as_deref().map(local_time),
+        address: r.address.clone(),
+        address_id: r.ward_code.clone(),
+        lat: r.lat,
+        long: r.lon,
+        media_url: r.media_url.clone().or_else(|| media_urls.first().cloned()),
+        detailed_status: r.status,
+        media_urls,
+        change_seq: r.change_seq,
+        rating: r.rating,
+    }
+}
+
+/// What happens next, per Decision 1478/QĐ-UBND (2020).
+pub fn notice(lang: Language) -> &'static str {
+    match lang {
+        Language::Vi => {
+            "Phản ánh được chuyển đến đơn vị xử lý trong 5 phút và được trả lời trong 5 ngày làm việc."
+        }
+        Language::En => {
+            "Your report is forwarded to the responsible unit within 5 minutes and answered within 5 working days."
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! `POST requests.json`, `GET requests.json`, `GET requests/{id}.json`, `GET tokens/{token}.json`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use model::feedback::NewRequest;
+use model::geo;
+use model::open311::{Posted, ServiceRequest, TokenAnswer};
+
+use super::{
+    check_api_key, check_jurisdiction, form_body, get, language, notice, pairs, parse_time,
+    public_request, strip_json,
+};
+use crate::db::requests::{self as store, Filter};
+use crate::error::{ApiError, ErrorEntry};
+use crate::idempotent::Post;
+use crate::state::AppState;
+
+/// Most reports in one answer, and the default window, as the Open311 spec has them.
+pub const MAX_PAGE: usize = 1000;
+const DEFAULT_WINDOW_DAYS: i64 = 90;
+const MAX_IDS: usize = 200;
+/// Working days the city has to answer (Decision 1478/QĐ-UBND).
+const ANSWER_WORKING_DAYS: u32 = 5;
+
+/// `days` working days after `t`, skipping weekends (public holidays are not modelled).
+pub fn add_working_days(t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    let mut out = t;
+    let mut left = days;
+    while left > 0 {
+        out += Duration::days(1);
+        if !matches!(out.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    out
+}
+
+/// File a report. The body is Open311's form: `api_key`, `service_code`, a location (`lat` +
+/// `long`, `address_string` or `address_id`), `description`, optional contact fields and
+/// `attribute[code]` answers; `ward_code` is this API's extension.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests.json",
+    tag = "open311",
+    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+        description = "Open311 form fields"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "The client's id for this action: a replay gets the first answer")),
+    responses(
+        (status = 200, body = [Posted]),
+        (status = 400, body = [ErrorEntry], description = "A field is missing or invalid (`field` names it)"),
+        (status = 403, body = [ErrorEntry], description = "Missing or invalid api_key"),
+        (status = 409, body = [ErrorEntry], description = "Same Idempotency-Key still in flight"),
+        (status = 413, body = [ErrorEntry]),
+        (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+    )
+)]
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let form = form_body(&headers, &body)?;
+    let all: Vec<(String, String)> = form.iter().chain(query.iter()).cloned().collect();
+    check_api_key(&state, &headers, &all)?;
+    check_jurisdiction(&state, &all)?;
+    let lang = language(&headers, &query);
+    let mut req = NewRequest::from_pairs(&form, &state.services, &state.wards)?;
+    if req.place.ward.is_none()
+        && let Some(p) = req.place.point
+    {
+        req.place.ward = geo::unit_at(&state.wards, p).map(|u| u.code.clone());
+    }
+    let agency = state
+        .services
+        .get(req.service_code.as_str())
+        .map(|s| s.agency.vi.clone())
+        .unwrap_or_default();
+    let post = Post::new("/open311/v2/requests.json", &headers, &body)?;
+    post.commit(&state, StatusCode::OK, move |tx, now| {
+        let expected = add_working_days(now, ANSWER_WORKING_DAYS);
+        let (id, token) = store::insert(tx, &req, &agency, now, expected)?;
+        Ok([Posted {
+            service_request_id: id.to_string(),
+            token,
+            service_notice: Some(notice(lang).to_owned()),
+        }])
+    })
+    .await
+}
+
+fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter, ApiError> {
+    let mut f = Filter {
+        limit: MAX_PAGE,
+        ..Filter::default()
+    };
+    if let Some(ids) = get(query, "service_request_id") {
+        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let id = id
+                .parse::<i64>()
+                .map_err(|_| ApiError::bad("invalid_id", "service_request_id holds numeric ids"))?;
+            f.ids.push(id);
+        }
+        if f.ids.len() > MAX_IDS {
+            return Err(ApiError::bad(
+                "too_many_ids",
+                format!("at most {MAX_IDS} ids at once"),
+            ));
+        }
+        // The spec: ids override every other argument.
+        return Ok(f);
+    }
+    if let Some(codes) = get(query, "service_code") {
+        f.service_codes = codes
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    if let Some(status) = get(query, "status") {
+        let wanted: Vec<&str> = status.split(',').map(str::trim).collect();
+        let open = wanted.contains(&"open");
+        let closed = wanted.contains(&"closed");
+        if wanted.iter().any(|s| !matches!(*s, "open" | "closed")) {
+            return Err(ApiError::bad("invalid_status", "status is open or closed"));
+        }
+        f.open = (open != closed).then_some(open);
+    }
+    f.start = get(query, "start_date")
+        .map(|t| parse_time(t, "start_date"))
+        .transpose()?;
+    f.end = get(query, "end_date")
+        .map(|t| parse_time(t, "end_date"))
+        .transpose()?;
+    if let (Some(s), Some(e)) = (&f.start, &f.end) {
+        let span = DateTime::parse_from_rfc3339(e)
+            .ok()
+            .zip(DateTime::parse_from_rfc3339(s).ok());
+        if span.is_some_and(|(e, s)| e - s > Duration::days(DEFAULT_WINDOW_DAYS) || e < s) {
+            return Err(ApiError::bad(
+                "invalid_window",
+                "start_date..end_date must be in order and span at most 90 days",
+            ));
+        }
+    }
+    if let Some(w) = get(query, "ward_code") {
+        model::WardCode::parse(w)
+            .map_err(|_| ApiError::bad("invalid_ward_code", "a ward code is five digits"))?;
+        f.ward_code = Some(w.trim().to_owned());
+    }
+    f.updated_after = get(query, "updated_after")
+        .map(|t| parse_time(t, "updated_after"))
+        .transpose()?;
+    if let Some(c) = get(query, "cursor") {
+        f.after_seq = Some(
+            c.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|c| *c >= 0)
+                .ok_or_else(|| {
+                    ApiError::bad("invalid_cursor", "cursor comes from X-Next-Cursor")
+                })?,
+        );
+    }
+    if let Some(n) = get(query, "page_size") {
+        f.limit = n
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| ApiError::bad("invalid_page_size", "page_size is 1 to 1000"))?;
+    }
+    let incremental = f.after_seq.is_some() || f.updated_after.is_some();
+    if !incremental && f.start.is_none() && f.end.is_none() {
+        f.start = Some(store::timestamp(now - Duration::days(DEFAULT_WINDOW_DAYS)));
+    }
+    Ok(f)
+}
+
+/// Reports, newest first; with `cursor` or `updated_after`, in change order for sync, with
+/// `X-Next-Cursor` to pass back for the next page.
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests.json",
+    tag = "open311",
+    params(
+        ("service_request_id" = Option<String>, Query, description = "Comma-separated ids; overrides the rest"),
+        ("service_code" = Option<String>, Query),
+        ("status" = Option<String>, Query, description = "`open` or `closed`"),
+        ("start_date" = Option<String>, Query, description = "RFC 3339; default 90 days ago"),
+        ("end_date" = Option<String>, Query, description = "RFC 3339"),
+        ("jurisdiction_id" = Option<String>, Query),
+        ("ward_code" = Option<String>, Query, description = "Extension: one ward's reports"),
+        ("updated_after" = Option<String>, Query, description = "Extension: changed after this time"),
+        ("cursor" = Option<String>, Query, description = "Extension: X-Next-Cursor of the previous page"),
+        ("page_size" = Option<usize>, Query, description = "Extension: 1-1000, default 1000"),
+    ),
+    responses(
+        (status = 200, body = [ServiceRequest], headers(("X-Next-Cursor" = String, description = "Change counter of the last report returned"))),
+        (status = 400, body = [ErrorEntry]),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    check_jurisdiction(&state, &query)?;
+    let lang = language(&headers, &query);
+    let filter = filter_from(&query, state.clock.now())?;
+    let rows = state
+        .db
+        .call(move |conn| store::list(conn, &filter))
+        .await?;
+    let next = rows.iter().map(|r| r.change_seq).max().unwrap_or_else(|| {
+        get(&query, "cursor")
+            .and_then(|c| c.trim().parse().ok())
+            .unwrap_or(0)
+    });
+    let out: Vec<ServiceRequest> = rows
+        .iter()
+        .map(|r| public_request(&state, lang, r))
+        .collect();
+    let mut res = Json(out).into_response();
+    if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
+        res.headers_mut().insert("x-next-cursor", v);
+    }
+    Ok(res)
+}
+
+/// One report (`{id}` is `<service_request_id>.json`).
+#[utoipa::path(
+    get,
+    path = "/open311/v2/requests/{id}",
+    tag = "open311",
+    params(("id" = String, Path, description = "`<service_request_id>.json`")),
+    responses(
+        (status = 200, body = [ServiceRequest]),
+        (status = 404, body = [ErrorEntry]),
+    )
+)]
+pub async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<[ServiceRequest; 1]>, ApiError> {
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    check_jurisdiction(&state, &query)?;
+    let lang = language(&headers, &query);
+    let id = parse_id(strip_json(&id)?)?;
+    let row = state
+        .db
+        .call(move |conn| store::get(conn, id))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no report has this id".into()))?;
+    Ok(Json([public_request(&state, lang, &row)]))
+}
+
+pub fn parse_id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| ApiError::NotFound("no report has this id".into()))
+}
+
+/// The report id behind a token (`{token}` is `<token>.json`).
+#[utoipa::path(
+    get,
+    path = "/open311/v2/tokens/{token}",
+    tag = "open311",
+    params(("token" = String, Path, description = "`<token>.json`")),
+    responses(
+        (status = 200, body = [TokenAnswer]),
+        (status = 404, body = [ErrorEntry]),
+    )
+)]
+pub async fn token(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<[TokenAnswer; 1]>, ApiError> {
+    let token = strip_json(&token)?.to_owned();
+    if token.len() > 64 {
+        return Err(ApiError::NotFound("no such token".into()));
+    }
+    let t = token.clone();
+    let id = state
+        .db
+        .call(move |conn| store::id_for_token(conn, &t))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such token".into()))?;
+    Ok(Json([TokenAnswer {
+        service_request_id: id.to_string(),
+        token,
+    }]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends() {
+        let fri = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let due = add_working_days(fri, 5);
+        assert_eq!(due.to_rfc3339(), "2026-12-04T09:00:00+00:00");
+        let mon = fri + Duration::days(3);
+        assert_eq!(
+            add_working_days(mon, 5).to_rfc3339(),
+            "2026-12-07T09:00:00+00:00"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The city's back office (extension): staff move a report through its states, so a demo or a
+//! test can show a report being handled. Needs the staff key (`X-Staff-Key`), which is off
+//! unless the server was started with `--staff-key`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use model::Language;
+use model::feedback::{FieldError, MAX_NOTE_CHARS, RequestStatus};
+use model::open311::ServiceRequest;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::db::requests::{self as store, Actor};
+use crate::error::{ApiError, ErrorEntry};
+use crate::idempotent::Post;
+use crate::open311::public_request;
+use crate::open311::requests::parse_id;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// The new state.
+    pub status: RequestStatus,
+    /// What was done, shown to the citizen.
+    pub note: Option<String>,
+    /// The unit now in charge (on assignment).
+    pub agency: Option<String>,
+}
+
+fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let key = headers.get("x-staff-key").and_then(|v| v.to_str().ok());
+    match key {
+        Some(k) if state.keys.is_staff_key(k) => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "invalid_staff_key",
+            "a valid X-Staff-Key is required".into(),
+        )),
+    }
+}
+
+/// Moves a report to a new state (received → assigned → in_progress → resolved → closed;
+/// re-opened → assigned / in_progress / resolved).
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/requests/{id}/status",
+    tag = "staff",
+    params(("id" = i64, Path), ("X-Staff-Key" = String, Header), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = StatusChange,
+    responses(
+        (status = 200, body = [ServiceRequest]),
+        (status = 400, body = [ErrorEntry]),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "Not a move allowed from the current state"),
+        (status = 415, body = [ErrorEntry]),
+    )
+)]
+pub async fn set_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_staff(&state, &headers)?;
+    let id = parse_id(&id)?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(
+            "send a JSON body (application/json)".into(),
+        ));
+    }
+    if body.len() > 16 * 1024 {
+        return Err(ApiError::TooLarge(
+            "a status change is at most 16 KiB".into(),
+        ));
+    }
+    let change: StatusChange = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad("invalid_json", format!("invalid body: {e}")))?;
+    for (field, value, max) in [
+        ("note", &change.note, MAX_NOTE_CHARS),
+        ("agency", &change.agency, 200),
+    ] {
+        if value.as_deref().is_some_and(|v| v.chars().count() > max) {
+            return Err(FieldError::TooLong { field, max }.into());
+        }
+    }
+    let path = format!("/api/v1/staff/requests/{id}/status");
+    let st = state.clone();
+    Post::new(&path, &headers, &body)?
+        .commit(&state, StatusCode::OK, move |tx, now| {
+            let row = store::get(tx, id)?
+                .ok_or_else(|| ApiError::NotFound("no report has this id".into()))?;
+            if !row.status.staff_can_move_to(change.status) {
+                return Err(ApiError::Conflict(
+                    "invalid_transition",
+                    format!(
+                        "a report cannot go from {} to {}",
+                        row.status.as_str(),
+                        change.status.as_str()
+                    ),
+                ));
+            }
+            if let Some(agency) = change
+                .agency
+                .as_deref()
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+            {
+                store::set_agency(tx, id, agency)?;
+            }
+            let note = change
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            store::set_status(tx, id, change.status, note, Actor::Staff, now)?;
+            let row = store::get(tx, id)?
+                .ok_or_else(|| ApiError::NotFound("no report has this id".into()))?;
+            Ok([public_request(&st, Language::Vi, &row)])
+        })
+        .await
+}

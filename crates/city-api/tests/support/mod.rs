@@ -1,0 +1,143 @@
+//! A real server on 127.0.0.1:0 over a real SQLite file, seeded with the HCMC units and the
+//! 1022 services, shared by the server's test files.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use city_api::{AppState, Db, Keys, db};
+
+pub const API_KEY: &str = "test-app-key";
+pub const STAFF_KEY: &str = "test-staff-secret";
+pub const DEVICE: &str = "device-0001-aaaa-bbbb";
+
+pub struct TestServer {
+    pub url: String,
+    pub db: Db,
+    pub state: AppState,
+    pub dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::open(&dir.path().join("city.db")).expect("open");
+        db.with(db::seed_hcmc).expect("seed wards");
+        db.with(db::seed_services).expect("seed services");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let keys = Keys {
+            api_keys: vec![API_KEY.into()],
+            staff_key: Some(STAFF_KEY.into()),
+        };
+        let state = AppState::new(db.clone(), keys, &url).expect("state");
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        tokio::spawn(city_api::serve(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Self {
+            url,
+            db,
+            state,
+            dir,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        client().get(format!("{}{path}", self.url))
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        client().post(format!("{}{path}", self.url))
+    }
+
+    /// Files a valid report; returns its id.
+    pub async fn file_report(&self, key: Option<&str>) -> String {
+        let mut req = self.post("/open311/v2/requests.json").form(&report_form());
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        let resp = req.send().await.expect("send");
+        assert_eq!(resp.status(), reqwest::StatusCode::OK);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        body[0]["service_request_id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    pub async fn staff(&self, id: &str, status: &str) -> reqwest::Response {
+        self.post(&format!("/api/v1/staff/requests/{id}/status"))
+            .header("X-Staff-Key", STAFF_KEY)
+            .json(&serde_json::json!({ "status": status, "note": "Đã xử lý" }))
+            .send()
+            .await
+            .expect("send")
+    }
+
+    /// Every row of every table, to prove a request changed nothing.
+    pub fn snapshot(&self) -> String {
+        self.db
+            .with(|conn| {
+                let mut out = String::new();
+                let tables: Vec<String> = conn
+                    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                for t in tables {
+                    let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\""))?;
+                    let n = stmt.column_count();
+                    let mut rows = stmt.query([])?;
+                    while let Some(row) = rows.next()? {
+                        out.push_str(&t);
+                        for i in 0..n {
+                            let v: rusqlite::types::Value = row.get(i)?;
+                            out.push_str(&format!("|{v:?}"));
+                        }
+                        out.push('\n');
+                    }
+                }
+                Ok::<_, rusqlite::Error>(out)
+            })
+            .expect("snapshot")
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+pub fn report_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("api_key", API_KEY),
+        ("service_code", "thoat-nuoc"),
+        ("lat", "10.7713"),
+        ("long", "106.694"),
+        ("description", "Đường ngập sâu sau cơn mưa chiều"),
+        ("attribute[kind]", "flood"),
+        ("attribute[depth_cm]", "35"),
+        ("device_id", DEVICE),
+    ]
+}
+
+/// A real photo, encoded by the `image` crate.
+pub fn photo(format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).expect("encode");
+    out.into_inner()
+}

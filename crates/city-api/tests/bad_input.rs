@@ -1,0 +1,833 @@
+//! A corpus of bad requests — malformed and huge bodies, wrong types and content types, invalid
+//! UTF-8, unknown codes, points outside HCMC, injection strings, path tricks, reused keys. Each
+//! must get a 4xx with a clear JSON error; none a 5xx; the database must not change.
+
+mod support;
+
+use image::ImageFormat;
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+use support::{API_KEY, DEVICE, STAFF_KEY, TestServer, photo, report_form};
+
+struct Case {
+    what: String,
+    method: Method,
+    path: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+fn form_bytes(pairs: &[(String, String)]) -> Vec<u8> {
+    serde_urlencoded::to_string(pairs)
+        .expect("encode")
+        .into_bytes()
+}
+
+fn form_case(what: String, path: &str, pairs: Vec<(String, String)>) -> Case {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    Case {
+        what,
+        method: Method::POST,
+        path: path.into(),
+        headers,
+        body: form_bytes(&pairs),
+    }
+}
+
+fn base() -> Vec<(String, String)> {
+    report_form()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn with(field: &str, value: &str) -> Vec<(String, String)> {
+    let mut f = base();
+    f.retain(|(k, _)| k != field);
+    f.push((field.into(), value.into()));
+    f
+}
+
+const INJECTIONS: &[&str] = &[
+    "' OR '1'='1",
+    "1; DROP TABLE requests;--",
+    "\" OR 1=1 --",
+    "<script>alert(1)</script>",
+    "../../../../etc/passwd",
+    "..\\..\\windows\\system32",
+    "%00",
+    "${jndi:ldap://127.0.0.1/a}",
+    "{{7*7}}",
+    "$(rm -rf /)",
+    "\u{202e}gnp.exe",
+    "🏙️🚧",
+];
+
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (HeaderMap, Vec<u8>) {
+    let boundary = "XbOuNdArYx";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}")).expect("ct"),
+    );
+    (headers, body)
+}
+
+fn corpus(open_id: &str) -> Vec<Case> {
+    let post = "/open311/v2/requests.json";
+    let mut cases = Vec::new();
+
+    // Every field of a report with values that field cannot take.
+    let bad_values: &[(&str, &[&str])] = &[
+        (
+            "service_code",
+            &["", "nope", "GIAO-THONG", "giao thong", "0"],
+        ),
+        (
+            "lat",
+            &[
+                "abc",
+                "NaN",
+                "inf",
+                "1e999",
+                "-91",
+                "91",
+                "21.0285",
+                "",
+                "10.77,106.69",
+            ],
+        ),
+        ("long", &["abc", "NaN", "-181", "181", "105.85", "1e309"]),
+        ("description", &["", "   ", "\u{0}", "a\u{7}b"]),
+        ("email", &["a", "a@", "@b.vn", "a b@c.vn", "a@b", "a@@b.vn"]),
+        (
+            "phone",
+            &[
+                "12",
+                "abc",
+                "0909-123-456",
+                "+84 90 ++1",
+                "1234567890123456789",
+            ],
+        ),
+        ("device_id", &["short", "has space in it", "ü-ü-ü-ü-ü-ü"]),
+        ("ward_code", &["99999", "2674", "267430", "abcde", "79"]),
+        ("address_id", &["00000", "x"]),
+        ("attribute[kind]", &["", "volcano", "FLOOD"]),
+        ("attribute[depth_cm]", &["deep", "NaN", "1e999"]),
+        ("attribute[colour]", &["red"]),
+        (
+            "media_url",
+            &[
+                "javascript:alert(1)",
+                "file:///etc/passwd",
+                "not a url",
+                "ftp://x/y.jpg",
+            ],
+        ),
+        ("jurisdiction_id", &["hanoi.gov.vn", "x"]),
+        ("api_key", &["", "wrong", "test-app-key "]),
+        ("favourite_colour", &["red"]),
+    ];
+    for (field, values) in bad_values {
+        for v in *values {
+            cases.push(form_case(format!("{field}={v:?}"), post, with(field, v)));
+        }
+    }
+    for field in [
+        "service_code",
+        "lat",
+        "email",
+        "phone",
+        "device_id",
+        "ward_code",
+        "attribute[kind]",
+        "jurisdiction_id",
+        "api_key",
+    ] {
+        for inj in INJECTIONS {
+            cases.push(form_case(
+                format!("{field} injection {inj:?}"),
+                post,
+                with(field, inj),
+            ));
+        }
+    }
+    for (field, max) in [
+        ("description", 4000),
+        ("address_string", 300),
+        ("first_name", 100),
+        ("email", 254),
+    ] {
+        cases.push(form_case(
+            format!("{field} too long"),
+            post,
+            with(field, &"ạ".repeat(max + 1)),
+        ));
+    }
+    let mut dup = base();
+    dup.push(("description".into(), "again".into()));
+    cases.push(form_case("repeated field".into(), post, dup));
+    let mut half = base();
+    half.retain(|(k, _)| k != "long");
+    cases.push(form_case("lat without long".into(), post, half));
+    let mut nowhere = base();
+    nowhere.retain(|(k, _)| k != "lat" && k != "long");
+    cases.push(form_case("no location".into(), post, nowhere));
+    for missing in ["service_code", "description", "attribute[kind]", "api_key"] {
+        let mut f = base();
+        f.retain(|(k, _)| k != missing);
+        cases.push(form_case(format!("missing {missing}"), post, f));
+    }
+    // Points outside the city.
+    for (lat, lon) in [
+        ("21.0285", "105.8542"),
+        ("16.0544", "108.2022"),
+        ("10.0", "107.6"),
+        ("0", "0"),
+        ("-33.86", "151.2"),
+    ] {
+        let mut f = base();
+        f.retain(|(k, _)| k != "lat" && k != "long");
+        f.push(("lat".into(), lat.into()));
+        f.push(("long".into(), lon.into()));
+        cases.push(form_case(format!("outside HCMC {lat},{lon}"), post, f));
+    }
+
+    // Bodies that are not a form at all.
+    let raw_bodies: &[(&str, Option<&str>, Vec<u8>)] = &[
+        (
+            "json body",
+            Some("application/json"),
+            br#"{"service_code":"giao-thong"}"#.to_vec(),
+        ),
+        (
+            "malformed json as form",
+            Some("application/json"),
+            b"{\"a\":".to_vec(),
+        ),
+        ("text/plain", Some("text/plain"), b"hello".to_vec()),
+        ("no content type", None, form_bytes(&base())),
+        (
+            "xml",
+            Some("application/xml"),
+            b"<service_request/>".to_vec(),
+        ),
+        (
+            "multipart without boundary",
+            Some("multipart/form-data"),
+            b"x".to_vec(),
+        ),
+        (
+            "empty form",
+            Some("application/x-www-form-urlencoded"),
+            Vec::new(),
+        ),
+        (
+            "invalid utf-8 raw",
+            Some("application/x-www-form-urlencoded"),
+            b"service_code=\xff\xfe&description=\xc3\x28".to_vec(),
+        ),
+        (
+            "invalid utf-8 escaped",
+            Some("application/x-www-form-urlencoded"),
+            b"service_code=%FF%FE&description=%C3%28".to_vec(),
+        ),
+        (
+            "binary noise",
+            Some("application/x-www-form-urlencoded"),
+            (0..=255u8).collect(),
+        ),
+        (
+            "huge form",
+            Some("application/x-www-form-urlencoded"),
+            format!("description={}", "a".repeat(70_000)).into_bytes(),
+        ),
+        (
+            "over the body limit",
+            Some("application/x-www-form-urlencoded"),
+            vec![b'a'; support_limit() + 1],
+        ),
+        (
+            "only separators",
+            Some("application/x-www-form-urlencoded"),
+            b"&&&===&&".to_vec(),
+        ),
+        (
+            "charset latin1 garbage",
+            Some("application/x-www-form-urlencoded; charset=latin1"),
+            b"description=%E9t%E9".to_vec(),
+        ),
+    ];
+    for (what, ct, body) in raw_bodies {
+        let mut headers = HeaderMap::new();
+        if let Some(ct) = ct {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_str(ct).expect("ct"));
+        }
+        cases.push(Case {
+            what: (*what).into(),
+            method: Method::POST,
+            path: post.into(),
+            headers,
+            body: body.clone(),
+        });
+    }
+
+    // Queries that make no sense.
+    let queries = [
+        "status=pending",
+        "status=open,maybe",
+        "start_date=yesterday",
+        "end_date=2026-13-45T00:00:00Z",
+        "start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z",
+        "start_date=2026-06-01T00:00:00Z&end_date=2026-05-01T00:00:00Z",
+        "page_size=0",
+        "page_size=100000",
+        "page_size=-1",
+        "page_size=abc",
+        "cursor=-5",
+        "cursor=abc",
+        "cursor=99999999999999999999",
+        "service_request_id=abc",
+        "service_request_id=1,2,x",
+        "ward_code=xyz",
+        "ward_code=123",
+        "updated_after=garbage",
+        "jurisdiction_id=hanoi.gov.vn",
+        "status=%FF",
+        "service_code=%C3%28&status=%FF",
+    ];
+    for q in queries {
+        cases.push(Case {
+            what: format!("GET requests.json?{q}"),
+            method: Method::GET,
+            path: format!("/open311/v2/requests.json?{q}"),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
+    let ids: String = (1..=300)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    cases.push(Case {
+        what: "too many ids".into(),
+        method: Method::GET,
+        path: format!("/open311/v2/requests.json?service_request_id={ids}"),
+        headers: HeaderMap::new(),
+        body: Vec::new(),
+    });
+
+    // Paths: unknown codes and tricks.
+    let paths = [
+        "/open311/v2/services/nope.json",
+        "/open311/v2/services/thoat-nuoc.xml",
+        "/open311/v2/services/thoat-nuoc",
+        "/open311/v2/services/..%2F..%2Fetc%2Fpasswd.json",
+        "/open311/v2/services/%00.json",
+        "/open311/v2/requests/0.json",
+        "/open311/v2/requests/-1.json",
+        "/open311/v2/requests/abc.json",
+        "/open311/v2/requests/99999999999999999999.json",
+        "/open311/v2/requests/1%20OR%201=1.json",
+        "/open311/v2/requests/..%2F..%2Fdb.json",
+        "/open311/v2/tokens/nope.json",
+        "/open311/v2/tokens/..%2F.json",
+        "/open311/v2/media/..%2F..%2Fetc%2Fpasswd",
+        "/open311/v2/media/00000000000000000000000000000000",
+        "/open311/v2/media/zz",
+        "/open311/v2/requests/999/events.json",
+        "/open311/v2/requests/x/events.json",
+        "/api/v1/wards/..%2F..",
+        "/api/v1/wards/%27%20OR%201=1",
+        "/etc/passwd",
+        "/open311/v2/../../etc/passwd",
+        "/open311/v2/requests.xml",
+        "/openapi.json/../../x",
+    ];
+    for p in paths {
+        cases.push(Case {
+            what: format!("GET {p}"),
+            method: Method::GET,
+            path: p.into(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
+    let long_path = format!("/open311/v2/requests/{}.json", "9".repeat(5000));
+    cases.push(Case {
+        what: "very long path".into(),
+        method: Method::GET,
+        path: long_path,
+        headers: HeaderMap::new(),
+        body: Vec::new(),
+    });
+    for (m, p) in [
+        (Method::DELETE, "/open311/v2/requests.json"),
+        (Method::PUT, "/open311/v2/services.json"),
+        (Method::PATCH, "/api/v1/wards"),
+        (Method::DELETE, "/api/v1/staff/requests/1/status"),
+    ] {
+        cases.push(Case {
+            what: format!("{m} {p}"),
+            method: m,
+            path: p.into(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
+
+    // Photo uploads.
+    let jpeg = photo(ImageFormat::Jpeg);
+    let media = format!("/open311/v2/requests/{open_id}/media.json");
+    let uploads: Vec<(&str, Vec<(&str, Option<&str>, &[u8])>)> = vec![
+        (
+            "not an image",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("a.jpg"), b"GIF89a-not-really"),
+            ],
+        ),
+        (
+            "html as jpg",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("a.jpg"), b"<html><script>x</script></html>"),
+            ],
+        ),
+        (
+            "empty file",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("a.jpg"), b""),
+            ],
+        ),
+        (
+            "no photo",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+            ],
+        ),
+        (
+            "two photos",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("a.jpg"), &jpeg),
+                ("media", Some("b.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "wrong device",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, b"another-device-123"),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "no device",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "no api key",
+            vec![
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "bad kind",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("kind", None, b"result"),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "unknown field",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("path", None, b"/etc"),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "path trick name, not image",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("../../../etc/passwd"), b"root:x:0:0"),
+            ],
+        ),
+        (
+            "null byte name, not image",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, DEVICE.as_bytes()),
+                ("media", Some("a\0.jpg"), b"\0\0\0\0"),
+            ],
+        ),
+    ];
+    for (what, parts) in uploads {
+        let (headers, body) = multipart(&parts);
+        cases.push(Case {
+            what: format!("upload: {what}"),
+            method: Method::POST,
+            path: media.clone(),
+            headers,
+            body,
+        });
+    }
+    let (headers, body) = multipart(&[
+        ("api_key", None, API_KEY.as_bytes()),
+        ("device_id", None, DEVICE.as_bytes()),
+        ("media", Some("a.jpg"), &jpeg),
+    ]);
+    for id in ["0", "999999", "abc"] {
+        cases.push(Case {
+            what: format!("upload to report {id}"),
+            method: Method::POST,
+            path: format!("/open311/v2/requests/{id}/media.json"),
+            headers: headers.clone(),
+            body: body.clone(),
+        });
+    }
+    let mut truncated = body.clone();
+    truncated.truncate(body.len() / 2);
+    cases.push(Case {
+        what: "truncated multipart".into(),
+        method: Method::POST,
+        path: media.clone(),
+        headers: headers.clone(),
+        body: truncated,
+    });
+
+    // Re-open and rating on a report that is not resolved, or from the wrong device.
+    for (what, path, pairs) in [
+        (
+            "reopen while open",
+            format!("/open311/v2/requests/{open_id}/reopen.json"),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", DEVICE),
+                ("description", "x"),
+            ],
+        ),
+        (
+            "reopen wrong device",
+            format!("/open311/v2/requests/{open_id}/reopen.json"),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", "other-device-99"),
+                ("description", "x"),
+            ],
+        ),
+        (
+            "reopen no text",
+            format!("/open311/v2/requests/{open_id}/reopen.json"),
+            vec![("api_key", API_KEY), ("device_id", DEVICE)],
+        ),
+        (
+            "rate while open",
+            format!("/open311/v2/requests/{open_id}/rating.json"),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", DEVICE),
+                ("satisfaction", "satisfied"),
+            ],
+        ),
+        (
+            "rate bad value",
+            format!("/open311/v2/requests/{open_id}/rating.json"),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", DEVICE),
+                ("satisfaction", "5"),
+            ],
+        ),
+        (
+            "rate unknown report",
+            "/open311/v2/requests/999999/rating.json".to_owned(),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", DEVICE),
+                ("satisfaction", "neutral"),
+            ],
+        ),
+        (
+            "rate no key",
+            format!("/open311/v2/requests/{open_id}/rating.json"),
+            vec![("device_id", DEVICE), ("satisfaction", "neutral")],
+        ),
+    ] {
+        let pairs = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        cases.push(form_case(what.into(), &path, pairs));
+    }
+
+    // The back office.
+    let staff = format!("/api/v1/staff/requests/{open_id}/status");
+    let staff_bodies: &[(&str, &str)] = &[
+        ("not json", "status=resolved"),
+        ("truncated json", "{\"status\":"),
+        ("wrong type", "{\"status\":5}"),
+        ("unknown status", "{\"status\":\"teleported\"}"),
+        (
+            "unknown field",
+            "{\"status\":\"assigned\",\"sql\":\"DROP\"}",
+        ),
+        ("array", "[\"assigned\"]"),
+        ("empty", ""),
+        ("null", "null"),
+        ("not allowed move", "{\"status\":\"closed\"}"),
+        ("citizen-only move", "{\"status\":\"reopened\"}"),
+        (
+            "note too long",
+            &format!(
+                "{{\"status\":\"assigned\",\"note\":\"{}\"}}",
+                "x".repeat(2001)
+            ),
+        ),
+    ];
+    for (what, body) in staff_bodies {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-staff-key"),
+            HeaderValue::from_static(STAFF_KEY),
+        );
+        cases.push(Case {
+            what: format!("staff: {what}"),
+            method: Method::POST,
+            path: staff.clone(),
+            headers,
+            body: body.as_bytes().to_vec(),
+        });
+    }
+    for key in ["", "guess", "test-staff-secret2"] {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-staff-key"),
+            HeaderValue::from_str(key).expect("key"),
+        );
+        cases.push(Case {
+            what: format!("staff key {key:?}"),
+            method: Method::POST,
+            path: staff.clone(),
+            headers,
+            body: b"{\"status\":\"assigned\"}".to_vec(),
+        });
+    }
+
+    // Injection strings in every query parameter, path segment and follow-up field.
+    let get = |what: String, path: String| Case {
+        what,
+        method: Method::GET,
+        path,
+        headers: HeaderMap::new(),
+        body: Vec::new(),
+    };
+    for inj in INJECTIONS {
+        let q = |k: &str| serde_urlencoded::to_string([(k, *inj)]).expect("query");
+        for param in [
+            "status",
+            "start_date",
+            "end_date",
+            "page_size",
+            "cursor",
+            "service_request_id",
+            "ward_code",
+            "updated_after",
+            "jurisdiction_id",
+        ] {
+            cases.push(get(
+                format!("query {param}={inj:?}"),
+                format!("/open311/v2/requests.json?{}", q(param)),
+            ));
+        }
+        cases.push(get(
+            format!("services jurisdiction {inj:?}"),
+            format!("/open311/v2/services.json?{}", q("jurisdiction_id")),
+        ));
+        cases.push(get(
+            format!("definition jurisdiction {inj:?}"),
+            format!(
+                "/open311/v2/services/giao-thong.json?{}",
+                q("jurisdiction_id")
+            ),
+        ));
+        let seg = encode_segment(inj);
+        for path in [
+            format!("/open311/v2/requests/{seg}.json"),
+            format!("/open311/v2/services/{seg}.json"),
+            format!("/open311/v2/tokens/{seg}.json"),
+            format!("/api/v1/wards/{seg}"),
+        ] {
+            cases.push(get(format!("path {path}"), path));
+        }
+        let reopen = format!("/open311/v2/requests/{open_id}/reopen.json");
+        let rating = format!("/open311/v2/requests/{open_id}/rating.json");
+        let pairs = |v: Vec<(&str, &str)>| {
+            v.into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        };
+        cases.push(form_case(
+            format!("reopen device {inj:?}"),
+            &reopen,
+            pairs(vec![
+                ("api_key", API_KEY),
+                ("device_id", inj),
+                ("description", "x"),
+            ]),
+        ));
+        cases.push(form_case(
+            format!("rating device {inj:?}"),
+            &rating,
+            pairs(vec![
+                ("api_key", API_KEY),
+                ("device_id", inj),
+                ("satisfaction", "neutral"),
+            ]),
+        ));
+        cases.push(form_case(
+            format!("rating value {inj:?}"),
+            &rating,
+            pairs(vec![
+                ("api_key", API_KEY),
+                ("device_id", DEVICE),
+                ("satisfaction", inj),
+            ]),
+        ));
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-staff-key"),
+            HeaderValue::from_static(STAFF_KEY),
+        );
+        cases.push(Case {
+            what: format!("staff status {inj:?}"),
+            method: Method::POST,
+            path: staff.clone(),
+            headers,
+            body: serde_json::to_vec(&serde_json::json!({ "status": inj })).expect("json"),
+        });
+    }
+
+    // A key already used for another report, and malformed keys.
+    for (what, key) in [
+        ("replayed key, other body", "used-key"),
+        ("key with space", "a b"),
+        ("key too long", &"k".repeat(300)[..]),
+    ] {
+        let mut c = form_case(
+            what.into(),
+            post,
+            with("description", "Một phản ánh khác hẳn"),
+        );
+        c.headers.insert(
+            HeaderName::from_static("idempotency-key"),
+            HeaderValue::from_str(key).expect("key"),
+        );
+        cases.push(c);
+    }
+    cases
+}
+
+/// Percent-encodes every byte that is not an ASCII letter or digit.
+fn encode_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn support_limit() -> usize {
+    city_api::MAX_BODY
+}
+
+#[tokio::test]
+async fn every_bad_request_is_a_clear_4xx_and_changes_nothing() {
+    let s = TestServer::start().await;
+    let open_id = s.file_report(Some("used-key")).await;
+    let cases = corpus(&open_id);
+    assert!(cases.len() >= 500, "corpus has {} cases", cases.len());
+    let before = s.snapshot();
+    let client = support::client();
+    let mut failures = Vec::new();
+    for c in &cases {
+        let resp = client
+            .request(c.method.clone(), format!("{}{}", s.url, c.path))
+            .headers(c.headers.clone())
+            .body(c.body.clone())
+            .send()
+            .await;
+        let Ok(resp) = resp else {
+            failures.push(format!("{}: connection failed", c.what));
+            continue;
+        };
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        let clear = body[0]["code"] == status.as_u16()
+            && body[0]["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+            && body[0]["reason"].as_str().is_some_and(|r| !r.is_empty());
+        if !status.is_client_error() || !clear {
+            failures.push(format!("{}: {status} {body}", c.what));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    assert_eq!(s.snapshot(), before, "a bad request changed the database");
+    let health = client
+        .get(format!("{}/health", s.url))
+        .send()
+        .await
+        .expect("alive");
+    assert!(health.status().is_success());
+    println!("{} bad requests: all 4xx, database unchanged", cases.len());
+}

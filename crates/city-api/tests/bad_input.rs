@@ -10,6 +10,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use support::{API_KEY, DEVICE, STAFF_KEY, TestServer, photo, report_form};
 
+/// Multipart parts: name, file name (for files), content.
+type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a [u8])>;
+
 struct Case {
     what: String,
     method: Method,
@@ -400,7 +403,7 @@ fn corpus(open_id: &str) -> Vec<Case> {
     // Photo uploads.
     let jpeg = photo(ImageFormat::Jpeg);
     let media = format!("/open311/v2/requests/{open_id}/media.json");
-    let uploads: Vec<(&str, Vec<(&str, Option<&str>, &[u8])>)> = vec![
+    let uploads: Vec<(&str, Parts<'_>)> = vec![
         (
             "not an image",
             vec![

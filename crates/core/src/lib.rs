@@ -15,6 +15,7 @@ pub mod directory;
 pub mod engine;
 pub mod error;
 pub mod store;
+pub mod sync;
 
 pub use engine::{Engine, EngineConfig};
 pub use error::CoreError;

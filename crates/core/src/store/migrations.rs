@@ -2,7 +2,10 @@
 
 use rusqlite_migration::{M, Migrations};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_outbox.sql")),
+];
 
 pub fn all() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)

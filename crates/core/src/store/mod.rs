@@ -4,6 +4,7 @@
 //! folder) so the UI can say what happened; a bad file is moved aside, never deleted.
 
 mod migrations;
+mod outbox;
 mod settings;
 mod wards;
 
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 
+pub use outbox::{ItemState, OutboxCounts, OutboxItem, OutboxKind};
 pub use settings::Setting;
 pub use wards::WardSync;
 

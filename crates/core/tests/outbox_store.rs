@@ -1,0 +1,60 @@
+//! The outbox on real SQLite files: a saved report is durable and queued at once; an attempt cut
+//! off by a crash goes back to the queue; answers move items to sent or needs-attention.
+
+use core_engine::store::{ItemState, OutboxCounts, Store};
+
+fn form(n: usize) -> Vec<(String, String)> {
+    vec![
+        ("service_code".into(), "cay-xanh".into()),
+        ("description".into(), format!("Cây đổ số {n}")),
+        ("ward_code".into(), "26743".into()),
+    ]
+}
+
+#[test]
+fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open_in(dir.path()).expect("open");
+    let a = store.save_report(&form(1), 1_000).expect("save");
+    let b = store.save_report(&form(2), 1_001).expect("save");
+    assert_ne!(a, b);
+    let due = store.due_items(2_000, 10).expect("due");
+    assert_eq!(due.len(), 2);
+    assert_eq!(due[0].report_id, a);
+    assert_ne!(due[0].idempotency_key, due[1].idempotency_key);
+    assert!(due[0].payload.contains("Cây đổ số 1"));
+    store.mark_sending(due[0].id).expect("sending");
+    let key = due[0].idempotency_key.clone();
+    drop(store); // the process dies mid-send
+
+    let mut store = Store::open_in(dir.path()).expect("reopen");
+    assert_eq!(store.requeue_interrupted().expect("requeue"), 1);
+    let due = store.due_items(2_000, 10).expect("due");
+    assert_eq!(due.len(), 2, "nothing lost");
+    assert_eq!(due[0].idempotency_key, key, "the same key is sent again");
+    assert_eq!(due[0].attempts, 1);
+
+    store
+        .record_report_delivered(due[0].id, a, "41", Some("tok"), 3_000)
+        .expect("delivered");
+    store
+        .record_retry(due[1].id, 9_000, "offline")
+        .expect("retry");
+    assert!(store.due_items(8_999, 10).expect("due").is_empty());
+    assert_eq!(store.next_due_ms().expect("next"), Some(9_000));
+    store
+        .record_refused(due[1].id, "too_long", Some("description"))
+        .expect("refused");
+    let refused = store.outbox_item(due[1].id).expect("item").expect("exists");
+    assert_eq!(refused.state, ItemState::NeedsAttention);
+    assert_eq!(refused.last_field.as_deref(), Some("description"));
+    assert_eq!(
+        store.outbox_counts().expect("counts"),
+        OutboxCounts {
+            queued: 0,
+            sending: 0,
+            sent: 1,
+            needs_attention: 1
+        }
+    );
+}

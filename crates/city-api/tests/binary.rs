@@ -7,23 +7,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn starts_on_a_free_port_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_city-api"))
-        .arg("--db")
-        .arg(dir.path().join("city.db"))
-        .args(["--bind", "127.0.0.1:0", "--seed", "hcmc"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read");
-    let url = line
-        .trim()
-        .strip_prefix("city-api listening on ")
-        .expect("address line")
-        .to_owned();
+    let (mut child, url) = spawn(&dir.path().join("city.db"), "127.0.0.1:0");
     assert!(
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"

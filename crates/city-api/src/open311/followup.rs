@@ -111,6 +111,24 @@ fn note(form: &[(String, String)], name: &'static str) -> Result<Option<String>,
     Ok(Some(v.to_owned()))
 }
 
+/// Form fields as name/value pairs.
+type Form = Vec<(String, String)>;
+
+/// What every follow-up POST starts with: the report id, the form (api_key checked), the language.
+fn follow_up_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    query: Option<String>,
+    body: &[u8],
+) -> Result<(i64, Form, model::Language), ApiError> {
+    let id = parse_id(id)?;
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let form = form_body(headers, body)?;
+    check_api_key(state, headers, &form)?;
+    Ok((id, form, language(headers, &query)))
+}
+
 /// "Not fixed": re-opens a resolved report within 30 days of its resolution.
 #[utoipa::path(
     post,
@@ -134,11 +152,7 @@ pub async fn reopen(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let query = pairs(query.unwrap_or_default().as_bytes())?;
-    let form = form_body(&headers, &body)?;
-    check_api_key(&state, &headers, &form)?;
-    let lang = language(&headers, &query);
+    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
     let text = note(&form, "description")?.ok_or(model::feedback::FieldError::Missing {
         field: "description",
     })?;
@@ -195,11 +209,7 @@ pub async fn rate(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id)?;
-    let query = pairs(query.unwrap_or_default().as_bytes())?;
-    let form = form_body(&headers, &body)?;
-    check_api_key(&state, &headers, &form)?;
-    let lang = language(&headers, &query);
+    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
     let satisfaction = get(&form, "satisfaction")
         .and_then(|s| Satisfaction::parse(s.trim()))
         .ok_or(model::feedback::FieldError::Invalid {

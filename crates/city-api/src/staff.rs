@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 use crate::db::requests::{self as store, Actor};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
-use crate::open311::public_request;
 use crate::open311::requests::parse_id;
+use crate::open311::{public_request, report};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -94,8 +94,7 @@ pub async fn set_status(
     let st = state.clone();
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
-            let row = store::get(tx, id)?
-                .ok_or_else(|| ApiError::NotFound("no report has this id".into()))?;
+            let row = report(tx, id)?;
             if !row.status.staff_can_move_to(change.status) {
                 return Err(ApiError::Conflict(
                     "invalid_transition",
@@ -120,8 +119,7 @@ pub async fn set_status(
                 .map(str::trim)
                 .filter(|n| !n.is_empty());
             store::set_status(tx, id, change.status, note, Actor::Staff, now)?;
-            let row = store::get(tx, id)?
-                .ok_or_else(|| ApiError::NotFound("no report has this id".into()))?;
+            let row = report(tx, id)?;
             Ok([public_request(&st, Language::Vi, &row)])
         })
         .await

@@ -250,8 +250,9 @@ impl AnswerError {
     }
 }
 
-/// Trimmed, length-checked optional text; control characters other than newlines are refused.
-fn text(
+/// Trimmed, length-checked optional text; control characters other than newlines and tabs
+/// are refused. Every free-text field a citizen sends goes through here.
+pub fn text(
     value: Option<&str>,
     field: &'static str,
     max: usize,

@@ -15,12 +15,11 @@ use model::feedback::{
     Satisfaction,
 };
 use model::open311::{MediaPosted, RequestEvent, ServiceRequest};
-use rusqlite::Transaction;
 use sha2::{Digest, Sha256};
 
 use super::requests::parse_id;
 use super::{
-    check_api_key, form_body, get, language, media_url, pairs, public_request, strip_json,
+    check_api_key, form_body, get, language, media_url, pairs, public_request, report, strip_json,
 };
 use crate::db::requests::{self as store, Actor, NewMedia, RequestRow};
 use crate::error::{ApiError, ErrorEntry};
@@ -49,10 +48,8 @@ pub async fn events(
     let rows = state
         .db
         .call(move |conn| {
-            if store::get(conn, id)?.is_none() {
-                return Err(ApiError::NotFound("no report has this id".into()));
-            }
-            Ok(store::events(conn, id)?)
+            report(conn, id)?;
+            Ok::<_, ApiError>(store::events(conn, id)?)
         })
         .await?;
     Ok(Json(
@@ -88,27 +85,19 @@ fn owner(row: &RequestRow, device: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-fn load(tx: &Transaction<'_>, id: i64) -> Result<RequestRow, ApiError> {
-    store::get(tx, id)?.ok_or_else(|| ApiError::NotFound("no report has this id".into()))
+fn note(form: &[(String, String)], name: &'static str) -> Result<Option<String>, ApiError> {
+    Ok(model::feedback::text(
+        get(form, name),
+        name,
+        MAX_NOTE_CHARS,
+    )?)
 }
 
-fn note(form: &[(String, String)], name: &'static str) -> Result<Option<String>, ApiError> {
-    let Some(v) = get(form, name).map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if v.chars().count() > MAX_NOTE_CHARS {
-        return Err(model::feedback::FieldError::TooLong {
-            field: name,
-            max: MAX_NOTE_CHARS,
-        }
-        .into());
-    }
-    if v.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(model::feedback::FieldError::Invalid { field: name }.into());
-    }
-    Ok(Some(v.to_owned()))
+fn photo_too_large() -> ApiError {
+    ApiError::TooLarge(format!(
+        "a photo may be at most {} KiB",
+        MAX_PHOTO_BYTES / 1024
+    ))
 }
 
 /// Form fields as name/value pairs.
@@ -161,7 +150,7 @@ pub async fn reopen(
     let st = state.clone();
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
-            let row = load(tx, id)?;
+            let row = report(tx, id)?;
             owner(&row, device.as_deref())?;
             if row.status != RequestStatus::Resolved {
                 return Err(ApiError::Conflict(
@@ -180,7 +169,7 @@ pub async fn reopen(
                 ));
             }
             store::set_status(tx, id, RequestStatus::Reopened, Some(&text), Actor::Citizen, now)?;
-            let row = load(tx, id)?;
+            let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })
         .await
@@ -221,7 +210,7 @@ pub async fn rate(
     let st = state.clone();
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
-            let row = load(tx, id)?;
+            let row = report(tx, id)?;
             owner(&row, device.as_deref())?;
             if !matches!(row.status, RequestStatus::Resolved | RequestStatus::Closed) {
                 return Err(ApiError::Conflict(
@@ -235,7 +224,7 @@ pub async fn rate(
                     "this report was already rated".into(),
                 ));
             }
-            let row = load(tx, id)?;
+            let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })
         .await
@@ -247,10 +236,7 @@ pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
         return Err(ApiError::bad("empty_file", "the photo is empty"));
     }
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(ApiError::TooLarge(format!(
-            "a photo may be at most {} KiB",
-            MAX_PHOTO_BYTES / 1024
-        )));
+        return Err(photo_too_large());
     }
     match infer::get(bytes).map(|t| t.mime_type()) {
         Some("image/jpeg") => Ok("image/jpeg"),
@@ -280,10 +266,7 @@ async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Upload, ApiErro
         ApiError::UnsupportedMediaType("send the photo as multipart/form-data".into())
     })?;
     if body.len() > MAX_UPLOAD_BYTES {
-        return Err(ApiError::TooLarge(format!(
-            "a photo may be at most {} KiB",
-            MAX_PHOTO_BYTES / 1024
-        )));
+        return Err(photo_too_large());
     }
     let stream = futures_util::stream::once(async move { Ok::<_, Infallible>(body) });
     let constraints = multer::Constraints::new().size_limit(
@@ -316,10 +299,7 @@ async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Upload, ApiErro
                     .await
                     .map_err(|e| match e {
                         multer::Error::FieldSizeExceeded { .. }
-                        | multer::Error::StreamSizeExceeded { .. } => ApiError::TooLarge(format!(
-                            "a photo may be at most {} KiB",
-                            MAX_PHOTO_BYTES / 1024
-                        )),
+                        | multer::Error::StreamSizeExceeded { .. } => photo_too_large(),
                         _ => ApiError::bad("invalid_multipart", "the multipart body is malformed"),
                     })?
                     .to_vec();
@@ -406,7 +386,7 @@ pub async fn upload(
     let st = state.clone();
     Post::new(&path, &headers, &fingerprint)?
         .commit(&state, StatusCode::OK, move |tx, now| {
-            let row = load(tx, id)?;
+            let row = report(tx, id)?;
             owner(&row, up.device_id.as_deref())?;
             if store::media_count(tx, id, up.kind)? >= MAX_PHOTOS {
                 return Err(ApiError::Conflict(

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use model::Language;
 use model::open311::ServiceRequest;
 
-use crate::db::requests::RequestRow;
+use crate::db::requests::{self as store, RequestRow};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -144,6 +144,15 @@ pub fn parse_time(text: &str, field: &'static str) -> Result<String, ApiError> {
 
 pub fn media_url(state: &AppState, id: &str) -> String {
     format!("{}/open311/v2/media/{id}", state.public_url)
+}
+
+pub fn no_report() -> ApiError {
+    ApiError::NotFound("no report has this id".into())
+}
+
+/// The stored report `id`, or 404.
+pub fn report(conn: &rusqlite::Connection, id: i64) -> Result<RequestRow, ApiError> {
+    store::get(conn, id)?.ok_or_else(no_report)
 }
 
 /// A stored report as the public may see it.

@@ -11,8 +11,8 @@ use model::geo;
 use model::open311::{Posted, ServiceRequest, TokenAnswer};
 
 use super::{
-    check_api_key, check_jurisdiction, form_body, get, language, notice, pairs, parse_time,
-    public_request, strip_json,
+    check_api_key, check_jurisdiction, form_body, get, language, no_report, notice, pairs,
+    parse_time, public_request, report, strip_json,
 };
 use crate::db::requests::{self as store, Filter};
 use crate::error::{ApiError, ErrorEntry};
@@ -216,15 +216,12 @@ pub async fn list(
     check_jurisdiction(&state, &query)?;
     let lang = language(&headers, &query);
     let filter = filter_from(&query, state.clock.now())?;
+    let after = filter.after_seq.unwrap_or(0);
     let rows = state
         .db
         .call(move |conn| store::list(conn, &filter))
         .await?;
-    let next = rows.iter().map(|r| r.change_seq).max().unwrap_or_else(|| {
-        get(&query, "cursor")
-            .and_then(|c| c.trim().parse().ok())
-            .unwrap_or(0)
-    });
+    let next = rows.iter().map(|r| r.change_seq).max().unwrap_or(after);
     let out: Vec<ServiceRequest> = rows
         .iter()
         .map(|r| public_request(&state, lang, r))
@@ -257,11 +254,7 @@ pub async fn one(
     check_jurisdiction(&state, &query)?;
     let lang = language(&headers, &query);
     let id = parse_id(strip_json(&id)?)?;
-    let row = state
-        .db
-        .call(move |conn| store::get(conn, id))
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no report has this id".into()))?;
+    let row = state.db.call(move |conn| report(conn, id)).await?;
     Ok(Json([public_request(&state, lang, &row)]))
 }
 
@@ -269,7 +262,7 @@ pub fn parse_id(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
-        .ok_or_else(|| ApiError::NotFound("no report has this id".into()))
+        .ok_or_else(no_report)
 }
 
 /// The report id behind a token (`{token}` is `<token>.json`).

@@ -53,6 +53,10 @@ pub fn init<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
     let engine = Arc::new(Engine::start(EngineConfig {
         data_dir,
         default_api_url: default_api_url(),
+        api_key: std::env::var("CITIZEN_API_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .unwrap_or_else(|| core_engine::engine::DEMO_API_KEY.to_owned()),
     }));
     let monitor = Monitor::new(engine.clone());
     monitor.spawn(app.clone());

@@ -4,6 +4,7 @@
 pub mod db;
 pub mod error;
 pub mod idempotent;
+pub mod local;
 pub mod open311;
 pub mod routes;
 pub mod staff;

@@ -66,6 +66,11 @@ impl CityClient {
         Ok(Self { http })
     }
 
+    /// The shared connection pool (the sync worker sends through it too).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// `GET api/v1/wards` with `If-None-Match`; validates the whole list before returning it.
     pub async fn fetch_wards(
         &self,

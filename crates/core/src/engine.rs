@@ -16,7 +16,9 @@ use crate::client::{CityClient, WardFetch};
 use crate::collate::VietnameseOrder;
 use crate::directory::WardDirectory;
 use crate::error::CoreError;
-use crate::store::{self, OpenError, Setting, Store};
+use crate::store::{self, OpenError, OutboxCounts, Setting, Store};
+use crate::sync::transport::Target;
+use crate::sync::{PassSummary, StoreAccess, SyncObserver, Worker};
 
 /// What the engine needs from its host.
 #[derive(Clone, Debug)]
@@ -25,7 +27,12 @@ pub struct EngineConfig {
     pub data_dir: PathBuf,
     /// Used until the citizen sets another address in settings.
     pub default_api_url: ApiBaseUrl,
+    /// The Open311 `api_key` the city issued to this app (not a secret: it ships in the app).
+    pub api_key: String,
 }
+
+/// The key the reference city API accepts when started without `--api-key`.
+pub const DEMO_API_KEY: &str = "citizen-app-demo";
 
 struct Ready {
     store: Store,
@@ -45,6 +52,14 @@ pub struct CheckOutcome {
     pub wards_changed: bool,
     /// Consecutive failed checks (0 after a success), for the back-off policy.
     pub failures: u32,
+}
+
+/// What one [`Engine::sync`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SyncRound {
+    pub sent: PassSummary,
+    /// Reports whose city state changed; `None` when the pull did not get through.
+    pub pulled: Option<usize>,
 }
 
 pub struct Engine {
@@ -250,6 +265,33 @@ impl Engine {
         }))
     }
 
+    /// How many outbox items are in each state.
+    pub fn outbox_counts(&self) -> Result<OutboxCounts, CoreError> {
+        self.with_ready(|r| Ok(r.store.outbox_counts()?))
+    }
+
+    /// One sync round: sends what is due, then pulls the city's news about the citizen's
+    /// reports. Being offline is an ordinary outcome (items stay queued with their next try).
+    pub async fn sync(&self, observer: &dyn SyncObserver) -> Result<SyncRound, CoreError> {
+        let client = self.client.as_ref().ok_or(CoreError::NoHttpClient)?;
+        let worker = Worker::new(
+            client.http().clone(),
+            Target {
+                base: self.api_url(),
+                api_key: self.config.api_key.clone(),
+            },
+        );
+        let sent = worker.send_due(self, observer).await?;
+        let pulled = match worker.pull_my_reports(self).await {
+            Ok(n) => Some(n),
+            Err(err) => {
+                tracing::debug!(%err, "status pull failed");
+                None
+            }
+        };
+        Ok(SyncRound { sent, pulled })
+    }
+
     /// After a failed open: moves the unusable file aside (kept, never deleted) and starts with
     /// a new, empty database.
     pub fn start_fresh(&self) -> Result<StartFreshOutcome, CoreError> {
@@ -291,5 +333,14 @@ fn open_ready(config: &EngineConfig, order: &VietnameseOrder) -> DbState {
             store,
         })),
         Err(err) => DbState::Failed(OpenError::Sqlite(err)),
+    }
+}
+
+impl StoreAccess for Engine {
+    fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> rusqlite::Result<T>,
+    ) -> Result<T, CoreError> {
+        self.with_ready(|r| Ok(f(&mut r.store)?))
     }
 }

@@ -18,6 +18,8 @@ pub enum CoreError {
     NothingToRecover,
     #[error("the old database could not be moved aside")]
     MoveAside(#[source] std::io::Error),
+    #[error("the HTTP client could not be set up")]
+    NoHttpClient,
 }
 
 impl CoreError {
@@ -36,6 +38,7 @@ impl CoreError {
             },
             Self::NothingToRecover => ErrorCode::Internal,
             Self::MoveAside(_) => ErrorCode::DbUnavailable,
+            Self::NoHttpClient => ErrorCode::Internal,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The outbox on real SQLite files: a saved report is durable and queued at once; an attempt cut
 //! off by a crash goes back to the queue; answers move items to sent or needs-attention.
 
-use core_engine::store::{ItemState, OutboxCounts, Store};
+use core_engine::store::{ItemState, OutboxCounts, Receipt, Store};
 
 fn form(n: usize) -> Vec<(String, String)> {
     vec![
@@ -15,28 +15,33 @@ fn form(n: usize) -> Vec<(String, String)> {
 fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open_in(dir.path()).expect("open");
-    let a = store.save_report(&form(1), 1_000).expect("save");
-    let b = store.save_report(&form(2), 1_001).expect("save");
+    let a = store.save_report(&form(1), &[], 1_000).expect("save");
+    let b = store.save_report(&form(2), &[], 1_001).expect("save");
     assert_ne!(a, b);
     let due = store.due_items(2_000, 10).expect("due");
     assert_eq!(due.len(), 2);
     assert_eq!(due[0].report_id, a);
     assert_ne!(due[0].idempotency_key, due[1].idempotency_key);
     assert!(due[0].payload.contains("Cây đổ số 1"));
-    store.mark_sending(due[0].id).expect("sending");
     let key = due[0].idempotency_key.clone();
     drop(store); // the process dies mid-send
 
     let mut store = Store::open_in(dir.path()).expect("reopen");
-    assert_eq!(store.requeue_interrupted().expect("requeue"), 1);
     let due = store.due_items(2_000, 10).expect("due");
     assert_eq!(due.len(), 2, "nothing lost");
     assert_eq!(due[0].idempotency_key, key, "the same key is sent again");
-    assert_eq!(due[0].attempts, 1);
 
+    let receipt = Receipt::Report {
+        server_id: "41".into(),
+        token: Some("tok".into()),
+    };
     store
-        .record_report_delivered(due[0].id, a, "41", Some("tok"), 3_000)
+        .record_delivered(&due[0], &receipt, 3_000)
         .expect("delivered");
+    assert_eq!(
+        store.followed_reports().expect("followed")[0].server_id,
+        "41"
+    );
     store
         .record_retry(due[1].id, 9_000, "offline")
         .expect("retry");

@@ -100,6 +100,17 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
         limit: MAX_PAGE,
         ..Filter::default()
     };
+    if let Some(c) = get(query, "cursor") {
+        f.after_seq = Some(
+            c.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|c| *c >= 0)
+                .ok_or_else(|| {
+                    ApiError::bad("invalid_cursor", "cursor comes from X-Next-Cursor")
+                })?,
+        );
+    }
     if let Some(ids) = get(query, "service_request_id") {
         for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let id = id
@@ -113,7 +124,8 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
                 format!("at most {MAX_IDS} ids at once"),
             ));
         }
-        // The spec: ids override every other argument.
+        // The spec: ids override every other argument (but this API's own `cursor`, so an app
+        // can ask "which of my reports changed since").
         return Ok(f);
     }
     if let Some(codes) = get(query, "service_code") {
@@ -158,17 +170,6 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
     f.updated_after = get(query, "updated_after")
         .map(|t| parse_time(t, "updated_after"))
         .transpose()?;
-    if let Some(c) = get(query, "cursor") {
-        f.after_seq = Some(
-            c.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|c| *c >= 0)
-                .ok_or_else(|| {
-                    ApiError::bad("invalid_cursor", "cursor comes from X-Next-Cursor")
-                })?,
-        );
-    }
     if let Some(n) = get(query, "page_size") {
         f.limit = n
             .trim()
@@ -191,7 +192,7 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
     path = "/open311/v2/requests.json",
     tag = "open311",
     params(
-        ("service_request_id" = Option<String>, Query, description = "Comma-separated ids; overrides the rest"),
+        ("service_request_id" = Option<String>, Query, description = "Comma-separated ids; overrides the rest except `cursor`"),
         ("service_code" = Option<String>, Query),
         ("status" = Option<String>, Query, description = "`open` or `closed`"),
         ("start_date" = Option<String>, Query, description = "RFC 3339; default 90 days ago"),

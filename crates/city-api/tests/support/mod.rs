@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use city_api::{AppState, Db, Keys, db};
+use city_api::local::LocalServer;
+use city_api::{AppState, Db, Keys};
 
 pub const API_KEY: &str = "test-app-key";
 pub const STAFF_KEY: &str = "test-staff-secret";
@@ -15,34 +16,25 @@ pub struct TestServer {
     pub db: Db,
     pub state: AppState,
     pub dir: tempfile::TempDir,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _server: LocalServer,
 }
 
 impl TestServer {
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = Db::open(&dir.path().join("city.db")).expect("open");
-        db.with(db::seed_hcmc).expect("seed wards");
-        db.with(db::seed_services).expect("seed services");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
         let keys = Keys {
             api_keys: vec![API_KEY.into()],
             staff_key: Some(STAFF_KEY.into()),
         };
-        let state = AppState::new(db.clone(), keys, &url).expect("state");
-        let (stop, stopped) = tokio::sync::oneshot::channel();
-        tokio::spawn(city_api::serve(listener, state.clone(), async {
-            let _ = stopped.await;
-        }));
+        let server = LocalServer::start(&dir.path().join("city.db"), keys)
+            .await
+            .expect("server");
         Self {
-            url,
-            db,
-            state,
+            url: server.url.clone(),
+            db: server.db.clone(),
+            state: server.state.clone(),
             dir,
-            stop: Some(stop),
+            _server: server,
         }
     }
 
@@ -103,14 +95,6 @@ impl TestServer {
                 Ok::<_, rusqlite::Error>(out)
             })
             .expect("snapshot")
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

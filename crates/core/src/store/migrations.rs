@@ -5,6 +5,7 @@ use rusqlite_migration::{M, Migrations};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_outbox.sql")),
+    M::up(include_str!("migrations/0003_photos_and_pull.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 
-pub use outbox::{ItemState, OutboxCounts, OutboxItem, OutboxKind};
+pub use outbox::{
+    Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,
+    ServerUpdate,
+};
 pub use settings::Setting;
 pub use wards::WardSync;
 

@@ -76,6 +76,52 @@ pub struct OutboxItem {
     pub next_attempt_ms: i64,
     pub last_error: Option<String>,
     pub last_field: Option<String>,
+    /// The city's id of the report this item belongs to, once known.
+    pub server_id: Option<String>,
+}
+
+/// A photo waiting to be sent. Its bytes were checked and shrunk when the citizen added it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Photo {
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a photo's outbox row carries: which photo, and the form fields sent with it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PhotoPayload {
+    pub photo_id: i64,
+    pub fields: Vec<(String, String)>,
+}
+
+/// What the city gave back for a delivered item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Receipt {
+    Report {
+        server_id: String,
+        token: Option<String>,
+    },
+    Photo {
+        media_id: String,
+    },
+    /// Re-open and rating: nothing to keep but the fact.
+    Done,
+}
+
+/// One of the citizen's reports the city knows, for the status pull.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Followed {
+    pub server_id: String,
+    pub change_seq: Option<i64>,
+}
+
+/// What the city now says about a report: its state and its whole public record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerUpdate {
+    pub server_id: String,
+    pub status: String,
+    pub change_seq: i64,
+    pub json: String,
 }
 
 /// How many items are in each state.
@@ -104,42 +150,126 @@ fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
         next_attempt_ms: row.get(7)?,
         last_error: row.get(8)?,
         last_field: row.get(9)?,
+        server_id: row.get(10)?,
     }))
 }
 
-const ITEM_COLUMNS: &str = "id, idempotency_key, kind, report_id, payload, state, attempts, \
-    next_attempt_ms, last_error, last_field";
+const ITEM_COLUMNS: &str = "o.id, o.idempotency_key, o.kind, o.report_id, o.payload, o.state, \
+    o.attempts, o.next_attempt_ms, o.last_error, o.last_field, r.server_id";
+/// Nothing queued earlier for the same report is still undelivered.
+const UNBLOCKED: &str = "NOT EXISTS (SELECT 1 FROM outbox p \
+    WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent')";
+const ITEM_FROM: &str = "outbox o JOIN reports r ON r.id = o.report_id";
+
+fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+fn enqueue(
+    tx: &rusqlite::Transaction<'_>,
+    kind: OutboxKind,
+    report_id: i64,
+    payload: &str,
+    now_ms: i64,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO outbox (idempotency_key, kind, report_id, payload, state, next_attempt_ms, created_ms)
+         VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)",
+        params![
+            uuid::Uuid::new_v4().to_string(),
+            kind.as_str(),
+            report_id,
+            payload,
+            now_ms
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Stores photos and queues one outbox row each, after whatever the report already has queued.
+fn enqueue_photos(
+    tx: &rusqlite::Transaction<'_>,
+    report_id: i64,
+    kind: &str,
+    device_id: Option<&str>,
+    photos: &[Photo],
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    for photo in photos {
+        tx.execute(
+            "INSERT INTO report_photos (report_id, kind, mime, bytes) VALUES (?1, ?2, ?3, ?4)",
+            params![report_id, kind, photo.mime, photo.bytes],
+        )?;
+        let mut fields = vec![("kind".to_owned(), kind.to_owned())];
+        if let Some(device) = device_id {
+            fields.push(("device_id".to_owned(), device.to_owned()));
+        }
+        let payload = to_json(&PhotoPayload {
+            photo_id: tx.last_insert_rowid(),
+            fields,
+        })?;
+        enqueue(tx, OutboxKind::Photo, report_id, &payload, now_ms)?;
+    }
+    Ok(())
+}
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
 
 impl Store {
-    /// Saves a report (its Open311 form) with its outbox row; returns the local report id.
-    pub fn save_report(&mut self, form: &[(String, String)], now_ms: i64) -> rusqlite::Result<i64> {
-        let form_json = serde_json::to_string(form)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    /// Saves a report (its Open311 form) and its photos with their outbox rows, in one
+    /// transaction; returns the local report id.
+    pub fn save_report(
+        &mut self,
+        form: &[(String, String)],
+        photos: &[Photo],
+        now_ms: i64,
+    ) -> rusqlite::Result<i64> {
+        let form_json = to_json(&form)?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO reports (form, created_at) VALUES (?1, ?2)",
             params![form_json, now_ms],
         )?;
         let report_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO outbox (idempotency_key, kind, report_id, payload, state, next_attempt_ms, created_ms)
-             VALUES (?1, 'report', ?2, ?3, 'queued', ?4, ?4)",
-            params![
-                uuid::Uuid::new_v4().to_string(),
-                report_id,
-                form_json,
-                now_ms
-            ],
-        )?;
+        enqueue(&tx, OutboxKind::Report, report_id, &form_json, now_ms)?;
+        let device = field(form, "device_id");
+        enqueue_photos(&tx, report_id, "report", device, photos, now_ms)?;
         tx.commit()?;
         Ok(report_id)
     }
 
-    /// Items ready to send now, oldest first.
+    /// Queues a follow-up of a report ("not fixed" with its photos, or a rating); it is sent
+    /// once everything queued before it for the same report has been delivered.
+    pub fn save_followup(
+        &mut self,
+        report_id: i64,
+        kind: OutboxKind,
+        form: &[(String, String)],
+        photos: &[Photo],
+        now_ms: i64,
+    ) -> rusqlite::Result<i64> {
+        let tx = self.conn.transaction()?;
+        let id = enqueue(&tx, kind, report_id, &to_json(&form)?, now_ms)?;
+        let device = field(form, "device_id");
+        enqueue_photos(&tx, report_id, "reopen", device, photos, now_ms)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Items ready to send now, oldest first. Each report's items go in order: an item waits
+    /// until everything queued before it for the same report is delivered (a photo needs its
+    /// report's id; a re-open photo needs the re-open), so a batch never holds two items of one
+    /// report and may be sent concurrently.
     pub fn due_items(&self, now_ms: i64, limit: usize) -> rusqlite::Result<Vec<OutboxItem>> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ITEM_COLUMNS} FROM outbox WHERE state = 'queued' AND next_attempt_ms <= ?1
-             ORDER BY id LIMIT ?2"
+            "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM}
+             WHERE o.state = 'queued' AND o.next_attempt_ms <= ?1
+               AND {UNBLOCKED}
+             ORDER BY o.id LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![now_ms, limit as i64], item)?;
         rows.filter_map(Result::transpose).collect()
@@ -149,7 +279,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                &format!("SELECT {ITEM_COLUMNS} FROM outbox WHERE id = ?1"),
+                &format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE o.id = ?1"),
                 [id],
                 item,
             )
@@ -157,25 +287,42 @@ impl Store {
             .flatten())
     }
 
-    /// When the next queued item becomes due, if any.
+    /// A report's outbox items, oldest first (what the UI shows under "sending").
+    pub fn report_items(&self, report_id: i64) -> rusqlite::Result<Vec<OutboxItem>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE o.report_id = ?1 ORDER BY o.id"
+        ))?;
+        let rows = stmt.query_map([report_id], item)?;
+        rows.filter_map(Result::transpose).collect()
+    }
+
+    pub fn photo(&self, photo_id: i64) -> rusqlite::Result<Option<Photo>> {
+        self.conn
+            .query_row(
+                "SELECT mime, bytes FROM report_photos WHERE id = ?1",
+                [photo_id],
+                |r| {
+                    Ok(Photo {
+                        mime: r.get(0)?,
+                        bytes: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+    }
+
+    /// When the next queued item becomes due, if any; items blocked behind a refused one of
+    /// their report do not count (they wait for the citizen, not for the clock).
     pub fn next_due_ms(&self) -> rusqlite::Result<Option<i64>> {
         self.conn.query_row(
-            "SELECT min(next_attempt_ms) FROM outbox WHERE state = 'queued'",
+            &format!("SELECT min(o.next_attempt_ms) FROM outbox o WHERE o.state = 'queued' AND {UNBLOCKED}"),
             [],
             |r| r.get(0),
         )
     }
 
-    pub fn mark_sending(&self, id: i64) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?1",
-            [id],
-        )?;
-        Ok(())
-    }
-
-    /// A crash while sending leaves rows in `sending`: they go back to the queue (their
-    /// Idempotency-Key makes resending safe).
+    /// Rows left in `sending` (by a build that recorded it) go back to the queue; their
+    /// Idempotency-Key makes resending safe.
     pub fn requeue_interrupted(&self) -> rusqlite::Result<usize> {
         self.conn.execute(
             "UPDATE outbox SET state = 'queued' WHERE state = 'sending'",
@@ -183,26 +330,40 @@ impl Store {
         )
     }
 
-    /// The city acknowledged a report: record its id and token with the row's end, together.
-    pub fn record_report_delivered(
+    /// The city acknowledged an item: what it gave back is recorded with the row's end, in one
+    /// transaction. A crash before this commits only means the item is sent again and the city
+    /// replays its answer.
+    pub fn record_delivered(
         &mut self,
-        outbox_id: i64,
-        report_id: i64,
-        server_id: &str,
-        token: Option<&str>,
+        item: &OutboxItem,
+        receipt: &Receipt,
         now_ms: i64,
     ) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
+        match receipt {
+            Receipt::Report { server_id, token } => {
+                tx.execute(
+                    "UPDATE reports SET server_id = ?2, token = coalesce(?3, token),
+                         status = coalesce(status, 'received')
+                     WHERE id = ?1",
+                    params![item.report_id, server_id, token],
+                )?;
+            }
+            Receipt::Photo { media_id } => {
+                if let Ok(p) = serde_json::from_str::<PhotoPayload>(&item.payload) {
+                    tx.execute(
+                        "UPDATE report_photos SET server_media_id = ?2 WHERE id = ?1",
+                        params![p.photo_id, media_id],
+                    )?;
+                }
+            }
+            Receipt::Done => {}
+        }
         tx.execute(
-            "UPDATE reports SET server_id = ?2, token = coalesce(?3, token),
-                 status = coalesce(status, 'received')
+            "UPDATE outbox SET state = 'sent', sent_ms = ?2, attempts = attempts + 1,
+                 last_error = NULL, last_field = NULL
              WHERE id = ?1",
-            params![report_id, server_id, token],
-        )?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_ms = ?2, last_error = NULL, last_field = NULL
-             WHERE id = ?1",
-            params![outbox_id, now_ms],
+            params![item.id, now_ms],
         )?;
         tx.commit()
     }
@@ -210,7 +371,9 @@ impl Store {
     /// A transient failure: back to the queue, due again at `next_ms`.
     pub fn record_retry(&self, id: i64, next_ms: i64, reason: &str) -> rusqlite::Result<()> {
         self.conn.execute(
-            "UPDATE outbox SET state = 'queued', next_attempt_ms = ?2, last_error = ?3 WHERE id = ?1",
+            "UPDATE outbox SET state = 'queued', next_attempt_ms = ?2, last_error = ?3,
+                 attempts = attempts + 1
+             WHERE id = ?1",
             params![id, next_ms, reason],
         )?;
         Ok(())
@@ -224,9 +387,98 @@ impl Store {
         field: Option<&str>,
     ) -> rusqlite::Result<()> {
         self.conn.execute(
-            "UPDATE outbox SET state = 'needs_attention', last_error = ?2, last_field = ?3
+            "UPDATE outbox SET state = 'needs_attention', last_error = ?2, last_field = ?3,
+                 attempts = attempts + 1
              WHERE id = ?1",
             params![id, reason, field],
+        )?;
+        Ok(())
+    }
+
+    /// The citizen fixed what the city refused: the new form replaces the old one and goes out
+    /// under a new Idempotency-Key (the city stored nothing for the refused one, and would
+    /// answer the old key with its refusal). Only a refused item can be resent.
+    pub fn resend(
+        &mut self,
+        outbox_id: i64,
+        form: &[(String, String)],
+        now_ms: i64,
+    ) -> rusqlite::Result<bool> {
+        let form_json = to_json(&form)?;
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE outbox SET payload = ?2, idempotency_key = ?3, state = 'queued',
+                 next_attempt_ms = ?4, attempts = 0, last_error = NULL, last_field = NULL
+             WHERE id = ?1 AND state = 'needs_attention' AND kind != 'photo'",
+            params![
+                outbox_id,
+                form_json,
+                uuid::Uuid::new_v4().to_string(),
+                now_ms
+            ],
+        )?;
+        if changed == 1 {
+            tx.execute(
+                "UPDATE reports SET form = ?2
+                 WHERE id = (SELECT report_id FROM outbox WHERE id = ?1 AND kind = 'report')",
+                params![outbox_id, form_json],
+            )?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
+    }
+
+    /// The citizen's reports the city has acknowledged and that can still change.
+    pub fn followed_reports(&self) -> rusqlite::Result<Vec<Followed>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT server_id, change_seq FROM reports
+             WHERE server_id IS NOT NULL AND coalesce(status, '') != 'closed'
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Followed {
+                server_id: r.get(0)?,
+                change_seq: r.get(1)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// Applies what the city says, newer than what we have only. Only the city's columns are
+    /// written; the citizen's form is never touched. Returns how many reports changed.
+    pub fn apply_server_updates(&mut self, updates: &[ServerUpdate]) -> rusqlite::Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut changed = 0;
+        {
+            let mut stmt = tx.prepare(
+                "UPDATE reports SET status = ?2, change_seq = ?3, server_json = ?4
+                 WHERE server_id = ?1 AND coalesce(change_seq, -1) < ?3",
+            )?;
+            for u in updates {
+                changed += stmt.execute(params![u.server_id, u.status, u.change_seq, u.json])?;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    pub fn pull_cursor(&self, resource: &str) -> rusqlite::Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT cursor FROM sync_state WHERE resource = ?1",
+                [resource],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    pub fn save_pull_cursor(&self, resource: &str, cursor: i64) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_state (resource, cursor) VALUES (?1, ?2)
+             ON CONFLICT (resource) DO UPDATE SET cursor = excluded.cursor",
+            params![resource, cursor],
         )?;
         Ok(())
     }

@@ -1,4 +1,8 @@
-//! Delivering what the citizen did to the city: the retry policy (pure) and, on top of the
-//! store's outbox, the worker that sends it.
+//! Delivering what the citizen did to the city and bringing back what the city says: the retry
+//! policy (pure), the HTTP attempts, and the worker that runs them over the store's outbox.
 
 pub mod policy;
+pub mod transport;
+pub mod worker;
+
+pub use worker::{PassSummary, PullError, Quiet, StoreAccess, SyncObserver, Worker};

@@ -14,6 +14,7 @@ pub fn engine_at(dir: &Path, api: &str) -> Engine {
     Engine::start(EngineConfig {
         data_dir: dir.to_owned(),
         default_api_url: ApiBaseUrl::parse(api).expect("test URL is valid"),
+        api_key: core_engine::engine::DEMO_API_KEY.into(),
     })
 }
 

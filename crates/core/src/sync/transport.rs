@@ -1,0 +1,222 @@
+//! The HTTP side of sync: one attempt to deliver an outbox item, and the status pull of the
+//! citizen's reports. Answers are read with a size bound and turned into data the worker
+//! classifies; nothing here touches the store.
+
+use std::time::{Duration, SystemTime};
+
+use model::ApiBaseUrl;
+use model::open311::{MediaPosted, Posted, ServiceRequest};
+use reqwest::header::RETRY_AFTER;
+
+use super::policy::parse_retry_after;
+
+/// Largest answer read for a POST (the city's answers are a few hundred bytes).
+const MAX_POST_ANSWER: usize = 64 * 1024;
+/// Largest status-pull page (200 reports of a few KB each).
+const MAX_PULL_ANSWER: usize = 4 * 1024 * 1024;
+
+/// Where items go and the key the city gave this app.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub base: ApiBaseUrl,
+    pub api_key: String,
+}
+
+/// An HTTP answer, read whole (within bounds).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub retry_after: Option<Duration>,
+}
+
+/// Why no answer came: the link, or an answer too large to be the city's.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("no answer from the city API")]
+    Network(#[from] reqwest::Error),
+    #[error("the answer was larger than {0} bytes")]
+    TooLarge(usize),
+}
+
+/// The city's reason for a refusal, from its `[{"code","description","reason","field"}]` body.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Refusal {
+    pub reason: Option<String>,
+    pub field: Option<String>,
+}
+
+pub fn refusal(body: &[u8]) -> Refusal {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        reason: Option<String>,
+        field: Option<String>,
+    }
+    let clip = |s: String| s.chars().take(64).collect::<String>();
+    match serde_json::from_slice::<Vec<Entry>>(body) {
+        Ok(mut entries) if !entries.is_empty() => {
+            let e = entries.swap_remove(0);
+            Refusal {
+                reason: e.reason.map(clip),
+                field: e.field.map(clip),
+            }
+        }
+        _ => Refusal::default(),
+    }
+}
+
+/// A report's id from `POST requests.json`'s `[Posted]`.
+pub fn posted(body: &[u8]) -> Option<Posted> {
+    let mut all: Vec<Posted> = serde_json::from_slice(body).ok()?;
+    let first = all.pop()?;
+    is_id(&first.service_request_id).then_some(first)
+}
+
+pub fn media_posted(body: &[u8]) -> Option<MediaPosted> {
+    let m: MediaPosted = serde_json::from_slice(body).ok()?;
+    is_id(&m.media_id).then_some(m)
+}
+
+/// Ids go into URL paths later: only short plain tokens are taken.
+pub fn is_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+async fn read(mut response: reqwest::Response, limit: usize) -> Result<Answer, LinkError> {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(LinkError::TooLarge(limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Err(LinkError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status,
+        body,
+        retry_after,
+    })
+}
+
+/// A form POST (report, re-open, rating) with the item's Idempotency-Key.
+pub async fn post_form(
+    http: &reqwest::Client,
+    target: &Target,
+    path: &str,
+    key: &str,
+    fields: &[(String, String)],
+) -> Result<Answer, LinkError> {
+    let mut form: Vec<(&str, &str)> = vec![("api_key", target.api_key.as_str())];
+    form.extend(
+        fields
+            .iter()
+            .filter(|(k, _)| k != "api_key")
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let response = http
+        .post(target.base.join(path))
+        .header("Idempotency-Key", key)
+        .form(&form)
+        .send()
+        .await?;
+    read(response, MAX_POST_ANSWER).await
+}
+
+/// A photo upload (multipart) with the item's Idempotency-Key.
+pub async fn post_photo(
+    http: &reqwest::Client,
+    target: &Target,
+    path: &str,
+    key: &str,
+    fields: &[(String, String)],
+    mime: &str,
+    bytes: Vec<u8>,
+) -> Result<Answer, LinkError> {
+    let mut form = reqwest::multipart::Form::new().text("api_key", target.api_key.clone());
+    for (k, v) in fields.iter().filter(|(k, _)| k != "api_key") {
+        form = form.text(k.clone(), v.clone());
+    }
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name("photo")
+        .mime_str(mime)?;
+    let response = http
+        .post(target.base.join(path))
+        .header("Idempotency-Key", key)
+        .multipart(form.part("media", part))
+        .send()
+        .await?;
+    read(response, MAX_POST_ANSWER).await
+}
+
+/// `GET requests.json?service_request_id=…[&cursor=…]`: those of `ids` changed since `cursor`.
+pub async fn pull_reports(
+    http: &reqwest::Client,
+    target: &Target,
+    ids: &[&str],
+    cursor: Option<i64>,
+) -> Result<Result<Vec<ServiceRequest>, u16>, LinkError> {
+    let mut query = vec![("service_request_id", ids.join(","))];
+    if let Some(c) = cursor {
+        query.push(("cursor", c.to_string()));
+    }
+    let response = http
+        .get(target.base.join("open311/v2/requests.json"))
+        .query(&query)
+        .send()
+        .await?;
+    let answer = read(response, MAX_PULL_ANSWER).await?;
+    if answer.status != 200 {
+        return Ok(Err(answer.status));
+    }
+    Ok(serde_json::from_slice(&answer.body).map_err(|_| answer.status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_read_or_left_empty() {
+        let body = br#"[{"code":400,"description":"x","reason":"too_long","field":"description"}]"#;
+        assert_eq!(
+            refusal(body),
+            Refusal {
+                reason: Some("too_long".into()),
+                field: Some("description".into())
+            }
+        );
+        for junk in [&b"<html>502</html>"[..], b"[]", b"{}", b"", b"\xff\xfe"] {
+            assert_eq!(refusal(junk), Refusal::default());
+        }
+        let long = format!(r#"[{{"reason":"{}"}}]"#, "x".repeat(10_000));
+        assert_eq!(refusal(long.as_bytes()).reason.map(|r| r.len()), Some(64));
+    }
+
+    #[test]
+    fn only_plausible_receipts_are_accepted() {
+        let ok = br#"[{"service_request_id":"17","token":"t","service_notice":null}]"#;
+        assert_eq!(posted(ok).map(|p| p.service_request_id), Some("17".into()));
+        assert!(posted(br#"[{"service_request_id":"","token":"t"}]"#).is_none());
+        assert!(posted(b"[]").is_none());
+        assert!(posted(br#"[{"service_request_id":"../staff","token":"t"}]"#).is_none());
+        assert!(posted(br#"[{"service_req"#).is_none());
+        assert!(
+            media_posted(
+                br#"{"media_id":"m1","media_url":"u","content_type":"image/jpeg","bytes":3}"#
+            )
+            .is_some()
+        );
+        assert!(media_posted(br#"{"media_id":""}"#).is_none());
+    }
+}

@@ -1,0 +1,389 @@
+//! Sends the outbox and pulls the city's answers about the citizen's reports.
+//!
+//! The store is held only between network calls (through [`StoreAccess`]), never across one.
+//! An item's end (delivered, retry later, refused) is recorded in one transaction after the
+//! answer; a crash before that only means the item is sent again under the same
+//! Idempotency-Key and the city replays its first answer.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::StreamExt;
+use model::open311::ServiceRequest;
+
+use super::policy::{self, Outcome};
+use super::transport::{self, Answer, LinkError, Target};
+use crate::error::CoreError;
+use crate::store::{ItemState, OutboxItem, OutboxKind, PhotoPayload, Receipt, ServerUpdate, Store};
+
+/// Items read from the outbox at a time; also the most sent at once.
+const BATCH: usize = 16;
+/// Ids per status pull (the city API accepts up to 200).
+const PULL_CHUNK: usize = 200;
+/// `sync_state` row of the status pull's cursor.
+pub const MY_REPORTS: &str = "my_reports";
+
+/// The worker's way to the store: take it, use it briefly, give it back.
+pub trait StoreAccess: Sync {
+    fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> rusqlite::Result<T>,
+    ) -> Result<T, CoreError>;
+}
+
+impl StoreAccess for std::sync::Mutex<Store> {
+    fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> rusqlite::Result<T>,
+    ) -> Result<T, CoreError> {
+        let mut store = self
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(f(&mut store)?)
+    }
+}
+
+/// Told about each item as it moves, for progress in the UI (and fault injection in the soak
+/// test, which kills the process between the city's acknowledgement and the local record).
+pub trait SyncObserver: Sync {
+    fn state_changed(&self, _item: &OutboxItem, _state: ItemState) {}
+    /// The city acknowledged `item`; called before the acknowledgement is recorded.
+    fn acknowledged(&self, _item: &OutboxItem) {}
+}
+
+/// Observes nothing.
+pub struct Quiet;
+impl SyncObserver for Quiet {}
+
+/// What one pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PassSummary {
+    pub delivered: u32,
+    pub retried: u32,
+    pub refused: u32,
+    /// When the next queued item becomes due (ms since the epoch), if any is queued.
+    pub next_due_ms: Option<i64>,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn path_for(kind: OutboxKind, server_id: Option<&str>) -> Option<String> {
+    let sid = || server_id.filter(|s| transport::is_id(s));
+    Some(match kind {
+        OutboxKind::Report => "open311/v2/requests.json".to_owned(),
+        OutboxKind::Photo => format!("open311/v2/requests/{}/media.json", sid()?),
+        OutboxKind::Reopen => format!("open311/v2/requests/{}/reopen.json", sid()?),
+        OutboxKind::Rating => format!("open311/v2/requests/{}/rating.json", sid()?),
+    })
+}
+
+/// What an attempt came to, with the receipt to record when delivered.
+enum Attempt {
+    Delivered(Receipt),
+    Retry {
+        not_before: Option<Duration>,
+        reason: String,
+    },
+    Refused {
+        reason: String,
+        field: Option<String>,
+    },
+}
+
+fn refused(reason: &str) -> Attempt {
+    Attempt::Refused {
+        reason: reason.to_owned(),
+        field: None,
+    }
+}
+
+/// Turns an answer into an attempt's end. A 2xx whose body cannot be read is retried: the city
+/// replays its stored answer under the same key.
+fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
+    let why = transport::refusal(&answer.body);
+    match policy::classify(
+        answer.status,
+        why.reason.as_deref(),
+        why.field.as_deref(),
+        answer.retry_after,
+    ) {
+        Outcome::Delivered => {
+            let receipt = match kind {
+                OutboxKind::Report => transport::posted(&answer.body).map(|p| Receipt::Report {
+                    server_id: p.service_request_id,
+                    token: Some(p.token).filter(|t| transport::is_id(t)),
+                }),
+                OutboxKind::Photo => {
+                    transport::media_posted(&answer.body).map(|m| Receipt::Photo {
+                        media_id: m.media_id,
+                    })
+                }
+                OutboxKind::Reopen | OutboxKind::Rating => Some(Receipt::Done),
+            };
+            match receipt {
+                Some(r) => Attempt::Delivered(r),
+                None => Attempt::Retry {
+                    not_before: None,
+                    reason: "bad_response".into(),
+                },
+            }
+        }
+        Outcome::Retry { not_before } => Attempt::Retry {
+            not_before,
+            reason: why
+                .reason
+                .unwrap_or_else(|| format!("http_{}", answer.status)),
+        },
+        Outcome::Refused { reason, field } => Attempt::Refused { reason, field },
+    }
+}
+
+pub struct Worker {
+    http: reqwest::Client,
+    target: Target,
+    concurrency: usize,
+}
+
+impl Worker {
+    pub fn new(http: reqwest::Client, target: Target) -> Self {
+        Self {
+            http,
+            target,
+            concurrency: 4,
+        }
+    }
+
+    /// How many items are in flight at once (items of one report never are).
+    pub fn with_concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.clamp(1, BATCH);
+        self
+    }
+
+    async fn attempt(&self, store: &impl StoreAccess, item: &OutboxItem) -> Attempt {
+        let Some(path) = path_for(item.kind, item.server_id.as_deref()) else {
+            return refused("no_report_id");
+        };
+        let key = item.idempotency_key.as_str();
+        let sent = match item.kind {
+            OutboxKind::Photo => {
+                let Ok(p) = serde_json::from_str::<PhotoPayload>(&item.payload) else {
+                    return refused("damaged_item");
+                };
+                let photo = match store.with_store(|s| s.photo(p.photo_id)) {
+                    Ok(Some(photo)) => photo,
+                    Ok(None) => return refused("photo_missing"),
+                    Err(err) => {
+                        return Attempt::Retry {
+                            not_before: None,
+                            reason: format!("local_{}", err.code()),
+                        };
+                    }
+                };
+                transport::post_photo(
+                    &self.http,
+                    &self.target,
+                    &path,
+                    key,
+                    &p.fields,
+                    &photo.mime,
+                    photo.bytes,
+                )
+                .await
+            }
+            _ => {
+                let Ok(fields) = serde_json::from_str::<Vec<(String, String)>>(&item.payload)
+                else {
+                    return refused("damaged_item");
+                };
+                transport::post_form(&self.http, &self.target, &path, key, &fields).await
+            }
+        };
+        match sent {
+            Ok(answer) => judge(item.kind, &answer),
+            Err(LinkError::TooLarge(_)) => Attempt::Retry {
+                not_before: None,
+                reason: "bad_response".into(),
+            },
+            Err(LinkError::Network(err)) => {
+                tracing::debug!(%err, item = item.id, "send failed");
+                Attempt::Retry {
+                    not_before: None,
+                    reason: "offline".into(),
+                }
+            }
+        }
+    }
+
+    fn record(
+        &self,
+        store: &impl StoreAccess,
+        observer: &dyn SyncObserver,
+        item: &OutboxItem,
+        attempt: Attempt,
+        summary: &mut PassSummary,
+    ) -> Result<(), CoreError> {
+        let now = now_ms();
+        match attempt {
+            Attempt::Delivered(receipt) => {
+                observer.acknowledged(item);
+                store.with_store(|s| s.record_delivered(item, &receipt, now))?;
+                summary.delivered += 1;
+                observer.state_changed(item, ItemState::Sent);
+            }
+            Attempt::Retry { not_before, reason } => {
+                let wait = policy::backoff(item.attempts, fastrand::f64())
+                    .max(not_before.unwrap_or_default());
+                let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                store.with_store(|s| s.record_retry(item.id, next, &reason))?;
+                summary.retried += 1;
+                observer.state_changed(item, ItemState::Queued);
+            }
+            Attempt::Refused { reason, field } => {
+                store.with_store(|s| s.record_refused(item.id, &reason, field.as_deref()))?;
+                summary.refused += 1;
+                observer.state_changed(item, ItemState::NeedsAttention);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends what is due, batch after batch, until nothing is due or the city stops taking
+    /// items (a failed attempt ends the pass: the rest would fail too, and waiting spares the
+    /// phone's battery and the city's server).
+    pub async fn send_due(
+        &self,
+        store: &impl StoreAccess,
+        observer: &dyn SyncObserver,
+    ) -> Result<PassSummary, CoreError> {
+        let mut summary = PassSummary::default();
+        loop {
+            let items = store.with_store(|s| s.due_items(now_ms(), BATCH))?;
+            if items.is_empty() {
+                break;
+            }
+            for item in &items {
+                observer.state_changed(item, ItemState::Sending);
+            }
+            let retried_before = summary.retried;
+            let mut answers = futures_util::stream::iter(items)
+                .map(|item| async move {
+                    let attempt = self.attempt(store, &item).await;
+                    (item, attempt)
+                })
+                .buffer_unordered(self.concurrency);
+            while let Some((item, attempt)) = answers.next().await {
+                self.record(store, observer, &item, attempt, &mut summary)?;
+            }
+            if summary.retried > retried_before {
+                break;
+            }
+        }
+        summary.next_due_ms = store.with_store(|s| s.next_due_ms())?;
+        Ok(summary)
+    }
+
+    /// Asks the city which of the citizen's reports changed and stores what it says (its columns
+    /// only). Reports never pulled are asked without the cursor, so one acknowledged late is not
+    /// skipped. Returns how many reports changed locally.
+    pub async fn pull_my_reports(&self, store: &impl StoreAccess) -> Result<usize, PullError> {
+        let (followed, cursor) =
+            store.with_store(|s| Ok((s.followed_reports()?, s.pull_cursor(MY_REPORTS)?)))?;
+        let (fresh, known): (Vec<_>, Vec<_>) =
+            followed.iter().partition(|f| f.change_seq.is_none());
+        let mut newest = cursor;
+        let mut changed = 0;
+        for (group, since) in [(fresh, None), (known, cursor)] {
+            for chunk in group.chunks(PULL_CHUNK) {
+                let ids: Vec<&str> = chunk.iter().map(|f| f.server_id.as_str()).collect();
+                let reports = transport::pull_reports(&self.http, &self.target, &ids, since)
+                    .await?
+                    .map_err(PullError::Status)?;
+                let updates: Vec<ServerUpdate> = reports.iter().filter_map(update).collect();
+                newest = updates.iter().map(|u| u.change_seq).chain(newest).max();
+                changed += store.with_store(|s| s.apply_server_updates(&updates))?;
+            }
+        }
+        if let Some(c) = newest.filter(|c| Some(*c) != cursor) {
+            store.with_store(|s| s.save_pull_cursor(MY_REPORTS, c))?;
+        }
+        Ok(changed)
+    }
+}
+
+fn update(r: &ServiceRequest) -> Option<ServerUpdate> {
+    transport::is_id(&r.service_request_id).then_some(())?;
+    Some(ServerUpdate {
+        server_id: r.service_request_id.clone(),
+        status: r.detailed_status.as_str().to_owned(),
+        change_seq: r.change_seq,
+        json: serde_json::to_string(r).ok()?,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error("the city API answered {0} to the status pull")]
+    Status(u16),
+    #[error(transparent)]
+    Local(#[from] CoreError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            body: body.as_bytes().to_vec(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn answers_become_attempt_ends() {
+        let ok = r#"[{"service_request_id":"9","token":"tk","service_notice":null}]"#;
+        assert!(matches!(
+            judge(OutboxKind::Report, &answer(200, ok)),
+            Attempt::Delivered(Receipt::Report { ref server_id, .. }) if server_id == "9"
+        ));
+        // A 200 the app cannot read is not taken as delivered.
+        assert!(matches!(
+            judge(OutboxKind::Report, &answer(200, "<html>")),
+            Attempt::Retry { .. }
+        ));
+        assert!(matches!(
+            judge(OutboxKind::Rating, &answer(200, "{}")),
+            Attempt::Delivered(Receipt::Done)
+        ));
+        let bad = r#"[{"code":400,"description":"d","reason":"too_long","field":"description"}]"#;
+        assert!(matches!(
+            judge(OutboxKind::Report, &answer(400, bad)),
+            Attempt::Refused { ref field, .. } if field.as_deref() == Some("description")
+        ));
+        assert!(matches!(
+            judge(OutboxKind::Report, &answer(503, "")),
+            Attempt::Retry { ref reason, .. } if reason == "http_503"
+        ));
+    }
+
+    #[test]
+    fn follow_ups_need_a_plain_server_id() {
+        assert_eq!(
+            path_for(OutboxKind::Report, None).as_deref(),
+            Some("open311/v2/requests.json")
+        );
+        assert_eq!(
+            path_for(OutboxKind::Reopen, Some("12")).as_deref(),
+            Some("open311/v2/requests/12/reopen.json")
+        );
+        assert_eq!(path_for(OutboxKind::Photo, None), None);
+        assert_eq!(path_for(OutboxKind::Rating, Some("../x")), None);
+    }
+}

@@ -1,5 +1,5 @@
 //! The reference server inside another program (the app's tests, the sync soak, benchmarks):
-//! a seeded SQLite file, a free port on 127.0.0.1, stopped when dropped.
+//! a seeded SQLite file (wards, services, demo dossiers), a free port on 127.0.0.1, stopped when dropped.
 
 use std::path::Path;
 
@@ -29,6 +29,7 @@ impl LocalServer {
         let db = Db::open(db_file)?;
         db.with(db::seed_hcmc)?;
         db.with(db::seed_services)?;
+        db.with(|c| db::seed_dossiers(c, chrono::Utc::now()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let state = AppState::new(db.clone(), keys, &url)?;

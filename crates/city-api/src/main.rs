@@ -39,7 +39,8 @@ const DEMO_API_KEY: &str = "citizen-app-demo";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Seed {
-    /// The 168 administrative units of HCMC since 1-7-2025 and the 18 fields of the 1022 system.
+    /// The 168 administrative units of HCMC since 1-7-2025, the 18 fields of the 1022 system and
+    /// (once, dated around today) 180 demo dossiers.
     Hcmc,
 }
 
@@ -79,11 +80,24 @@ async fn main() -> ExitCode {
     };
     if let Some(Seed::Hcmc) = cli.seed {
         let seeded = db.with(|conn| {
-            Ok::<_, city_api::DbError>((db::seed_hcmc(conn)?, db::seed_services(conn)?))
+            Ok::<_, city_api::DbError>((
+                db::seed_hcmc(conn)?,
+                db::seed_services(conn)?,
+                db::seed_dossiers(conn, chrono::Utc::now())?,
+                db::dossiers::samples(conn, 3)?,
+            ))
         });
         match seeded {
-            Ok((units, services)) => {
-                tracing::info!(units, services, "seeded the HCMC units and services")
+            Ok((units, services, dossiers, samples)) => {
+                tracing::info!(
+                    units,
+                    services,
+                    dossiers,
+                    "seeded the HCMC units, services and demo dossiers"
+                );
+                for (code, check) in samples {
+                    tracing::info!("demo dossier: /api/v1/dossiers/{code}?check={check}");
+                }
             }
             Err(err) => {
                 eprintln!("city-api: seeding failed: {err}");

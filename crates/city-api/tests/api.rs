@@ -182,8 +182,10 @@ async fn openapi_documents_every_route() {
     documented.sort();
     // The routes this server has; a route added without documentation fails here.
     let served = [
+        "GET /api/v1/dossiers/{code}",
         "GET /api/v1/wards",
         "GET /api/v1/wards/{code}",
+        "GET /api/v1/wards/{code}/stats",
         "GET /health",
         "GET /open311/v2/media/{id}",
         "GET /open311/v2/requests.json",
@@ -193,6 +195,7 @@ async fn openapi_documents_every_route() {
         "GET /open311/v2/services/{code}",
         "GET /open311/v2/tokens/{token}",
         "POST /api/v1/staff/requests/{id}/status",
+        "POST /api/v1/wards/{code}/ratings",
         "POST /open311/v2/requests.json",
         "POST /open311/v2/requests/{id}/media.json",
         "POST /open311/v2/requests/{id}/rating.json",

@@ -750,6 +750,150 @@ fn corpus(open_id: &str) -> Vec<Case> {
         });
     }
 
+    // Dossiers: codes of the wrong shape, check values missing or malformed, injections.
+    let dossier = "000.00.04.H29-240115-0001";
+    for (what, path) in [
+        (
+            "dossier without check",
+            format!("/api/v1/dossiers/{dossier}"),
+        ),
+        (
+            "dossier empty check",
+            format!("/api/v1/dossiers/{dossier}?check="),
+        ),
+        (
+            "dossier short check",
+            format!("/api/v1/dossiers/{dossier}?check=K7M2Q"),
+        ),
+        (
+            "dossier check with O",
+            format!("/api/v1/dossiers/{dossier}?check=K7M2QO"),
+        ),
+        (
+            "dossier short code",
+            "/api/v1/dossiers/000.00.04.H29-240115-001?check=K7M2QX".into(),
+        ),
+        (
+            "dossier other province",
+            "/api/v1/dossiers/000.00.04.H01-240115-0001?check=K7M2QX".into(),
+        ),
+        (
+            "dossier traversal",
+            "/api/v1/dossiers/..%2F..%2Fetc%2Fpasswd?check=K7M2QX".into(),
+        ),
+        (
+            "dossier bad utf-8 query",
+            format!("/api/v1/dossiers/{dossier}?check=%FF%FE"),
+        ),
+    ] {
+        cases.push(Case {
+            what: what.into(),
+            method: Method::GET,
+            path,
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
+    for inj in INJECTIONS {
+        let seg = encode_segment(inj);
+        let check = serde_urlencoded::to_string([("check", *inj)]).expect("query");
+        for path in [
+            format!("/api/v1/dossiers/{seg}?check=K7M2QX"),
+            format!("/api/v1/dossiers/{dossier}?{check}"),
+            format!("/api/v1/wards/{seg}/stats"),
+        ] {
+            cases.push(Case {
+                what: format!("GET {path}"),
+                method: Method::GET,
+                path,
+                headers: HeaderMap::new(),
+                body: Vec::new(),
+            });
+        }
+    }
+    // Ward ratings: every criterion missing, out of range or of the wrong type; bad devices,
+    // keys, wards, fields and content types.
+    let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = [
+            ("api_key", API_KEY),
+            ("device_id", DEVICE),
+            ("access", "5"),
+            ("procedures", "4"),
+            ("attitude", "5"),
+            ("result", "4"),
+            ("timeliness", "3"),
+        ]
+        .iter()
+        .filter(|(k, _)| *k != drop)
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        for (k, v) in over {
+            f.retain(|(fk, _)| fk != k);
+            f.push(((*k).to_owned(), (*v).to_owned()));
+        }
+        f
+    };
+    let rate = "/api/v1/wards/26743/ratings";
+    for field in model::ward_rating::CRITERIA {
+        cases.push(form_case(
+            format!("rating without {field}"),
+            rate,
+            rating_form(&[], field),
+        ));
+        for v in [
+            "0",
+            "6",
+            "-1",
+            "3.5",
+            "",
+            "năm",
+            "1e1",
+            "99999999999999999999",
+        ] {
+            cases.push(form_case(
+                format!("rating {field}={v:?}"),
+                rate,
+                rating_form(&[(field, v)], ""),
+            ));
+        }
+    }
+    for (what, over, drop) in [
+        ("rating without device", vec![], "device_id"),
+        ("rating without key", vec![], "api_key"),
+        ("rating wrong key", vec![("api_key", "nope")], ""),
+        ("rating short device", vec![("device_id", "abc")], ""),
+        (
+            "rating device injection",
+            vec![("device_id", "' OR 1=1 --")],
+            "",
+        ),
+        ("rating unknown field", vec![("stars", "5")], ""),
+        (
+            "rating comment control chars",
+            vec![("comment", "a\u{0}b")],
+            "",
+        ),
+    ] {
+        cases.push(form_case(what.into(), rate, rating_form(&over, drop)));
+    }
+    let long_comment = "x".repeat(model::ward_rating::MAX_COMMENT_CHARS + 1);
+    cases.push(form_case(
+        "rating comment too long".into(),
+        rate,
+        rating_form(&[("comment", &long_comment)], ""),
+    ));
+    for (what, path) in [
+        ("rating unknown ward", "/api/v1/wards/99999/ratings"),
+        ("rating bad ward code", "/api/v1/wards/2674/ratings"),
+    ] {
+        cases.push(form_case(what.into(), path, rating_form(&[], "")));
+    }
+    let mut json = form_case("rating as JSON".into(), rate, Vec::new());
+    json.headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    json.body = br#"{"access":5}"#.to_vec();
+    cases.push(json);
+
     // A key already used for another report, and malformed keys.
     for (what, key) in [
         ("replayed key, other body", "used-key"),

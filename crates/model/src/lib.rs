@@ -4,6 +4,7 @@
 //! Nothing here does I/O, so it compiles to wasm for the UI and is tested without a database.
 
 pub mod api_url;
+pub mod dossier;
 pub mod dto;
 pub mod error;
 pub mod feedback;
@@ -14,6 +15,7 @@ pub mod search;
 pub mod service;
 pub mod settings;
 pub mod ward;
+pub mod ward_rating;
 
 pub use api_url::{ApiBaseUrl, ApiUrlError};
 pub use error::{ErrorCode, ErrorDto};

@@ -1,11 +1,14 @@
 //! The server's SQLite database: schema, seed and queries, one module per resource. Blocking;
 //! handlers call it through [`Db::call`] on tokio's blocking pool.
 
+pub mod dossiers;
 pub mod idempotency;
 pub mod requests;
 pub mod services;
+pub mod ward_stats;
 pub mod wards;
 
+pub use dossiers::seed_dossiers;
 pub use services::seed_services;
 pub use wards::{seed_hcmc, upsert_wards, ward, wards};
 
@@ -18,6 +21,7 @@ use rusqlite_migration::{M, Migrations};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0001_wards.sql")),
     M::up(include_str!("../migrations/0002_open311.sql")),
+    M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

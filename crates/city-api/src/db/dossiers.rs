@@ -1,0 +1,382 @@
+//! Administrative dossiers: a realistic demo set across the wards, and lookup by code + check
+//! value.
+//!
+//! The procedures, their fields and legal periods (working days) follow the national catalogue
+//! of administrative procedures as applied in Ho Chi Minh City after the 2025 reorganisation;
+//! the agency codes inside dossier codes are synthetic but shaped like the portal's.
+
+use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
+use model::dossier::{CHECK_ALPHABET, CHECK_LEN, Dossier, DossierEvent, DossierStatus};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::DbError;
+use super::requests::timestamp;
+use crate::open311::requests::add_working_days;
+
+struct Procedure {
+    code: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    field: &'static str,
+    working_days: u32,
+    /// Handled by the city's department rather than the ward.
+    city_level: Option<&'static str>,
+}
+
+const PROCEDURES: &[Procedure] = &[
+    Procedure {
+        code: "ho-tich-khai-sinh",
+        vi: "Đăng ký khai sinh",
+        en: "Birth registration",
+        field: "civil_status",
+        working_days: 1,
+        city_level: None,
+    },
+    Procedure {
+        code: "ho-tich-ket-hon",
+        vi: "Đăng ký kết hôn",
+        en: "Marriage registration",
+        field: "civil_status",
+        working_days: 5,
+        city_level: None,
+    },
+    Procedure {
+        code: "chung-thuc-ban-sao",
+        vi: "Chứng thực bản sao từ bản chính",
+        en: "Certified copy of an original",
+        field: "justice",
+        working_days: 1,
+        city_level: None,
+    },
+    Procedure {
+        code: "ho-kinh-doanh",
+        vi: "Đăng ký thành lập hộ kinh doanh",
+        en: "Household business registration",
+        field: "business",
+        working_days: 3,
+        city_level: None,
+    },
+    Procedure {
+        code: "gpxd-nha-o-rieng-le",
+        vi: "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+        en: "Building permit for a private house",
+        field: "construction",
+        working_days: 15,
+        city_level: None,
+    },
+    Procedure {
+        code: "dat-dai-chuyen-nhuong",
+        vi: "Đăng ký biến động quyền sử dụng đất (chuyển nhượng)",
+        en: "Land use right transfer registration",
+        field: "land",
+        working_days: 10,
+        city_level: Some("Chi nhánh Văn phòng Đăng ký đất đai TP.HCM"),
+    },
+    Procedure {
+        code: "dat-dai-cap-lan-dau",
+        vi: "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu",
+        en: "First land use right certificate",
+        field: "land",
+        working_days: 20,
+        city_level: Some("Chi nhánh Văn phòng Đăng ký đất đai TP.HCM"),
+    },
+    Procedure {
+        code: "cu-tru-thuong-tru",
+        vi: "Đăng ký thường trú",
+        en: "Permanent residence registration",
+        field: "residence",
+        working_days: 7,
+        city_level: Some("Công an phường"),
+    },
+    Procedure {
+        code: "ly-lich-tu-phap",
+        vi: "Cấp Phiếu lý lịch tư pháp",
+        en: "Criminal record certificate",
+        field: "justice",
+        working_days: 10,
+        city_level: Some("Sở Tư pháp TP.HCM"),
+    },
+];
+
+/// Dossiers in the demo set.
+pub const DEMO_DOSSIERS: usize = 180;
+
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+}
+
+/// "Phường Bến Thành" → "phường Bến Thành", as it reads after "UBND".
+fn in_sentence(ward_name: &str) -> String {
+    match ward_name.split_once(' ') {
+        Some((kind, rest)) => format!("{} {rest}", kind.to_lowercase()),
+        None => ward_name.to_owned(),
+    }
+}
+
+fn check_value(rng: &mut fastrand::Rng) -> String {
+    (0..CHECK_LEN)
+        .map(|_| CHECK_ALPHABET[rng.usize(..CHECK_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Where a demo dossier ends up, decided from its dates and a die.
+fn plan(
+    rng: &mut fastrand::Rng,
+    submitted: DateTime<Utc>,
+    expected: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<(DossierStatus, DateTime<Utc>)> {
+    use DossierStatus::*;
+    let mut steps = vec![(Received, submitted)];
+    let started = submitted + Duration::hours(rng.i64(1..=20));
+    if started > now {
+        return steps;
+    }
+    steps.push((Processing, started));
+    let span = (expected - started).num_minutes().max(60);
+    if rng.u8(..10) == 0 {
+        let asked = started + Duration::minutes(rng.i64(30..=span / 2 + 30));
+        if asked > now {
+            return steps;
+        }
+        steps.push((SupplementRequested, asked));
+        let back = asked + Duration::days(rng.i64(1..=4));
+        if back > now {
+            return steps;
+        }
+        steps.push((Processing, back));
+    }
+    let roll = rng.u8(..100);
+    let finish = if roll < 8 {
+        // Late.
+        expected + Duration::days(rng.i64(1..=6))
+    } else {
+        started + Duration::minutes(rng.i64(30..=span))
+    };
+    if finish > now {
+        return steps;
+    }
+    if roll >= 95 {
+        steps.push((Rejected, finish));
+        return steps;
+    }
+    steps.push((Ready, finish));
+    let picked_up = finish + Duration::hours(rng.i64(2..=72));
+    if picked_up <= now {
+        steps.push((Returned, picked_up));
+    }
+    steps
+}
+
+fn note(status: DossierStatus, agency: &str) -> (String, String) {
+    use DossierStatus::*;
+    match status {
+        Received => (
+            format!("{agency} đã tiếp nhận hồ sơ"),
+            format!("{agency} received the dossier"),
+        ),
+        Processing => (
+            "Hồ sơ đang được giải quyết".into(),
+            "The dossier is being processed".into(),
+        ),
+        SupplementRequested => (
+            "Đề nghị bổ sung bản sao giấy tờ tùy thân".into(),
+            "Please add a copy of your identity document".into(),
+        ),
+        Ready => (
+            "Đã có kết quả, mời nhận tại bộ phận một cửa".into(),
+            "The result is ready at the one-stop desk".into(),
+        ),
+        Returned => (
+            "Đã trả kết quả cho công dân".into(),
+            "The result was handed to the citizen".into(),
+        ),
+        Rejected => (
+            "Từ chối: hồ sơ không đủ điều kiện theo quy định".into(),
+            "Refused: the dossier does not meet the legal conditions".into(),
+        ),
+    }
+}
+
+/// Seeds the demo set once (when there are no dossiers yet), dated around `now`. Deterministic
+/// for a given `now`: the same codes and check values every time. Returns how many were added.
+pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let tx = conn.transaction()?;
+    let have: i64 = tx.query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0))?;
+    if have > 0 {
+        return Ok(0);
+    }
+    let wards: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT code, name FROM wards ORDER BY code")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    if wards.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = fastrand::Rng::with_seed(1022);
+    let mut seq = std::collections::HashMap::<String, u32>::new();
+    for i in 0..DEMO_DOSSIERS {
+        let w = (i * 53) % wards.len();
+        let (ward_code, ward_name) = &wards[w];
+        let p = &PROCEDURES[(i * 7) % PROCEDURES.len()];
+        let local = (now - Duration::days(rng.i64(0..=45))).with_timezone(&vietnam());
+        let local = local
+            .with_hour(rng.u32(7..=16))
+            .and_then(|t| t.with_minute(rng.u32(0..60)))
+            .unwrap_or(local);
+        let submitted = local.with_timezone(&Utc);
+        let expected = add_working_days(submitted, p.working_days);
+        let agency = match p.city_level {
+            Some("Công an phường") => format!("Công an {}", in_sentence(ward_name)),
+            Some(a) => a.to_owned(),
+            None => format!("UBND {}", in_sentence(ward_name)),
+        };
+        let agency_code = match p.city_level {
+            Some("Sở Tư pháp TP.HCM") => "000.00.04.H29".to_owned(),
+            _ => format!("000.{:02}.{:02}.H29", 20 + w / 100, w % 100),
+        };
+        let day = local.format("%y%m%d").to_string();
+        let n = seq.entry(format!("{agency_code}-{day}")).or_insert(0);
+        *n += 1;
+        let code = format!("{agency_code}-{day}-{n:04}");
+        let steps = plan(&mut rng, submitted, expected, now);
+        let status = steps.last().map_or(DossierStatus::Received, |(s, _)| *s);
+        let finished = steps
+            .iter()
+            .find(|(s, _)| s.is_finished())
+            .map(|(_, at)| timestamp(*at));
+        insert(
+            &tx,
+            &code,
+            &check_value(&mut rng),
+            p,
+            &agency,
+            ward_code,
+            status,
+            &timestamp(submitted),
+            &timestamp(expected),
+            finished.as_deref(),
+        )?;
+        for (s, at) in &steps {
+            let (vi, en) = note(*s, &agency);
+            tx.execute(
+                "INSERT INTO dossier_events (dossier, at, status, note_vi, note_en) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![code, timestamp(*at), s.as_str(), vi, en],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(DEMO_DOSSIERS)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert(
+    tx: &Transaction<'_>,
+    code: &str,
+    check: &str,
+    p: &Procedure,
+    agency: &str,
+    ward_code: &str,
+    status: DossierStatus,
+    submitted: &str,
+    expected: &str,
+    finished: Option<&str>,
+) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO dossiers (code, check_value, procedure_code, procedure_vi, procedure_en, field,
+             agency, ward_code, status, submitted_at, expected_at, finished_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            code,
+            check,
+            p.code,
+            p.vi,
+            p.en,
+            p.field,
+            agency,
+            ward_code,
+            status.as_str(),
+            submitted,
+            expected,
+            finished
+        ],
+    )?;
+    Ok(())
+}
+
+/// A dossier, if `code` exists and `check` matches (compared in constant time). Both failures
+/// look the same to the caller, so the answer never confirms that a code exists.
+pub fn lookup(
+    conn: &Connection,
+    code: &str,
+    check: &str,
+    english: bool,
+) -> Result<Option<Dossier>, DbError> {
+    let row = conn
+        .query_row(
+            "SELECT d.check_value, d.procedure_code, d.procedure_vi, d.procedure_en, d.field,
+                    d.agency, d.ward_code, coalesce(w.name, ''), d.status, d.submitted_at,
+                    d.expected_at, d.finished_at
+             FROM dossiers d LEFT JOIN wards w ON w.code = d.ward_code WHERE d.code = ?1",
+            [code],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Dossier {
+                        code: code.to_owned(),
+                        procedure_code: r.get(1)?,
+                        procedure: if english { r.get(3)? } else { r.get(2)? },
+                        field: r.get(4)?,
+                        agency: r.get(5)?,
+                        ward_code: r.get(6)?,
+                        ward_name: r.get(7)?,
+                        status: DossierStatus::parse(&r.get::<_, String>(8)?)
+                            .unwrap_or(DossierStatus::Received),
+                        submitted_at: r.get(9)?,
+                        expected_at: r.get(10)?,
+                        finished_at: r.get(11)?,
+                        on_time: None,
+                        timeline: Vec::new(),
+                    },
+                ))
+            },
+        )
+        .optional()?;
+    let Some((stored, mut dossier)) = row else {
+        // Same work as a hit, so timing does not tell codes apart either.
+        let _ = constant_time_eq::constant_time_eq(check.as_bytes(), b"------");
+        return Ok(None);
+    };
+    if !constant_time_eq::constant_time_eq(stored.as_bytes(), check.as_bytes()) {
+        return Ok(None);
+    }
+    // RFC 3339 UTC strings of one format compare in time order.
+    dossier.on_time = dossier
+        .finished_at
+        .as_ref()
+        .map(|f| f.as_str() <= dossier.expected_at.as_str());
+    let mut stmt = conn.prepare(
+        "SELECT at, status, note_vi, note_en FROM dossier_events WHERE dossier = ?1 ORDER BY id",
+    )?;
+    dossier.timeline = stmt
+        .query_map([code], |r| {
+            Ok(DossierEvent {
+                at: r.get(0)?,
+                status: DossierStatus::parse(&r.get::<_, String>(1)?)
+                    .unwrap_or(DossierStatus::Received),
+                note: if english { r.get(3)? } else { r.get(2)? },
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(dossier))
+}
+
+/// A few codes with their check values, for the operator's log and the tests.
+pub fn samples(conn: &Connection, n: usize) -> Result<Vec<(String, String)>, DbError> {
+    let mut stmt =
+        conn.prepare("SELECT code, check_value FROM dossiers ORDER BY rowid LIMIT ?1")?;
+    Ok(stmt
+        .query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}

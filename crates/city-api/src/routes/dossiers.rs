@@ -1,0 +1,64 @@
+//! `/api/v1/dossiers/{code}`: where a citizen's administrative dossier is, for whoever holds the
+//! receipt (code + check value).
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use model::Language;
+use model::dossier::{Dossier, DossierCode, normalize_check};
+
+use crate::AppState;
+use crate::db::dossiers;
+use crate::error::{ApiError, ErrorEntry};
+use crate::open311::{get, language, pairs};
+
+/// One answer for "no such code" and "wrong check value": a code's existence is not revealed.
+fn not_found() -> ApiError {
+    ApiError::NotFound("no dossier has this code and check value".into())
+}
+
+/// A dossier with its timeline, the agency and ward in charge and its legal deadline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{code}",
+    tag = "dossiers",
+    params(
+        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
+        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
+        ("locale" = Option<String>, Query, description = "`en` for English names and notes"),
+    ),
+    responses(
+        (status = 200, body = Dossier),
+        (status = 400, body = [ErrorEntry], description = "Not a dossier code, or no valid check value"),
+        (status = 404, body = [ErrorEntry], description = "No dossier has this code and check value"),
+    )
+)]
+pub async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Dossier>, ApiError> {
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let code = DossierCode::parse(&code).ok_or_else(|| {
+        ApiError::bad(
+            "invalid_dossier_code",
+            "a dossier code looks like 000.00.04.H29-240115-0001",
+        )
+    })?;
+    let check = get(&query, "check")
+        .and_then(normalize_check)
+        .ok_or_else(|| {
+            ApiError::bad(
+                "invalid_check",
+                "check is the 6-character value printed on the receipt",
+            )
+        })?;
+    let english = language(&headers, &query) == Language::En;
+    state
+        .db
+        .call(move |conn| dossiers::lookup(conn, code.as_str(), &check, english))
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
+}

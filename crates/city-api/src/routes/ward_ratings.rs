@@ -1,0 +1,123 @@
+//! `/api/v1/wards/{code}/stats` and `/api/v1/wards/{code}/ratings`: how well a ward serves its
+//! people, in figures and in its citizens' words.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use model::WardCode;
+use model::feedback::{DeviceId, FieldError};
+use model::ward_rating::{CRITERIA, RatingReceipt, WardRating, WardStats};
+
+use crate::AppState;
+use crate::db::{dossiers, ward_stats};
+use crate::error::{ApiError, ErrorEntry};
+use crate::idempotent::Post;
+use crate::open311::{check_api_key, form_body, get};
+
+fn ward_code(text: &str) -> Result<WardCode, ApiError> {
+    WardCode::parse(text)
+        .map_err(|_| ApiError::bad("invalid_ward_code", "a ward code is five digits"))
+}
+
+async fn known_ward(state: &AppState, code: &WardCode) -> Result<(), ApiError> {
+    let c = code.clone();
+    let found = state.db.call(move |conn| crate::db::ward(conn, &c)).await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| ApiError::NotFound(format!("no ward has code {code}")))
+}
+
+/// Reports received, resolved and resolved on time; dossiers received, finished and finished on
+/// time; the citizens' ratings (1–5) per criterion.
+#[utoipa::path(
+    get,
+    path = "/api/v1/wards/{code}/stats",
+    tag = "wards",
+    params(("code" = String, Path, description = "Five-digit official code")),
+    responses(
+        (status = 200, body = WardStats),
+        (status = 400, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+    )
+)]
+pub async fn stats(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<WardStats>, ApiError> {
+    let code = ward_code(&code)?;
+    known_ward(&state, &code).await?;
+    let stats = state
+        .db
+        .call(move |conn| ward_stats::stats(conn, code.as_str()))
+        .await?;
+    Ok(Json(stats))
+}
+
+/// A citizen rates their ward's service (SIPAS-style criteria, 1–5 each): once per device per
+/// ward per calendar month, Vietnam time.
+#[utoipa::path(
+    post,
+    path = "/api/v1/wards/{code}/ratings",
+    tag = "wards",
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+        description = "`api_key`, `device_id`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`"),
+    responses(
+        (status = 201, body = RatingReceipt),
+        (status = 400, body = [ErrorEntry], description = "A score is missing or not 1-5 (`field` names it)"),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "This device already rated this ward this month"),
+        (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry]),
+    )
+)]
+pub async fn rate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let code = ward_code(&code)?;
+    let form = form_body(&headers, &body)?;
+    check_api_key(&state, &headers, &form)?;
+    let allowed =
+        |k: &str| CRITERIA.contains(&k) || matches!(k, "api_key" | "device_id" | "comment");
+    if let Some((k, _)) = form.iter().find(|(k, _)| !allowed(k)) {
+        return Err(FieldError::Unknown {
+            field: k.chars().take(64).collect(),
+        }
+        .into());
+    }
+    let device = get(&form, "device_id")
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .ok_or(FieldError::Missing { field: "device_id" })?;
+    let device = DeviceId::parse(device).ok_or(FieldError::Invalid { field: "device_id" })?;
+    let rating = WardRating::from_pairs(&form)?;
+    known_ward(&state, &code).await?;
+    let path = format!("/api/v1/wards/{code}/ratings");
+    Post::new(&path, &headers, &body)?
+        .commit(&state, StatusCode::CREATED, move |tx, now| {
+            let month = now
+                .with_timezone(&dossiers::vietnam())
+                .format("%Y-%m")
+                .to_string();
+            let stamp = crate::db::requests::timestamp(now);
+            ward_stats::insert_rating(tx, code.as_str(), device.as_str(), &month, &rating, &stamp)?
+                .map_err(|ward_stats::RateRefusal::AlreadyThisMonth| {
+                    ApiError::Conflict(
+                        "already_rated_this_month",
+                        "this device already rated this ward this month".into(),
+                    )
+                })?;
+            Ok(RatingReceipt {
+                ward_code: code.to_string(),
+                month,
+                overall: rating.overall(),
+            })
+        })
+        .await
+}

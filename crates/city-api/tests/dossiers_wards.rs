@@ -1,0 +1,193 @@
+//! Dossier lookup by code + check value, ward statistics and ward ratings, on a real server
+//! over a real SQLite file.
+
+mod support;
+
+use model::dossier::{Dossier, DossierStatus};
+use model::ward_rating::{RatingReceipt, WardStats};
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{API_KEY, DEVICE, TestServer};
+
+fn samples(s: &TestServer, n: usize) -> Vec<(String, String)> {
+    s.db.with(|c| city_api::db::dossiers::samples(c, n))
+        .expect("samples")
+}
+
+#[tokio::test]
+async fn a_dossier_is_found_with_its_check_value_only() {
+    let s = TestServer::start().await;
+    let all = samples(&s, 500);
+    assert_eq!(all.len(), city_api::db::dossiers::DEMO_DOSSIERS);
+    let (code, check) = &all[0];
+    let resp = s
+        .get(&format!(
+            "/api/v1/dossiers/{code}?check={}",
+            check.to_lowercase()
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let d: Dossier = resp.json().await.expect("dossier");
+    assert_eq!(&d.code, code);
+    assert!(!d.timeline.is_empty());
+    assert_eq!(d.timeline[0].status, DossierStatus::Received);
+    assert_eq!(d.timeline.last().map(|e| e.status), Some(d.status));
+    assert!(
+        d.agency.contains("UBND")
+            || d.agency.contains("Sở")
+            || d.agency.contains("Chi nhánh")
+            || d.agency.contains("Công an")
+    );
+    assert!(!d.ward_name.is_empty());
+    assert_eq!(d.on_time.is_some(), d.finished_at.is_some());
+
+    let english: Dossier = s
+        .get(&format!("/api/v1/dossiers/{code}?check={check}&locale=en"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_ne!(english.procedure, d.procedure);
+
+    // A wrong check value and an unknown code answer exactly alike.
+    let wrong = if check.as_str() == "222222" {
+        "333333"
+    } else {
+        "222222"
+    };
+    let a = s
+        .get(&format!("/api/v1/dossiers/{code}?check={wrong}"))
+        .send()
+        .await
+        .expect("send");
+    let b = s
+        .get(&format!(
+            "/api/v1/dossiers/000.99.99.H29-010101-9999?check={check}"
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(a.status(), StatusCode::NOT_FOUND);
+    assert_eq!(b.status(), StatusCode::NOT_FOUND);
+    let (a, b): (Value, Value) = (a.json().await.expect("a"), b.json().await.expect("b"));
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn the_demo_set_is_realistic() {
+    let s = TestServer::start().await;
+    let (fields, wards, statuses, late): (i64, i64, i64, i64) =
+        s.db.with(|c| {
+            c.query_row(
+                "SELECT count(DISTINCT field), count(DISTINCT ward_code), count(DISTINCT status),
+                        count(*) FILTER (WHERE finished_at > expected_at)
+                 FROM dossiers",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+        })
+        .expect("query");
+    assert!(fields >= 6, "fields {fields}");
+    assert!(wards >= 100, "wards {wards}");
+    assert!(statuses >= 4, "statuses {statuses}");
+    assert!(late >= 1, "some dossiers are late");
+    // Seeding again adds nothing.
+    let again =
+        s.db.with(|c| city_api::db::seed_dossiers(c, chrono::Utc::now()))
+            .expect("reseed");
+    assert_eq!(again, 0);
+}
+
+fn rating(device: &str, access: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("api_key", API_KEY.into()),
+        ("device_id", device.into()),
+        ("access", access.into()),
+        ("procedures", "4".into()),
+        ("attitude", "5".into()),
+        ("result", "4".into()),
+        ("timeliness", "2".into()),
+        ("comment", "Chờ hơi lâu nhưng cán bộ tận tình".into()),
+    ]
+}
+
+#[tokio::test]
+async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
+    let s = TestServer::start().await;
+    let path = "/api/v1/wards/26743/ratings";
+    let first = s
+        .post(path)
+        .header("Idempotency-Key", "rate-1")
+        .form(&rating(DEVICE, "5"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let receipt: RatingReceipt = first.json().await.expect("receipt");
+    assert_eq!(receipt.overall, 4.0);
+    // The same request again (a retry) replays; a second rating the same month is refused.
+    let replay = s
+        .post(path)
+        .header("Idempotency-Key", "rate-1")
+        .form(&rating(DEVICE, "5"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let again = s
+        .post(path)
+        .form(&rating(DEVICE, "1"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let body: Value = again.json().await.expect("json");
+    assert_eq!(body[0]["reason"], "already_rated_this_month");
+    // Another device may; so may the first one next month.
+    let other = s
+        .post(path)
+        .form(&rating("device-0002-cccc-dddd", "3"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(other.status(), StatusCode::CREATED);
+    s.state.clock.advance(chrono::Duration::days(32));
+    let next_month = s
+        .post(path)
+        .form(&rating(DEVICE, "4"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(next_month.status(), StatusCode::CREATED);
+
+    // Statistics: the ratings, and a report filed and resolved in this ward.
+    let id = s.file_report(None).await;
+    let resolved = s.staff(&id, "resolved").await;
+    assert_eq!(resolved.status(), StatusCode::OK);
+    let stats: WardStats = s
+        .get("/api/v1/wards/26743/stats")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("stats");
+    assert_eq!(stats.ratings.count, 3);
+    assert_eq!(stats.ratings.access, Some(4.0));
+    assert_eq!(stats.ratings.timeliness, Some(2.0));
+    assert_eq!(stats.reports.received, 1);
+    assert_eq!(stats.reports.resolved, 1);
+    assert_eq!(stats.reports.resolved_on_time, 1);
+    assert!(stats.dossiers.received >= stats.dossiers.finished);
+    let unknown = s
+        .get("/api/v1/wards/99999/stats")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}

@@ -235,5 +235,6 @@ pub fn bench() -> Result {
             len as f64 / 1_048_576.0
         );
     }
-    exec(cargo().args(["run", "--release", "-p", "e2e", "--bin", "startup_bench"]))
+    exec(cargo().args(["run", "--release", "-p", "e2e", "--bin", "startup_bench"]))?;
+    exec(cargo().args(["run", "--release", "-p", "citizen-soak", "--", "bench"]))
 }

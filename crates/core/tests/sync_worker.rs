@@ -273,3 +273,30 @@ async fn the_city_wins_for_status_and_follow_ups_wait_for_their_report() {
     );
     assert_eq!(count(&city, "SELECT count(*) FROM media"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_syncs_through_its_own_store_and_client() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys = Keys {
+        api_keys: vec![core_engine::engine::DEMO_API_KEY.into()],
+        staff_key: None,
+    };
+    let city = LocalServer::start(&dir.path().join("city.db"), keys)
+        .await
+        .expect("server");
+    let engine = core_engine::Engine::start(core_engine::EngineConfig {
+        data_dir: dir.path().join("app"),
+        default_api_url: ApiBaseUrl::parse(&city.url).expect("url"),
+        api_key: core_engine::engine::DEMO_API_KEY.into(),
+    });
+    use core_engine::sync::StoreAccess;
+    engine
+        .with_store(|s| s.save_report(&form("Rác ùn ứ đầu hẻm"), &[jpeg(4)], 1))
+        .expect("save");
+    assert_eq!(engine.outbox_counts().expect("counts").queued, 2);
+    let round = engine.sync(&Quiet).await.expect("sync");
+    assert_eq!(round.sent.delivered, 2);
+    assert_eq!(round.pulled, Some(1));
+    assert_eq!(engine.outbox_counts().expect("counts").sent, 2);
+    assert_eq!(count(&city, "SELECT count(*) FROM requests"), 1);
+}

@@ -286,16 +286,9 @@ fn save_figures(n: usize) -> Result<(), Failure> {
 }
 
 pub fn run(args: BenchArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime("bench") {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("bench: no runtime: {err}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let result = save_figures(args.reports)
         .and_then(|()| runtime.block_on(client_figures(&args)))

@@ -49,16 +49,9 @@ impl SyncObserver for KillAfterAck {
 }
 
 pub fn run(args: ClientArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime("client") {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("client: no runtime: {err}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     runtime.block_on(drain(args))
 }

@@ -11,3 +11,15 @@ pub mod bench;
 pub mod client;
 pub mod proxy;
 pub mod soak;
+
+/// The runtime each subcommand runs on (two workers: the machines have two cores).
+pub fn runtime(who: &str) -> Result<tokio::runtime::Runtime, std::process::ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            eprintln!("{who}: no runtime: {err}");
+            std::process::ExitCode::from(2)
+        })
+}

@@ -15,18 +15,12 @@ use crate::db::{dossiers, ward_stats};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
 use crate::open311::{check_api_key, form_body, get};
-
-fn ward_code(text: &str) -> Result<WardCode, ApiError> {
-    WardCode::parse(text)
-        .map_err(|_| ApiError::bad("invalid_ward_code", "a ward code is five digits"))
-}
+use crate::routes::wards::{no_ward, ward_code};
 
 async fn known_ward(state: &AppState, code: &WardCode) -> Result<(), ApiError> {
     let c = code.clone();
     let found = state.db.call(move |conn| crate::db::ward(conn, &c)).await?;
-    found
-        .map(|_| ())
-        .ok_or_else(|| ApiError::NotFound(format!("no ward has code {code}")))
+    found.map(|_| ()).ok_or_else(|| no_ward(code.as_str()))
 }
 
 /// Reports received, resolved and resolved on time; dossiers received, finished and finished on

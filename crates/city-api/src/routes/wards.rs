@@ -69,16 +69,24 @@ pub async fn one(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Ward>, ApiError> {
-    let code = WardCode::parse(&code).map_err(|_| {
-        ApiError::BadRequest("invalid_ward_code", "a ward code is five digits".into())
-    })?;
+    let code = ward_code(&code)?;
     let shown = code.to_string();
     state
         .db
         .call(move |conn| db::ward(conn, &code))
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no ward has code {shown}")))
+        .ok_or_else(|| no_ward(&shown))
+}
+
+/// A ward code from a path segment, or the one 400 every ward route gives.
+pub fn ward_code(text: &str) -> Result<WardCode, ApiError> {
+    WardCode::parse(text)
+        .map_err(|_| ApiError::bad("invalid_ward_code", "a ward code is five digits"))
+}
+
+pub fn no_ward(code: &str) -> ApiError {
+    ApiError::NotFound(format!("no ward has code {code}"))
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::ward_ratings::stats))
         .routes(routes!(routes::ward_ratings::rate))
         .routes(routes!(routes::dossiers::one))
+        .routes(routes!(routes::services::catalog))
         .routes(routes!(open311::services::list))
         .routes(routes!(open311::services::definition))
         .routes(routes!(open311::requests::post, open311::requests::list))
@@ -58,6 +59,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(open311::followup::upload))
         .routes(routes!(open311::followup::media))
         .routes(routes!(staff::set_status))
+        .routes(routes!(staff::add_result_photo))
         .split_for_parts();
     (router.with_state(state), doc)
 }

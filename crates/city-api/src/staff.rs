@@ -7,16 +7,20 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use model::Language;
+use model::feedback::MAX_PHOTOS;
 use model::feedback::{FieldError, MAX_NOTE_CHARS, RequestStatus};
-use model::open311::ServiceRequest;
+use model::open311::{MediaPosted, ServiceRequest};
+use rusqlite::OptionalExtension;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::db::requests::{self as store, Actor};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
+use crate::open311::followup::{read_upload, sniff_image};
 use crate::open311::requests::parse_id;
-use crate::open311::{public_request, report};
+use crate::open311::{media_url, public_request, report};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -121,6 +125,88 @@ pub async fn set_status(
             store::set_status(tx, id, change.status, note, Actor::Staff, now)?;
             let row = report(tx, id)?;
             Ok([public_request(&st, Language::Vi, &row)])
+        })
+        .await
+}
+
+/// Attaches a photo of the work done to the report's latest staff step (multipart, one photo in
+/// `media`; JPEG, PNG or WebP up to 2 MiB, checked by content). The citizen sees it in the
+/// timeline.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/requests/{id}/media",
+    tag = "staff",
+    params(
+        ("id" = i64, Path),
+        ("X-Staff-Key" = String, Header),
+        ("Idempotency-Key" = Option<String>, Header),
+    ),
+    request_body(content_type = "multipart/form-data", content = String),
+    responses(
+        (status = 200, body = MediaPosted),
+        (status = 400, body = [ErrorEntry]),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "No staff step yet, or 5 photos already"),
+        (status = 413, body = [ErrorEntry]),
+        (status = 415, body = [ErrorEntry]),
+    )
+)]
+pub async fn add_result_photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_staff(&state, &headers)?;
+    let id = parse_id(&id)?;
+    let up = read_upload(&headers, body).await?;
+    let content_type = sniff_image(&up.photo)?;
+    let fingerprint = Sha256::digest(&up.photo);
+    let path = format!("/api/v1/staff/requests/{id}/media");
+    let st = state.clone();
+    Post::new(&path, &headers, &fingerprint)?
+        .commit(&state, StatusCode::OK, move |tx, now| {
+            report(tx, id)?;
+            let event: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM request_events WHERE request_id = ?1 AND actor = 'staff'
+                     ORDER BY id DESC LIMIT 1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(crate::db::DbError::from)?;
+            let Some(event) = event else {
+                return Err(ApiError::Conflict(
+                    "no_staff_step",
+                    "record a status change before attaching its photos".into(),
+                ));
+            };
+            if store::media_count(tx, id, "result")? >= MAX_PHOTOS {
+                return Err(ApiError::Conflict(
+                    "too_many_photos",
+                    format!("a report takes at most {MAX_PHOTOS} photos of the result"),
+                ));
+            }
+            let media_id = store::add_media(
+                tx,
+                &store::NewMedia {
+                    request_id: id,
+                    event_id: Some(event),
+                    kind: "result",
+                    content_type,
+                    bytes: &up.photo,
+                },
+                now,
+            )?;
+            store::touch(tx, id, now)?;
+            Ok(MediaPosted {
+                media_url: media_url(&st, &media_id),
+                media_id,
+                content_type: content_type.into(),
+                bytes: up.photo.len(),
+            })
         })
         .await
 }

@@ -54,6 +54,26 @@ async fn wards_are_the_168_hcmc_units() {
 }
 
 #[tokio::test]
+async fn the_whole_service_catalogue_in_both_languages_with_an_etag() {
+    let s = TestServer::start().await;
+    let resp = s.get("/api/v1/services").send().await.expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let etag = resp.headers()[ETAG].to_str().expect("etag").to_owned();
+    let text = resp.text().await.expect("body");
+    let catalog = model::service::ServiceCatalog::from_json(&text).expect("valid catalogue");
+    assert_eq!(catalog.services.len(), 19);
+    assert!(catalog.triage().is_some());
+    assert!(catalog.services.iter().all(|x| !x.name.en.is_empty()));
+    let again = s
+        .get("/api/v1/services")
+        .header(IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
 async fn etag_revalidation_and_changes() {
     let s = TestServer::start().await;
     let first = s.get("/api/v1/wards").send().await.expect("send");
@@ -183,6 +203,7 @@ async fn openapi_documents_every_route() {
     // The routes this server has; a route added without documentation fails here.
     let served = [
         "GET /api/v1/dossiers/{code}",
+        "GET /api/v1/services",
         "GET /api/v1/wards",
         "GET /api/v1/wards/{code}",
         "GET /api/v1/wards/{code}/stats",
@@ -194,6 +215,7 @@ async fn openapi_documents_every_route() {
         "GET /open311/v2/services.json",
         "GET /open311/v2/services/{code}",
         "GET /open311/v2/tokens/{token}",
+        "POST /api/v1/staff/requests/{id}/media",
         "POST /api/v1/staff/requests/{id}/status",
         "POST /api/v1/wards/{code}/ratings",
         "POST /open311/v2/requests.json",

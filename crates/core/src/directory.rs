@@ -48,6 +48,11 @@ impl WardDirectory {
         }
     }
 
+    /// Every unit, in Vietnamese order.
+    pub fn all(&self) -> &[Ward] {
+        &self.wards
+    }
+
     pub fn get(&self, code: &WardCode) -> Option<&Ward> {
         self.wards.iter().find(|w| &w.code == code)
     }

@@ -20,6 +20,20 @@ pub enum CoreError {
     MoveAside(#[source] std::io::Error),
     #[error("the HTTP client could not be set up")]
     NoHttpClient,
+    #[error(transparent)]
+    Photo(#[from] crate::photo::PhotoError),
+    #[error("a report takes at most {} photos", model::feedback::MAX_PHOTOS)]
+    TooManyPhotos,
+    #[error("the city API cannot be reached")]
+    Offline,
+    #[error("no such report on this device")]
+    UnknownReport,
+    #[error("not possible in the report's current state")]
+    NotNow,
+    #[error("the note is required")]
+    NoteMissing,
+    #[error("the note cannot be sent: {0}")]
+    Note(#[source] model::feedback::FieldError),
 }
 
 impl CoreError {
@@ -39,6 +53,13 @@ impl CoreError {
             Self::NothingToRecover => ErrorCode::Internal,
             Self::MoveAside(_) => ErrorCode::DbUnavailable,
             Self::NoHttpClient => ErrorCode::Internal,
+            Self::Photo(err) => err.code(),
+            Self::TooManyPhotos => ErrorCode::TooManyPhotos,
+            Self::Offline => ErrorCode::Offline,
+            Self::UnknownReport => ErrorCode::UnknownReport,
+            Self::NotNow => ErrorCode::NotNow,
+            Self::NoteMissing => ErrorCode::NoteMissing,
+            Self::Note(_) => ErrorCode::NoteInvalid,
         }
     }
 }

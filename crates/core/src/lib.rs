@@ -5,6 +5,11 @@
 //! - [`directory`]: the wards in Vietnamese order with a search index, rebuilt when they change.
 //! - [`client`]: the city API over HTTP (reqwest + rustls).
 //! - [`connection`]: when to check the city API next (pure policy).
+//! - [`photo`]: photos checked, straightened, shrunk and stripped of metadata before they are queued.
+//! - [`services`]: the feedback categories with a search over names and keywords.
+//! - [`reports`]: what the citizen sees of their reports (delivery, timeline, what they may
+//!   still do), assembled from the store's rows; pure.
+//! - [`sync`]: the outbox worker, the status pull, timelines and the city's photos.
 //! - [`engine`]: ties them together for the shell: one object, one method per user action.
 
 pub mod bundled;
@@ -14,6 +19,9 @@ pub mod connection;
 pub mod directory;
 pub mod engine;
 pub mod error;
+pub mod photo;
+pub mod reports;
+pub mod services;
 pub mod store;
 pub mod sync;
 

@@ -295,8 +295,8 @@ async fn the_engine_syncs_through_its_own_store_and_client() {
         .expect("save");
     assert_eq!(engine.outbox_counts().expect("counts").queued, 2);
     let round = engine.sync(&Quiet).await.expect("sync");
-    assert_eq!(round.sent.delivered, 2);
-    assert_eq!(round.pulled, Some(1));
+    assert_eq!(round.round.sent.delivered, 2);
+    assert_eq!(round.round.pulled, Some(1));
     assert_eq!(engine.outbox_counts().expect("counts").sent, 2);
     assert_eq!(count(&city, "SELECT count(*) FROM requests"), 1);
 }

@@ -41,10 +41,26 @@ pub enum ErrorCode {
     BadResponse,
     /// A bug or an unexpected local failure; details are in the log.
     Internal,
+    /// A photo file is larger than the app accepts.
+    PhotoTooLarge,
+    /// The chosen file is not a JPEG, PNG or WebP picture.
+    NotAnImage,
+    /// The picture is damaged or too large to open.
+    PhotoDamaged,
+    /// A report already has as many photos as the city takes.
+    TooManyPhotos,
+    /// No report (or photo) with this id is on this device.
+    UnknownReport,
+    /// Not possible in the report's current state (e.g. rating twice, "not fixed" too late).
+    NotNow,
+    /// A required note is empty.
+    NoteMissing,
+    /// A note is too long or holds characters that cannot be sent.
+    NoteInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 23] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -60,6 +76,14 @@ impl ErrorCode {
         Self::ServerError,
         Self::BadResponse,
         Self::Internal,
+        Self::PhotoTooLarge,
+        Self::NotAnImage,
+        Self::PhotoDamaged,
+        Self::TooManyPhotos,
+        Self::UnknownReport,
+        Self::NotNow,
+        Self::NoteMissing,
+        Self::NoteInvalid,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -80,6 +104,14 @@ impl ErrorCode {
             Self::ServerError => "server_error",
             Self::BadResponse => "bad_response",
             Self::Internal => "internal",
+            Self::PhotoTooLarge => "photo_too_large",
+            Self::NotAnImage => "not_an_image",
+            Self::PhotoDamaged => "photo_damaged",
+            Self::TooManyPhotos => "too_many_photos",
+            Self::UnknownReport => "unknown_report",
+            Self::NotNow => "not_now",
+            Self::NoteMissing => "note_missing",
+            Self::NoteInvalid => "note_invalid",
         }
     }
 

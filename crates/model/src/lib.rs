@@ -5,12 +5,14 @@
 
 pub mod api_url;
 pub mod dossier;
+pub mod draft;
 pub mod dto;
 pub mod error;
 pub mod feedback;
 pub mod fold;
 pub mod geo;
 pub mod open311;
+pub mod report_dto;
 pub mod search;
 pub mod service;
 pub mod settings;

@@ -133,16 +133,23 @@ pub struct Service {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "giao-thong"))]
     pub code: ServiceCode,
     pub name: Localized,
+    /// A picture for people who read little (an emoji: every phone has the font).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub icon: String,
     pub group: Localized,
     pub description: Localized,
     pub keywords: Keywords,
     /// The agency a new report is forwarded to.
     pub agency: Localized,
+    /// The "I don't know which field" choice: the city's operators sort it and forward it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub triage: bool,
     pub attributes: Vec<Attribute>,
 }
 
 /// The whole list, as `assets/services-1022.json` holds it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceCatalog {
     pub jurisdiction_id: String,
     pub services: Vec<Service>,
@@ -173,6 +180,8 @@ pub enum ServiceError {
     BadAttribute(String, String),
     #[error("the jurisdiction id is empty")]
     NoJurisdiction,
+    #[error("more than one service is marked as the \"I don't know\" choice")]
+    TwoTriage,
 }
 
 /// Why an answer to a service's questions was refused; each names the attribute.
@@ -216,7 +225,15 @@ impl ServiceCatalog {
             }
             s.validate()?;
         }
+        if self.services.iter().filter(|s| s.triage).count() > 1 {
+            return Err(ServiceError::TwoTriage);
+        }
         Ok(())
+    }
+
+    /// The "I don't know" choice, when the city offers one.
+    pub fn triage(&self) -> Option<&Service> {
+        self.services.iter().find(|s| s.triage)
     }
 
     pub fn get(&self, code: &str) -> Option<&Service> {
@@ -229,6 +246,9 @@ impl Service {
         let code = self.code.to_string();
         let texts = [&self.name, &self.group, &self.description, &self.agency];
         if !texts.iter().all(|t| t.is_complete()) {
+            return Err(ServiceError::MissingText(code));
+        }
+        if self.icon.chars().count() > 8 {
             return Err(ServiceError::MissingText(code));
         }
         if self.attributes.len() > MAX_ATTRIBUTES {
@@ -356,7 +376,12 @@ mod tests {
     #[test]
     fn the_seed_holds_the_18_fields_of_1022() {
         let catalog = ServiceCatalog::from_json(SEED).expect("seed is valid");
-        assert_eq!(catalog.services.len(), 18);
+        assert_eq!(catalog.services.iter().filter(|s| !s.triage).count(), 18);
+        assert_eq!(
+            catalog.triage().map(|s| s.code.as_str()),
+            Some("chua-ro-linh-vuc")
+        );
+        assert!(catalog.services.iter().all(|s| !s.icon.is_empty()));
         assert_eq!(
             catalog.get("thoat-nuoc").map(|s| s.name.vi.as_str()),
             Some("Thoát nước – ngập")
@@ -374,6 +399,9 @@ mod tests {
         let mut c = ServiceCatalog::from_json(SEED).expect("seed");
         c.services[0].attributes[0].values.clear();
         assert!(matches!(c.validate(), Err(ServiceError::BadAttribute(..))));
+        let mut c = ServiceCatalog::from_json(SEED).expect("seed");
+        c.services[0].triage = true;
+        assert_eq!(c.validate(), Err(ServiceError::TwoTriage));
         assert!(ServiceCatalog::from_json("[").is_err());
         assert!(ServiceCatalog::from_json(r#"{"jurisdiction_id":"x","services":[]}"#).is_err());
         assert!(ServiceCode::parse("Giao thông").is_err());

@@ -250,14 +250,14 @@ pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
 }
 
 /// The fields of a photo upload.
-struct Upload {
-    api_key: Option<String>,
-    device_id: Option<String>,
-    kind: &'static str,
-    photo: Vec<u8>,
+pub(crate) struct Upload {
+    pub(crate) api_key: Option<String>,
+    pub(crate) device_id: Option<String>,
+    pub(crate) kind: &'static str,
+    pub(crate) photo: Vec<u8>,
 }
 
-async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Upload, ApiError> {
+pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Upload, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

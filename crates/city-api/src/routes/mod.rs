@@ -3,5 +3,59 @@
 
 pub mod dossiers;
 pub mod health;
+pub mod services;
 pub mod ward_ratings;
 pub mod wards;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// True when an `If-None-Match` value matches `etag` (lists, `*` and weak tags included).
+fn matches(if_none_match: &str, etag: &str) -> bool {
+    if_none_match
+        .split(',')
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+}
+
+/// `body` with its ETag, or 304 when the client's copy has that tag: a phone on a weak link
+/// pays a few bytes when nothing changed.
+pub(crate) fn with_etag(
+    headers: &HeaderMap,
+    etag: &str,
+    body: impl IntoResponse,
+) -> Result<Response, ApiError> {
+    let etag_value = HeaderValue::from_str(etag).map_err(|_| ApiError::NotFound("etag".into()))?;
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| matches(v, etag))
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag_value), cache],
+        )
+            .into_response());
+    }
+    Ok(([(header::ETAG, etag_value), cache], body).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn if_none_match_forms() {
+        let etag = "\"wards-3\"";
+        assert!(matches("\"wards-3\"", etag));
+        assert!(matches("W/\"wards-3\"", etag));
+        assert!(matches("\"x\", \"wards-3\"", etag));
+        assert!(matches("*", etag));
+        assert!(!matches("\"wards-2\"", etag));
+        assert!(!matches("", etag));
+        assert!(!matches("wards-3", etag));
+    }
+}

@@ -3,21 +3,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use model::{Ward, WardCatalog, WardCode};
 
 use crate::AppState;
 use crate::db;
 use crate::error::{ApiError, ErrorEntry};
-
-/// True when an `If-None-Match` value matches `etag` (lists, `*` and weak tags included).
-fn matches(if_none_match: &str, etag: &str) -> bool {
-    if_none_match
-        .split(',')
-        .map(|t| t.trim())
-        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
-}
 
 /// The list of all units of the city, sorted by code.
 #[utoipa::path(
@@ -32,25 +24,11 @@ fn matches(if_none_match: &str, etag: &str) -> bool {
 )]
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let (units, version) = state.db.call(db::wards).await?;
-    let etag = format!("\"wards-{version}\"");
-    let etag_value = HeaderValue::from_str(&etag).map_err(|_| ApiError::NotFound("etag".into()))?;
-    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| matches(v, &etag))
-    {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag_value), cache],
-        )
-            .into_response());
-    }
     let catalog = WardCatalog {
         province_code: model::ward::HCMC_PROVINCE_CODE.into(),
         units,
     };
-    Ok(([(header::ETAG, etag_value), cache], Json(catalog)).into_response())
+    super::with_etag(&headers, &format!("\"wards-{version}\""), Json(catalog))
 }
 
 /// One unit by its official code.
@@ -87,21 +65,4 @@ pub fn ward_code(text: &str) -> Result<WardCode, ApiError> {
 
 pub fn no_ward(code: &str) -> ApiError {
     ApiError::NotFound(format!("no ward has code {code}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matches;
-
-    #[test]
-    fn if_none_match_forms() {
-        let etag = "\"wards-3\"";
-        assert!(matches("\"wards-3\"", etag));
-        assert!(matches("W/\"wards-3\"", etag));
-        assert!(matches("\"x\", \"wards-3\"", etag));
-        assert!(matches("*", etag));
-        assert!(!matches("\"wards-2\"", etag));
-        assert!(!matches("", etag));
-        assert!(!matches("wards-3", etag));
-    }
 }

@@ -6,6 +6,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_outbox.sql")),
     M::up(include_str!("migrations/0003_photos_and_pull.sql")),
+    M::up(include_str!("migrations/0004_feedback_app.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

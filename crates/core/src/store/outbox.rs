@@ -25,7 +25,7 @@ impl OutboxKind {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         [Self::Report, Self::Photo, Self::Reopen, Self::Rating]
             .into_iter()
             .find(|k| k.as_str() == s)
@@ -52,7 +52,7 @@ impl ItemState {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         [
             Self::Queued,
             Self::Sending,
@@ -161,11 +161,11 @@ const UNBLOCKED: &str = "NOT EXISTS (SELECT 1 FROM outbox p \
     WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent')";
 const ITEM_FROM: &str = "outbox o JOIN reports r ON r.id = o.report_id";
 
-fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-fn enqueue(
+pub(super) fn enqueue(
     tx: &rusqlite::Transaction<'_>,
     kind: OutboxKind,
     report_id: i64,
@@ -186,7 +186,33 @@ fn enqueue(
     Ok(tx.last_insert_rowid())
 }
 
-/// Stores photos and queues one outbox row each, after whatever the report already has queued.
+/// Stores one photo and queues its outbox row, after whatever the report already has queued.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn enqueue_photo(
+    tx: &rusqlite::Transaction<'_>,
+    report_id: i64,
+    kind: &str,
+    device_id: Option<&str>,
+    photo: &Photo,
+    thumb: Option<&[u8]>,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO report_photos (report_id, kind, mime, bytes, thumb) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![report_id, kind, photo.mime, photo.bytes, thumb],
+    )?;
+    let mut fields = vec![("kind".to_owned(), kind.to_owned())];
+    if let Some(device) = device_id {
+        fields.push(("device_id".to_owned(), device.to_owned()));
+    }
+    let payload = to_json(&PhotoPayload {
+        photo_id: tx.last_insert_rowid(),
+        fields,
+    })?;
+    enqueue(tx, OutboxKind::Photo, report_id, &payload, now_ms)?;
+    Ok(())
+}
+
 fn enqueue_photos(
     tx: &rusqlite::Transaction<'_>,
     report_id: i64,
@@ -196,24 +222,12 @@ fn enqueue_photos(
     now_ms: i64,
 ) -> rusqlite::Result<()> {
     for photo in photos {
-        tx.execute(
-            "INSERT INTO report_photos (report_id, kind, mime, bytes) VALUES (?1, ?2, ?3, ?4)",
-            params![report_id, kind, photo.mime, photo.bytes],
-        )?;
-        let mut fields = vec![("kind".to_owned(), kind.to_owned())];
-        if let Some(device) = device_id {
-            fields.push(("device_id".to_owned(), device.to_owned()));
-        }
-        let payload = to_json(&PhotoPayload {
-            photo_id: tx.last_insert_rowid(),
-            fields,
-        })?;
-        enqueue(tx, OutboxKind::Photo, report_id, &payload, now_ms)?;
+        enqueue_photo(tx, report_id, kind, device_id, photo, None, now_ms)?;
     }
     Ok(())
 }
 
-fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
@@ -379,6 +393,16 @@ impl Store {
         Ok(())
     }
 
+    /// The link is back: what waited only for a network is due now, not at the end of its
+    /// back-off. Items the city asked to wait (429/5xx with Retry-After) keep their time.
+    pub fn wake_offline(&self, now_ms: i64) -> rusqlite::Result<usize> {
+        self.conn.execute(
+            "UPDATE outbox SET next_attempt_ms = ?1
+             WHERE state = 'queued' AND last_error = 'offline' AND next_attempt_ms > ?1",
+            [now_ms],
+        )
+    }
+
     /// The city refused it for good: keep it, show it, let the citizen fix it.
     pub fn record_refused(
         &self,
@@ -451,7 +475,10 @@ impl Store {
         let mut changed = 0;
         {
             let mut stmt = tx.prepare(
-                "UPDATE reports SET status = ?2, change_seq = ?3, server_json = ?4
+                // "Received" is no news to the citizen who just sent it: seen at once.
+                "UPDATE reports SET status = ?2, change_seq = ?3, server_json = ?4,
+                     seen_seq = CASE WHEN seen_seq IS NULL AND ?2 = 'received' THEN ?3
+                                     ELSE seen_seq END
                  WHERE server_id = ?1 AND coalesce(change_seq, -1) < ?3",
             )?;
             for u in updates {

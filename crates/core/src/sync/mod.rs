@@ -1,6 +1,7 @@
 //! Delivering what the citizen did to the city and bringing back what the city says: the retry
 //! policy (pure), the HTTP attempts, and the worker that runs them over the store's outbox.
 
+pub mod news;
 pub mod policy;
 pub mod transport;
 pub mod worker;

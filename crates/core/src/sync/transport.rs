@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use model::ApiBaseUrl;
 use model::open311::{MediaPosted, Posted, ServiceRequest};
-use reqwest::header::RETRY_AFTER;
+use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
 
 use super::policy::parse_retry_after;
 
@@ -28,6 +28,10 @@ pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
     pub retry_after: Option<Duration>,
+    /// The `ETag` header, when short enough to be one.
+    pub etag: Option<String>,
+    /// The `Content-Type` header, lowercased, without parameters.
+    pub content_type: Option<String>,
 }
 
 /// Why no answer came: the link, or an answer too large to be the city's.
@@ -92,6 +96,22 @@ async fn read(mut response: reqwest::Response, limit: usize) -> Result<Answer, L
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.len() <= 256)
+            .map(str::to_owned)
+    };
+    let etag = header(ETAG);
+    let content_type = header(reqwest::header::CONTENT_TYPE).map(|t| {
+        t.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(LinkError::TooLarge(limit));
     }
@@ -106,7 +126,24 @@ async fn read(mut response: reqwest::Response, limit: usize) -> Result<Answer, L
         status,
         body,
         retry_after,
+        etag,
+        content_type,
     })
+}
+
+/// A GET read whole within `limit`, conditional on `etag` when one is given.
+pub async fn get(
+    http: &reqwest::Client,
+    url: &str,
+    query: &[(&str, String)],
+    etag: Option<&str>,
+    limit: usize,
+) -> Result<Answer, LinkError> {
+    let mut request = http.get(url).query(query);
+    if let Some(tag) = etag {
+        request = request.header(IF_NONE_MATCH, tag);
+    }
+    read(request.send().await?, limit).await
 }
 
 /// A form POST (report, re-open, rating) with the item's Idempotency-Key.

@@ -343,6 +343,8 @@ mod tests {
             status,
             body: body.as_bytes().to_vec(),
             retry_after: None,
+            etag: None,
+            content_type: None,
         }
     }
 

@@ -2,6 +2,8 @@
 //! method per user action. Every write is committed before the method returns, so the UI may say
 //! "saved" as soon as it gets an answer.
 
+mod feedback;
+
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -9,6 +11,7 @@ use model::dto::{
     AppStatus, Connection, ConnectionDto, DbStatus, SettingsDto, StartFreshOutcome,
     WardSearchResult,
 };
+use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
 
 use crate::bundled;
@@ -16,8 +19,10 @@ use crate::client::{CityClient, WardFetch};
 use crate::collate::VietnameseOrder;
 use crate::directory::WardDirectory;
 use crate::error::CoreError;
+use crate::services::{self, ServiceDirectory};
 use crate::store::{self, OpenError, OutboxCounts, Setting, Store};
-use crate::sync::transport::Target;
+use crate::sync::news;
+use crate::sync::transport::{self, Target};
 use crate::sync::{PassSummary, StoreAccess, SyncObserver, Worker};
 
 /// What the engine needs from its host.
@@ -31,12 +36,16 @@ pub struct EngineConfig {
     pub api_key: String,
 }
 
+/// Largest feedback catalogue accepted (the real one is ~40 KB).
+const MAX_SERVICES_BODY: usize = 1024 * 1024;
+
 /// The key the reference city API accepts when started without `--api-key`.
 pub const DEMO_API_KEY: &str = "citizen-app-demo";
 
 struct Ready {
     store: Store,
     wards: WardDirectory,
+    services: ServiceDirectory,
 }
 
 enum DbState {
@@ -60,6 +69,13 @@ pub struct SyncRound {
     pub sent: PassSummary,
     /// Reports whose city state changed; `None` when the pull did not get through.
     pub pulled: Option<usize>,
+}
+
+/// A sync round and the reports that now have news the citizen has not seen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncOutcome {
+    pub round: SyncRound,
+    pub news: Vec<model::report_dto::News>,
 }
 
 pub struct Engine {
@@ -207,6 +223,9 @@ impl Engine {
     pub async fn check_city_api(&self) -> CheckOutcome {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let result = self.pull_wards(&now).await;
+        if result.is_ok() {
+            self.pull_services(&now).await;
+        }
         let mut conn = lock(&self.connection);
         let (dto, failures) = &mut *conn;
         let wards_changed = match result {
@@ -265,6 +284,58 @@ impl Engine {
         }))
     }
 
+    /// Asks for the feedback catalogue (conditional on our ETag) and keeps a newer, valid one.
+    /// A city API without the route, or a bad answer, leaves the kept catalogue in use.
+    async fn pull_services(&self, now: &str) {
+        let Some(client) = self.client.as_ref() else {
+            return;
+        };
+        let etag = self
+            .with_ready(|r| Ok(r.store.service_catalog()?.and_then(|(_, e)| e)))
+            .ok()
+            .flatten();
+        let url = self.api_url().join("api/v1/services");
+        let answer = match transport::get(
+            client.http(),
+            &url,
+            &[],
+            etag.as_deref(),
+            MAX_SERVICES_BODY,
+        )
+        .await
+        {
+            Ok(a) if a.status == 200 => a,
+            Ok(_) => return,
+            Err(err) => {
+                tracing::debug!(%err, "service catalogue pull failed");
+                return;
+            }
+        };
+        let text = String::from_utf8_lossy(&answer.body);
+        let catalog = match ServiceCatalog::from_json(&text) {
+            Ok(c) => c,
+            Err(err) => {
+                tracing::warn!(%err, "service catalogue from the city API refused");
+                return;
+            }
+        };
+        let stored = self.with_ready(|r| {
+            r.store
+                .save_service_catalog(&text, answer.etag.as_deref(), Some(now))?;
+            r.services = ServiceDirectory::new(catalog);
+            Ok(())
+        });
+        if let Err(err) = stored {
+            tracing::warn!(%err, "service catalogue received but not stored");
+        }
+    }
+
+    /// The city API answers again: items that waited only for a network are due at once.
+    pub fn wake_outbox(&self) -> Result<usize, CoreError> {
+        let now = crate::sync::worker::now_ms();
+        self.with_ready(|r| Ok(r.store.wake_offline(now)?))
+    }
+
     /// How many outbox items are in each state.
     pub fn outbox_counts(&self) -> Result<OutboxCounts, CoreError> {
         self.with_ready(|r| Ok(r.store.outbox_counts()?))
@@ -272,15 +343,14 @@ impl Engine {
 
     /// One sync round: sends what is due, then pulls the city's news about the citizen's
     /// reports. Being offline is an ordinary outcome (items stay queued with their next try).
-    pub async fn sync(&self, observer: &dyn SyncObserver) -> Result<SyncRound, CoreError> {
+    pub async fn sync(&self, observer: &dyn SyncObserver) -> Result<SyncOutcome, CoreError> {
         let client = self.client.as_ref().ok_or(CoreError::NoHttpClient)?;
-        let worker = Worker::new(
-            client.http().clone(),
-            Target {
-                base: self.api_url(),
-                api_key: self.config.api_key.clone(),
-            },
-        );
+        let target = Target {
+            base: self.api_url(),
+            api_key: self.config.api_key.clone(),
+        };
+        let worker = Worker::new(client.http().clone(), target.clone());
+        let before = self.with_ready(|r| Ok(r.store.unseen_reports()?))?;
         let sent = worker.send_due(self, observer).await?;
         let pulled = match worker.pull_my_reports(self).await {
             Ok(n) => Some(n),
@@ -289,7 +359,32 @@ impl Engine {
                 None
             }
         };
-        Ok(SyncRound { sent, pulled })
+        if pulled.is_some()
+            && let Err(err) = news::pull_timelines(client.http(), &target, self).await
+        {
+            tracing::debug!(%err, "timeline pull failed");
+        }
+        let news = self.with_ready(|r| {
+            let mut out = Vec::new();
+            for id in r.store.unseen_reports()? {
+                if before.contains(&id) {
+                    continue;
+                }
+                if let Some(row) = r.store.report(id)? {
+                    let s = crate::reports::summary(&row, &[]);
+                    out.push(model::report_dto::News {
+                        report_id: id,
+                        service_code: s.service_code,
+                        status: s.status,
+                    });
+                }
+            }
+            Ok(out)
+        })?;
+        Ok(SyncOutcome {
+            round: SyncRound { sent, pulled },
+            news,
+        })
     }
 
     /// After a failed open: moves the unusable file aside (kept, never deleted) and starts with
@@ -327,13 +422,33 @@ fn open_ready(config: &EngineConfig, order: &VietnameseOrder) -> DbState {
         }
         store.wards()
     })();
+    let services = ServiceDirectory::new(stored_services(&store));
     match seeded {
         Ok(wards) => DbState::Ready(Box::new(Ready {
             wards: WardDirectory::new(wards, order),
+            services,
             store,
         })),
         Err(err) => DbState::Failed(OpenError::Sqlite(err)),
     }
+}
+
+/// The catalogue last received from the city, else the one shipped in the app.
+fn stored_services(store: &Store) -> ServiceCatalog {
+    let kept = store
+        .service_catalog()
+        .ok()
+        .flatten()
+        .and_then(|(json, _)| ServiceCatalog::from_json(&json).ok());
+    kept.or_else(|| {
+        services::bundled()
+            .inspect_err(|err| tracing::error!(%err, "bundled service catalogue is invalid"))
+            .ok()
+    })
+    .unwrap_or_else(|| ServiceCatalog {
+        jurisdiction_id: String::new(),
+        services: Vec::new(),
+    })
 }
 
 impl StoreAccess for Engine {

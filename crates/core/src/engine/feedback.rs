@@ -1,0 +1,455 @@
+//! The feedback journey, one method per thing the citizen does: choose a category, write (the
+//! draft is saved on every change), add photos, send (saved and queued before the answer), follow
+//! a report nearby, read their reports, rate the result or say it is not fixed.
+
+use std::collections::HashSet;
+
+use model::draft::{Draft, DraftProblem, draft_from_form};
+use model::feedback::{MAX_NOTE_CHARS, MAX_PHOTOS, RequestStatus, Satisfaction};
+use model::geo::Point;
+use model::open311::ServiceRequest;
+use model::report_dto::{
+    DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
+};
+use model::service::ServiceCatalog;
+use model::{WardCode, feedback};
+
+use super::{Engine, Ready};
+use crate::error::CoreError;
+use crate::photo;
+use crate::reports;
+use crate::store::{ItemBrief, NewPendingPhoto, OutboxKind, PhotoPurpose, ReportRow, Store};
+use crate::sync::transport::{self, LinkError};
+use crate::sync::worker::now_ms;
+
+#[derive(Debug, thiserror::Error)]
+enum ListError {
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error("the city API answered {0}")]
+    Status(u16),
+    #[error("the city API sent a list the app cannot read")]
+    Body,
+    #[error("no HTTP client")]
+    NoClient,
+}
+
+/// Most reports "is this yours?" shows.
+const NEARBY_LIMIT: usize = 10;
+/// Largest public list read for a ward (1000 reports of a few KB).
+const MAX_LIST_ANSWER: usize = 8 * 1024 * 1024;
+
+fn items_of(all: &[(i64, ItemBrief)], report: i64) -> Vec<ItemBrief> {
+    all.iter()
+        .filter(|(r, _)| *r == report)
+        .map(|(_, i)| i.clone())
+        .collect()
+}
+
+fn detail_of(store: &Store, row: &ReportRow) -> rusqlite::Result<ReportDetail> {
+    let items = items_of(&store.item_briefs()?, row.id);
+    let photos = store.report_photos(row.id)?;
+    let city_photo = |url: &str| {
+        let (id, p) = store.city_media(url).ok().flatten()?;
+        Some(PhotoDto {
+            id,
+            thumb: reports::data_url(&p.mime, &p.bytes),
+            bytes: p.bytes.len(),
+            has_place: false,
+        })
+    };
+    Ok(reports::detail(row, &items, &photos, city_photo))
+}
+
+fn note(text: &str, required: bool) -> Result<Option<String>, CoreError> {
+    let n = feedback::text(Some(text), "note", MAX_NOTE_CHARS).map_err(CoreError::Note)?;
+    if required && n.is_none() {
+        return Err(CoreError::NoteMissing);
+    }
+    Ok(n)
+}
+
+impl Engine {
+    /// The categories, in the city's order, both languages.
+    pub fn services(&self) -> Result<ServiceCatalog, CoreError> {
+        self.with_ready(|r| Ok(r.services.catalog().clone()))
+    }
+
+    /// Codes of the categories matching `query` (names and keywords, diacritics optional).
+    pub fn search_services(&self, query: &str) -> Result<Vec<String>, CoreError> {
+        self.with_ready(|r| Ok(r.services.search(query)))
+    }
+
+    fn draft_dto(r: &Ready) -> Result<DraftDto, CoreError> {
+        let (draft, saved_ms) = match r.store.draft()? {
+            Some((d, at)) => (d, Some(at)),
+            None => (Draft::default(), None),
+        };
+        let photos = r.store.pending_photos(PhotoPurpose::Report)?;
+        Ok(DraftDto {
+            draft,
+            photos: photos.iter().map(reports::photo_dto).collect(),
+            saved_ms,
+        })
+    }
+
+    pub fn draft(&self) -> Result<DraftDto, CoreError> {
+        self.with_ready(|r| Self::draft_dto(r))
+    }
+
+    /// Saves what is on screen (called as the citizen types); returns when it was saved. An
+    /// anonymous draft keeps no contact details.
+    pub fn save_draft(&self, mut draft: Draft) -> Result<i64, CoreError> {
+        if draft.identity == model::draft::Identity::Anonymous {
+            draft.forget_contact();
+        }
+        let now = now_ms();
+        self.with_ready(|r| Ok(r.store.save_draft(&draft, now)?))?;
+        Ok(now)
+    }
+
+    pub fn discard_draft(&self) -> Result<DraftDto, CoreError> {
+        self.with_ready(|r| {
+            r.store.discard_draft()?;
+            Self::draft_dto(r)
+        })
+    }
+
+    /// Checks, shrinks and strips a photo, then keeps it with the draft (or with a "not fixed"
+    /// answer). The slow part runs before the store is taken.
+    pub fn add_photo(&self, purpose: PhotoPurpose, bytes: &[u8]) -> Result<PhotoDto, CoreError> {
+        let count = self.with_ready(|r| Ok(r.store.pending_photos(purpose)?.len()))?;
+        if count >= MAX_PHOTOS {
+            return Err(CoreError::TooManyPhotos);
+        }
+        let prepared = photo::prepare(bytes)?;
+        let pending = NewPendingPhoto {
+            place: prepared.taken_at.map(|p| (p.lat(), p.lon())),
+            photo: prepared.photo,
+            thumb: prepared.thumb,
+        };
+        self.with_ready(|r| {
+            // Counted again under the lock: two quick taps must not make six.
+            if r.store.pending_photos(purpose)?.len() >= MAX_PHOTOS {
+                return Err(CoreError::TooManyPhotos);
+            }
+            let id = r.store.add_pending_photo(purpose, &pending, now_ms())?;
+            Ok(PhotoDto {
+                id,
+                thumb: reports::data_url("image/jpeg", &pending.thumb),
+                bytes: pending.photo.bytes.len(),
+                has_place: pending.place.is_some(),
+            })
+        })
+    }
+
+    pub fn remove_photo(&self, id: i64) -> Result<(), CoreError> {
+        self.with_ready(|r| match r.store.remove_pending_photo(id)? {
+            true => Ok(()),
+            false => Err(CoreError::UnknownReport),
+        })
+    }
+
+    pub fn pending_photos(&self, purpose: PhotoPurpose) -> Result<Vec<PhotoDto>, CoreError> {
+        self.with_ready(|r| {
+            Ok(r.store
+                .pending_photos(purpose)?
+                .iter()
+                .map(reports::photo_dto)
+                .collect())
+        })
+    }
+
+    /// Where a photo was taken, to offer as the report's place when the citizen shares it.
+    pub fn photo_place(&self, id: i64) -> Result<Option<(f64, f64)>, CoreError> {
+        self.with_ready(|r| {
+            Ok(r.store
+                .pending_photos(PhotoPurpose::Report)?
+                .into_iter()
+                .find(|p| p.id == id)
+                .and_then(|p| p.place))
+        })
+    }
+
+    /// Sends the draft: checked by the city's rules, then the report, its photos and their
+    /// outbox rows are saved in one transaction. When this returns `Queued`, the report is on
+    /// disk and will go out by itself.
+    pub fn submit_draft(&self) -> Result<SubmitAnswer, CoreError> {
+        let now = now_ms();
+        self.with_ready(|r| {
+            let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
+            let device = r.store.device_id()?;
+            let units = r.wards.all();
+            let form = match draft.to_form(r.services.catalog(), units, &device) {
+                Ok(form) => form,
+                Err(problem) => return Ok(SubmitAnswer::Incomplete { problem }),
+            };
+            let report_id = r.store.submit_draft(&form, draft.resend_of, now)?;
+            Ok(SubmitAnswer::Queued { report_id })
+        })
+    }
+
+    /// Checks the draft without sending it (the review step shows what is missing).
+    pub fn check_draft(&self) -> Result<Option<DraftProblem>, CoreError> {
+        self.with_ready(|r| {
+            let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
+            let device = r.store.device_id()?;
+            Ok(draft
+                .to_form(r.services.catalog(), r.wards.all(), &device)
+                .err())
+        })
+    }
+
+    /// Opens a report the city refused in the form again, to fix and resend. The current
+    /// draft is replaced only when it is empty (nothing typed is thrown away).
+    pub fn fix_refused(&self, report_id: i64) -> Result<DraftDto, CoreError> {
+        self.with_ready(|r| {
+            let row = r.store.report(report_id)?.ok_or(CoreError::UnknownReport)?;
+            let refused = items_of(&r.store.item_briefs()?, report_id)
+                .into_iter()
+                .find(|i| {
+                    i.kind == OutboxKind::Report
+                        && i.state == crate::store::ItemState::NeedsAttention
+                })
+                .ok_or(CoreError::NotNow)?;
+            let current = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
+            if current != Draft::default() && current.resend_of != Some(refused.id) {
+                return Err(CoreError::NotNow);
+            }
+            let mut draft = draft_from_form(&row.form);
+            draft.resend_of = Some(refused.id);
+            r.store.save_draft(&draft, now_ms())?;
+            Self::draft_dto(r)
+        })
+    }
+
+    /// The citizen's reports (filed and followed), newest first.
+    pub fn my_reports(&self) -> Result<Vec<ReportSummary>, CoreError> {
+        self.with_ready(|r| {
+            let items = r.store.item_briefs()?;
+            Ok(r.store
+                .reports()?
+                .iter()
+                .map(|row| reports::summary(row, &items_of(&items, row.id)))
+                .collect())
+        })
+    }
+
+    /// How many reports have news the citizen has not looked at.
+    pub fn unseen_count(&self) -> Result<usize, CoreError> {
+        self.with_ready(|r| Ok(r.store.unseen_reports()?.len()))
+    }
+
+    /// One report with its timeline; looking at it marks its news as seen.
+    pub fn report_detail(&self, id: i64) -> Result<ReportDetail, CoreError> {
+        self.with_ready(|r| {
+            let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
+            let detail = detail_of(&r.store, &row)?;
+            r.store.mark_seen(id)?;
+            Ok(detail)
+        })
+    }
+
+    /// A photo at full size, as a `data:` URL (`city`: one the city attached).
+    pub fn photo(&self, id: i64, city: bool) -> Result<String, CoreError> {
+        self.with_ready(|r| {
+            let photo = if city {
+                r.store.city_media_by_id(id)?
+            } else {
+                r.store.photo(id)?
+            };
+            let p = photo.ok_or(CoreError::UnknownReport)?;
+            Ok(reports::data_url(&p.mime, &p.bytes))
+        })
+    }
+
+    fn followup_allowed(r: &Ready, id: i64) -> Result<ReportDetail, CoreError> {
+        let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
+        if row.followed || row.server_id.is_none() {
+            return Err(CoreError::NotNow);
+        }
+        Ok(detail_of(&r.store, &row)?)
+    }
+
+    /// Rates how the report was resolved; queued, sent after everything before it.
+    pub fn rate(
+        &self,
+        id: i64,
+        satisfaction: Satisfaction,
+        comment: &str,
+    ) -> Result<ReportDetail, CoreError> {
+        let comment = note(comment, false)?;
+        self.with_ready(|r| {
+            let detail = Self::followup_allowed(r, id)?;
+            if !reports::can_rate(&detail) {
+                return Err(CoreError::NotNow);
+            }
+            let mut form = vec![
+                ("satisfaction".to_owned(), satisfaction.as_str().to_owned()),
+                (
+                    "device_id".to_owned(),
+                    r.store.device_id()?.as_str().to_owned(),
+                ),
+            ];
+            form.extend(comment.map(|c| ("comment".to_owned(), c)));
+            r.store
+                .save_followup(id, OutboxKind::Rating, &form, &[], now_ms())?;
+            let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
+            Ok(detail_of(&r.store, &row)?)
+        })
+    }
+
+    /// "Not fixed": re-opens a resolved report, with a note and the photos added for it.
+    pub fn not_fixed(&self, id: i64, description: &str) -> Result<ReportDetail, CoreError> {
+        let description = note(description, true)?.ok_or(CoreError::NoteMissing)?;
+        self.with_ready(|r| {
+            let detail = Self::followup_allowed(r, id)?;
+            let open = detail
+                .reopen_until
+                .as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|until| until > chrono::Utc::now());
+            if detail.summary.status != Some(RequestStatus::Resolved) || !open {
+                return Err(CoreError::NotNow);
+            }
+            let form = vec![
+                ("description".to_owned(), description),
+                (
+                    "device_id".to_owned(),
+                    r.store.device_id()?.as_str().to_owned(),
+                ),
+            ];
+            r.store.submit_reopen(id, &form, now_ms())?;
+            let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
+            Ok(detail_of(&r.store, &row)?)
+        })
+    }
+
+    async fn list_requests(
+        &self,
+        query: Vec<(&str, String)>,
+    ) -> Result<Vec<ServiceRequest>, ListError> {
+        let client = self.client.as_ref().ok_or(ListError::NoClient)?.http();
+        let url = self.api_url().join("open311/v2/requests.json");
+        let answer = transport::get(client, &url, &query, None, MAX_LIST_ANSWER).await?;
+        if answer.status != 200 {
+            return Err(ListError::Status(answer.status));
+        }
+        serde_json::from_slice(&answer.body).map_err(|_| ListError::Body)
+    }
+
+    /// "Is this yours?": open reports of the draft's category in its ward (or near its
+    /// position). Offline, the check is skipped; sending works the same.
+    pub async fn nearby(&self) -> Result<Nearby, CoreError> {
+        let (draft, known, ward) = self.with_ready(|r| {
+            let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
+            let known: HashSet<String> = r.store.known_server_ids()?.into_iter().collect();
+            let point = draft.lat.zip(draft.lon).and_then(|(a, b)| Point::new(a, b));
+            let ward = match (draft.place_mode, point) {
+                (model::draft::PlaceMode::Here, Some(p)) => {
+                    model::geo::unit_at(r.wards.all(), p).map(|u| u.code.to_string())
+                }
+                _ => draft.ward_code.clone(),
+            };
+            Ok((draft, known, ward))
+        })?;
+        let (Some(code), Some(ward)) = (draft.service_code.clone(), ward) else {
+            return Ok(Nearby::NotAsked);
+        };
+        let triage =
+            self.with_ready(|r| Ok(r.services.catalog().get(&code).is_none_or(|s| s.triage)))?;
+        let query = {
+            let mut q = vec![
+                ("status", "open".to_owned()),
+                ("ward_code", ward),
+                ("page_size", "200".to_owned()),
+            ];
+            if !triage {
+                q.push(("service_code", code));
+            }
+            q
+        };
+        let from = match draft.place_mode {
+            model::draft::PlaceMode::Here => {
+                draft.lat.zip(draft.lon).and_then(|(a, b)| Point::new(a, b))
+            }
+            _ => None,
+        };
+        match self.list_requests(query).await {
+            Ok(list) => Ok(Nearby::Found {
+                reports: reports::rank_nearby(list, from, &known, NEARBY_LIMIT),
+            }),
+            Err(err) => {
+                tracing::debug!(%err, "nearby check failed");
+                Ok(Nearby::Offline)
+            }
+        }
+    }
+
+    /// "Me too": follows a report the city has (checked with the city first).
+    pub async fn follow(&self, server_id: &str) -> Result<i64, CoreError> {
+        if !transport::is_id(server_id) {
+            return Err(CoreError::UnknownReport);
+        }
+        let list = self
+            .list_requests(vec![("service_request_id", server_id.to_owned())])
+            .await
+            .map_err(|_| CoreError::Offline)?;
+        let report = list
+            .into_iter()
+            .find(|r| r.service_request_id == server_id)
+            .ok_or(CoreError::UnknownReport)?;
+        let json = serde_json::to_string(&report).map_err(|_| CoreError::UnknownReport)?;
+        self.with_ready(|r| {
+            Ok(r.store.follow(
+                server_id,
+                report.detailed_status.as_str(),
+                report.change_seq,
+                &json,
+                now_ms(),
+            )?)
+        })
+    }
+
+    /// A ward's public list of reports: fetched when the city API answers, else the copy kept
+    /// from last time.
+    pub async fn ward_reports(&self, code: &str) -> Result<WardReports, CoreError> {
+        let code = WardCode::parse(code).map_err(|_| CoreError::UnknownWard)?;
+        self.with_ready(|r| match r.wards.get(&code) {
+            Some(_) => Ok(()),
+            None => Err(CoreError::UnknownWard),
+        })?;
+        let fetched = self
+            .list_requests(vec![
+                ("ward_code", code.to_string()),
+                ("page_size", "200".to_owned()),
+            ])
+            .await;
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.with_ready(|r| match fetched {
+            Ok(list) => {
+                let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+                r.store.save_ward_reports(code.as_str(), &json, &at)?;
+                Ok(WardReports {
+                    ward_code: code.to_string(),
+                    reports: list,
+                    fetched_at: Some(at),
+                    offline: false,
+                })
+            }
+            Err(_) => {
+                let kept = r.store.ward_reports(code.as_str())?;
+                let (reports, fetched_at) = match kept {
+                    Some((json, at)) => (serde_json::from_str(&json).unwrap_or_default(), Some(at)),
+                    None => (Vec::new(), None),
+                };
+                Ok(WardReports {
+                    ward_code: code.to_string(),
+                    reports,
+                    fetched_at,
+                    offline: true,
+                })
+            }
+        })
+    }
+}

@@ -1,0 +1,353 @@
+//! What the citizen sees of their reports, assembled from the store's rows: where each is on its
+//! way to the city, what the city said, what they may still do. Pure: rows in, DTOs out.
+
+use std::collections::HashSet;
+
+use base64::Engine as _;
+use chrono::{DateTime, Duration};
+use model::feedback::{REOPEN_WINDOW_DAYS, RequestStatus};
+use model::geo::{self, Point};
+use model::open311::{RequestEvent, ServiceRequest};
+use model::report_dto::{
+    Delivery, NearbyReport, Origin, PhotoDto, ReportDetail, ReportSummary, TimelineEntry,
+};
+
+use crate::store::{ItemBrief, ItemState, OutboxKind, PhotoThumb, ReportRow};
+
+/// A picture the webview can show under the app's CSP (`img-src 'self' data:`).
+pub fn data_url(mime: &str, bytes: &[u8]) -> String {
+    format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
+pub fn photo_dto(p: &PhotoThumb) -> PhotoDto {
+    PhotoDto {
+        id: p.id,
+        thumb: data_url("image/jpeg", &p.thumb),
+        bytes: p.bytes,
+        has_place: p.place.is_some(),
+    }
+}
+
+/// Where a report and everything queued with it stand. A refusal wins (the citizen must act),
+/// then anything still on its way, then "sent".
+pub fn delivery(items: &[ItemBrief]) -> Delivery {
+    if let Some(refused) = items.iter().find(|i| i.state == ItemState::NeedsAttention) {
+        return Delivery::NeedsAttention {
+            outbox_id: refused.id,
+            reason: refused
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "refused".into()),
+            field: refused.last_field.clone(),
+            is_report: refused.kind == OutboxKind::Report,
+        };
+    }
+    let total = u32::try_from(items.len()).unwrap_or(u32::MAX);
+    let done = u32::try_from(items.iter().filter(|i| i.state == ItemState::Sent).count())
+        .unwrap_or(u32::MAX);
+    if done == total {
+        Delivery::Sent
+    } else if items.iter().any(|i| i.state == ItemState::Sending) {
+        Delivery::Sending { done, total }
+    } else {
+        Delivery::Queued { done, total }
+    }
+}
+
+fn form_value<'a>(row: &'a ReportRow, name: &str) -> Option<&'a str> {
+    row.form
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The city's record of the report, when it sent one the app can read.
+pub fn city_record(row: &ReportRow) -> Option<ServiceRequest> {
+    serde_json::from_str(row.server_json.as_deref()?).ok()
+}
+
+pub fn summary(row: &ReportRow, items: &[ItemBrief]) -> ReportSummary {
+    let city = city_record(row);
+    // The citizen's own words for their report; the city's record for one they follow.
+    let (service_code, description) = match (form_value(row, "service_code"), &city) {
+        (Some(code), _) => (
+            code.to_owned(),
+            form_value(row, "description")
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        (None, Some(c)) => (c.service_code.clone(), c.description.clone()),
+        (None, None) => (String::new(), String::new()),
+    };
+    ReportSummary {
+        id: row.id,
+        origin: if row.followed {
+            Origin::Followed
+        } else {
+            Origin::Mine
+        },
+        service_code,
+        description,
+        created_ms: row.created_ms,
+        server_id: row.server_id.clone(),
+        status: row.status.as_deref().and_then(RequestStatus::parse),
+        delivery: delivery(items),
+        unseen: row.unseen,
+    }
+}
+
+/// Until when "not fixed" may be answered: within the window after the latest resolution.
+pub fn reopen_until(status: Option<RequestStatus>, events: &[RequestEvent]) -> Option<String> {
+    if status != Some(RequestStatus::Resolved) {
+        return None;
+    }
+    let resolved = events
+        .iter()
+        .rev()
+        .find(|e| e.status == RequestStatus::Resolved)?;
+    let at = DateTime::parse_from_rfc3339(&resolved.at).ok()?;
+    Some((at + Duration::days(REOPEN_WINDOW_DAYS)).to_rfc3339())
+}
+
+/// The timeline the city sent, as kept; an unreadable one reads as empty.
+pub fn events(row: &ReportRow) -> Vec<RequestEvent> {
+    row.events_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
+/// Everything about one report. `city_photo` gives the kept copy of a city photo by URL.
+pub fn detail(
+    row: &ReportRow,
+    items: &[ItemBrief],
+    photos: &[PhotoThumb],
+    city_photo: impl Fn(&str) -> Option<PhotoDto>,
+) -> ReportDetail {
+    let summary = summary(row, items);
+    let city = city_record(row);
+    let events = events(row);
+    let followup_pending = items.iter().any(|i| {
+        matches!(i.kind, OutboxKind::Rating | OutboxKind::Reopen) && i.state != ItemState::Sent
+    });
+    let reopen_until = if row.followed || followup_pending {
+        None
+    } else {
+        reopen_until(summary.status, &events)
+    };
+    let timeline = events
+        .into_iter()
+        .map(|event| TimelineEntry {
+            photos: if event.actor == "staff" {
+                event
+                    .media_urls
+                    .iter()
+                    .filter_map(|u| city_photo(u))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            event,
+        })
+        .collect();
+    let text = |name| form_value(row, name).map(str::to_owned);
+    ReportDetail {
+        address: text("address_string").or_else(|| city.as_ref()?.address.clone()),
+        ward_code: text("ward_code").or_else(|| city.as_ref()?.address_id.clone()),
+        agency: city.as_ref().map(|c| c.agency_responsible.clone()),
+        status_notes: city.as_ref().and_then(|c| c.status_notes.clone()),
+        expected: city.as_ref().and_then(|c| c.expected_datetime.clone()),
+        rating: city.as_ref().and_then(|c| c.rating),
+        photos: photos.iter().map(photo_dto).collect(),
+        timeline,
+        followup_pending,
+        reopen_until,
+        summary,
+    }
+}
+
+/// Whether the citizen may rate the resolution now.
+pub fn can_rate(d: &ReportDetail) -> bool {
+    d.summary.origin == Origin::Mine
+        && matches!(
+            d.summary.status,
+            Some(RequestStatus::Resolved | RequestStatus::Closed)
+        )
+        && d.rating.is_none()
+        && !d.followup_pending
+}
+
+/// Open reports the city has nearby, nearest first (those without a position last, newest
+/// first among them), at most `limit`.
+pub fn rank_nearby(
+    reports: Vec<ServiceRequest>,
+    from: Option<Point>,
+    known: &HashSet<String>,
+    limit: usize,
+) -> Vec<NearbyReport> {
+    let mut out: Vec<NearbyReport> = reports
+        .into_iter()
+        .filter(|r| r.status == "open")
+        .map(|report| {
+            let there = report
+                .lat
+                .zip(report.long)
+                .and_then(|(a, b)| Point::new(a, b));
+            let distance_m = from
+                .zip(there)
+                .map(|(a, b)| (geo::distance_km(a, b) * 1000.0).round() as u32);
+            NearbyReport {
+                followed: known.contains(&report.service_request_id),
+                distance_m,
+                report,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| match (a.distance_m, b.distance_m) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => b
+            .report
+            .requested_datetime
+            .cmp(&a.report.requested_datetime),
+    });
+    out.truncate(limit);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, kind: OutboxKind, state: ItemState) -> ItemBrief {
+        ItemBrief {
+            id,
+            kind,
+            state,
+            last_error: (state == ItemState::NeedsAttention).then(|| "too_long".into()),
+            last_field: (state == ItemState::NeedsAttention).then(|| "description".into()),
+        }
+    }
+
+    #[test]
+    fn delivery_states() {
+        use ItemState::*;
+        use OutboxKind::*;
+        assert_eq!(delivery(&[]), Delivery::Sent);
+        assert_eq!(
+            delivery(&[item(1, Report, Sent), item(2, Photo, Queued)]),
+            Delivery::Queued { done: 1, total: 2 }
+        );
+        assert_eq!(
+            delivery(&[item(1, Report, Sending), item(2, Photo, Queued)]),
+            Delivery::Sending { done: 0, total: 2 }
+        );
+        assert_eq!(
+            delivery(&[item(1, Report, Sent), item(2, Photo, Sent)]),
+            Delivery::Sent
+        );
+        assert_eq!(
+            delivery(&[item(1, Report, NeedsAttention), item(2, Photo, Queued)]),
+            Delivery::NeedsAttention {
+                outbox_id: 1,
+                reason: "too_long".into(),
+                field: Some("description".into()),
+                is_report: true
+            }
+        );
+    }
+
+    fn event(status: RequestStatus, at: &str) -> RequestEvent {
+        RequestEvent {
+            at: at.into(),
+            status,
+            note: None,
+            actor: "staff".into(),
+            media_urls: vec![],
+        }
+    }
+
+    #[test]
+    fn not_fixed_is_offered_for_the_window_after_the_last_resolution() {
+        let events = [
+            event(RequestStatus::Received, "2026-11-01T08:00:00+07:00"),
+            event(RequestStatus::Resolved, "2026-11-02T08:00:00+07:00"),
+            event(RequestStatus::Reopened, "2026-11-03T08:00:00+07:00"),
+            event(RequestStatus::Resolved, "2026-11-10T08:00:00+07:00"),
+        ];
+        assert_eq!(
+            reopen_until(Some(RequestStatus::Resolved), &events).as_deref(),
+            Some("2026-12-10T08:00:00+07:00")
+        );
+        assert_eq!(reopen_until(Some(RequestStatus::Closed), &events), None);
+        assert_eq!(
+            reopen_until(Some(RequestStatus::Resolved), &events[..1]),
+            None
+        );
+    }
+
+    fn request(id: &str, status: &str, at: Option<(f64, f64)>, when: &str) -> ServiceRequest {
+        ServiceRequest {
+            service_request_id: id.into(),
+            status: status.into(),
+            status_notes: None,
+            service_name: "Thoát nước".into(),
+            service_code: "thoat-nuoc".into(),
+            description: "Ngập".into(),
+            agency_responsible: "x".into(),
+            service_notice: None,
+            requested_datetime: when.into(),
+            updated_datetime: when.into(),
+            expected_datetime: None,
+            address: None,
+            address_id: Some("26743".into()),
+            lat: at.map(|p| p.0),
+            long: at.map(|p| p.1),
+            media_url: None,
+            detailed_status: RequestStatus::Received,
+            media_urls: vec![],
+            change_seq: 1,
+            rating: None,
+        }
+    }
+
+    #[test]
+    fn nearby_reports_are_open_ones_nearest_first() {
+        let here = Point::new(10.7725, 106.698);
+        let reports = vec![
+            request("1", "open", None, "2026-11-01T08:00:00+07:00"),
+            request(
+                "2",
+                "open",
+                Some((10.80, 106.70)),
+                "2026-11-01T08:00:00+07:00",
+            ),
+            request(
+                "3",
+                "open",
+                Some((10.7726, 106.698)),
+                "2026-11-01T08:00:00+07:00",
+            ),
+            request(
+                "4",
+                "closed",
+                Some((10.7725, 106.698)),
+                "2026-11-01T08:00:00+07:00",
+            ),
+            request("5", "open", None, "2026-11-05T08:00:00+07:00"),
+        ];
+        let known = HashSet::from(["2".to_owned()]);
+        let ranked = rank_nearby(reports, here, &known, 10);
+        let ids: Vec<&str> = ranked
+            .iter()
+            .map(|n| n.report.service_request_id.as_str())
+            .collect();
+        assert_eq!(ids, ["3", "2", "5", "1"]);
+        assert_eq!(ranked[0].distance_m, Some(11));
+        assert!(ranked[1].followed && !ranked[0].followed);
+    }
+}

@@ -1,0 +1,542 @@
+//! The feedback journey on the device: the draft saved as the citizen types, photos waiting for
+//! the report they go with, sending (draft → report + outbox rows in one transaction), reports
+//! followed with "me too", and what the city said, kept for reading offline.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use super::outbox::{OutboxKind, Photo, enqueue, enqueue_photo, field, to_json};
+use model::draft::Draft;
+
+/// What a pending photo is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhotoPurpose {
+    Report,
+    Reopen,
+}
+
+impl PhotoPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::Reopen => "reopen",
+        }
+    }
+}
+
+/// A photo ready to go (checked, shrunk, stripped), with its preview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPendingPhoto {
+    pub photo: Photo,
+    pub thumb: Vec<u8>,
+    /// Where the camera said it was taken.
+    pub place: Option<(f64, f64)>,
+}
+
+/// A pending or sent photo as lists show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhotoThumb {
+    pub id: i64,
+    pub thumb: Vec<u8>,
+    pub bytes: usize,
+    pub place: Option<(f64, f64)>,
+}
+
+/// A report row with what the lists and the detail screen need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRow {
+    pub id: i64,
+    pub followed: bool,
+    pub form: Vec<(String, String)>,
+    pub created_ms: i64,
+    pub server_id: Option<String>,
+    pub status: Option<String>,
+    pub server_json: Option<String>,
+    pub events_json: Option<String>,
+    pub unseen: bool,
+}
+
+/// One outbox row of a report, as the delivery state needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemBrief {
+    pub id: i64,
+    pub kind: OutboxKind,
+    pub state: super::ItemState,
+    pub last_error: Option<String>,
+    pub last_field: Option<String>,
+}
+
+const REPORT_COLUMNS: &str = "id, origin, form, created_at, server_id, status, server_json, \
+    events_json, coalesce(change_seq, -1) > coalesce(seen_seq, -1)";
+
+fn report_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
+    let form: String = r.get(2)?;
+    Ok(ReportRow {
+        id: r.get(0)?,
+        followed: r.get::<_, String>(1)? == "followed",
+        // The form was written by this app as JSON; an unreadable one shows as empty.
+        form: serde_json::from_str(&form).unwrap_or_default(),
+        created_ms: r.get(3)?,
+        server_id: r.get(4)?,
+        status: r.get(5)?,
+        server_json: r.get(6)?,
+        events_json: r.get(7)?,
+        unseen: r.get(8)?,
+    })
+}
+
+impl Store {
+    /// The draft on screen and when it was saved; an unreadable stored draft reads as empty
+    /// (and is kept until the citizen types again).
+    pub fn draft(&self) -> rusqlite::Result<Option<(Draft, i64)>> {
+        let row: Option<(String, i64)> = self
+            .conn
+            .query_row("SELECT json, updated_ms FROM draft WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(json, at)| (serde_json::from_str(&json).unwrap_or_default(), at)))
+    }
+
+    pub fn save_draft(&self, draft: &Draft, now_ms: i64) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO draft (id, json, updated_ms) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_ms = excluded.updated_ms",
+            params![to_json(draft)?, now_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Throws the draft and its photos away (the citizen asked to).
+    pub fn discard_draft(&mut self) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM draft", [])?;
+        tx.execute("DELETE FROM pending_photos WHERE purpose = 'report'", [])?;
+        tx.commit()
+    }
+
+    pub fn add_pending_photo(
+        &self,
+        purpose: PhotoPurpose,
+        photo: &NewPendingPhoto,
+        now_ms: i64,
+    ) -> rusqlite::Result<i64> {
+        let (lat, lon) = photo.place.unzip();
+        self.conn.execute(
+            "INSERT INTO pending_photos (purpose, mime, bytes, thumb, lat, lon, added_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                purpose.as_str(),
+                photo.photo.mime,
+                photo.photo.bytes,
+                photo.thumb,
+                lat,
+                lon,
+                now_ms
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn pending_photos(&self, purpose: PhotoPurpose) -> rusqlite::Result<Vec<PhotoThumb>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, thumb, length(bytes), lat, lon FROM pending_photos
+             WHERE purpose = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([purpose.as_str()], |r| {
+            let lat: Option<f64> = r.get(3)?;
+            let lon: Option<f64> = r.get(4)?;
+            Ok(PhotoThumb {
+                id: r.get(0)?,
+                thumb: r.get(1)?,
+                bytes: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                place: lat.zip(lon),
+            })
+        })?;
+        rows.collect()
+    }
+
+    pub fn remove_pending_photo(&self, id: i64) -> rusqlite::Result<bool> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM pending_photos WHERE id = ?1", [id])?
+            == 1)
+    }
+
+    /// Moves the pending photos of `purpose` onto a report, each with its outbox row.
+    fn attach_pending(
+        tx: &rusqlite::Transaction<'_>,
+        purpose: PhotoPurpose,
+        report_id: i64,
+        device: Option<&str>,
+        now_ms: i64,
+    ) -> rusqlite::Result<()> {
+        let photos: Vec<(Photo, Vec<u8>)> = {
+            let mut stmt = tx.prepare(
+                "SELECT mime, bytes, thumb FROM pending_photos WHERE purpose = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([purpose.as_str()], |r| {
+                Ok((
+                    Photo {
+                        mime: r.get(0)?,
+                        bytes: r.get(1)?,
+                    },
+                    r.get(2)?,
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (photo, thumb) in &photos {
+            enqueue_photo(
+                tx,
+                report_id,
+                purpose.as_str(),
+                device,
+                photo,
+                Some(thumb),
+                now_ms,
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM pending_photos WHERE purpose = ?1",
+            [purpose.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Sends the draft: the report, its photos and their outbox rows are written and the draft
+    /// cleared, all in one transaction. When the draft fixes a refused report (`resend_of`),
+    /// that item is queued again with the new form instead. Returns the report's local id.
+    pub fn submit_draft(
+        &mut self,
+        form: &[(String, String)],
+        resend_of: Option<i64>,
+        now_ms: i64,
+    ) -> rusqlite::Result<i64> {
+        let form_json = to_json(&form)?;
+        let device = field(form, "device_id");
+        let tx = self.conn.transaction()?;
+        let report_id = match resend_of {
+            Some(outbox_id) => {
+                let report_id: i64 = tx.query_row(
+                    "SELECT report_id FROM outbox
+                     WHERE id = ?1 AND kind = 'report' AND state = 'needs_attention'",
+                    [outbox_id],
+                    |r| r.get(0),
+                )?;
+                // A new key: the city stored nothing for the refused one, and would answer the
+                // old key with its refusal.
+                tx.execute(
+                    "UPDATE outbox SET payload = ?2, idempotency_key = ?3, state = 'queued',
+                         next_attempt_ms = ?4, attempts = 0, last_error = NULL, last_field = NULL
+                     WHERE id = ?1",
+                    params![
+                        outbox_id,
+                        form_json,
+                        uuid::Uuid::new_v4().to_string(),
+                        now_ms
+                    ],
+                )?;
+                tx.execute(
+                    "UPDATE reports SET form = ?2 WHERE id = ?1",
+                    params![report_id, form_json],
+                )?;
+                report_id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO reports (form, created_at) VALUES (?1, ?2)",
+                    params![form_json, now_ms],
+                )?;
+                let id = tx.last_insert_rowid();
+                enqueue(&tx, OutboxKind::Report, id, &form_json, now_ms)?;
+                id
+            }
+        };
+        Self::attach_pending(&tx, PhotoPurpose::Report, report_id, device, now_ms)?;
+        tx.execute("DELETE FROM draft", [])?;
+        tx.commit()?;
+        Ok(report_id)
+    }
+
+    /// "Not fixed": the answer and its pending photos, queued after the report's items.
+    pub fn submit_reopen(
+        &mut self,
+        report_id: i64,
+        form: &[(String, String)],
+        now_ms: i64,
+    ) -> rusqlite::Result<i64> {
+        let device = field(form, "device_id");
+        let tx = self.conn.transaction()?;
+        let id = enqueue(&tx, OutboxKind::Reopen, report_id, &to_json(&form)?, now_ms)?;
+        Self::attach_pending(&tx, PhotoPurpose::Reopen, report_id, device, now_ms)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Follows someone else's report ("me too"): it joins "My reports" and the status pull.
+    /// Following one already on this device changes nothing and returns its id.
+    pub fn follow(
+        &mut self,
+        server_id: &str,
+        status: &str,
+        change_seq: i64,
+        server_json: &str,
+        now_ms: i64,
+    ) -> rusqlite::Result<i64> {
+        let tx = self.conn.transaction()?;
+        let known: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM reports WHERE server_id = ?1",
+                [server_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = match known {
+            Some(id) => id,
+            None => {
+                tx.execute(
+                    "INSERT INTO reports (form, created_at, server_id, status, server_json,
+                         change_seq, seen_seq, origin)
+                     VALUES ('[]', ?1, ?2, ?3, ?4, ?5, ?5, 'followed')",
+                    params![now_ms, server_id, status, server_json, change_seq],
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Server ids of every report on this device (filed or followed).
+    pub fn known_server_ids(&self) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT server_id FROM reports WHERE server_id IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// The citizen's reports, newest first.
+    pub fn reports(&self) -> rusqlite::Result<Vec<ReportRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {REPORT_COLUMNS} FROM reports ORDER BY created_at DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([], report_row)?;
+        rows.collect()
+    }
+
+    pub fn report(&self, id: i64) -> rusqlite::Result<Option<ReportRow>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?1"),
+                [id],
+                report_row,
+            )
+            .optional()
+    }
+
+    /// Every report's outbox rows, oldest first, for the delivery states.
+    pub fn item_briefs(&self) -> rusqlite::Result<Vec<(i64, ItemBrief)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT report_id, id, kind, state, last_error, last_field FROM outbox ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let kind: String = r.get(2)?;
+            let state: String = r.get(3)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                kind,
+                state,
+                ItemBriefParts {
+                    id: r.get(1)?,
+                    last_error: r.get(4)?,
+                    last_field: r.get(5)?,
+                },
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (report, kind, state, parts) = row?;
+            if let (Some(kind), Some(state)) =
+                (OutboxKind::parse(&kind), super::ItemState::parse(&state))
+            {
+                out.push((
+                    report,
+                    ItemBrief {
+                        id: parts.id,
+                        kind,
+                        state,
+                        last_error: parts.last_error,
+                        last_field: parts.last_field,
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The citizen looked at the report: what the city said so far is no longer news.
+    pub fn mark_seen(&self, id: i64) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "UPDATE reports SET seen_seq = change_seq WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// Ids of reports with news the citizen has not seen.
+    pub fn unseen_reports(&self) -> rusqlite::Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM reports WHERE coalesce(change_seq, -1) > coalesce(seen_seq, -1)
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// Reports whose timeline is older than their state (server id, local id).
+    pub fn stale_timelines(&self) -> rusqlite::Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT server_id, id FROM reports
+             WHERE server_id IS NOT NULL AND change_seq IS NOT NULL
+               AND coalesce(events_seq, -1) < change_seq
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
+    /// Keeps the city's timeline of a report, as of the state it was pulled for.
+    pub fn save_timeline(&self, id: i64, events_json: &str) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "UPDATE reports SET events_json = ?2, events_seq = change_seq WHERE id = ?1",
+            params![id, events_json],
+        )?;
+        Ok(())
+    }
+
+    /// Photos the citizen sent with a report (and with "not fixed").
+    pub fn report_photos(&self, report_id: i64) -> rusqlite::Result<Vec<PhotoThumb>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, coalesce(thumb, bytes), length(bytes) FROM report_photos
+             WHERE report_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([report_id], |r| {
+            Ok(PhotoThumb {
+                id: r.get(0)?,
+                thumb: r.get(1)?,
+                bytes: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                place: None,
+            })
+        })?;
+        rows.collect()
+    }
+
+    pub fn has_city_media(&self, url: &str) -> rusqlite::Result<bool> {
+        self.conn
+            .query_row("SELECT 1 FROM city_media WHERE url = ?1", [url], |_| Ok(()))
+            .optional()
+            .map(|r| r.is_some())
+    }
+
+    pub fn save_city_media(
+        &self,
+        url: &str,
+        report_id: i64,
+        photo: &Photo,
+    ) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO city_media (url, report_id, mime, bytes) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (url) DO NOTHING",
+            params![url, report_id, photo.mime, photo.bytes],
+        )?;
+        Ok(())
+    }
+
+    /// The city's photo kept for `url` (its rowid is the id the UI asks for).
+    pub fn city_media(&self, url: &str) -> rusqlite::Result<Option<(i64, Photo)>> {
+        self.conn
+            .query_row(
+                "SELECT rowid, mime, bytes FROM city_media WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        Photo {
+                            mime: r.get(1)?,
+                            bytes: r.get(2)?,
+                        },
+                    ))
+                },
+            )
+            .optional()
+    }
+
+    pub fn city_media_by_id(&self, id: i64) -> rusqlite::Result<Option<Photo>> {
+        self.conn
+            .query_row(
+                "SELECT mime, bytes FROM city_media WHERE rowid = ?1",
+                [id],
+                |r| {
+                    Ok(Photo {
+                        mime: r.get(0)?,
+                        bytes: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+    }
+
+    pub fn save_ward_reports(&self, ward: &str, json: &str, at: &str) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO ward_reports (ward_code, json, fetched_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (ward_code) DO UPDATE SET json = excluded.json,
+                 fetched_at = excluded.fetched_at",
+            params![ward, json, at],
+        )?;
+        Ok(())
+    }
+
+    pub fn ward_reports(&self, ward: &str) -> rusqlite::Result<Option<(String, String)>> {
+        self.conn
+            .query_row(
+                "SELECT json, fetched_at FROM ward_reports WHERE ward_code = ?1",
+                [ward],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+    }
+
+    /// The feedback categories as last stored, with their ETag.
+    pub fn service_catalog(&self) -> rusqlite::Result<Option<(String, Option<String>)>> {
+        self.conn
+            .query_row(
+                "SELECT json, etag FROM service_catalog WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+    }
+
+    pub fn save_service_catalog(
+        &self,
+        json: &str,
+        etag: Option<&str>,
+        at: Option<&str>,
+    ) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT INTO service_catalog (id, json, etag, refreshed_at) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET json = excluded.json, etag = excluded.etag,
+                 refreshed_at = excluded.refreshed_at",
+            params![json, etag, at],
+        )?;
+        Ok(())
+    }
+}
+
+struct ItemBriefParts {
+    id: i64,
+    last_error: Option<String>,
+    last_field: Option<String>,
+}

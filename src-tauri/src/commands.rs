@@ -15,7 +15,7 @@ type CmdResult<T> = Result<T, ErrorDto>;
 /// Most results the finder asks for at once: it shows a scrolling list, not thousands.
 const MAX_SEARCH_LIMIT: u32 = 500;
 
-fn to_dto(err: CoreError) -> ErrorDto {
+pub(crate) fn to_dto(err: CoreError) -> ErrorDto {
     tracing::warn!(error = %err, source = ?std::error::Error::source(&err), "command failed");
     err.code().into()
 }

@@ -3,7 +3,10 @@
 
 pub mod command_names;
 mod commands;
+mod feedback;
 mod monitor;
+mod notify;
+mod syncer;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,6 +16,7 @@ use model::ApiBaseUrl;
 use tauri::Manager;
 
 pub use monitor::Monitor;
+pub use syncer::Syncer;
 
 /// Where the city API is until the citizen sets another address in Settings: the
 /// `CITIZEN_API_URL` environment variable, else the local reference server.
@@ -42,7 +46,29 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::set_api_base_url,
             commands::refresh_wards,
             commands::start_fresh,
+            feedback::list_services,
+            feedback::search_services,
+            feedback::get_draft,
+            feedback::save_draft,
+            feedback::discard_draft,
+            feedback::check_draft,
+            feedback::add_photo,
+            feedback::remove_photo,
+            feedback::pending_photos,
+            feedback::photo_place,
+            feedback::submit_draft,
+            feedback::fix_refused,
+            feedback::my_reports,
+            feedback::unseen_count,
+            feedback::report_detail,
+            feedback::report_photo,
+            feedback::rate_report,
+            feedback::not_fixed,
+            feedback::nearby_reports,
+            feedback::follow_report,
+            feedback::ward_reports,
         ])
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))
 }
 
@@ -58,10 +84,13 @@ pub fn init<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
             .filter(|k| !k.trim().is_empty())
             .unwrap_or_else(|| core_engine::engine::DEMO_API_KEY.to_owned()),
     }));
-    let monitor = Monitor::new(engine.clone());
+    let syncer = Syncer::new(engine.clone());
+    let monitor = Monitor::new(engine.clone(), syncer.clone());
     monitor.spawn(app.clone());
+    syncer.spawn(app.clone());
     app.manage(engine);
     app.manage(monitor);
+    app.manage(syncer);
     Ok(())
 }
 

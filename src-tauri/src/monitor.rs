@@ -6,9 +6,11 @@ use std::sync::Arc;
 use core_engine::Engine;
 use core_engine::connection::next_check_delay;
 use core_engine::engine::CheckOutcome;
-use model::dto::ConnectionDto;
+use model::dto::{Connection, ConnectionDto};
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::{Mutex, Notify};
+
+use crate::syncer::Syncer;
 
 /// Event names the UI listens to.
 pub const CONNECTION_CHANGED: &str = "connection-changed";
@@ -17,15 +19,18 @@ pub const WARDS_UPDATED: &str = "wards-updated";
 #[derive(Clone)]
 pub struct Monitor {
     engine: Arc<Engine>,
+    /// Told when the city API answers again, so what waited for a network goes out now.
+    syncer: Syncer,
     wake: Arc<Notify>,
     /// One check at a time: a "check now" tap during a background check waits for it.
     checking: Arc<Mutex<Option<ConnectionDto>>>,
 }
 
 impl Monitor {
-    pub fn new(engine: Arc<Engine>) -> Self {
+    pub fn new(engine: Arc<Engine>, syncer: Syncer) -> Self {
         Self {
             engine,
+            syncer,
             wake: Arc::new(Notify::new()),
             checking: Arc::new(Mutex::new(None)),
         }
@@ -61,6 +66,12 @@ impl Monitor {
         let outcome = self.engine.check_city_api().await;
         if last.as_ref() != Some(&outcome.connection) {
             emit(app, CONNECTION_CHANGED, &outcome.connection);
+            if outcome.connection.state == Connection::Online {
+                if let Err(err) = self.engine.wake_outbox() {
+                    tracing::debug!(%err, "outbox not woken");
+                }
+                self.syncer.wake();
+            }
         }
         if outcome.wards_changed {
             emit(app, WARDS_UPDATED, &());

@@ -1,0 +1,178 @@
+//! Thin commands of the feedback journey: typed input from the UI → one engine call → typed
+//! output or an `ErrorDto`. Actions that queue something wake the sync worker.
+
+use std::sync::Arc;
+
+use core_engine::Engine;
+use core_engine::store::PhotoPurpose;
+use model::draft::{Draft, DraftProblem};
+use model::feedback::Satisfaction;
+use model::report_dto::{
+    DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
+};
+use model::service::ServiceCatalog;
+use model::{ErrorCode, ErrorDto};
+use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
+
+use crate::commands::to_dto;
+use crate::syncer::Syncer;
+
+type Engines<'a> = State<'a, Arc<Engine>>;
+type CmdResult<T> = Result<T, ErrorDto>;
+
+fn purpose(text: Option<&str>) -> PhotoPurpose {
+    match text {
+        Some("reopen") => PhotoPurpose::Reopen,
+        _ => PhotoPurpose::Report,
+    }
+}
+
+#[tauri::command]
+pub async fn list_services(engine: Engines<'_>) -> CmdResult<ServiceCatalog> {
+    engine.services().map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn search_services(engine: Engines<'_>, query: String) -> CmdResult<Vec<String>> {
+    engine.search_services(&query).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn get_draft(engine: Engines<'_>) -> CmdResult<DraftDto> {
+    engine.draft().map_err(to_dto)
+}
+
+/// Returns when the draft was saved (ms since the epoch).
+#[tauri::command]
+pub async fn save_draft(engine: Engines<'_>, draft: Draft) -> CmdResult<i64> {
+    engine.save_draft(draft).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn discard_draft(engine: Engines<'_>) -> CmdResult<DraftDto> {
+    engine.discard_draft().map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn check_draft(engine: Engines<'_>) -> CmdResult<Option<DraftProblem>> {
+    engine.check_draft().map_err(to_dto)
+}
+
+/// The photo's bytes come as the raw request body (no JSON number arrays for megabytes); the
+/// `x-purpose` header says whether it goes with the draft or with a "not fixed" answer. The
+/// shrinking runs off the async threads.
+#[tauri::command]
+pub async fn add_photo(engine: Engines<'_>, request: Request<'_>) -> CmdResult<PhotoDto> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ErrorCode::NotAnImage.into());
+    };
+    let purpose = purpose(
+        request
+            .headers()
+            .get("x-purpose")
+            .and_then(|v| v.to_str().ok()),
+    );
+    let bytes = bytes.clone();
+    let engine = Arc::clone(&engine);
+    tauri::async_runtime::spawn_blocking(move || engine.add_photo(purpose, &bytes))
+        .await
+        .map_err(|_| ErrorDto::from(ErrorCode::Internal))?
+        .map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn remove_photo(engine: Engines<'_>, id: i64) -> CmdResult<()> {
+    engine.remove_photo(id).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn pending_photos(engine: Engines<'_>, purpose: String) -> CmdResult<Vec<PhotoDto>> {
+    engine
+        .pending_photos(self::purpose(Some(&purpose)))
+        .map_err(to_dto)
+}
+
+/// Where a draft photo was taken, offered as the report's place when the citizen shares it.
+#[tauri::command]
+pub async fn photo_place(engine: Engines<'_>, id: i64) -> CmdResult<Option<(f64, f64)>> {
+    engine.photo_place(id).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn submit_draft(
+    engine: Engines<'_>,
+    syncer: State<'_, Syncer>,
+) -> CmdResult<SubmitAnswer> {
+    let answer = engine.submit_draft().map_err(to_dto)?;
+    if matches!(answer, SubmitAnswer::Queued { .. }) {
+        syncer.wake();
+    }
+    Ok(answer)
+}
+
+#[tauri::command]
+pub async fn fix_refused(engine: Engines<'_>, report_id: i64) -> CmdResult<DraftDto> {
+    engine.fix_refused(report_id).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn my_reports(engine: Engines<'_>) -> CmdResult<Vec<ReportSummary>> {
+    engine.my_reports().map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn unseen_count(engine: Engines<'_>) -> CmdResult<usize> {
+    engine.unseen_count().map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn report_detail(engine: Engines<'_>, id: i64) -> CmdResult<ReportDetail> {
+    engine.report_detail(id).map_err(to_dto)
+}
+
+/// A photo at full size as a `data:` URL (`city`: one the city attached).
+#[tauri::command]
+pub async fn report_photo(engine: Engines<'_>, id: i64, city: bool) -> CmdResult<String> {
+    engine.photo(id, city).map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn rate_report(
+    engine: Engines<'_>,
+    syncer: State<'_, Syncer>,
+    id: i64,
+    satisfaction: Satisfaction,
+    comment: String,
+) -> CmdResult<ReportDetail> {
+    let detail = engine.rate(id, satisfaction, &comment).map_err(to_dto)?;
+    syncer.wake();
+    Ok(detail)
+}
+
+#[tauri::command]
+pub async fn not_fixed(
+    engine: Engines<'_>,
+    syncer: State<'_, Syncer>,
+    id: i64,
+    description: String,
+) -> CmdResult<ReportDetail> {
+    let detail = engine.not_fixed(id, &description).map_err(to_dto)?;
+    syncer.wake();
+    Ok(detail)
+}
+
+#[tauri::command]
+pub async fn nearby_reports(engine: Engines<'_>) -> CmdResult<Nearby> {
+    engine.nearby().await.map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn follow_report(engine: Engines<'_>, server_id: String) -> CmdResult<i64> {
+    engine.follow(&server_id).await.map_err(to_dto)
+}
+
+#[tauri::command]
+pub async fn ward_reports(engine: Engines<'_>, code: String) -> CmdResult<WardReports> {
+    engine.ward_reports(&code).await.map_err(to_dto)
+}

@@ -1,0 +1,102 @@
+//! Sends the outbox and brings back the city's news in the background: at once after an action
+//! that queued something, when the link comes back, when the next queued item is due, and every
+//! few minutes for news. Tells the UI through events and the citizen through an OS notification
+//! when one of their reports changed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use core_engine::Engine;
+use core_engine::store::{ItemState, OutboxItem};
+use core_engine::sync::SyncObserver;
+use core_engine::sync::worker::now_ms;
+use model::report_dto::News;
+use tauri::{AppHandle, Emitter, Runtime};
+use tokio::sync::Notify;
+
+/// Event names the UI listens to.
+pub const OUTBOX_CHANGED: &str = "outbox-changed";
+pub const REPORTS_NEWS: &str = "reports-news";
+
+/// How often the city is asked for news when nothing is queued.
+const NEWS_EVERY: Duration = Duration::from_secs(120);
+
+#[derive(Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsEvent {
+    unseen: usize,
+    news: Vec<News>,
+}
+
+/// Tells the UI which report's items moved, as they move.
+struct Progress<R: Runtime>(AppHandle<R>);
+
+impl<R: Runtime> SyncObserver for Progress<R> {
+    fn state_changed(&self, item: &OutboxItem, _state: ItemState) {
+        if let Err(err) = self.0.emit(OUTBOX_CHANGED, item.report_id) {
+            tracing::debug!(%err, "could not tell the UI");
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Syncer {
+    engine: Arc<Engine>,
+    wake: Arc<Notify>,
+}
+
+impl Syncer {
+    pub fn new(engine: Arc<Engine>) -> Self {
+        Self {
+            engine,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Something was queued or the link came back: run a round now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn spawn<R: Runtime>(&self, app: AppHandle<R>) {
+        let syncer = self.clone();
+        tauri::async_runtime::spawn(async move {
+            loop {
+                let delay = syncer.round(&app).await;
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = syncer.wake.notified() => {}
+                }
+            }
+        });
+    }
+
+    /// One round; returns how long to wait before the next.
+    async fn round<R: Runtime>(&self, app: &AppHandle<R>) -> Duration {
+        let outcome = match self.engine.sync(&Progress(app.clone())).await {
+            Ok(o) => o,
+            Err(err) => {
+                tracing::debug!(%err, "sync round failed");
+                return NEWS_EVERY;
+            }
+        };
+        if !outcome.news.is_empty() {
+            let unseen = self.engine.unseen_count().unwrap_or(outcome.news.len());
+            let event = NewsEvent {
+                unseen,
+                news: outcome.news.clone(),
+            };
+            if let Err(err) = app.emit(REPORTS_NEWS, event) {
+                tracing::debug!(%err, "could not tell the UI");
+            }
+            crate::notify::news(app, &self.engine, &outcome.news);
+        }
+        match outcome.round.sent.next_due_ms {
+            Some(due) => {
+                let wait = u64::try_from(due.saturating_sub(now_ms())).unwrap_or(0);
+                Duration::from_millis(wait.max(500)).min(NEWS_EVERY)
+            }
+            None => NEWS_EVERY,
+        }
+    }
+}

@@ -18,9 +18,9 @@ use utoipa::ToSchema;
 use crate::db::requests::{self as store, Actor};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
-use crate::open311::followup::{read_upload, sniff_image};
+use crate::open311::followup::{keep_photo, read_upload, sniff_image};
 use crate::open311::requests::parse_id;
-use crate::open311::{media_url, public_request, report};
+use crate::open311::{public_request, report};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -189,8 +189,9 @@ pub async fn add_result_photo(
                     format!("a report takes at most {MAX_PHOTOS} photos of the result"),
                 ));
             }
-            let media_id = store::add_media(
+            keep_photo(
                 tx,
+                &st,
                 &store::NewMedia {
                     request_id: id,
                     event_id: Some(event),
@@ -199,14 +200,7 @@ pub async fn add_result_photo(
                     bytes: &up.photo,
                 },
                 now,
-            )?;
-            store::touch(tx, id, now)?;
-            Ok(MediaPosted {
-                media_url: media_url(&st, &media_id),
-                media_id,
-                content_type: content_type.into(),
-                bytes: up.photo.len(),
-            })
+            )
         })
         .await
 }

@@ -394,8 +394,9 @@ pub async fn upload(
                     format!("a report takes at most {MAX_PHOTOS} photos"),
                 ));
             }
-            let media_id = store::add_media(
+            keep_photo(
                 tx,
+                &st,
                 &NewMedia {
                     request_id: id,
                     event_id: None,
@@ -404,16 +405,26 @@ pub async fn upload(
                     bytes: &up.photo,
                 },
                 now,
-            )?;
-            store::touch(tx, id, now)?;
-            Ok(MediaPosted {
-                media_url: media_url(&st, &media_id),
-                media_id,
-                content_type: content_type.into(),
-                bytes: up.photo.len(),
-            })
+            )
         })
         .await
+}
+
+/// Stores a checked photo, marks its report changed (so apps pull it) and says where it is.
+pub(crate) fn keep_photo(
+    tx: &rusqlite::Transaction<'_>,
+    state: &AppState,
+    media: &NewMedia<'_>,
+    now: DateTime<chrono::Utc>,
+) -> Result<MediaPosted, ApiError> {
+    let media_id = store::add_media(tx, media, now)?;
+    store::touch(tx, media.request_id, now)?;
+    Ok(MediaPosted {
+        media_url: media_url(state, &media_id),
+        media_id,
+        content_type: media.content_type.into(),
+        bytes: media.bytes.len(),
+    })
 }
 
 /// A stored photo.

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
-use super::outbox::{OutboxKind, Photo, enqueue, enqueue_photo, field, to_json};
+use super::outbox::{OutboxKind, Photo, enqueue, enqueue_photo, field, photo_at, to_json};
 use model::draft::Draft;
 
 /// What a pending photo is for.
@@ -175,15 +175,7 @@ impl Store {
             let mut stmt = tx.prepare(
                 "SELECT mime, bytes, thumb FROM pending_photos WHERE purpose = ?1 ORDER BY id",
             )?;
-            let rows = stmt.query_map([purpose.as_str()], |r| {
-                Ok((
-                    Photo {
-                        mime: r.get(0)?,
-                        bytes: r.get(1)?,
-                    },
-                    r.get(2)?,
-                ))
-            })?;
+            let rows = stmt.query_map([purpose.as_str()], |r| Ok((photo_at(r, 0)?, r.get(2)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (photo, thumb) in &photos {
@@ -460,15 +452,7 @@ impl Store {
             .query_row(
                 "SELECT rowid, mime, bytes FROM city_media WHERE url = ?1",
                 [url],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        Photo {
-                            mime: r.get(1)?,
-                            bytes: r.get(2)?,
-                        },
-                    ))
-                },
+                |r| Ok((r.get(0)?, photo_at(r, 1)?)),
             )
             .optional()
     }
@@ -478,12 +462,7 @@ impl Store {
             .query_row(
                 "SELECT mime, bytes FROM city_media WHERE rowid = ?1",
                 [id],
-                |r| {
-                    Ok(Photo {
-                        mime: r.get(0)?,
-                        bytes: r.get(1)?,
-                    })
-                },
+                |r| photo_at(r, 0),
             )
             .optional()
     }

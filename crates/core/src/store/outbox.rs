@@ -161,6 +161,14 @@ const UNBLOCKED: &str = "NOT EXISTS (SELECT 1 FROM outbox p \
     WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent')";
 const ITEM_FROM: &str = "outbox o JOIN reports r ON r.id = o.report_id";
 
+/// A photo from columns `first` (mime) and `first + 1` (bytes) of a row.
+pub(super) fn photo_at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Photo> {
+    Ok(Photo {
+        mime: r.get(first)?,
+        bytes: r.get(first + 1)?,
+    })
+}
+
 pub(super) fn to_json<T: serde::Serialize>(value: &T) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
@@ -315,12 +323,7 @@ impl Store {
             .query_row(
                 "SELECT mime, bytes FROM report_photos WHERE id = ?1",
                 [photo_id],
-                |r| {
-                    Ok(Photo {
-                        mime: r.get(0)?,
-                        bytes: r.get(1)?,
-                    })
-                },
+                |r| photo_at(r, 0),
             )
             .optional()
     }

@@ -7,11 +7,20 @@ use model::dto::{Connection, ConnectionDto, DbStatus};
 use model::{Language, TextSize};
 
 use crate::bridge;
+use crate::screens::feedback::{
+    FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
+};
 use crate::screens::{
     coming::Coming, db_error::DbError, home::Home, settings::Settings, wards::Finder,
     wards::WardDetail,
 };
 use crate::state::{Ctx, Screen, use_ctx};
+
+/// What the shell sends when reports have news.
+#[derive(serde::Deserialize)]
+struct NewsEvent {
+    unseen: usize,
+}
 
 /// Loads (or reloads) the status and the "my ward" record.
 pub fn load_status(ctx: Ctx) {
@@ -58,6 +67,19 @@ pub fn App() -> impl IntoView {
     bridge::listen("wards-updated", move |(): ()| {
         ctx.wards_version.update(|v| *v += 1)
     });
+    bridge::listen("outbox-changed", move |_report: i64| {
+        ctx.reports_version.update(|v| *v += 1)
+    });
+    bridge::listen("reports-news", move |news: NewsEvent| {
+        ctx.unseen.set(news.unseen);
+        ctx.notice.set(Some(ctx.t("notify.title").to_owned()));
+        ctx.reports_version.update(|v| *v += 1);
+    });
+    spawn_local(async move {
+        if let Ok(n) = bridge::feedback::unseen_count().await {
+            ctx.unseen.set(n);
+        }
+    });
     Effect::new(move |_| {
         if let Some(s) = ctx.settings() {
             apply_to_page(s.language, s.text_size);
@@ -72,7 +94,10 @@ pub fn App() -> impl IntoView {
         <Header/>
         <main id="main" tabindex="-1">
             <Show when=move || ctx.notice.with(Option::is_some)>
-                <p id="notice" class="notice" role="status">{move || ctx.notice.get().unwrap_or_default()}</p>
+                <div id="notice" class="notice" role="status">
+                    <p>{move || ctx.notice.get().unwrap_or_default()}</p>
+                    <button class="secondary" id="notice-close" aria-label=move || ctx.t("notice.close") on:click=move |_| ctx.notice.set(None)>"✕"</button>
+                </div>
             </Show>
             {move || match ctx.status.with(Option::is_some) {
                 false => view! { <p class="loading" role="status">{ctx.t("app.loading")}</p> }.into_any(),
@@ -83,6 +108,10 @@ pub fn App() -> impl IntoView {
                     Screen::Ward(ward) => view! { <WardDetail ward=ward/> }.into_any(),
                     Screen::Settings => view! { <Settings/> }.into_any(),
                     Screen::Coming(part) => view! { <Coming part=part/> }.into_any(),
+                    Screen::Feedback => view! { <FeedbackHub/> }.into_any(),
+                    Screen::NewReport(step) => view! { <ReportForm step=step/> }.into_any(),
+                    Screen::Report(id) => view! { <ReportView id=id/> }.into_any(),
+                    Screen::WardReports(code) => view! { <WardReportList code=code/> }.into_any(),
                 },
             }}
         </main>

@@ -5,6 +5,7 @@
 
 mod app;
 mod bridge;
+mod geo;
 mod screens;
 mod state;
 

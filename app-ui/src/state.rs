@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use model::dto::{AppStatus, ConnectionDto, SettingsDto};
+use model::service::ServiceCatalog;
 use model::{ErrorDto, Language, Ward};
 
-/// The screens of the app. Feedback, dossiers, map and rating are not built yet.
+/// The screens of the app. Dossiers, map and rating are not built yet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Home,
@@ -13,6 +14,34 @@ pub enum Screen {
     Ward(Ward),
     Settings,
     Coming(Part),
+    /// Feedback: new report, "My reports", the ward's list.
+    Feedback,
+    NewReport(FormStep),
+    Report(i64),
+    WardReports(String),
+}
+
+/// The steps of the report form; the last one reviews and sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStep {
+    Category,
+    Details,
+    Place,
+    Contact,
+    Review,
+}
+
+impl FormStep {
+    /// i18n key stem: `form.<stem>`; also the screen's id.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Self::Category => "category",
+            Self::Details => "details",
+            Self::Place => "place",
+            Self::Contact => "contact",
+            Self::Review => "review",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +77,14 @@ pub struct Ctx {
     pub wards_version: RwSignal<u32>,
     /// A one-line message shown above the screen (e.g. where an old database was kept).
     pub notice: RwSignal<Option<String>>,
+    /// The feedback categories, loaded once.
+    pub catalog: RwSignal<Option<ServiceCatalog>>,
+    /// Reports with news the citizen has not opened (the badge).
+    pub unseen: RwSignal<usize>,
+    /// Bumped when the shell says reports moved or changed: lists re-load.
+    pub reports_version: RwSignal<u32>,
+    /// The report being written, shared by the steps of the form.
+    pub form: crate::screens::feedback::form::Form,
 }
 
 impl Ctx {
@@ -58,6 +95,10 @@ impl Ctx {
             my_ward: RwSignal::new(None),
             wards_version: RwSignal::new(0),
             notice: RwSignal::new(None),
+            catalog: RwSignal::new(None),
+            unseen: RwSignal::new(0),
+            reports_version: RwSignal::new(0),
+            form: crate::screens::feedback::form::Form::new(),
         }
     }
 
@@ -102,6 +143,18 @@ impl Ctx {
 
     pub fn go(&self, screen: Screen) {
         self.screen.set(screen);
+        // A new screen starts at the top of the page, with focus on it for screen readers and
+        // keyboards (without scrolling the header away).
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        if let Some(main) = document().get_element_by_id("main")
+            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(main)
+        {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&options);
+        }
     }
 }
 

@@ -33,4 +33,5 @@ pub const COMMANDS: &[&str] = &[
     "nearby_reports",
     "follow_report",
     "ward_reports",
+    "sync_now",
 ];

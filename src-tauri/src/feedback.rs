@@ -162,6 +162,15 @@ pub async fn not_fixed(
     Ok(detail)
 }
 
+/// "Update now": sends what is queued (even if it was waiting for its next try) and asks the
+/// city for news, in the background; progress comes as events.
+#[tauri::command]
+pub async fn sync_now(engine: Engines<'_>, syncer: State<'_, Syncer>) -> CmdResult<()> {
+    engine.wake_outbox().map_err(to_dto)?;
+    syncer.wake();
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn nearby_reports(engine: Engines<'_>) -> CmdResult<Nearby> {
     engine.nearby().await.map_err(to_dto)

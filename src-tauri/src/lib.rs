@@ -67,6 +67,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             feedback::nearby_reports,
             feedback::follow_report,
             feedback::ward_reports,
+            feedback::sync_now,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

@@ -14,6 +14,7 @@ const APT_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "imagemagick",
     "fonts-noto-core",
+    "fonts-noto-color-emoji",
 ];
 
 pub fn all() -> Result {

@@ -13,8 +13,16 @@ pub fn Home() -> impl IntoView {
             let stem = part.stem();
             view! {
                 <li>
-                    <button id=format!("nav-{stem}") class=format!("tile tile-{stem}") on:click=move |_| ctx.go(Screen::Coming(part))>
-                        <span class="tile-title">{move || ctx.t(&format!("home.{stem}"))}</span>
+                    <button id=format!("nav-{stem}") class=format!("tile tile-{stem}") on:click=move |_| ctx.go(match part {
+                        Part::Feedback => Screen::Feedback,
+                        other => Screen::Coming(other),
+                    })>
+                        <span class="tile-title">
+                            {move || ctx.t(&format!("home.{stem}"))}
+                            <Show when=move || { part == Part::Feedback && ctx.unseen.get() > 0 }>
+                                <span class="badge-count" id="news-badge">{move || ctx.t_with("home.news_badge", &[("n", &ctx.unseen.get().to_string())])}</span>
+                            </Show>
+                        </span>
                         <span class="tile-hint">{move || ctx.t(&format!("home.{stem}_hint"))}</span>
                     </button>
                 </li>

@@ -2,6 +2,7 @@
 
 pub mod coming;
 pub mod db_error;
+pub mod feedback;
 pub mod home;
 pub mod settings;
 pub mod wards;

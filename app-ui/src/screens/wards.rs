@@ -123,7 +123,7 @@ pub fn Finder() -> impl IntoView {
 
 /// `value` with `decimals` digits after the point. Integer arithmetic: float formatting would add
 /// ~10 KB of wasm for three numbers.
-fn fixed(value: f64, decimals: u32) -> String {
+pub fn fixed(value: f64, decimals: u32) -> String {
     let scale = 10_i64.pow(decimals);
     let scaled = (value * scale as f64).round() as i64;
     let sign = if scaled < 0 { "-" } else { "" };

@@ -211,7 +211,12 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
         .not_fixed(report_id, "Vẫn ngập sau mưa tối qua")
         .expect("not fixed");
     assert!(after.followup_pending && after.reopen_until.is_none());
-    sync_until_sent(&engine).await;
+    let outcome = sync_until_sent(&engine).await;
+    assert!(
+        outcome.news.is_empty(),
+        "their own re-open is no news to them"
+    );
+    assert_eq!(engine.unseen_count().expect("unseen"), 0);
     assert_eq!(
         count(
             &city,

@@ -118,6 +118,38 @@ fn keys_built_by_the_ui_exist() {
     keys.extend(["vi", "en"].map(|s| format!("lang.{s}")));
     keys.extend(["normal", "large", "larger"].map(|s| format!("text.{s}")));
     keys.extend(["phuong", "xa", "dac_khu"].map(|s| format!("kind.{s}")));
+    keys.extend(
+        model::feedback::RequestStatus::ALL
+            .iter()
+            .map(|s| format!("status.{}", s.as_str())),
+    );
+    keys.push("status.not_yet".into());
+    keys.extend(["satisfied", "neutral", "unsatisfied"].map(|s| format!("rate.{s}")));
+    keys.extend(["category", "details", "place", "contact", "review"].map(|s| format!("form.{s}")));
+    // Every reason a draft can be refused for (model::draft and the city's own field rules).
+    keys.extend(
+        [
+            "no_category",
+            "no_place",
+            "no_position",
+            "no_ward",
+            "no_address",
+            "no_landmark",
+            "no_identity",
+            "no_consent",
+            "no_contact",
+            "missing",
+            "too_long",
+            "invalid",
+            "bad_attribute",
+            "unknown_service",
+            "unknown_ward",
+            "outside_city",
+            "other",
+        ]
+        .map(|r| format!("draft.problem.{r}")),
+    );
+    keys.push("reason.other".into());
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");
     }

@@ -101,6 +101,9 @@ impl Display {
     }
 }
 
+/// The back-office key of the test server (tests move reports through their states).
+pub const STAFF_KEY: &str = "e2e-staff-key";
+
 /// The reference city API on a free loopback port, over its own SQLite file.
 pub struct CityApi {
     pub url: String,
@@ -118,7 +121,7 @@ impl CityApi {
         let mut child = Command::new(binary("city-api")?)
             .arg("--db")
             .arg(db)
-            .args(["--bind", bind, "--seed", "hcmc"])
+            .args(["--bind", bind, "--seed", "hcmc", "--staff-key", STAFF_KEY])
             .stdout(Stdio::piped())
             .spawn()?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
@@ -313,4 +316,48 @@ impl App {
         self.client.close().await?;
         Ok(())
     }
+}
+
+/// Every control has a name a screen reader can say (its text, a label or aria-label) and is
+/// large enough to hit with a finger (44 CSS px; radio buttons, check boxes and file inputs excepted:
+/// their label is the target).
+pub async fn controls_are_named_and_big_enough(app: &App, what: &str) -> Result {
+    let bad = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('button, input, select, textarea, a[href]')]\
+               .filter(e => e.offsetParent !== null)\
+               .filter(e => {\
+                 const named = (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim();\
+                 const r = e.getBoundingClientRect();\
+                 const big = ['radio', 'checkbox', 'file'].includes(e.type) || (r.height >= 43.5 && r.width >= 43.5);\
+                 return !named || !big;\
+               })\
+               .map(e => e.outerHTML.slice(0, 120));",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        bad,
+        serde_json::json!([]),
+        "{what}: unnamed or too small controls"
+    );
+    Ok(())
+}
+
+pub async fn no_sideways_scroll(app: &App, what: &str) -> Result {
+    controls_are_named_and_big_enough(app, what).await?;
+    let fits = app
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "{what} scrolls sideways"
+    );
+    Ok(())
 }

@@ -2,52 +2,9 @@
 //! and English, for people to look at; each screen is also checked to fit without sideways
 //! scrolling (a phone user cannot be asked to scroll a page left and right).
 
-use e2e::{App, AppEnv, CityApi, Display, Result};
+use e2e::{App, AppEnv, CityApi, Display, Result, no_sideways_scroll};
 
 const SIZES: &[(&str, u32, u32)] = &[("phone", 360, 640), ("kiosk", 1920, 1080)];
-
-/// Every control has a name a screen reader can say (its text, a label or aria-label) and is
-/// large enough to hit with a finger (44 CSS px, radio buttons excepted: their label is the target).
-async fn controls_are_named_and_big_enough(app: &App, what: &str) -> Result {
-    let bad = app
-        .client
-        .execute(
-            "return [...document.querySelectorAll('button, input, select, textarea, a[href]')]\
-               .filter(e => e.offsetParent !== null)\
-               .filter(e => {\
-                 const named = (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.textContent.trim();\
-                 const r = e.getBoundingClientRect();\
-                 const big = e.type === 'radio' || (r.height >= 43.5 && r.width >= 43.5);\
-                 return !named || !big;\
-               })\
-               .map(e => e.outerHTML.slice(0, 120));",
-            vec![],
-        )
-        .await?;
-    assert_eq!(
-        bad,
-        serde_json::json!([]),
-        "{what}: unnamed or too small controls"
-    );
-    Ok(())
-}
-
-async fn no_sideways_scroll(app: &App, what: &str) -> Result {
-    controls_are_named_and_big_enough(app, what).await?;
-    let fits = app
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
-            vec![],
-        )
-        .await?;
-    assert_eq!(
-        fits,
-        serde_json::Value::Bool(true),
-        "{what} scrolls sideways"
-    );
-    Ok(())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {

@@ -478,9 +478,11 @@ impl Store {
         let mut changed = 0;
         {
             let mut stmt = tx.prepare(
-                // "Received" is no news to the citizen who just sent it: seen at once.
+                // No news of the citizen's own doing: "received" right after they sent it,
+                // "reopened" after their own "not fixed" (only the filing device can).
                 "UPDATE reports SET status = ?2, change_seq = ?3, server_json = ?4,
-                     seen_seq = CASE WHEN seen_seq IS NULL AND ?2 = 'received' THEN ?3
+                     seen_seq = CASE WHEN (seen_seq IS NULL AND ?2 = 'received')
+                                       OR (?2 = 'reopened' AND origin = 'mine') THEN ?3
                                      ELSE seen_seq END
                  WHERE server_id = ?1 AND coalesce(change_seq, -1) < ?3",
             )?;

@@ -24,7 +24,7 @@ async fn damaged_database_shows_error_screen_and_keeps_the_file() -> Result {
     app.screenshot("db-error-vi").await?;
     app.click("#start-fresh").await?;
     let notice = app
-        .wait_text("#notice", |t| t.contains("citizen.db.broken-"))
+        .wait_text("#notice p", |t| t.contains("citizen.db.broken-"))
         .await?;
     app.find("#nav-wards").await?;
     app.screenshot("db-error-started-fresh-vi").await?;

@@ -14,7 +14,7 @@ use crate::screens::{
     coming::Coming, db_error::DbError, home::Home, settings::Settings, wards::Finder,
     wards::WardDetail,
 };
-use crate::state::{Ctx, Screen, use_ctx};
+use crate::state::{Ctx, Notice, Screen, use_ctx};
 
 /// What the shell sends when reports have news.
 #[derive(serde::Deserialize)]
@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
     });
     bridge::listen("reports-news", move |news: NewsEvent| {
         ctx.unseen.set(news.unseen);
-        ctx.notice.set(Some(ctx.t("notify.title").to_owned()));
+        ctx.notify("notify.title");
         ctx.reports_version.update(|v| *v += 1);
     });
     spawn_local(async move {
@@ -95,7 +95,11 @@ pub fn App() -> impl IntoView {
         <main id="main" tabindex="-1">
             <Show when=move || ctx.notice.with(Option::is_some)>
                 <div id="notice" class="notice" role="status">
-                    <p>{move || ctx.notice.get().unwrap_or_default()}</p>
+                    <p>{move || match ctx.notice.get() {
+                        Some(Notice::Key(key)) => ctx.t(key).to_owned(),
+                        Some(Notice::Text(text)) => text,
+                        None => String::new(),
+                    }}</p>
                     <button class="secondary" id="notice-close" aria-label=move || ctx.t("notice.close") on:click=move |_| ctx.notice.set(None)>"✕"</button>
                 </div>
             </Show>

@@ -66,6 +66,14 @@ impl Part {
     }
 }
 
+/// A message above the screen: a key (shown in the language of the moment, so switching
+/// language translates it too) or a text already filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    Key(&'static str),
+    Text(String),
+}
+
 #[derive(Clone, Copy)]
 pub struct Ctx {
     /// `None` until the shell answered `app_status`.
@@ -76,7 +84,7 @@ pub struct Ctx {
     /// Bumped when the shell says the ward list changed: searches re-run.
     pub wards_version: RwSignal<u32>,
     /// A one-line message shown above the screen (e.g. where an old database was kept).
-    pub notice: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<Notice>>,
     /// The feedback categories, loaded once.
     pub catalog: RwSignal<Option<ServiceCatalog>>,
     /// Reports with news the citizen has not opened (the badge).
@@ -114,6 +122,11 @@ impl Ctx {
 
     pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::t_with(self.lang(), key, args)
+    }
+
+    /// Shows `key` above the screen.
+    pub fn notify(&self, key: &'static str) {
+        self.notice.set(Some(Notice::Key(key)));
     }
 
     /// The translated message of an error from the shell.

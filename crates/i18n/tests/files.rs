@@ -86,7 +86,7 @@ fn keys_used_by_the_ui_exist() {
             continue;
         }
         let source = std::fs::read_to_string(&path).expect("read source");
-        for call in ["t(\"", "t_with(\""] {
+        for call in ["t(\"", "t_with(\"", "notify(\""] {
             for (i, _) in source.match_indices(call) {
                 let rest = &source[i + call.len()..];
                 let key = rest.split('"').next().unwrap_or_default();

@@ -291,6 +291,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
         Err(code) => return code,
     };
     let result = save_figures(args.reports)
+        .and_then(|()| runtime.block_on(crate::feedback_bench::figures(200)))
         .and_then(|()| runtime.block_on(client_figures(&args)))
         .and_then(|()| runtime.block_on(server_figures(&args)));
     match result {

@@ -5,10 +5,13 @@
 //! - [`soak`]: the driver that queues reports offline, plays faults and kills, and checks the
 //!   city's database for every report exactly once;
 //! - [`bench`]: server throughput and latency, client sync against a plain POST loop, and the
-//!   local durable save.
+//!   local durable save;
+//! - [`feedback_bench`]: the feedback journey on the device (12 MP photo shrink, "send" to
+//!   "saved" offline, bytes on the wire for a report with 3 photos).
 
 pub mod bench;
 pub mod client;
+pub mod feedback_bench;
 pub mod proxy;
 pub mod soak;
 

@@ -662,7 +662,7 @@ fn ReviewStep(form: Form, go: impl Fn(FormStep) + Copy + Send + Sync + 'static) 
             match bridge::feedback::submit_draft().await {
                 Ok(SubmitAnswer::Queued { report_id }) => {
                     form.reload();
-                    ctx.notice.set(Some(ctx.t("form.sent_saved").to_owned()));
+                    ctx.notify("form.sent_saved");
                     ctx.reports_version.update(|v| *v += 1);
                     ctx.go(Screen::Report(report_id));
                 }
@@ -678,7 +678,7 @@ fn ReviewStep(form: Form, go: impl Fn(FormStep) + Copy + Send + Sync + 'static) 
                 Ok(id) => {
                     followed.update(|f| f.push(server_id));
                     ctx.reports_version.update(|v| *v += 1);
-                    ctx.notice.set(Some(ctx.t("nearby.followed").to_owned()));
+                    ctx.notify("nearby.followed");
                     ctx.go(Screen::Report(id));
                 }
                 Err(err) => form.problem.set(Some(ctx.error_text(&err).to_owned())),

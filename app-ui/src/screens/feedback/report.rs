@@ -189,8 +189,7 @@ fn NotFixed(id: i64, until: String, detail: RwSignal<Option<ReportDetail>>) -> i
             match bridge::feedback::not_fixed(id, &note).await {
                 Ok(d) => {
                     detail.set(Some(d));
-                    ctx.notice
-                        .set(Some(ctx.t("report.not_fixed_saved").to_owned()));
+                    ctx.notify("report.not_fixed_saved");
                 }
                 Err(err) => problem.set(Some(ctx.error_text(&err))),
             }
@@ -221,7 +220,7 @@ fn RateResult(id: i64, detail: RwSignal<Option<ReportDetail>>) -> impl IntoView 
             match bridge::feedback::rate_report(id, s, &c).await {
                 Ok(d) => {
                     detail.set(Some(d));
-                    ctx.notice.set(Some(ctx.t("rate.saved").to_owned()));
+                    ctx.notify("rate.saved");
                 }
                 Err(err) => problem.set(Some(ctx.error_text(&err))),
             }

@@ -85,6 +85,8 @@ pub struct Ctx {
     pub wards_version: RwSignal<u32>,
     /// A one-line message shown above the screen (e.g. where an old database was kept).
     pub notice: RwSignal<Option<Notice>>,
+    /// The notice was set for the screen being opened: keep it for that one screen.
+    notice_fresh: StoredValue<bool>,
     /// The feedback categories, loaded once.
     pub catalog: RwSignal<Option<ServiceCatalog>>,
     /// Reports with news the citizen has not opened (the badge).
@@ -103,6 +105,7 @@ impl Ctx {
             my_ward: RwSignal::new(None),
             wards_version: RwSignal::new(0),
             notice: RwSignal::new(None),
+            notice_fresh: StoredValue::new(false),
             catalog: RwSignal::new(None),
             unseen: RwSignal::new(0),
             reports_version: RwSignal::new(0),
@@ -126,7 +129,13 @@ impl Ctx {
 
     /// Shows `key` above the screen.
     pub fn notify(&self, key: &'static str) {
-        self.notice.set(Some(Notice::Key(key)));
+        self.show(Notice::Key(key));
+    }
+
+    /// Shows a notice until the citizen closes it or leaves the next screen.
+    pub fn show(&self, notice: Notice) {
+        self.notice.set(Some(notice));
+        self.notice_fresh.set_value(true);
     }
 
     /// The translated message of an error from the shell.
@@ -155,6 +164,10 @@ impl Ctx {
     }
 
     pub fn go(&self, screen: Screen) {
+        if !self.notice_fresh.get_value() {
+            self.notice.set(None);
+        }
+        self.notice_fresh.set_value(false);
         self.screen.set(screen);
         // A new screen starts at the top of the page, with focus on it for screen readers and
         // keyboards (without scrolling the header away).

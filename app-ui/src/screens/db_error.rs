@@ -26,9 +26,9 @@ pub fn DbError() -> impl IntoView {
         spawn_local(async move {
             match bridge::start_fresh().await {
                 Ok(outcome) => {
-                    ctx.notice.set(Some(Notice::Text(
+                    ctx.show(Notice::Text(
                         ctx.t_with("db.kept_as", &[("name", &outcome.kept_as)]),
-                    )));
+                    ));
                     load_status(ctx);
                 }
                 Err(err) => problem.set(Some(ctx.error_text(&err))),

@@ -4,29 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use citizen_app::command_names::COMMANDS;
-use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+mod common;
 
-fn invoke(
-    webview: &WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    args: Value,
-) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("url"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("json body"))
-}
+use citizen_app::command_names::COMMANDS;
+use common::{invoke, start};
+use serde_json::{Value, json};
 
 #[test]
 fn capability_allows_exactly_the_declared_commands() {
@@ -65,19 +47,7 @@ fn capability_allows_exactly_the_declared_commands() {
 
 #[test]
 fn commands_over_ipc() {
-    let home = tempfile::tempdir().expect("tempdir");
-    // SAFETY: set before any thread of this test binary reads the environment; one test sets it.
-    unsafe {
-        std::env::set_var("XDG_DATA_HOME", home.path());
-        std::env::set_var("CITIZEN_API_URL", "http://127.0.0.1:9/");
-    }
-    let app = citizen_app::build(mock_builder())
-        .build(tauri::generate_context!())
-        .expect("app builds");
-    citizen_app::init(app.handle()).expect("init");
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
+    let (_home, app, webview) = start();
 
     // Every declared command is reachable through the ACL (it may fail on its input, but it is
     // not "not allowed" nor "not found").
@@ -163,13 +133,7 @@ fn commands_over_ipc() {
     // Durable: the same choices after the app is rebuilt on the same folder.
     drop(webview);
     drop(app);
-    let app = citizen_app::build(mock_builder())
-        .build(tauri::generate_context!())
-        .expect("app builds again");
-    citizen_app::init(app.handle()).expect("init");
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
+    let (_app, webview) = common::open();
     let status = invoke(&webview, "app_status", json!({})).expect("status");
     assert_eq!(status["settings"]["language"], "en");
     assert_eq!(status["settings"]["myWard"], code.as_str());

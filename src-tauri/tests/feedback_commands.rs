@@ -2,37 +2,11 @@
 //! API): a draft saved and read back, a photo sent as a raw body, a report sent offline and
 //! listed as queued, and refusals as `{code, messageKey}`.
 
-use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+mod common;
 
-fn request(
-    webview: &WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    body: InvokeBody,
-    headers: tauri::http::HeaderMap,
-) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("url"),
-        body,
-        headers,
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().expect("json body"))
-}
-
-fn invoke(
-    webview: &WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    args: Value,
-) -> Result<Value, Value> {
-    request(webview, cmd, InvokeBody::Json(args), Default::default())
-}
+use common::{invoke, request, start};
+use serde_json::json;
+use tauri::ipc::InvokeBody;
 
 fn jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([x as u8, y as u8, 40]));
@@ -44,19 +18,7 @@ fn jpeg() -> Vec<u8> {
 
 #[test]
 fn the_feedback_journey_over_ipc() {
-    let home = tempfile::tempdir().expect("tempdir");
-    // SAFETY: set before any thread of this test binary reads the environment; one test sets it.
-    unsafe {
-        std::env::set_var("XDG_DATA_HOME", home.path());
-        std::env::set_var("CITIZEN_API_URL", "http://127.0.0.1:9/");
-    }
-    let app = citizen_app::build(mock_builder())
-        .build(tauri::generate_context!())
-        .expect("app builds");
-    citizen_app::init(app.handle()).expect("init");
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
+    let (_home, _app, webview) = start();
 
     let catalog = invoke(&webview, "list_services", json!({})).expect("services");
     assert_eq!(catalog["services"].as_array().map(Vec::len), Some(19));

@@ -169,17 +169,6 @@ pub fn detail(
     }
 }
 
-/// Whether the citizen may rate the resolution now.
-pub fn can_rate(d: &ReportDetail) -> bool {
-    d.summary.origin == Origin::Mine
-        && matches!(
-            d.summary.status,
-            Some(RequestStatus::Resolved | RequestStatus::Closed)
-        )
-        && d.rating.is_none()
-        && !d.followup_pending
-}
-
 /// Open reports the city has nearby, nearest first (those without a position last, newest
 /// first among them), at most `limit`.
 pub fn rank_nearby(

@@ -108,6 +108,20 @@ pub struct ReportDetail {
     pub reopen_until: Option<String>,
 }
 
+impl ReportDetail {
+    /// Whether the citizen may rate the resolution now: their own report, resolved or closed,
+    /// not rated, nothing else waiting to be sent about it.
+    pub fn can_rate(&self) -> bool {
+        self.summary.origin == Origin::Mine
+            && matches!(
+                self.summary.status,
+                Some(RequestStatus::Resolved | RequestStatus::Closed)
+            )
+            && self.rating.is_none()
+            && !self.followup_pending
+    }
+}
+
 /// A report of the same kind nearby: "is this yours?"
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

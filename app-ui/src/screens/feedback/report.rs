@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::feedback::{RequestStatus, Satisfaction};
-use model::report_dto::{Delivery, Origin, PhotoDto, ReportDetail};
+use model::feedback::Satisfaction;
+use model::report_dto::{Delivery, PhotoDto, ReportDetail};
 
 use super::form::Photos;
 use super::{
@@ -13,16 +13,6 @@ use super::{
 };
 use crate::bridge;
 use crate::state::{FormStep, Screen, use_ctx};
-
-fn can_rate(d: &ReportDetail) -> bool {
-    d.summary.origin == Origin::Mine
-        && matches!(
-            d.summary.status,
-            Some(RequestStatus::Resolved | RequestStatus::Closed)
-        )
-        && d.rating.is_none()
-        && !d.followup_pending
-}
 
 #[component]
 pub fn ReportView(id: i64) -> impl IntoView {
@@ -82,7 +72,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
             } => Some((reason.clone(), field.clone(), *is_report)),
             _ => None,
         };
-        let rateable = can_rate(&d);
+        let rateable = d.can_rate();
         let reopen = d.reopen_until.clone();
         let timeline = d.timeline.clone();
         // The city's latest word (a citizen's "not fixed" note is theirs, not the city's).

@@ -281,7 +281,7 @@ impl Engine {
         let comment = note(comment, false)?;
         self.with_ready(|r| {
             let detail = Self::followup_allowed(r, id)?;
-            if !reports::can_rate(&detail) {
+            if !detail.can_rate() {
                 return Err(CoreError::NotNow);
             }
             let mut form = vec![

@@ -5,7 +5,9 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
-use super::outbox::{OutboxKind, Photo, enqueue, enqueue_photo, field, photo_at, to_json};
+use super::outbox::{
+    OutboxKind, Photo, enqueue, enqueue_photo, field, photo_at, requeue_refused, to_json,
+};
 use model::draft::Draft;
 
 /// What a pending photo is for.
@@ -216,23 +218,7 @@ impl Store {
                     [outbox_id],
                     |r| r.get(0),
                 )?;
-                // A new key: the city stored nothing for the refused one, and would answer the
-                // old key with its refusal.
-                tx.execute(
-                    "UPDATE outbox SET payload = ?2, idempotency_key = ?3, state = 'queued',
-                         next_attempt_ms = ?4, attempts = 0, last_error = NULL, last_field = NULL
-                     WHERE id = ?1",
-                    params![
-                        outbox_id,
-                        form_json,
-                        uuid::Uuid::new_v4().to_string(),
-                        now_ms
-                    ],
-                )?;
-                tx.execute(
-                    "UPDATE reports SET form = ?2 WHERE id = ?1",
-                    params![report_id, form_json],
-                )?;
+                requeue_refused(&tx, outbox_id, &form_json, now_ms)?;
                 report_id
             }
             None => {

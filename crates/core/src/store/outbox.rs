@@ -235,6 +235,36 @@ fn enqueue_photos(
     Ok(())
 }
 
+/// Puts a refused item back in the queue with its corrected form (and the report's form, for a
+/// report), under a new Idempotency-Key: the city stored nothing for the refused one and would
+/// answer the old key with its refusal. False when the item is not a refused form item.
+pub(super) fn requeue_refused(
+    tx: &rusqlite::Transaction<'_>,
+    outbox_id: i64,
+    form_json: &str,
+    now_ms: i64,
+) -> rusqlite::Result<bool> {
+    let changed = tx.execute(
+        "UPDATE outbox SET payload = ?2, idempotency_key = ?3, state = 'queued',
+             next_attempt_ms = ?4, attempts = 0, last_error = NULL, last_field = NULL
+         WHERE id = ?1 AND state = 'needs_attention' AND kind != 'photo'",
+        params![
+            outbox_id,
+            form_json,
+            uuid::Uuid::new_v4().to_string(),
+            now_ms
+        ],
+    )?;
+    if changed == 1 {
+        tx.execute(
+            "UPDATE reports SET form = ?2
+             WHERE id = (SELECT report_id FROM outbox WHERE id = ?1 AND kind = 'report')",
+            params![outbox_id, form_json],
+        )?;
+    }
+    Ok(changed == 1)
+}
+
 pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
         .find(|(k, _)| k == name)
@@ -423,8 +453,7 @@ impl Store {
     }
 
     /// The citizen fixed what the city refused: the new form replaces the old one and goes out
-    /// under a new Idempotency-Key (the city stored nothing for the refused one, and would
-    /// answer the old key with its refusal). Only a refused item can be resent.
+    /// under a new Idempotency-Key. Only a refused item can be resent.
     pub fn resend(
         &mut self,
         outbox_id: i64,
@@ -433,26 +462,9 @@ impl Store {
     ) -> rusqlite::Result<bool> {
         let form_json = to_json(&form)?;
         let tx = self.conn.transaction()?;
-        let changed = tx.execute(
-            "UPDATE outbox SET payload = ?2, idempotency_key = ?3, state = 'queued',
-                 next_attempt_ms = ?4, attempts = 0, last_error = NULL, last_field = NULL
-             WHERE id = ?1 AND state = 'needs_attention' AND kind != 'photo'",
-            params![
-                outbox_id,
-                form_json,
-                uuid::Uuid::new_v4().to_string(),
-                now_ms
-            ],
-        )?;
-        if changed == 1 {
-            tx.execute(
-                "UPDATE reports SET form = ?2
-                 WHERE id = (SELECT report_id FROM outbox WHERE id = ?1 AND kind = 'report')",
-                params![outbox_id, form_json],
-            )?;
-        }
+        let changed = requeue_refused(&tx, outbox_id, &form_json, now_ms)?;
         tx.commit()?;
-        Ok(changed == 1)
+        Ok(changed)
     }
 
     /// The citizen's reports the city has acknowledged and that can still change.

@@ -14,15 +14,23 @@ const UI_STATIC: &[&str] = &["index.html", "main.js", "style.css"];
 /// Builds the Leptos UI to `dist/`: wasm (size-optimised) + its JS glue + static files.
 pub fn ui() -> Result {
     let root = root();
-    exec(cargo().args([
-        "build",
-        "-p",
-        "app-ui",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ]))?;
+    // Leptos' type-erased components: measured 9 % less wasm (gzip 319 → 291 KB) than the
+    // monomorphised default, with the same behaviour (the end-to-end tests run this build).
+    let mut rustflags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    rustflags.push_str(" --cfg erase_components");
+    exec(
+        cargo()
+            .args([
+                "build",
+                "-p",
+                "app-ui",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm-release",
+            ])
+            .env("RUSTFLAGS", rustflags.trim()),
+    )?;
     let dist = root.join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clean dist/: {e}"))?;

@@ -10,7 +10,6 @@ use model::Language;
 use model::feedback::MAX_PHOTOS;
 use model::feedback::{FieldError, MAX_NOTE_CHARS, RequestStatus};
 use model::open311::{MediaPosted, ServiceRequest};
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -168,15 +167,7 @@ pub async fn add_result_photo(
     Post::new(&path, &headers, &fingerprint)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             report(tx, id)?;
-            let event: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM request_events WHERE request_id = ?1 AND actor = 'staff'
-                     ORDER BY id DESC LIMIT 1",
-                    [id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(crate::db::DbError::from)?;
+            let event = store::last_staff_event(tx, id)?;
             let Some(event) = event else {
                 return Err(ApiError::Conflict(
                     "no_staff_step",

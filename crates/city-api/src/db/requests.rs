@@ -347,6 +347,18 @@ pub struct NewMedia<'a> {
     pub bytes: &'a [u8],
 }
 
+/// The latest step city staff recorded on a report, if any.
+pub fn last_staff_event(conn: &Connection, id: i64) -> Result<Option<i64>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM request_events WHERE request_id = ?1 AND actor = 'staff'
+             ORDER BY id DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 pub fn media_count(conn: &Connection, id: i64, kind: &str) -> Result<usize, DbError> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM media WHERE request_id = ?1 AND kind = ?2",

@@ -18,7 +18,7 @@ use super::{Engine, Ready};
 use crate::error::CoreError;
 use crate::photo;
 use crate::reports;
-use crate::store::{ItemBrief, NewPendingPhoto, OutboxKind, PhotoPurpose, ReportRow, Store};
+use crate::store::{NewPendingPhoto, OutboxKind, PhotoPurpose, ReportRow, Store};
 use crate::sync::transport::{self, LinkError};
 use crate::sync::worker::now_ms;
 
@@ -39,15 +39,11 @@ const NEARBY_LIMIT: usize = 10;
 /// Largest public list read for a ward (1000 reports of a few KB).
 const MAX_LIST_ANSWER: usize = 8 * 1024 * 1024;
 
-fn items_of(all: &[(i64, ItemBrief)], report: i64) -> Vec<ItemBrief> {
-    all.iter()
-        .filter(|(r, _)| *r == report)
-        .map(|(_, i)| i.clone())
-        .collect()
-}
-
 fn detail_of(store: &Store, row: &ReportRow) -> rusqlite::Result<ReportDetail> {
-    let items = items_of(&store.item_briefs()?, row.id);
+    let items = store
+        .item_briefs(Some(row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
     let photos = store.report_photos(row.id)?;
     let city_photo = |url: &str| {
         let (id, p) = store.city_media(url).ok().flatten()?;
@@ -118,7 +114,7 @@ impl Engine {
     /// Checks, shrinks and strips a photo, then keeps it with the draft (or with a "not fixed"
     /// answer). The slow part runs before the store is taken.
     pub fn add_photo(&self, purpose: PhotoPurpose, bytes: &[u8]) -> Result<PhotoDto, CoreError> {
-        let count = self.with_ready(|r| Ok(r.store.pending_photos(purpose)?.len()))?;
+        let count = self.with_ready(|r| Ok(r.store.pending_photo_count(purpose)?))?;
         if count >= MAX_PHOTOS {
             return Err(CoreError::TooManyPhotos);
         }
@@ -130,7 +126,7 @@ impl Engine {
         };
         self.with_ready(|r| {
             // Counted again under the lock: two quick taps must not make six.
-            if r.store.pending_photos(purpose)?.len() >= MAX_PHOTOS {
+            if r.store.pending_photo_count(purpose)? >= MAX_PHOTOS {
                 return Err(CoreError::TooManyPhotos);
             }
             let id = r.store.add_pending_photo(purpose, &pending, now_ms())?;
@@ -205,7 +201,11 @@ impl Engine {
     pub fn fix_refused(&self, report_id: i64) -> Result<DraftDto, CoreError> {
         self.with_ready(|r| {
             let row = r.store.report(report_id)?.ok_or(CoreError::UnknownReport)?;
-            let refused = items_of(&r.store.item_briefs()?, report_id)
+            let refused = r
+                .store
+                .item_briefs(Some(report_id))?
+                .remove(&report_id)
+                .unwrap_or_default()
                 .into_iter()
                 .find(|i| {
                     i.kind == OutboxKind::Report
@@ -226,11 +226,11 @@ impl Engine {
     /// The citizen's reports (filed and followed), newest first.
     pub fn my_reports(&self) -> Result<Vec<ReportSummary>, CoreError> {
         self.with_ready(|r| {
-            let items = r.store.item_briefs()?;
+            let items = r.store.item_briefs(None)?;
             Ok(r.store
                 .reports()?
                 .iter()
-                .map(|row| reports::summary(row, &items_of(&items, row.id)))
+                .map(|row| reports::summary(row, items.get(&row.id).map_or(&[][..], Vec::as_slice)))
                 .collect())
         })
     }
@@ -341,40 +341,34 @@ impl Engine {
     /// "Is this yours?": open reports of the draft's category in its ward (or near its
     /// position). Offline, the check is skipped; sending works the same.
     pub async fn nearby(&self) -> Result<Nearby, CoreError> {
-        let (draft, known, ward) = self.with_ready(|r| {
+        // The position counts only when the citizen chose "where I am".
+        let asked = self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
-            let known: HashSet<String> = r.store.known_server_ids()?.into_iter().collect();
-            let point = draft.lat.zip(draft.lon).and_then(|(a, b)| Point::new(a, b));
-            let ward = match (draft.place_mode, point) {
-                (model::draft::PlaceMode::Here, Some(p)) => {
-                    model::geo::unit_at(r.wards.all(), p).map(|u| u.code.to_string())
-                }
-                _ => draft.ward_code.clone(),
+            let from = (draft.place_mode == model::draft::PlaceMode::Here)
+                .then(|| draft.lat.zip(draft.lon).and_then(|(a, b)| Point::new(a, b)))
+                .flatten();
+            let ward = match from {
+                Some(p) => model::geo::unit_at(r.wards.all(), p).map(|u| u.code.to_string()),
+                None => draft.ward_code.clone(),
             };
-            Ok((draft, known, ward))
+            let Some((code, ward)) = draft.service_code.clone().zip(ward) else {
+                return Ok(None);
+            };
+            let triage = r.services.catalog().get(&code).is_none_or(|s| s.triage);
+            let known: HashSet<String> = r.store.known_server_ids()?.into_iter().collect();
+            Ok(Some((code, ward, triage, from, known)))
         })?;
-        let (Some(code), Some(ward)) = (draft.service_code.clone(), ward) else {
+        let Some((code, ward, triage, from, known)) = asked else {
             return Ok(Nearby::NotAsked);
         };
-        let triage =
-            self.with_ready(|r| Ok(r.services.catalog().get(&code).is_none_or(|s| s.triage)))?;
-        let query = {
-            let mut q = vec![
-                ("status", "open".to_owned()),
-                ("ward_code", ward),
-                ("page_size", "200".to_owned()),
-            ];
-            if !triage {
-                q.push(("service_code", code));
-            }
-            q
-        };
-        let from = match draft.place_mode {
-            model::draft::PlaceMode::Here => {
-                draft.lat.zip(draft.lon).and_then(|(a, b)| Point::new(a, b))
-            }
-            _ => None,
-        };
+        let mut query = vec![
+            ("status", "open".to_owned()),
+            ("ward_code", ward),
+            ("page_size", "200".to_owned()),
+        ];
+        if !triage {
+            query.push(("service_code", code));
+        }
         match self.list_requests(query).await {
             Ok(list) => Ok(Nearby::Found {
                 reports: reports::rank_nearby(list, from, &known, NEARBY_LIMIT),

@@ -2,6 +2,8 @@
 //! the report they go with, sending (draft → report + outbox rows in one transaction), reports
 //! followed with "me too", and what the city said, kept for reading offline.
 
+use std::collections::HashMap;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -314,44 +316,49 @@ impl Store {
             .optional()
     }
 
-    /// Every report's outbox rows, oldest first, for the delivery states.
-    pub fn item_briefs(&self) -> rusqlite::Result<Vec<(i64, ItemBrief)>> {
+    /// The outbox rows of one report (or of every report), oldest first, grouped by report:
+    /// what the delivery states are made of.
+    pub fn item_briefs(
+        &self,
+        report: Option<i64>,
+    ) -> rusqlite::Result<HashMap<i64, Vec<ItemBrief>>> {
         let mut stmt = self.conn.prepare(
-            "SELECT report_id, id, kind, state, last_error, last_field FROM outbox ORDER BY id",
+            "SELECT report_id, id, kind, state, last_error, last_field FROM outbox
+             WHERE ?1 IS NULL OR report_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let kind: String = r.get(2)?;
-            let state: String = r.get(3)?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                kind,
-                state,
-                ItemBriefParts {
-                    id: r.get(1)?,
-                    last_error: r.get(4)?,
-                    last_field: r.get(5)?,
-                },
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (report, kind, state, parts) = row?;
-            if let (Some(kind), Some(state)) =
-                (OutboxKind::parse(&kind), super::ItemState::parse(&state))
-            {
-                out.push((
-                    report,
+        let rows = stmt.query_map([report], |r| {
+            let kind = OutboxKind::parse(&r.get::<_, String>(2)?);
+            let state = super::ItemState::parse(&r.get::<_, String>(3)?);
+            Ok(kind.zip(state).map(|(kind, state)| -> rusqlite::Result<_> {
+                Ok((
+                    r.get::<_, i64>(0)?,
                     ItemBrief {
-                        id: parts.id,
+                        id: r.get(1)?,
                         kind,
                         state,
-                        last_error: parts.last_error,
-                        last_field: parts.last_field,
+                        last_error: r.get(4)?,
+                        last_field: r.get(5)?,
                     },
-                ));
+                ))
+            }))
+        })?;
+        let mut out: HashMap<i64, Vec<ItemBrief>> = HashMap::new();
+        for row in rows {
+            if let Some(parsed) = row? {
+                let (report, item) = parsed?;
+                out.entry(report).or_default().push(item);
             }
         }
         Ok(out)
+    }
+
+    /// How many photos wait for the report (or "not fixed" answer) they go with.
+    pub fn pending_photo_count(&self, purpose: PhotoPurpose) -> rusqlite::Result<usize> {
+        self.conn.query_row(
+            "SELECT count(*) FROM pending_photos WHERE purpose = ?1",
+            [purpose.as_str()],
+            |r| Ok(usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX)),
+        )
     }
 
     /// The citizen looked at the report: what the city said so far is no longer news.
@@ -498,10 +505,4 @@ impl Store {
         )?;
         Ok(())
     }
-}
-
-struct ItemBriefParts {
-    id: i64,
-    last_error: Option<String>,
-    last_field: Option<String>,
 }

@@ -62,42 +62,67 @@ fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) ->
 /// A private virtual X display (Xvfb), so tests never need or touch a real screen.
 pub struct Display {
     pub name: String,
-    _proc: Proc,
+    child: Child,
 }
 
 impl Display {
+    /// Xvfb picks a free display itself (`-displayfd`) and prints its number once it accepts
+    /// clients: no guessing from lock files, which a killed run leaves behind.
     pub fn start(width: u32, height: u32) -> Result<Self> {
-        for n in 90..140 {
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start Xvfb (apt package xvfb): {e}"))?;
+        let stdout = child.stdout.take().ok_or("no stdout from Xvfb")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        // Owned before any wait, so an error below still stops Xvfb.
+        let mut display = Self {
+            name: String::new(),
+            child,
+        };
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .map_err(|_| "Xvfb did not report a display within 10 s")?;
+        let number: u32 = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("Xvfb did not start (it printed {line:?})"))?;
+        display.name = format!(":{number}");
+        Ok(display)
+    }
+}
+
+impl Drop for Display {
+    /// SIGTERM first: Xvfb then removes its lock file and socket (SIGKILL would leave them).
+    fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: kill(2) on our own child's pid has no memory effects.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(5) {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
             }
-            let mut child = Command::new("Xvfb")
-                .arg(format!(":{n}"))
-                .args([
-                    "-screen",
-                    "0",
-                    &format!("{width}x{height}x24"),
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| format!("cannot start Xvfb (apt package xvfb): {e}"))?;
-            let socket = format!("/tmp/.X11-unix/X{n}");
-            let up = wait_until("Xvfb", Duration::from_secs(10), || {
-                Path::new(&socket).exists() || child.try_wait().ok().flatten().is_some()
-            });
-            if up.is_ok() && child.try_wait().ok().flatten().is_none() {
-                return Ok(Self {
-                    name: format!(":{n}"),
-                    _proc: Proc(child),
-                });
-            }
-            let _ = child.kill();
-            let _ = child.wait();
         }
-        Err("no free X display number in :90..:140".into())
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -7,13 +7,7 @@ use model::dto::{Connection, ConnectionDto, DbStatus};
 use model::{Language, TextSize};
 
 use crate::bridge;
-use crate::screens::feedback::{
-    FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
-};
-use crate::screens::{
-    coming::Coming, db_error::DbError, home::Home, settings::Settings, wards::Finder,
-    wards::WardDetail,
-};
+use crate::screens::{coming::Coming, db_error::DbError, home::Home, lazy};
 use crate::state::{Ctx, Notice, Screen, use_ctx};
 
 /// What the shell sends when reports have news.
@@ -108,14 +102,14 @@ pub fn App() -> impl IntoView {
                 true if failed() => view! { <DbError/> }.into_any(),
                 true => match ctx.screen.get() {
                     Screen::Home => view! { <Home/> }.into_any(),
-                    Screen::Wards => view! { <Finder/> }.into_any(),
-                    Screen::Ward(ward) => view! { <WardDetail ward=ward/> }.into_any(),
-                    Screen::Settings => view! { <Settings/> }.into_any(),
                     Screen::Coming(part) => view! { <Coming part=part/> }.into_any(),
-                    Screen::Feedback => view! { <FeedbackHub/> }.into_any(),
-                    Screen::NewReport(step) => view! { <ReportForm step=step/> }.into_any(),
-                    Screen::Report(id) => view! { <ReportView id=id/> }.into_any(),
-                    Screen::WardReports(code) => view! { <WardReportList code=code/> }.into_any(),
+                    Screen::Wards => lazy::show(lazy::finder()),
+                    Screen::Ward(ward) => lazy::show(lazy::ward_detail(ward)),
+                    Screen::Settings => lazy::show(lazy::settings()),
+                    Screen::Feedback => lazy::show(lazy::feedback_hub()),
+                    Screen::NewReport(step) => lazy::show(lazy::report_form(step)),
+                    Screen::Report(id) => lazy::show(lazy::report_view(id)),
+                    Screen::WardReports(code) => lazy::show(lazy::ward_reports(code)),
                 },
             }}
         </main>

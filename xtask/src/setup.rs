@@ -21,6 +21,7 @@ pub fn all() -> Result {
     apt()?;
     wasm_target()?;
     wasm_bindgen_cli()?;
+    wasm_split_cli()?;
     tauri_driver()?;
     npm()?;
     eprintln!("setup: everything is installed");
@@ -99,29 +100,55 @@ fn wasm_target() -> Result {
     ))
 }
 
-/// The wasm-bindgen version locked in Cargo.lock: the CLI must match it exactly.
-pub fn locked_wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\""
-            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
-        {
-            return Ok(v.trim_end_matches('"').to_owned());
-        }
-    }
-    Err("wasm-bindgen is not in Cargo.lock".into())
-}
-
 fn wasm_bindgen_cli() -> Result {
-    let want = locked_wasm_bindgen_version()?;
+    let want = locked_version("wasm-bindgen")?;
     let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(want.as_str()) {
         return Ok(());
     }
     // Not --locked: its lock file pins a crate version the registry no longer serves.
     exec(cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+/// The version of crate `name` in Cargo.lock: the CLI tools must match their crates
+/// (wasm-bindgen exactly; wasm-split-cli is released with wasm_split_helpers).
+fn locked_version(name: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    let want = format!("name = \"{name}\"");
+    while let Some(line) = lines.next() {
+        if line == want
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
+        }
+    }
+    Err(format!("{name} is not in Cargo.lock"))
+}
+
+/// wasm-split-cli (cuts the UI's wasm at its `#[lazy]` points). It has no `--version`, so the
+/// installed version is read from `cargo install --list`.
+fn wasm_split_cli() -> Result {
+    let want = locked_version("wasm_split_helpers")?;
+    let installed = output("cargo", &["install", "--list"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l == format!("wasm_split_cli_support v{want}:"))
+        && has_program("wasm-split-cli")
+    {
+        return Ok(());
+    }
+    exec(cargo().args([
+        "install",
+        "wasm_split_cli_support",
+        "--version",
+        &want,
+        "--features",
+        "build-binary",
+        "--locked",
+        "--force",
+    ]))
 }
 
 fn tauri_driver() -> Result {

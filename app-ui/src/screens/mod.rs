@@ -4,6 +4,7 @@ pub mod coming;
 pub mod db_error;
 pub mod feedback;
 pub mod home;
+pub mod lazy;
 pub mod settings;
 pub mod wards;
 

@@ -4,8 +4,18 @@ use model::Language;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
-/// The message for `key`, or `error.generic` / the key itself so a missing message never shows
-/// an empty screen (the tests keep every key present in both languages).
+/// The message for `key` in `lang`, if there is one.
+pub fn lookup(lang: Language, key: &str) -> Option<&'static str> {
+    let found = MESSAGES.binary_search_by(|(k, ..)| (*k).cmp(key)).ok()?;
+    let (_, vi, en) = MESSAGES.get(found)?;
+    Some(match lang {
+        Language::Vi => vi,
+        Language::En => en,
+    })
+}
+
+/// The message for `key`, else `error.generic`, else "?": a missing message never shows
+/// an empty screen (the build refuses a key missing from one language).
 pub fn t(lang: Language, key: &str) -> &'static str {
     lookup(lang, key)
         .or_else(|| lookup(lang, "error.generic"))
@@ -37,5 +47,19 @@ mod tests {
             t(Language::En, "no.such.key"),
             t(Language::En, "error.generic")
         );
+    }
+
+    #[test]
+    fn every_key_is_found_in_both_languages() {
+        assert!(
+            MESSAGES.windows(2).all(|w| w[0].0 < w[1].0),
+            "table not sorted"
+        );
+        for (key, vi, en) in MESSAGES {
+            assert_eq!(lookup(Language::Vi, key), Some(vi), "{key}");
+            assert_eq!(lookup(Language::En, key), Some(en), "{key}");
+        }
+        assert_eq!(lookup(Language::Vi, ""), None);
+        assert_eq!(lookup(Language::Vi, "zzz"), None);
     }
 }

@@ -1,0 +1,60 @@
+//! Screens off the start path, each loaded the first time it is opened. `#[lazy]` marks a split
+//! point and `cargo xtask ui` cuts the wasm there (wasm-split), so opening the app downloads and
+//! compiles only the start screen's code: what a cheap phone waits for at every start.
+
+use leptos::prelude::*;
+use model::Ward;
+use send_wrapper::SendWrapper;
+
+use crate::screens::feedback::{
+    FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
+};
+use crate::screens::{settings::Settings, wards::Finder, wards::WardDetail};
+use crate::state::{FormStep, use_ctx};
+
+#[lazy]
+pub fn feedback_hub() -> AnyView {
+    view! { <FeedbackHub/> }.into_any()
+}
+
+#[lazy]
+pub fn report_form(step: FormStep) -> AnyView {
+    view! { <ReportForm step=step/> }.into_any()
+}
+
+#[lazy]
+pub fn report_view(id: i64) -> AnyView {
+    view! { <ReportView id=id/> }.into_any()
+}
+
+#[lazy]
+pub fn ward_reports(code: String) -> AnyView {
+    view! { <WardReportList code=code/> }.into_any()
+}
+
+#[lazy]
+pub fn finder() -> AnyView {
+    view! { <Finder/> }.into_any()
+}
+
+#[lazy]
+pub fn ward_detail(ward: Ward) -> AnyView {
+    view! { <WardDetail ward=ward/> }.into_any()
+}
+
+#[lazy]
+pub fn settings() -> AnyView {
+    view! { <Settings/> }.into_any()
+}
+
+/// A lazily loaded screen, with "loading" for the moment its part takes to arrive.
+pub fn show(screen: impl Future<Output = AnyView> + 'static) -> AnyView {
+    let ctx = use_ctx();
+    let screen = SendWrapper::new(screen);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading" role="status">{ctx.t("app.loading")}</p> }>
+            {Suspend::new(screen)}
+        </Suspense>
+    }
+    .into_any()
+}

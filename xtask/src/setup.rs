@@ -3,7 +3,8 @@
 use crate::util::{Result, cargo, cmd, exec, has_program, output, root};
 
 /// Debian packages: WebKitGTK for the shell, Xvfb + WebKitWebDriver for the end-to-end tests,
-/// ImageMagick for screenshots, fonts with Vietnamese. (wasm-opt comes from npm: see package.json.)
+/// ImageMagick for screenshots, dbus-daemon (a private bus for the OS notification test), fonts
+/// with Vietnamese. (wasm-opt comes from npm: see package.json.)
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -13,6 +14,7 @@ const APT_PACKAGES: &[&str] = &[
     "xauth",
     "webkit2gtk-driver",
     "imagemagick",
+    "dbus-daemon",
     "fonts-noto-core",
     "fonts-noto-color-emoji",
 ];

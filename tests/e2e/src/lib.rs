@@ -205,6 +205,9 @@ pub struct AppEnv<'a> {
     pub display: &'a Display,
     pub data_home: &'a Path,
     pub api_url: &'a str,
+    /// The D-Bus session bus the app sends OS notifications on (see [`Notifications`]); `None`
+    /// gives it none, as on a kiosk without a desktop session.
+    pub session_bus: Option<&'a str>,
 }
 
 impl App {
@@ -225,6 +228,10 @@ impl App {
             .env("XDG_CACHE_HOME", env.data_home.join("cache"))
             .env("XDG_CONFIG_HOME", env.data_home.join("config"))
             .env("CITIZEN_API_URL", env.api_url)
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                env.session_bus.unwrap_or("unix:path=/nonexistent"),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -385,4 +392,134 @@ pub async fn no_sideways_scroll(app: &App, what: &str) -> Result {
         "{what} scrolls sideways"
     );
     Ok(())
+}
+
+/// A private D-Bus session bus with a desktop notification service on it that records what the
+/// app shows: how the end-to-end tests see the OS notification (the app reaches it exactly as it
+/// would reach a desktop's, through `org.freedesktop.Notifications`).
+pub struct Notifications {
+    pub bus_address: String,
+    shown: std::sync::Arc<std::sync::Mutex<Vec<Shown>>>,
+    _service: zbus::Connection,
+    _daemon: Proc,
+}
+
+/// One notification the app asked the desktop to show.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub title: String,
+    pub body: String,
+}
+
+struct NotificationService {
+    shown: std::sync::Arc<std::sync::Mutex<Vec<Shown>>>,
+}
+
+/// The calls of the Desktop Notifications Specification a sender makes.
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl NotificationService {
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        body: String,
+        _actions: Vec<String>,
+        _hints: std::collections::HashMap<String, zbus::zvariant::OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.push(Shown {
+            title: summary,
+            body,
+        });
+        u32::try_from(shown.len()).unwrap_or(u32::MAX)
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "e2e".into(),
+            "citizen-app".into(),
+            "0.1".into(),
+            "1.2".into(),
+        )
+    }
+
+    fn close_notification(&self, _id: u32) {}
+}
+
+impl Notifications {
+    pub async fn start() -> Result<Self> {
+        let mut child = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start dbus-daemon (apt install dbus-daemon): {e}"))?;
+        let stdout = child.stdout.take().ok_or("dbus-daemon: no stdout")?;
+        let daemon = Proc(child);
+        // It prints its address once it accepts connections.
+        let address = tokio::time::timeout(
+            Duration::from_secs(10),
+            tokio::task::spawn_blocking(move || {
+                let mut line = String::new();
+                BufReader::new(stdout).read_line(&mut line).map(|_| line)
+            }),
+        )
+        .await
+        .map_err(|_| "dbus-daemon printed no address within 10 s")???;
+        let address = address.trim().to_owned();
+        if address.is_empty() {
+            return Err("dbus-daemon exited without an address".into());
+        }
+        let shown = std::sync::Arc::default();
+        let service = zbus::connection::Builder::address(address.as_str())?
+            .name("org.freedesktop.Notifications")?
+            .serve_at(
+                "/org/freedesktop/Notifications",
+                NotificationService {
+                    shown: std::sync::Arc::clone(&shown),
+                },
+            )?
+            .build()
+            .await?;
+        Ok(Self {
+            bus_address: address,
+            shown,
+            _service: service,
+            _daemon: daemon,
+        })
+    }
+
+    /// Waits (bounded) for a notification `pred` accepts and returns it.
+    pub async fn wait_for(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&Shown) -> bool,
+    ) -> Result<Shown> {
+        let start = Instant::now();
+        loop {
+            let found = {
+                let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+                shown.iter().find(|s| pred(s)).cloned()
+            };
+            if let Some(found) = found {
+                return Ok(found);
+            }
+            if start.elapsed() > timeout {
+                let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                return Err(format!(
+                    "no matching notification within {timeout:?}; shown: {shown:?}"
+                )
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }

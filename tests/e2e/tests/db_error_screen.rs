@@ -17,6 +17,7 @@ async fn damaged_database_shows_error_screen_and_keeps_the_file() -> Result {
         display: &display,
         data_home: tmp.path(),
         api_url: &api.url,
+        session_bus: None,
     };
     let app = App::launch(&env).await?;
     app.wait_text("#db-error", |t| t.contains("bị hỏng"))

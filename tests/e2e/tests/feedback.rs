@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::{App, AppEnv, CityApi, Display, Result, STAFF_KEY, no_sideways_scroll};
+use e2e::{App, AppEnv, CityApi, Display, Notifications, Result, STAFF_KEY, no_sideways_scroll};
 use serde_json::{Value, json};
 
 /// A small camera-like JPEG.
@@ -107,10 +107,12 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     let tmp = tempfile::tempdir()?;
     let mut api = CityApi::start(&tmp.path().join("city.db"))?;
     api.stop();
+    let desktop = Notifications::start().await?;
     let env = AppEnv {
         display: &display,
         data_home: tmp.path(),
         api_url: &api.url,
+        session_bus: Some(&desktop.bus_address),
     };
     let app = App::launch(&env).await?;
     app.client.set_window_rect(0, 0, 360, 640).await?;
@@ -208,6 +210,12 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
         app.click("#nav-home").await?;
     }
     app.wait_text("#notice", |t| t.contains("cập nhật")).await?;
+    // ... and the desktop shows it too, in Vietnamese, naming the field and its new state.
+    desktop
+        .wait_for(Duration::from_secs(20), |n| {
+            n.title == "Phản ánh của bạn có cập nhật" && n.body.contains("Đã xử lý xong")
+        })
+        .await?;
     app.screenshot("feedback-phone-vi-5-news").await?;
     app.click("#nav-feedback").await?;
     app.click(".report-line").await?;

@@ -15,6 +15,7 @@ async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {
         display: &display,
         data_home: tmp.path(),
         api_url: &api.url,
+        session_bus: None,
     };
     let app = App::launch(&env).await?;
     app.wait_attr("#connection-state", "data-state", "online")

@@ -15,6 +15,7 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
         display: &display,
         data_home: tmp.path(),
         api_url: &api_url,
+        session_bus: None,
     };
 
     let app = App::launch(&env).await?;

@@ -44,6 +44,7 @@ async fn main() -> Result {
             display: &display,
             data_home: &home,
             api_url: &api.url,
+            session_bus: None,
         };
         let start = Instant::now();
         let app = App::launch(&env).await?;

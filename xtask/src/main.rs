@@ -14,8 +14,9 @@ const USAGE: &str = "usage: cargo xtask <run|test|setup|ui|lint|bench>
 
   run     set up, build, start the reference city API (seeded with the HCMC wards) and open the app
   test    set up, build, and run all tests (unit, store, command, server, end-to-end under Xvfb)
-  setup   install what is missing: apt packages, wasm target, wasm-bindgen-cli, tauri-driver
-  ui      build the wasm UI into dist/
+  setup   install what is missing: apt packages, wasm target, wasm-bindgen-cli, wasm-split-cli,
+          tauri-driver, npm build tools
+  ui      build the wasm UI into dist/ (cut into parts, each loaded when first needed)
   lint    cargo fmt --check and clippy -D warnings
   bench   print the figures: bundle size, binary size, search timings, memory, start-up,
           sync (vs a plain POST loop), local save, server throughput";

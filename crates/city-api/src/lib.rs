@@ -56,6 +56,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(open311::followup::events))
         .routes(routes!(open311::followup::reopen))
         .routes(routes!(open311::followup::rate))
+        .routes(routes!(open311::followup::support))
         .routes(routes!(open311::followup::upload))
         .routes(routes!(open311::followup::media))
         .routes(routes!(staff::set_status))

@@ -222,6 +222,7 @@ async fn openapi_documents_every_route() {
         "POST /open311/v2/requests/{id}/media.json",
         "POST /open311/v2/requests/{id}/rating.json",
         "POST /open311/v2/requests/{id}/reopen.json",
+        "POST /open311/v2/requests/{id}/supporters.json",
     ];
     assert_eq!(documented, served);
     // Every documented route is routed (never the 404 fallback with reason `not_found` for the

@@ -592,6 +592,34 @@ fn corpus(open_id: &str) -> Vec<Case> {
             format!("/open311/v2/requests/{open_id}/rating.json"),
             vec![("device_id", DEVICE), ("satisfaction", "neutral")],
         ),
+        (
+            "me too on one's own report",
+            format!("/open311/v2/requests/{open_id}/supporters.json"),
+            vec![("api_key", API_KEY), ("device_id", DEVICE)],
+        ),
+        (
+            "me too without a device",
+            format!("/open311/v2/requests/{open_id}/supporters.json"),
+            vec![("api_key", API_KEY)],
+        ),
+        (
+            "me too with a bad device id",
+            format!("/open311/v2/requests/{open_id}/supporters.json"),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", "x'; DROP TABLE supporters;--"),
+            ],
+        ),
+        (
+            "me too on an unknown report",
+            "/open311/v2/requests/999999/supporters.json".to_owned(),
+            vec![("api_key", API_KEY), ("device_id", "device-9999-other")],
+        ),
+        (
+            "me too without a key",
+            format!("/open311/v2/requests/{open_id}/supporters.json"),
+            vec![("device_id", "device-9999-other")],
+        ),
     ] {
         let pairs = pairs
             .into_iter()

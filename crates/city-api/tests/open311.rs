@@ -378,6 +378,47 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
     assert_eq!(err[0]["reason"], "already_rated");
 }
 
+#[tokio::test]
+async fn me_too_counts_each_other_device_once_and_not_the_filer() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let support = |device: &'static str, key: &'static str| {
+        s.post(&format!("/open311/v2/requests/{id}/supporters.json"))
+            .header("Idempotency-Key", key)
+            .form(&[("api_key", API_KEY), ("device_id", device)])
+            .send()
+    };
+    let (st, err) = json(support(DEVICE, "m0").await.expect("send")).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(err[0]["reason"], "own_report");
+    let (st, r) = json(support("neighbour-device-01", "m1").await.expect("send")).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r[0]["supporters"], 1);
+    // The same device again (a new key, so not a replay) is still one supporter.
+    let (st, r) = json(support("neighbour-device-01", "m2").await.expect("send")).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r[0]["supporters"], 1);
+    let (_, r) = json(support("neighbour-device-02", "m3").await.expect("send")).await;
+    assert_eq!(r[0]["supporters"], 2);
+    // Everyone sees the count; nobody sees who.
+    let (_, one) = json(
+        s.get(&format!("/open311/v2/requests/{id}.json"))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(one[0]["supporters"], 2);
+    assert!(!one.to_string().contains("neighbour-device"));
+    // A closed report takes no more.
+    for status in ["assigned", "in_progress", "resolved", "closed"] {
+        assert_eq!(s.staff(&id, status).await.status(), StatusCode::OK);
+    }
+    let (st, err) = json(support("neighbour-device-03", "m4").await.expect("send")).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    assert_eq!(err[0]["reason"], "closed");
+}
+
 fn upload(
     s: &TestServer,
     id: &str,

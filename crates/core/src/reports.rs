@@ -301,6 +301,7 @@ mod tests {
             media_urls: vec![],
             change_seq: 1,
             rating: None,
+            supporters: 0,
         }
     }
 

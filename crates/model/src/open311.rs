@@ -111,6 +111,9 @@ pub struct ServiceRequest {
     /// Extension: the citizen's rating of the resolution, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Satisfaction>,
+    /// Extension: how many other citizens said "me too" (followed it instead of filing it again).
+    #[serde(default)]
+    pub supporters: u32,
 }
 
 /// Extension: one step of a report's timeline.

@@ -22,6 +22,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0001_wards.sql")),
     M::up(include_str!("../migrations/0002_open311.sql")),
     M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
+    M::up(include_str!("../migrations/0004_supporters.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -32,6 +32,8 @@ pub struct RequestRow {
     pub change_seq: i64,
     pub rating: Option<Satisfaction>,
     pub media_ids: Vec<String>,
+    /// Devices that said "me too" (not the filer's).
+    pub supporters: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -159,7 +161,8 @@ const COLUMNS: &str = "r.id, r.token, r.service_code, r.description, r.lat, r.lo
     r.ward_code, r.device_id, r.media_url, r.status, r.status_notes, r.agency, r.requested_at,
     r.updated_at, r.expected_at, r.resolved_at, r.change_seq, g.satisfaction,
     (SELECT group_concat(m.id) FROM
-        (SELECT id FROM media WHERE request_id = r.id ORDER BY rowid) m)";
+        (SELECT id FROM media WHERE request_id = r.id ORDER BY rowid) m),
+    (SELECT count(*) FROM supporters s WHERE s.request_id = r.id)";
 
 fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
     let status: String = row.get(10)?;
@@ -189,6 +192,7 @@ fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
             .get::<_, Option<String>>(19)?
             .map(|ids| ids.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
+        supporters: row.get(20)?,
     })
 }
 
@@ -419,5 +423,20 @@ pub fn rate(
     if n == 1 {
         touch(tx, id, now)?;
     }
+    Ok(n == 1)
+}
+
+/// Counts `device` as a supporter of report `id`; false when it already was one.
+pub fn support(
+    tx: &Transaction<'_>,
+    id: i64,
+    device: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let n = tx.execute(
+        "INSERT INTO supporters (request_id, device_id, at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (request_id, device_id) DO NOTHING",
+        params![id, device, timestamp(now)],
+    )?;
     Ok(n == 1)
 }

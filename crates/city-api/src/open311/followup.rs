@@ -1,6 +1,6 @@
 //! Extensions for following a report: its timeline, photos, the citizen's "not fixed" answer
-//! (re-open) and their rating of the resolution. Only the device that filed a report may add
-//! photos to it, re-open it or rate it.
+//! (re-open), their rating of the resolution, and other citizens' "me too". Only the device that
+//! filed a report may add photos to it, re-open it or rate it.
 
 use std::convert::Infallible;
 
@@ -224,6 +224,63 @@ pub async fn rate(
                     "this report was already rated".into(),
                 ));
             }
+            let row = report(tx, id)?;
+            Ok([public_request(&st, lang, &row)])
+        })
+        .await
+}
+
+/// "Me too": another citizen's device follows the report instead of filing it again, and the
+/// city sees how many people it affects. Counted once per device; the filer's own device and a
+/// closed report are refused.
+#[utoipa::path(
+    post,
+    path = "/open311/v2/requests/{id}/supporters.json",
+    tag = "open311-extensions",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+        description = "`api_key`, `device_id` (the supporter's)"),
+    responses(
+        (status = 200, body = [ServiceRequest], description = "The report with its `supporters` count"),
+        (status = 400, body = [ErrorEntry]),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+        (status = 409, body = [ErrorEntry], description = "The filer's own report, or closed"),
+    )
+)]
+pub async fn support(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
+    let device = get(&form, "device_id")
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .ok_or(model::feedback::FieldError::Missing { field: "device_id" })?;
+    let device = DeviceId::parse(device)
+        .map(|_| device.to_owned())
+        .ok_or(model::feedback::FieldError::Invalid { field: "device_id" })?;
+    let path = format!("/open311/v2/requests/{id}/supporters.json");
+    let st = state.clone();
+    Post::new(&path, &headers, &body)?
+        .commit(&state, StatusCode::OK, move |tx, now| {
+            let row = report(tx, id)?;
+            if row.device_id.as_deref() == Some(device.as_str()) {
+                return Err(ApiError::Conflict(
+                    "own_report",
+                    "this device filed the report; it is already followed".into(),
+                ));
+            }
+            if row.status == RequestStatus::Closed {
+                return Err(ApiError::Conflict(
+                    "closed",
+                    "this report is closed; file a new one if the problem is back".into(),
+                ));
+            }
+            store::support(tx, id, &device, now)?;
             let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })

@@ -182,6 +182,7 @@ pub fn public_request(state: &AppState, lang: Language, r: &RequestRow) -> Servi
         media_urls,
         change_seq: r.change_seq,
         rating: r.rating,
+        supporters: r.supporters,
     }
 }
 

@@ -261,21 +261,58 @@ impl App {
         )
         .await
         .map_err(|_| "WebDriver session did not start within 60 s")??;
-        Ok(Self {
+        let app = Self {
             client,
             _driver: driver,
-        })
+        };
+        app.record_page_errors().await?;
+        Ok(app)
+    }
+
+    /// Keeps the page's uncaught errors (a trap in the wasm among them) for [`Self::find`] to
+    /// report when an element never comes.
+    async fn record_page_errors(&self) -> Result {
+        self.client
+            .execute(
+                "window.__e2eErrors = [];\
+                 addEventListener('error', e => __e2eErrors.push(String(e.message)));\
+                 addEventListener('unhandledrejection', e => __e2eErrors.push('rejected: ' + String(e.reason)));",
+                vec![],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// What the page shows and the errors it threw: what a failed wait reports.
+    async fn page_state(&self) -> String {
+        let state = self
+            .client
+            .execute(
+                "return { text: document.body.innerText.slice(0, 400), errors: window.__e2eErrors || [] };",
+                vec![],
+            )
+            .await;
+        match state {
+            Ok(state) => state.to_string(),
+            Err(err) => format!("(page unreadable: {err})"),
+        }
     }
 
     /// Waits (bounded) for an element and returns it.
     pub async fn find(&self, css: &str) -> Result<fantoccini::elements::Element> {
-        Ok(self
+        match self
             .client
             .wait()
             .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(css))
             .await
-            .map_err(|e| format!("{css}: {e}"))?)
+        {
+            Ok(el) => Ok(el),
+            Err(e) => {
+                let _ = self.screenshot("failed-wait").await;
+                Err(format!("{css}: {e}; page: {}", self.page_state().await).into())
+            }
+        }
     }
 
     /// Clicks the first element matching `css`, finding it again if the UI re-rendered it.

@@ -277,6 +277,15 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
     assert!(!found.followed);
     let followed = engine.follow(&other_id).await.expect("follow");
     assert_eq!(engine.follow(&other_id).await.expect("again"), followed);
+    // ... and the city counts it, once.
+    sync_until_sent(&engine).await;
+    assert_eq!(
+        count(
+            &city,
+            &format!("SELECT count(*) FROM supporters WHERE request_id = {other_id}")
+        ),
+        1
+    );
     let mine = engine.my_reports().expect("reports");
     assert_eq!(mine.len(), 2);
     assert!(mine.iter().any(|r| r.origin == Origin::Followed));

@@ -264,6 +264,7 @@ impl Store {
         server_json: &str,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
+        let device = self.device_id()?;
         let tx = self.conn.transaction()?;
         let known: Option<i64> = tx
             .query_row(
@@ -281,7 +282,11 @@ impl Store {
                      VALUES ('[]', ?1, ?2, ?3, ?4, ?5, ?5, 'followed')",
                     params![now_ms, server_id, status, server_json, change_seq],
                 )?;
-                tx.last_insert_rowid()
+                let id = tx.last_insert_rowid();
+                // The city counts this "me too": sent by the worker like any other action.
+                let form = [("device_id", device.as_str())];
+                enqueue(&tx, OutboxKind::Support, id, &to_json(&form)?, now_ms)?;
+                id
             }
         };
         tx.commit()?;

@@ -13,6 +13,8 @@ pub enum OutboxKind {
     Photo,
     Reopen,
     Rating,
+    /// "Me too" on a report the citizen follows.
+    Support,
 }
 
 impl OutboxKind {
@@ -22,13 +24,20 @@ impl OutboxKind {
             Self::Photo => "photo",
             Self::Reopen => "reopen",
             Self::Rating => "rating",
+            Self::Support => "support",
         }
     }
 
     pub(crate) fn parse(s: &str) -> Option<Self> {
-        [Self::Report, Self::Photo, Self::Reopen, Self::Rating]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::Report,
+            Self::Photo,
+            Self::Reopen,
+            Self::Rating,
+            Self::Support,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

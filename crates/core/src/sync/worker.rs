@@ -78,6 +78,7 @@ fn path_for(kind: OutboxKind, server_id: Option<&str>) -> Option<String> {
         OutboxKind::Photo => format!("open311/v2/requests/{}/media.json", sid()?),
         OutboxKind::Reopen => format!("open311/v2/requests/{}/reopen.json", sid()?),
         OutboxKind::Rating => format!("open311/v2/requests/{}/rating.json", sid()?),
+        OutboxKind::Support => format!("open311/v2/requests/{}/supporters.json", sid()?),
     })
 }
 
@@ -105,6 +106,14 @@ fn refused(reason: &str) -> Attempt {
 /// replays its stored answer under the same key.
 fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
     let why = transport::refusal(&answer.body);
+    // "Me too" on a report closed meanwhile, or on the citizen's own: the city has nothing to
+    // count and the citizen nothing to fix.
+    if kind == OutboxKind::Support
+        && answer.status == 409
+        && matches!(why.reason.as_deref(), Some("closed" | "own_report"))
+    {
+        return Attempt::Delivered(Receipt::Done);
+    }
     match policy::classify(
         answer.status,
         why.reason.as_deref(),
@@ -122,7 +131,9 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
                         media_id: m.media_id,
                     })
                 }
-                OutboxKind::Reopen | OutboxKind::Rating => Some(Receipt::Done),
+                OutboxKind::Reopen | OutboxKind::Rating | OutboxKind::Support => {
+                    Some(Receipt::Done)
+                }
             };
             match receipt {
                 Some(r) => Attempt::Delivered(r),
@@ -373,6 +384,26 @@ mod tests {
             judge(OutboxKind::Report, &answer(503, "")),
             Attempt::Retry { ref reason, .. } if reason == "http_503"
         ));
+        // "Me too" on a report closed meanwhile is done, not something to fix; other refusals
+        // of it are kept like any other.
+        let closed = r#"[{"code":409,"description":"d","reason":"closed"}]"#;
+        assert!(matches!(
+            judge(OutboxKind::Support, &answer(409, closed)),
+            Attempt::Delivered(Receipt::Done)
+        ));
+        assert!(matches!(
+            judge(OutboxKind::Rating, &answer(409, closed)),
+            Attempt::Refused { .. }
+        ));
+        let forbidden = r#"[{"code":403,"description":"d","reason":"bad_api_key"}]"#;
+        assert!(matches!(
+            judge(OutboxKind::Support, &answer(403, forbidden)),
+            Attempt::Refused { .. }
+        ));
+        assert_eq!(
+            path_for(OutboxKind::Support, Some("7")).as_deref(),
+            Some("open311/v2/requests/7/supporters.json")
+        );
     }
 
     #[test]

@@ -161,6 +161,7 @@ pub fn detail(
         status_notes: city.as_ref().and_then(|c| c.status_notes.clone()),
         expected: city.as_ref().and_then(|c| c.expected_datetime.clone()),
         rating: city.as_ref().and_then(|c| c.rating),
+        supporters: city.as_ref().map_or(0, |c| c.supporters),
         photos: photos.iter().map(photo_dto).collect(),
         timeline,
         followup_pending,
@@ -303,6 +304,29 @@ mod tests {
             rating: None,
             supporters: 0,
         }
+    }
+
+    #[test]
+    fn a_followed_report_shows_the_city_count_of_me_too() {
+        let mut city = request("12", "open", None, "2026-11-01T08:00:00+07:00");
+        city.supporters = 3;
+        let row = ReportRow {
+            id: 1,
+            followed: true,
+            form: Vec::new(),
+            created_ms: 0,
+            server_id: Some("12".into()),
+            status: Some("received".into()),
+            server_json: serde_json::to_string(&city).ok(),
+            events_json: None,
+            unseen: false,
+        };
+        assert_eq!(detail(&row, &[], &[], |_| None).supporters, 3);
+        let unknown = ReportRow {
+            server_json: Some("not json".into()),
+            ..row
+        };
+        assert_eq!(detail(&unknown, &[], &[], |_| None).supporters, 0);
     }
 
     #[test]

@@ -102,6 +102,8 @@ pub struct ReportDetail {
     /// The city's timeline, oldest first (empty until the city has the report).
     pub timeline: Vec<TimelineEntry>,
     pub rating: Option<Satisfaction>,
+    /// Other citizens who said "me too", as of the city's last answer.
+    pub supporters: u32,
     /// A rating or "not fixed" is already waiting to be sent.
     pub followup_pending: bool,
     /// "Not fixed" can be answered until then (RFC 3339), when the report is resolved.

@@ -96,8 +96,8 @@ impl Display {
             child,
         };
         let line = rx
-            .recv_timeout(Duration::from_secs(10))
-            .map_err(|_| "Xvfb did not report a display within 10 s")?;
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| "Xvfb did not report a display within 30 s")?;
         let number: u32 = line
             .trim()
             .parse()

@@ -66,6 +66,23 @@ async fn staff_move(api: &CityApi, id: &str, status: &str, note: &str) -> Result
     Ok(())
 }
 
+/// A neighbour's "me too" on the report, from their own device.
+async fn neighbour_me_too(api: &CityApi, id: &str) -> Result {
+    let res = reqwest::Client::new()
+        .post(format!(
+            "{}/open311/v2/requests/{id}/supporters.json",
+            api.url.trim_end_matches('/')
+        ))
+        .form(&[
+            ("api_key", "citizen-app-demo"),
+            ("device_id", "neighbour-device-01"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(res.status(), 200, "me too");
+    Ok(())
+}
+
 async fn staff_photo(api: &CityApi, id: &str) -> Result {
     let part = reqwest::multipart::Part::bytes(jpeg(200))
         .file_name("done.jpg")
@@ -191,7 +208,9 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
         "Nước ngập sâu trước chợ sau cơn mưa"
     );
 
-    // Staff resolve it with a photo of the work: the app shows it and says so.
+    // A neighbour says "me too"; staff resolve it with a photo of the work: the app shows both
+    // and says so.
+    neighbour_me_too(&api, &id).await?;
     staff_move(&api, &id, "in_progress", "Đã cử đội thoát nước").await?;
     staff_move(&api, &id, "resolved", "Đã nạo vét cống").await?;
     staff_photo(&api, &id).await?;
@@ -225,6 +244,8 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
         .await?;
     app.find("#timeline li[data-status='resolved']").await?;
     app.find("#timeline img").await?;
+    app.wait_text("#report-supporters", |t| t == "1 người")
+        .await?;
     app.screenshot("feedback-phone-vi-6-resolved").await?;
 
     // "Not fixed", with a photo: saved, sent, re-opened on the server.

@@ -113,6 +113,13 @@ pub fn ReportView(id: i64) -> impl IntoView {
                 {d.address.clone().map(|a| view! { <dt>{ctx.t("review.place")}</dt><dd>{a}</dd> })}
                 {d.agency.clone().map(|a| view! { <dt>{ctx.t("report.agency")}</dt><dd>{a}</dd> })}
                 {d.expected.clone().map(|e| view! { <dt>{ctx.t("report.expected")}</dt><dd>{city_time(&e)}</dd> })}
+                {(d.supporters > 0).then(|| view! {
+                    <dt>{ctx.t("report.supporters")}</dt>
+                    <dd id="report-supporters">{match d.supporters {
+                        1 => ctx.t("report.supporters_one").to_owned(),
+                        n => ctx.t_with("report.supporters_many", &[("n", &n.to_string())]),
+                    }}</dd>
+                })}
                 <dt>{ctx.t("report.filed")}</dt><dd>{super::local_time(s.created_ms as f64)}</dd>
             </dl>
             {(!d.photos.is_empty()).then(|| thumbs(d.photos.clone(), false))}

@@ -1,7 +1,7 @@
 //! Turns `i18n/vi.json` and `i18n/en.json` (flat key → text) into one table sorted by key, which
-//! `lookup` binary-searches: a few hundred bytes of code in the wasm, where a `match` per language
-//! compiled to 15 KB. A file that is not a flat object of strings, or a key missing from one of
-//! the files, stops the build with its name.
+//! `lookup` binary-searches (a `match` per language compiled to 15 KB of code). A file that is
+//! not a flat object of strings, or a key missing from one of the files, stops the build with
+//! its name.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

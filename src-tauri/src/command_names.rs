@@ -4,6 +4,7 @@
 
 pub const COMMANDS: &[&str] = &[
     "app_status",
+    "ui_messages",
     "search_wards",
     "get_ward",
     "set_my_ward",

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use core_engine::{CoreError, Engine};
 use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
-use model::{ErrorDto, Language, TextSize, Ward};
+use model::{ErrorDto, Language, Messages, TextSize, Ward};
 use tauri::State;
 
 use crate::monitor::Monitor;
@@ -23,6 +23,12 @@ pub(crate) fn to_dto(err: CoreError) -> ErrorDto {
 #[tauri::command]
 pub async fn app_status(engine: Engines<'_>) -> CmdResult<AppStatus> {
     Ok(engine.status())
+}
+
+/// The UI's texts in `language`: the wasm carries none, so a phone holds only the language in use.
+#[tauri::command]
+pub fn ui_messages(language: Language) -> Messages {
+    i18n::messages(language)
 }
 
 #[tauri::command]

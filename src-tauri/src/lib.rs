@@ -38,6 +38,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
     builder
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
+            commands::ui_messages,
             commands::search_wards,
             commands::get_ward,
             commands::set_my_ward,

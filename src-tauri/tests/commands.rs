@@ -75,6 +75,26 @@ fn commands_over_ipc() {
     assert_eq!(status["settings"]["language"], "vi");
     assert_eq!(status["settings"]["apiBaseUrl"], "http://127.0.0.1:9/");
 
+    // The UI's texts come from here, one language at a time, as sorted [key, text] pairs.
+    let table = |language: &str| -> Vec<(String, String)> {
+        let value =
+            invoke(&webview, "ui_messages", json!({ "language": language })).expect("ui_messages");
+        serde_json::from_value(value).expect("pairs")
+    };
+    let (vi, en) = (table("vi"), table("en"));
+    assert!(vi.len() > 200, "{} messages", vi.len());
+    assert_eq!(
+        vi.iter().map(|r| &r.0).collect::<Vec<_>>(),
+        en.iter().map(|r| &r.0).collect::<Vec<_>>()
+    );
+    assert!(vi.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key");
+    let text = |rows: &[(String, String)], key: &str| {
+        rows.iter().find(|r| r.0 == key).map(|r| r.1.clone())
+    };
+    assert_eq!(text(&vi, "nav.home").as_deref(), Some("Trang chủ"));
+    assert_eq!(text(&en, "nav.home").as_deref(), Some("Home"));
+    assert!(invoke(&webview, "ui_messages", json!({ "language": "fr" })).is_err());
+
     let found = invoke(
         &webview,
         "search_wards",

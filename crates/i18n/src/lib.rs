@@ -1,6 +1,8 @@
-//! The UI's messages, compiled in from `i18n/vi.json` and `i18n/en.json`.
+//! The app's messages, compiled in from `i18n/vi.json` and `i18n/en.json`. The shell uses them
+//! directly (notifications) and hands the UI the table of one language (`messages`), so the
+//! wasm the phone loads carries no text.
 
-use model::Language;
+use model::{Language, Messages};
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
@@ -24,11 +26,23 @@ pub fn t(lang: Language, key: &str) -> &'static str {
 
 /// The message for `key` with each `{name}` replaced by its value.
 pub fn t_with(lang: Language, key: &str, args: &[(&str, &str)]) -> String {
-    let mut text = t(lang, key).to_owned();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
-    }
-    text
+    model::messages::fill(t(lang, key), args)
+}
+
+/// Every message of `lang`: what the UI looks its texts up in.
+pub fn messages(lang: Language) -> Messages {
+    Messages::new(
+        MESSAGES
+            .iter()
+            .map(|(key, vi, en)| {
+                let text = match lang {
+                    Language::Vi => vi,
+                    Language::En => en,
+                };
+                ((*key).to_owned(), (*text).to_owned())
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -58,6 +72,13 @@ mod tests {
         for (key, vi, en) in MESSAGES {
             assert_eq!(lookup(Language::Vi, key), Some(vi), "{key}");
             assert_eq!(lookup(Language::En, key), Some(en), "{key}");
+        }
+        for lang in Language::ALL {
+            let table = messages(lang);
+            assert_eq!(table.len(), MESSAGES.len());
+            for (key, ..) in MESSAGES {
+                assert_eq!(table.get(key), lookup(lang, key), "{key}");
+            }
         }
         assert_eq!(lookup(Language::Vi, ""), None);
         assert_eq!(lookup(Language::Vi, "zzz"), None);

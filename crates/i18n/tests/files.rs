@@ -154,3 +154,14 @@ fn keys_built_by_the_ui_exist() {
         assert!(messages.contains_key(&key), "missing {key}");
     }
 }
+
+/// Each language is named in itself in both files: the settings screen shows the choices from
+/// the table of the language in use, and the UI holds only that one.
+#[test]
+fn languages_are_named_in_themselves() {
+    let (vi, en) = (load("vi"), load("en"));
+    for key in ["lang.vi", "lang.en"] {
+        assert_eq!(vi.get(key), en.get(key), "{key}");
+    }
+    assert_eq!(vi.get("lang.vi").map(String::as_str), Some("Tiếng Việt"));
+}

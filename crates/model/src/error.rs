@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::api_url::ApiUrlError;
 
 /// Every failure the UI can be told about. The wire name (snake_case) never changes once shipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Read back by its wire name (`as_str`), not serde's derive: the derive's visitors were 8 KB of
+/// the wasm the UI loads at start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The local database file is damaged.
@@ -121,6 +123,16 @@ impl ErrorCode {
     }
 }
 
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Self::ALL
+            .into_iter()
+            .find(|code| code.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom("unknown error code"))
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -167,6 +179,10 @@ mod tests {
             let json = serde_json::to_string(&code).expect("serialises");
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert!(seen.insert(code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).ok(), Some(code));
+        }
+        for bad in ["\"no_such_code\"", "\"DbCorrupt\"", "3", "null"] {
+            assert!(serde_json::from_str::<ErrorCode>(bad).is_err(), "{bad}");
         }
     }
 

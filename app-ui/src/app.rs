@@ -6,9 +6,9 @@ use leptos::task::spawn_local;
 use model::dto::{Connection, ConnectionDto, DbStatus};
 use model::{Language, TextSize};
 
-use crate::bridge;
 use crate::screens::{coming::Coming, db_error::DbError, home::Home, lazy};
 use crate::state::{Ctx, Notice, Screen, use_ctx};
+use crate::{bridge, i18n};
 
 /// What the shell sends when reports have news.
 #[derive(serde::Deserialize)]
@@ -16,16 +16,20 @@ struct NewsEvent {
     unseen: usize,
 }
 
-/// Loads (or reloads) the status and the "my ward" record.
+/// Loads (or reloads) the status, the texts of its language and the "my ward" record. Screens
+/// show once the status is set, so the texts are fetched first.
 pub fn load_status(ctx: Ctx) {
     spawn_local(async move {
         match bridge::app_status().await {
             Ok(status) => {
+                if let Err(err) = i18n::load(status.settings.language).await {
+                    leptos::logging::error!("ui_messages failed: {}", err.code);
+                }
                 let my = status.settings.my_ward.clone();
                 ctx.status.set(Some(status));
                 load_my_ward(ctx, my);
             }
-            Err(err) => leptos::logging::error!("app_status failed: {:?}", err.code),
+            Err(err) => leptos::logging::error!("app_status failed: {}", err.code),
         }
     });
 }
@@ -80,12 +84,15 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // A memo: the header is built once when the status arrives, not again on every change of
+    // it (which would drop the keyboard focus from its buttons).
+    let ready = Memo::new(move |_| ctx.status.with(Option::is_some));
     let failed = move || {
         ctx.status
             .with(|s| matches!(s.as_ref().map(|s| &s.db), Some(DbStatus::Failed { .. })))
     };
     view! {
-        <Header/>
+        {move || ready.get().then(|| view! { <Header/> })}
         <main id="main" tabindex="-1">
             <Show when=move || ctx.notice.with(Option::is_some)>
                 <div id="notice" class="notice" role="status">
@@ -98,7 +105,8 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             {move || match ctx.status.with(Option::is_some) {
-                false => view! { <p class="loading" role="status">{ctx.t("app.loading")}</p> }.into_any(),
+                // Before the status, the language and its texts are not known yet.
+                false => view! { <p class="loading" role="status">"Đang tải… · Loading…"</p> }.into_any(),
                 true if failed() => view! { <DbError/> }.into_any(),
                 true => match ctx.screen.get() {
                     Screen::Home => view! { <Home/> }.into_any(),
@@ -129,14 +137,6 @@ fn Header() -> impl IntoView {
         Connection::Unknown => "unknown",
     };
     let state_text = move || ctx.t(&format!("conn.{}", state_tag()));
-    let switch = move |language: Language| {
-        spawn_local(async move {
-            match bridge::set_language(language).await {
-                Ok(settings) => ctx.set_settings(settings),
-                Err(err) => leptos::logging::error!("set_language failed: {:?}", err.code),
-            }
-        });
-    };
     let lang_button = move |language: Language, id: &'static str, label: &'static str| {
         view! {
             <button
@@ -145,7 +145,7 @@ fn Header() -> impl IntoView {
                 lang=language.tag()
                 aria-label=move || ctx.t(&format!("lang.{}", language.tag()))
                 aria-pressed=move || (ctx.lang() == language).to_string()
-                on:click=move |_| switch(language)
+                on:click=move |_| ctx.switch_language(language)
             >
                 {label}
             </button>

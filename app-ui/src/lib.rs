@@ -1,11 +1,12 @@
 //! The Citizen App's UI (Leptos, client-side rendered, compiled to wasm).
 //!
 //! It talks to the shell only through [`bridge`] (typed `invoke` + events) and shows every text
-//! through `i18n`; errors arrive as `{code, messageKey}` and are shown translated.
+//! through [`i18n`] (tables the shell hands over); errors arrive as `{code, messageKey}` and are shown translated.
 
 mod app;
 mod bridge;
 mod geo;
+mod i18n;
 mod screens;
 mod state;
 

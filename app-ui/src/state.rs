@@ -2,9 +2,12 @@
 //! translate. `Ctx` is `Copy` (signals), so closures take it by value.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use model::dto::{AppStatus, ConnectionDto, SettingsDto};
 use model::service::ServiceCatalog;
 use model::{ErrorDto, Language, Ward};
+
+use crate::{bridge, i18n};
 
 /// The screens of the app. Dossiers, map and rating are not built yet.
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +130,27 @@ impl Ctx {
         i18n::t_with(self.lang(), key, args)
     }
 
+    /// The message for `key` if there is one (keys built from what the shell sent).
+    pub fn lookup(&self, key: &str) -> Option<&'static str> {
+        i18n::lookup(self.lang(), key)
+    }
+
+    /// Switches the UI and the stored setting to `language`; its texts are fetched first, so
+    /// the screen never shows a language it has no words for.
+    pub fn switch_language(&self, language: Language) {
+        let ctx = *self;
+        spawn_local(async move {
+            let switched = match i18n::load(language).await {
+                Ok(()) => bridge::set_language(language).await,
+                Err(err) => Err(err),
+            };
+            match switched {
+                Ok(settings) => ctx.set_settings(settings),
+                Err(err) => ctx.show(Notice::Text(ctx.error_text(&err).to_owned())),
+            }
+        });
+    }
+
     /// Shows `key` above the screen.
     pub fn notify(&self, key: &'static str) {
         self.show(Notice::Key(key));
@@ -140,7 +164,8 @@ impl Ctx {
 
     /// The translated message of an error from the shell.
     pub fn error_text(&self, err: &ErrorDto) -> &'static str {
-        i18n::lookup(self.lang(), &err.message_key).unwrap_or_else(|| self.t("error.generic"))
+        self.lookup(&err.message_key)
+            .unwrap_or_else(|| self.t("error.generic"))
     }
 
     pub fn settings(&self) -> Option<SettingsDto> {

@@ -2,7 +2,7 @@
 //! No `withGlobalTauri`: the IPC object Tauri injects (`__TAURI_INTERNALS__`) is used directly.
 
 use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
-use model::{ErrorCode, ErrorDto, Language, TextSize, Ward};
+use model::{ErrorCode, ErrorDto, Language, Messages, TextSize, Ward};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -76,6 +76,10 @@ struct Url<'a> {
 
 pub async fn app_status() -> Result<AppStatus, ErrorDto> {
     call("app_status", &NoArgs {}).await
+}
+
+pub async fn ui_messages(language: Language) -> Result<Messages, ErrorDto> {
+    call("ui_messages", &Lang { language }).await
 }
 
 pub async fn search_wards(query: &str, limit: u32) -> Result<WardSearchResult, ErrorDto> {

@@ -43,13 +43,6 @@ pub fn Settings() -> impl IntoView {
             checking.set(false);
         });
     };
-    let choose_language = move |language: Language| {
-        spawn_local(async move {
-            if let Ok(s) = bridge::set_language(language).await {
-                ctx.set_settings(s);
-            }
-        });
-    };
     let choose_size = move |size: TextSize| {
         spawn_local(async move {
             if let Ok(s) = bridge::set_text_size(size).await {
@@ -65,8 +58,8 @@ pub fn Settings() -> impl IntoView {
                 <div class="choice">
                     <input type="radio" name="language" id=id.clone()
                         prop:checked=move || ctx.lang() == l
-                        on:change=move |_| choose_language(l)/>
-                    <label for=id lang=l.tag()>{i18n::t(l, &format!("lang.{}", l.tag()))}</label>
+                        on:change=move |_| ctx.switch_language(l)/>
+                    <label for=id lang=l.tag()>{ctx.t(&format!("lang.{}", l.tag()))}</label>
                 </div>
             }
         })

@@ -151,7 +151,7 @@ fn step_of(step: Step) -> FormStep {
 
 fn problem_text(ctx: Ctx, p: &DraftProblem) -> String {
     let key = format!("draft.problem.{}", p.reason);
-    i18n::lookup(ctx.lang(), &key)
+    ctx.lookup(&key)
         .unwrap_or_else(|| ctx.t("draft.problem.other"))
         .to_owned()
 }

@@ -89,7 +89,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
                 {s.server_id.clone().map(|sid| view! { <span class="chip">{ctx.t_with("report.number", &[("id", &sid)])}</span> })}
             </p>
             {refused.map(|(reason, field, is_report)| {
-                let text = i18n::lookup(ctx.lang(), &format!("reason.{reason}")).unwrap_or_else(|| ctx.t("reason.other"));
+                let text = ctx.lookup(&format!("reason.{reason}")).unwrap_or_else(|| ctx.t("reason.other"));
                 view! {
                     <div class="problem" role="alert" id="report-refused">
                         <p>{ctx.t("report.refused")}" "{text}</p>

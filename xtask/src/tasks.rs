@@ -82,7 +82,10 @@ pub fn ui() -> Result {
     for part in wasm_files(&dist)? {
         exec(
             Command::new(&wasm_opt)
-                .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
+                // --flatten --rereloop first: 1.5 KB gzip less on the start part than -Oz
+                // alone (measured; the same code, restructured before shrinking).
+                .args(["--flatten", "--rereloop", "-Oz", "-Oz", "--converge"])
+                .args(["--strip-debug", "--strip-producers"])
                 .args(features)
                 .arg("-o")
                 .arg(&part)
@@ -92,6 +95,47 @@ pub fn ui() -> Result {
     for file in UI_STATIC {
         std::fs::copy(root.join("app-ui").join(file), dist.join(file))
             .map_err(|e| format!("copy {file}: {e}"))?;
+    }
+    minify(&dist)
+}
+
+/// Oldest engines the minified JS and CSS must still run on (esbuild brings in no newer syntax):
+/// the wasm needs reference types, so Android System WebView / Chrome 96 and Safari 15 (iOS
+/// WKWebView) are the floor anyway; WebKitGTK here is newer.
+const MINIFY_TARGET: &str = "--target=chrome96,safari15";
+
+/// Minifies the JS (wasm-bindgen's glue, the part loader, main.js) and the CSS in place: 3.3 KB
+/// less gzip at start, measured. esbuild from npm (package.json), file by file, no bundling.
+fn minify(dist: &Path) -> Result {
+    let esbuild = root().join("node_modules/.bin/esbuild");
+    if !esbuild.is_file() {
+        return Err("node_modules/.bin/esbuild is missing: run `cargo xtask setup`".into());
+    }
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("read {}: {e}", dist.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("read {}: {e}", dist.display()))?
+            .path();
+        let format: &[&str] = match path.extension().and_then(|x| x.to_str()) {
+            Some("js") => &["--format=esm"],
+            Some("css") => &[],
+            _ => continue,
+        };
+        let mut out = std::ffi::OsString::from("--outfile=");
+        out.push(&path);
+        // --log-level=error: wasm-bindgen's glue repeats one key per split import (harmless).
+        exec(
+            Command::new(&esbuild)
+                .arg(&path)
+                .args(format)
+                .args([
+                    "--minify",
+                    MINIFY_TARGET,
+                    "--allow-overwrite",
+                    "--log-level=error",
+                ])
+                .arg(out),
+        )?;
     }
     Ok(())
 }
@@ -182,6 +226,7 @@ pub fn test() -> Result {
         &["tools/ward-data/gen_units.py", "--check"],
     ))?;
     ui()?;
+    bundle_report()?;
     // `cargo test` builds the app and server binaries the end-to-end tests drive (their
     // packages have integration tests), so no separate build is needed.
     let shots = root().join("target/e2e-screenshots");
@@ -248,13 +293,14 @@ fn bundle_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
     Ok(rows)
 }
 
-pub fn bench() -> Result {
-    setup::all()?;
-    ui()?;
+/// Most the UI may load at start, gzip (wasm + JS + CSS + HTML): the 150 KB.
+const START_BUDGET_GZIP: u64 = 150_000;
+
+/// The UI bundle split into what every start loads and what loads when a screen first opens
+/// (wasm-split's `split_*` / `chunk_*` parts), printed; an error when the start is over budget.
+fn bundle_report() -> Result {
     println!("== UI bundle (dist/) ==");
     let rows = bundle_sizes(&root().join("dist"))?;
-    // wasm-split's parts (split_*, chunk_*) load when their screen first opens; the rest loads
-    // at every start.
     let on_demand = |name: &str| name.starts_with("split_") || name.starts_with("chunk_");
     let (mut start, mut later, mut parts) = ((0, 0), (0, 0), 0);
     for (name, r, g) in &rows {
@@ -267,13 +313,28 @@ pub fn bench() -> Result {
         }
     }
     println!(
-        "{:<20} {:>9} B raw {:>9} B gzip  (target ≤ 150 KB gzip)",
+        "{:<20} {:>9} B raw {:>9} B gzip  (budget {START_BUDGET_GZIP} B gzip)",
         "loaded at start", start.0, start.1
     );
     println!(
         "{:<20} {:>9} B raw {:>9} B gzip  ({parts} parts, each the first time its screen opens)",
         "loaded when needed", later.0, later.1
     );
+    if start.1 > START_BUDGET_GZIP {
+        // Where wasm-split puts shared code and data moves with small changes: see
+        // ARCHITECTURE.md ("UI size") for how to find what went into the start part.
+        return Err(format!(
+            "the UI loads {} B gzip at start, over the {START_BUDGET_GZIP} B budget",
+            start.1
+        ));
+    }
+    Ok(())
+}
+
+pub fn bench() -> Result {
+    setup::all()?;
+    ui()?;
+    bundle_report()?;
     exec(cargo().args(["bench", "-p", "citizen-core", "--bench", "ward_search"]))?;
     exec(cargo().args(["build", "--release", "-p", "citizen-app", "-p", "city-api"]))?;
     for bin in ["citizen-app", "city-api"] {

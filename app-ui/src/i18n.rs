@@ -37,9 +37,7 @@ pub fn lookup(lang: Language, key: &str) -> Option<&'static str> {
 /// build refuses a key missing from one language). "…" only before the table arrived, which no
 /// screen shows (the app waits for it).
 pub fn t(lang: Language, key: &str) -> &'static str {
-    lookup(lang, key)
-        .or_else(|| lookup(lang, "error.generic"))
-        .unwrap_or("…")
+    model::messages::or_generic(|k| lookup(lang, k), key).unwrap_or("…")
 }
 
 /// The message for `key` with each `{name}` replaced by its value.

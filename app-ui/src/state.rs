@@ -162,10 +162,9 @@ impl Ctx {
         self.notice_fresh.set_value(true);
     }
 
-    /// The translated message of an error from the shell.
+    /// The translated message of an error from the shell (`t` falls back to the generic one).
     pub fn error_text(&self, err: &ErrorDto) -> &'static str {
-        self.lookup(&err.message_key)
-            .unwrap_or_else(|| self.t("error.generic"))
+        self.t(&err.message_key)
     }
 
     pub fn settings(&self) -> Option<SettingsDto> {

@@ -19,9 +19,7 @@ pub fn lookup(lang: Language, key: &str) -> Option<&'static str> {
 /// The message for `key`, else `error.generic`, else "?": a missing message never shows
 /// an empty screen (the build refuses a key missing from one language).
 pub fn t(lang: Language, key: &str) -> &'static str {
-    lookup(lang, key)
-        .or_else(|| lookup(lang, "error.generic"))
-        .unwrap_or("?")
+    model::messages::or_generic(|k| lookup(lang, k), key).unwrap_or("?")
 }
 
 /// The message for `key` with each `{name}` replaced by its value.

@@ -28,10 +28,6 @@ impl Messages {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
-    }
 }
 
 /// Only a table the lookup works on is accepted: rows in key order, each key once (what `new`
@@ -45,6 +41,12 @@ impl<'de> Deserialize<'de> for Messages {
             Err(serde::de::Error::custom("messages not in key order"))
         }
     }
+}
+
+/// The message for `key`, else the generic error's: a key with no text never leaves an empty
+/// place on the screen. `lookup` is the table of the language in use.
+pub fn or_generic<'a>(lookup: impl Fn(&str) -> Option<&'a str>, key: &str) -> Option<&'a str> {
+    lookup(key).or_else(|| lookup("error.generic"))
 }
 
 /// `template` with each `{name}` replaced by its value.
@@ -94,6 +96,18 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<Messages>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_missing_key_falls_back_to_the_generic_error() {
+        let m = Messages::new(rows(&[
+            ("error.generic", "Something went wrong"),
+            ("a", "A"),
+        ]));
+        let lookup = |k: &str| m.get(k);
+        assert_eq!(or_generic(lookup, "a"), Some("A"));
+        assert_eq!(or_generic(lookup, "zzz"), Some("Something went wrong"));
+        assert_eq!(or_generic(|_| None, "a"), None);
     }
 
     #[test]

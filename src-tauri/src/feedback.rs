@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use core_engine::Engine;
-use core_engine::store::PhotoPurpose;
 use model::draft::{Draft, DraftProblem};
-use model::feedback::Satisfaction;
+use model::feedback::{PhotoPurpose, Satisfaction};
 use model::report_dto::{
     DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
 };
@@ -20,13 +19,6 @@ use crate::syncer::Syncer;
 
 type Engines<'a> = State<'a, Arc<Engine>>;
 type CmdResult<T> = Result<T, ErrorDto>;
-
-fn purpose(text: Option<&str>) -> PhotoPurpose {
-    match text {
-        Some("reopen") => PhotoPurpose::Reopen,
-        _ => PhotoPurpose::Report,
-    }
-}
 
 #[tauri::command]
 pub async fn list_services(engine: Engines<'_>) -> CmdResult<ServiceCatalog> {
@@ -67,12 +59,13 @@ pub async fn add_photo(engine: Engines<'_>, request: Request<'_>) -> CmdResult<P
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(ErrorCode::NotAnImage.into());
     };
-    let purpose = purpose(
-        request
-            .headers()
-            .get("x-purpose")
-            .and_then(|v| v.to_str().ok()),
-    );
+    // Our own UI always names the purpose; anything else is a bug, not a report photo.
+    let purpose = request
+        .headers()
+        .get(PhotoPurpose::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(PhotoPurpose::parse)
+        .ok_or(ErrorDto::from(ErrorCode::Internal))?;
     let bytes = bytes.clone();
     let engine = Arc::clone(&engine);
     tauri::async_runtime::spawn_blocking(move || engine.add_photo(purpose, &bytes))
@@ -87,10 +80,11 @@ pub async fn remove_photo(engine: Engines<'_>, id: i64) -> CmdResult<()> {
 }
 
 #[tauri::command]
-pub async fn pending_photos(engine: Engines<'_>, purpose: String) -> CmdResult<Vec<PhotoDto>> {
-    engine
-        .pending_photos(self::purpose(Some(&purpose)))
-        .map_err(to_dto)
+pub async fn pending_photos(
+    engine: Engines<'_>,
+    purpose: PhotoPurpose,
+) -> CmdResult<Vec<PhotoDto>> {
+    engine.pending_photos(purpose).map_err(to_dto)
 }
 
 /// Where a draft photo was taken, offered as the report's place when the citizen shares it.

@@ -2,7 +2,7 @@
 //! `Uint8Array` straight from the file, never copied through JSON).
 
 use model::draft::{Draft, DraftProblem};
-use model::feedback::Satisfaction;
+use model::feedback::{PhotoPurpose, Satisfaction};
 use model::report_dto::{
     DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
 };
@@ -35,8 +35,8 @@ struct ReportId {
 }
 
 #[derive(Serialize)]
-struct Purpose<'a> {
-    purpose: &'a str,
+struct Purpose {
+    purpose: PhotoPurpose,
 }
 
 #[derive(Serialize)]
@@ -93,11 +93,15 @@ pub async fn check_draft() -> Result<Option<DraftProblem>, ErrorDto> {
     call("check_draft", &NoArgs {}).await
 }
 
-/// `bytes` is the file's content as a JS `Uint8Array`; `purpose` is `report` or `reopen`.
-pub async fn add_photo(bytes: JsValue, purpose: &str) -> Result<PhotoDto, ErrorDto> {
+/// `bytes` is the file's content as a JS `Uint8Array`.
+pub async fn add_photo(bytes: JsValue, purpose: PhotoPurpose) -> Result<PhotoDto, ErrorDto> {
     let options = js_sys::Object::new();
     let headers = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&headers, &"x-purpose".into(), &purpose.into());
+    let _ = js_sys::Reflect::set(
+        &headers,
+        &PhotoPurpose::HEADER.into(),
+        &purpose.as_str().into(),
+    );
     let _ = js_sys::Reflect::set(&options, &"headers".into(), &headers);
     match tauri_invoke_with("add_photo", bytes, options.into()).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| ErrorCode::Internal.into()),
@@ -110,7 +114,7 @@ pub async fn remove_photo(id: i64) -> Result<(), ErrorDto> {
     call("remove_photo", &Id { id }).await
 }
 
-pub async fn pending_photos(purpose: &str) -> Result<Vec<PhotoDto>, ErrorDto> {
+pub async fn pending_photos(purpose: PhotoPurpose) -> Result<Vec<PhotoDto>, ErrorDto> {
     call("pending_photos", &Purpose { purpose }).await
 }
 

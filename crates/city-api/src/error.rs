@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use model::feedback::FieldError;
+use model::reason::Reason;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,7 +22,7 @@ pub struct ErrorEntry {
     /// Human-readable explanation (English).
     pub description: String,
     /// Stable machine reason, e.g. `not_found`, `too_long`.
-    pub reason: &'static str,
+    pub reason: Reason,
     /// The request field concerned, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -31,18 +32,22 @@ pub struct ErrorEntry {
 pub enum ApiError {
     #[error("{0}")]
     NotFound(String),
+    /// Something the request names does not exist here (`reason` says what): 404, as Open311
+    /// answers an unknown `jurisdiction_id`.
+    #[error("{1}")]
+    Unknown(Reason, String),
     /// A malformed or unacceptable request: `(reason, description)`.
     #[error("{1}")]
-    BadRequest(&'static str, String),
+    BadRequest(Reason, String),
     #[error("{0}")]
     Field(#[from] FieldError),
     #[error("{0}")]
-    Forbidden(&'static str, String),
+    Forbidden(Reason, String),
     #[error("method not allowed")]
     MethodNotAllowed,
     /// The request conflicts with the current state: `(reason, description)`.
     #[error("{1}")]
-    Conflict(&'static str, String),
+    Conflict(Reason, String),
     #[error("this Idempotency-Key was used for a different request")]
     KeyReused,
     #[error("{0}")]
@@ -54,37 +59,50 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, Option<String>) {
+    fn parts(&self) -> (StatusCode, Reason, Option<String>) {
         match self {
-            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
-            Self::BadRequest(reason, _) => (StatusCode::BAD_REQUEST, reason, None),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, Reason::NotFound, None),
+            Self::Unknown(reason, _) => (StatusCode::NOT_FOUND, *reason, None),
+            Self::BadRequest(reason, _) => (StatusCode::BAD_REQUEST, *reason, None),
+            // Open311: "404 - service_code or jurisdiction_id provided were not found".
+            Self::Field(e @ FieldError::UnknownService { .. }) => {
+                (StatusCode::NOT_FOUND, e.reason(), e.field())
+            }
             Self::Field(e) => (StatusCode::BAD_REQUEST, e.reason(), e.field()),
-            Self::Forbidden(reason, _) => (StatusCode::FORBIDDEN, reason, None),
-            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None),
-            Self::Conflict(reason, _) => (StatusCode::CONFLICT, reason, None),
+            Self::Forbidden(reason, _) => (StatusCode::FORBIDDEN, *reason, None),
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Reason::MethodNotAllowed,
+                None,
+            ),
+            Self::Conflict(reason, _) => (StatusCode::CONFLICT, *reason, None),
             Self::KeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
+                Reason::IdempotencyKeyReused,
                 None,
             ),
             Self::UnsupportedMediaType(_) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                Reason::UnsupportedMediaType,
                 None,
             ),
-            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", None),
-            Self::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", None),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Reason::TooLarge, None),
+            Self::Db(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Reason::InternalError,
+                None,
+            ),
         }
     }
 
-    pub fn bad(reason: &'static str, description: impl Into<String>) -> Self {
+    pub fn bad(reason: Reason, description: impl Into<String>) -> Self {
         Self::BadRequest(reason, description.into())
     }
 }
 
 pub fn entry_response(
     status: StatusCode,
-    reason: &'static str,
+    reason: Reason,
     description: String,
     field: Option<String>,
 ) -> Response {
@@ -134,13 +152,13 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         return res;
     }
     let reason = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
-        StatusCode::REQUEST_TIMEOUT => "timeout",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::NOT_FOUND => "not_found",
-        s if s.is_server_error() => "internal_error",
-        _ => "bad_request",
+        StatusCode::PAYLOAD_TOO_LARGE => Reason::TooLarge,
+        StatusCode::REQUEST_TIMEOUT => Reason::Timeout,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Reason::UnsupportedMediaType,
+        StatusCode::METHOD_NOT_ALLOWED => Reason::MethodNotAllowed,
+        StatusCode::NOT_FOUND => Reason::NotFound,
+        s if s.is_server_error() => Reason::InternalError,
+        _ => Reason::BadRequest,
     };
     let description = status
         .canonical_reason()

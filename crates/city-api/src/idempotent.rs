@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use model::reason::Reason;
 use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -40,7 +41,7 @@ impl Post {
                 Some(
                     k.ok_or_else(|| {
                         ApiError::bad(
-                            "invalid_idempotency_key",
+                            Reason::InvalidIdempotencyKey,
                             "Idempotency-Key must be 1-255 visible ASCII characters",
                         )
                     })?
@@ -74,7 +75,7 @@ impl Post {
         let _guard = match &self.key {
             Some(k) => Some(state.begin(k).ok_or_else(|| {
                 ApiError::Conflict(
-                    "request_in_flight",
+                    Reason::RequestInFlight,
                     "a request with this Idempotency-Key is still being processed".into(),
                 )
             })?),

@@ -48,6 +48,8 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::ward_ratings::rate))
         .routes(routes!(routes::dossiers::one))
         .routes(routes!(routes::services::catalog))
+        .routes(routes!(open311::discovery::json))
+        .routes(routes!(open311::discovery::xml))
         .routes(routes!(open311::services::list))
         .routes(routes!(open311::services::definition))
         .routes(routes!(open311::requests::post, open311::requests::list))

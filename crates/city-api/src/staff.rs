@@ -10,11 +10,12 @@ use model::Language;
 use model::feedback::MAX_PHOTOS;
 use model::feedback::{FieldError, MAX_NOTE_CHARS, RequestStatus};
 use model::open311::{MediaPosted, ServiceRequest};
+use model::reason::Reason;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::db::requests::{self as store, Actor};
+use crate::db::requests::{self as store, Actor, MediaKind};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
 use crate::open311::followup::{keep_photo, read_upload, sniff_image};
@@ -38,7 +39,7 @@ fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     match key {
         Some(k) if state.keys.is_staff_key(k) => Ok(()),
         _ => Err(ApiError::Forbidden(
-            "invalid_staff_key",
+            Reason::InvalidStaffKey,
             "a valid X-Staff-Key is required".into(),
         )),
     }
@@ -84,7 +85,7 @@ pub async fn set_status(
         ));
     }
     let change: StatusChange = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad("invalid_json", format!("invalid body: {e}")))?;
+        .map_err(|e| ApiError::bad(Reason::InvalidJson, format!("invalid body: {e}")))?;
     for (field, value, max) in [
         ("note", &change.note, MAX_NOTE_CHARS),
         ("agency", &change.agency, 200),
@@ -100,7 +101,7 @@ pub async fn set_status(
             let row = report(tx, id)?;
             if !row.status.staff_can_move_to(change.status) {
                 return Err(ApiError::Conflict(
-                    "invalid_transition",
+                    Reason::InvalidTransition,
                     format!(
                         "a report cannot go from {} to {}",
                         row.status.as_str(),
@@ -170,13 +171,13 @@ pub async fn add_result_photo(
             let event = store::last_staff_event(tx, id)?;
             let Some(event) = event else {
                 return Err(ApiError::Conflict(
-                    "no_staff_step",
+                    Reason::NoStaffStep,
                     "record a status change before attaching its photos".into(),
                 ));
             };
-            if store::media_count(tx, id, "result")? >= MAX_PHOTOS {
+            if store::media_count(tx, id, MediaKind::Result)? >= MAX_PHOTOS {
                 return Err(ApiError::Conflict(
-                    "too_many_photos",
+                    Reason::TooManyPhotos,
                     format!("a report takes at most {MAX_PHOTOS} photos of the result"),
                 ));
             }
@@ -186,7 +187,7 @@ pub async fn add_result_photo(
                 &store::NewMedia {
                     request_id: id,
                     event_id: Some(event),
-                    kind: "result",
+                    kind: MediaKind::Result,
                     content_type,
                     bytes: &up.photo,
                 },

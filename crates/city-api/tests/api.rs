@@ -208,6 +208,8 @@ async fn openapi_documents_every_route() {
         "GET /api/v1/wards/{code}",
         "GET /api/v1/wards/{code}/stats",
         "GET /health",
+        "GET /open311/discovery.json",
+        "GET /open311/discovery.xml",
         "GET /open311/v2/media/{id}",
         "GET /open311/v2/requests.json",
         "GET /open311/v2/requests/{id}",

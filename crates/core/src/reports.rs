@@ -5,9 +5,11 @@ use std::collections::HashSet;
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration};
+use model::delivery::Refusal;
 use model::feedback::{REOPEN_WINDOW_DAYS, RequestStatus};
+use model::form::field;
 use model::geo::{self, Point};
-use model::open311::{RequestEvent, ServiceRequest};
+use model::open311::{Actor, RequestEvent, ServiceRequest};
 use model::report_dto::{
     Delivery, NearbyReport, Origin, PhotoDto, ReportDetail, ReportSummary, TimelineEntry,
 };
@@ -37,10 +39,13 @@ pub fn delivery(items: &[ItemBrief]) -> Delivery {
     if let Some(refused) = items.iter().find(|i| i.state == ItemState::NeedsAttention) {
         return Delivery::NeedsAttention {
             outbox_id: refused.id,
+            // Written by this app; an older or damaged value reads as a refusal without a
+            // reason (shown with the generic text).
             reason: refused
                 .last_error
-                .clone()
-                .unwrap_or_else(|| "refused".into()),
+                .as_deref()
+                .and_then(Refusal::parse)
+                .unwrap_or(Refusal::CityUnlisted),
             field: refused.last_field.clone(),
             is_report: refused.kind == OutboxKind::Report,
         };
@@ -57,13 +62,6 @@ pub fn delivery(items: &[ItemBrief]) -> Delivery {
     }
 }
 
-fn form_value<'a>(row: &'a ReportRow, name: &str) -> Option<&'a str> {
-    row.form
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 /// The city's record of the report, when it sent one the app can read.
 pub fn city_record(row: &ReportRow) -> Option<ServiceRequest> {
     serde_json::from_str(row.server_json.as_deref()?).ok()
@@ -72,14 +70,17 @@ pub fn city_record(row: &ReportRow) -> Option<ServiceRequest> {
 pub fn summary(row: &ReportRow, items: &[ItemBrief]) -> ReportSummary {
     let city = city_record(row);
     // The citizen's own words for their report; the city's record for one they follow.
-    let (service_code, description) = match (form_value(row, "service_code"), &city) {
+    let (service_code, description) = match (field(&row.form, "service_code"), &city) {
         (Some(code), _) => (
             code.to_owned(),
-            form_value(row, "description")
+            field(&row.form, "description")
                 .unwrap_or_default()
                 .to_owned(),
         ),
-        (None, Some(c)) => (c.service_code.clone(), c.description.clone()),
+        (None, Some(c)) => (
+            c.service_code.clone(),
+            c.description.clone().unwrap_or_default(),
+        ),
         (None, None) => (String::new(), String::new()),
     };
     ReportSummary {
@@ -141,7 +142,7 @@ pub fn detail(
     let timeline = events
         .into_iter()
         .map(|event| TimelineEntry {
-            photos: if event.actor == "staff" {
+            photos: if event.actor == Actor::Staff {
                 event
                     .media_urls
                     .iter()
@@ -153,7 +154,7 @@ pub fn detail(
             event,
         })
         .collect();
-    let text = |name| form_value(row, name).map(str::to_owned);
+    let text = |name| field(&row.form, name).map(str::to_owned);
     ReportDetail {
         address: text("address_string").or_else(|| city.as_ref()?.address.clone()),
         ward_code: text("ward_code").or_else(|| city.as_ref()?.address_id.clone()),
@@ -244,7 +245,7 @@ mod tests {
             delivery(&[item(1, Report, NeedsAttention), item(2, Photo, Queued)]),
             Delivery::NeedsAttention {
                 outbox_id: 1,
-                reason: "too_long".into(),
+                reason: Refusal::City(model::reason::Reason::TooLong),
                 field: Some("description".into()),
                 is_report: true
             }
@@ -256,7 +257,7 @@ mod tests {
             at: at.into(),
             status,
             note: None,
-            actor: "staff".into(),
+            actor: Actor::Staff,
             media_urls: vec![],
         }
     }
@@ -287,7 +288,7 @@ mod tests {
             status_notes: None,
             service_name: "Thoát nước".into(),
             service_code: "thoat-nuoc".into(),
-            description: "Ngập".into(),
+            description: Some("Ngập".into()),
             agency_responsible: "x".into(),
             service_notice: None,
             requested_datetime: when.into(),

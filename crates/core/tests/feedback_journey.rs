@@ -12,9 +12,9 @@ use std::time::Duration;
 use city_api::Keys;
 use city_api::local::LocalServer;
 use core_engine::Engine;
-use core_engine::store::PhotoPurpose;
 use core_engine::sync::Quiet;
 use model::draft::{Draft, Identity, PlaceMode, Step};
+use model::feedback::PhotoPurpose;
 use model::feedback::{RequestStatus, Satisfaction};
 use model::report_dto::{Delivery, Nearby, Origin, SubmitAnswer};
 

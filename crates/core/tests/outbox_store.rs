@@ -2,6 +2,8 @@
 //! off by a crash goes back to the queue; answers move items to sent or needs-attention.
 
 use core_engine::store::{ItemState, OutboxCounts, Receipt, Store};
+use model::delivery::{Refusal, RetryReason};
+use model::reason::Reason;
 
 fn form(n: usize) -> Vec<(String, String)> {
     vec![
@@ -33,7 +35,6 @@ fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
 
     let receipt = Receipt::Report {
         server_id: "41".into(),
-        token: Some("tok".into()),
     };
     store
         .record_delivered(&due[0], &receipt, 3_000)
@@ -43,12 +44,16 @@ fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
         "41"
     );
     store
-        .record_retry(due[1].id, 9_000, "offline")
+        .record_retry(due[1].id, 9_000, RetryReason::Offline)
         .expect("retry");
     assert!(store.due_items(8_999, 10).expect("due").is_empty());
     assert_eq!(store.next_due_ms().expect("next"), Some(9_000));
     store
-        .record_refused(due[1].id, "too_long", Some("description"))
+        .record_refused(
+            due[1].id,
+            Refusal::City(Reason::TooLong),
+            Some("description"),
+        )
         .expect("refused");
     let refused = store.outbox_item(due[1].id).expect("item").expect("exists");
     assert_eq!(refused.state, ItemState::NeedsAttention);

@@ -12,9 +12,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use core_engine::store::PhotoPurpose;
 use model::ErrorCode;
 use model::draft::{Draft, Identity, PlaceMode};
+use model::feedback::PhotoPurpose;
 use model::report_dto::SubmitAnswer;
 
 const INSIDE: &str = "CITIZEN_TEST_INSIDE_NAMESPACE";

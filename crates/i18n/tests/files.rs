@@ -149,7 +149,13 @@ fn keys_built_by_the_ui_exist() {
         ]
         .map(|r| format!("draft.problem.{r}")),
     );
-    keys.push("reason.other".into());
+    // What the citizen is told when the city refuses an action, for every reason it can give.
+    keys.extend(
+        model::reason::Reason::ALL
+            .iter()
+            .map(|r| r.message_key().to_owned()),
+    );
+    keys.push(model::reason::OTHER_KEY.into());
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");
     }

@@ -106,7 +106,7 @@ impl DraftProblem {
         };
         Self {
             step,
-            reason: err.reason().to_owned(),
+            reason: err.reason().as_str().to_owned(),
             field,
         }
     }
@@ -204,9 +204,19 @@ impl Draft {
             }
         }
         push("device_id", device_id.as_str());
-        let checked = NewRequest::from_pairs(&pairs, catalog, units)
-            .map_err(|e| DraftProblem::from_field_error(&e))?;
-        Ok(checked.to_pairs())
+        let checked = NewRequest::from_pairs(&pairs, catalog, units);
+        // Open311 makes the description optional; the app asks for one (the city must know what
+        // is wrong), checked where the server used to check it: after the category.
+        if !matches!(checked, Err(FieldError::UnknownService { .. }))
+            && trimmed(&self.description).is_none()
+        {
+            return Err(DraftProblem::from_field_error(&FieldError::Missing {
+                field: "description",
+            }));
+        }
+        Ok(checked
+            .map_err(|e| DraftProblem::from_field_error(&e))?
+            .to_pairs())
     }
 
     /// What to keep of a draft when the citizen chose "anonymous": nothing personal.

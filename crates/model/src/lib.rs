@@ -4,21 +4,26 @@
 //! Nothing here does I/O, so it compiles to wasm for the UI and is tested without a database.
 
 pub mod api_url;
+pub mod delivery;
 pub mod dossier;
 pub mod draft;
 pub mod dto;
 pub mod error;
 pub mod feedback;
 pub mod fold;
+pub mod form;
 pub mod geo;
 pub mod messages;
 pub mod open311;
+pub mod reason;
 pub mod report_dto;
 pub mod search;
 pub mod service;
 pub mod settings;
+pub mod w3c_time;
 pub mod ward;
 pub mod ward_rating;
+mod wire;
 
 pub use api_url::{ApiBaseUrl, ApiUrlError};
 pub use error::{ErrorCode, ErrorDto};

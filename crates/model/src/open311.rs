@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::feedback::{RequestStatus, Satisfaction};
+use crate::wire::wire_enum;
 
 /// One entry of `GET services.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,14 +54,20 @@ pub struct AttributeValueOut {
     pub name: String,
 }
 
-/// The answer to `POST requests.json` (an array of one).
+/// The answer to `POST requests.json` (an array of one). The spec: `token` "should not be
+/// returned if `service_request_id` is returned", and the other way round; this server files a
+/// report at once and answers with its id. `account_id` is the spec's optional account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Posted {
-    pub service_request_id: String,
-    /// Also given, so clients written for token-based servers work too.
-    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_notice: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
 }
 
 /// `GET tokens/{token}.json` (an array of one).
@@ -82,7 +89,8 @@ pub struct ServiceRequest {
     pub status_notes: Option<String>,
     pub service_name: String,
     pub service_code: String,
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub agency_responsible: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_notice: Option<String>,
@@ -116,6 +124,15 @@ pub struct ServiceRequest {
     pub supporters: u32,
 }
 
+wire_enum! {
+    /// Who made a step of a report's timeline.
+    pub enum Actor {
+        Citizen = "citizen",
+        Staff = "staff",
+        System = "system",
+    }
+}
+
 /// Extension: one step of a report's timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -124,8 +141,7 @@ pub struct RequestEvent {
     pub status: RequestStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// `citizen`, `staff` or `system`.
-    pub actor: String,
+    pub actor: Actor,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media_urls: Vec<String>,
 }

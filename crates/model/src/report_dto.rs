@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::delivery::Refusal;
 use crate::draft::{Draft, DraftProblem};
 use crate::feedback::{RequestStatus, Satisfaction};
 use crate::open311::{RequestEvent, ServiceRequest};
@@ -39,12 +40,12 @@ pub enum Delivery {
     Sending { done: u32, total: u32 },
     /// Everything is with the city.
     Sent,
-    /// The city refused a part for good: the citizen must fix it. `reason` is the city's stable
-    /// reason (the UI shows `reason.<reason>`), `field` the form field concerned.
+    /// The city refused a part for good: the citizen must fix it. `reason` says why (the UI
+    /// shows its `message_key`), `field` the form field concerned.
     #[serde(rename_all = "camelCase")]
     NeedsAttention {
         outbox_id: i64,
-        reason: String,
+        reason: Refusal,
         field: Option<String>,
         /// Whether the refused part is the report itself (fixable in the form).
         is_report: bool,

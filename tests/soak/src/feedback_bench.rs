@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use city_api::Keys;
 use city_api::local::LocalServer;
-use core_engine::store::PhotoPurpose;
 use core_engine::sync::Quiet;
 use core_engine::{Engine, EngineConfig};
 use model::ApiBaseUrl;
 use model::draft::{Draft, Identity, PlaceMode};
+use model::feedback::PhotoPurpose;
 use model::report_dto::SubmitAnswer;
 
 use crate::client::API_KEY;

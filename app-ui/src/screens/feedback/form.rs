@@ -8,6 +8,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::draft::{Draft, DraftProblem, Identity, PlaceMode, Step};
+use model::feedback::{MAX_PHOTOS, PhotoPurpose};
 use model::report_dto::{Nearby, PhotoDto, SubmitAnswer};
 use model::service::{Attribute, Datatype};
 use model::{ErrorDto, Ward};
@@ -385,14 +386,14 @@ fn DetailsStep(form: Form) -> impl IntoView {
         <p id="description-left" class=move || if left() < 0 { "count error" } else { "count muted" } aria-live="polite">
             {move || ctx.t_with("form.chars_left", &[("n", &left().to_string())])}
         </p>
-        <Photos purpose="report" photos=form.photos/>
+        <Photos purpose=PhotoPurpose::Report photos=form.photos/>
     }
 }
 
 /// Photos: camera where the platform has one, else the file picker. Each is shrunk and stripped
 /// by the shell before it is shown here.
 #[component]
-pub fn Photos(purpose: &'static str, photos: RwSignal<Vec<PhotoDto>>) -> impl IntoView {
+pub fn Photos(purpose: PhotoPurpose, photos: RwSignal<Vec<PhotoDto>>) -> impl IntoView {
     let ctx = use_ctx();
     let problem = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(0u32);
@@ -431,11 +432,11 @@ pub fn Photos(purpose: &'static str, photos: RwSignal<Vec<PhotoDto>>) -> impl In
             }
         });
     };
-    let full = move || photos.with(|p| p.len() >= model::feedback::MAX_PHOTOS);
+    let full = move || photos.with(|p| p.len() >= MAX_PHOTOS);
     let input_id = format!("photo-input-{purpose}");
     view! {
         <section class="photos" aria-labelledby=format!("photos-heading-{purpose}")>
-            <h2 id=format!("photos-heading-{purpose}")>{move || ctx.t_with("photos.title", &[("n", &photos.with(Vec::len).to_string()), ("max", "5")])}</h2>
+            <h2 id=format!("photos-heading-{purpose}")>{move || ctx.t_with("photos.title", &[("n", &photos.with(Vec::len).to_string()), ("max", &MAX_PHOTOS.to_string())])}</h2>
             <p class="muted">{move || ctx.t("photos.hint")}</p>
             <ul class="thumbs">
                 <For each=move || photos.get() key=|p: &PhotoDto| p.id children=move |p: PhotoDto| {
@@ -744,7 +745,7 @@ fn ReviewStep(form: Form, go: impl Fn(FormStep) + Copy + Send + Sync + 'static) 
                             let distance = n.distance_m.map(|m| ctx.t_with("nearby.distance", &[("m", &m.to_string())])).unwrap_or_default();
                             view! {
                                 <li class="nearby-item">
-                                    <p class="excerpt">{n.report.description.clone()}</p>
+                                    <p class="excerpt">{n.report.description.clone().unwrap_or_default()}</p>
                                     <p class="meta">{super::city_time(&n.report.requested_datetime)} " " {distance}</p>
                                     {if already {
                                         view! { <p class="ok">{ctx.t("nearby.already")}</p> }.into_any()

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::feedback::Satisfaction;
+use model::feedback::{PhotoPurpose, Satisfaction};
+use model::open311::Actor;
 use model::report_dto::{Delivery, PhotoDto, ReportDetail};
 
 use super::form::Photos;
@@ -69,7 +70,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
                 field,
                 is_report,
                 ..
-            } => Some((reason.clone(), field.clone(), *is_report)),
+            } => Some((*reason, field.clone(), *is_report)),
             _ => None,
         };
         let rateable = d.can_rate();
@@ -79,7 +80,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
         let city_answer = timeline
             .iter()
             .rev()
-            .find(|e| e.event.actor == "staff" && e.event.note.is_some())
+            .find(|e| e.event.actor == Actor::Staff && e.event.note.is_some())
             .and_then(|e| e.event.note.clone());
         view! {
             <h1 id="report-title">{service_label(ctx, &s.service_code)}</h1>
@@ -89,7 +90,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
                 {s.server_id.clone().map(|sid| view! { <span class="chip">{ctx.t_with("report.number", &[("id", &sid)])}</span> })}
             </p>
             {refused.map(|(reason, field, is_report)| {
-                let text = ctx.lookup(&format!("reason.{reason}")).unwrap_or_else(|| ctx.t("reason.other"));
+                let text = ctx.t(reason.message_key());
                 view! {
                     <div class="problem" role="alert" id="report-refused">
                         <p>{ctx.t("report.refused")}" "{text}</p>
@@ -175,7 +176,7 @@ fn NotFixed(id: i64, until: String, detail: RwSignal<Option<ReportDetail>>) -> i
     let photos = RwSignal::new(Vec::<PhotoDto>::new());
     let problem = RwSignal::new(None::<&'static str>);
     spawn_local(async move {
-        if let Ok(p) = bridge::feedback::pending_photos("reopen").await {
+        if let Ok(p) = bridge::feedback::pending_photos(PhotoPurpose::Reopen).await {
             photos.set(p);
         }
     });
@@ -198,7 +199,7 @@ fn NotFixed(id: i64, until: String, detail: RwSignal<Option<ReportDetail>>) -> i
             <p class="muted">{move || ctx.t_with("report.not_fixed_until", &[("time", &super::city_time(&until))])}</p>
             <label for="not-fixed-text" class="field-label">{move || ctx.t("report.not_fixed_what")}</label>
             <textarea id="not-fixed-text" rows="3" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <Photos purpose="reopen" photos=photos/>
+            <Photos purpose=PhotoPurpose::Reopen photos=photos/>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <button id="not-fixed-send" type="submit" class="primary">{move || ctx.t("report.not_fixed_send")}</button>
         </form>

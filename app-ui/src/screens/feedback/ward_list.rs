@@ -50,7 +50,7 @@ pub fn WardReportList(code: String) -> impl IntoView {
                                 {l.reports.into_iter().map(|r| view! {
                                     <li class="public-report">
                                         <p class="name">{service_label(ctx, &r.service_code)}</p>
-                                        <p class="excerpt">{r.description.chars().take(160).collect::<String>()}</p>
+                                        <p class="excerpt">{r.description.as_deref().unwrap_or_default().chars().take(160).collect::<String>()}</p>
                                         <p class="meta">
                                             <span class="chip status">{ctx.t(&status_key(Some(r.detailed_status)))}</span>
                                             <span class="when">{city_time(&r.requested_datetime)}</span>

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
-use model::feedback::{NewRequest, RequestStatus, Satisfaction};
+use model::feedback::{NewRequest, PhotoPurpose, RequestStatus, Satisfaction};
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
 use super::DbError;
@@ -15,7 +15,8 @@ pub struct RequestRow {
     pub id: i64,
     pub token: String,
     pub service_code: String,
-    pub description: String,
+    /// Open311's optional description (stored as '' when none was given).
+    pub description: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub address: Option<String>,
@@ -42,24 +43,26 @@ pub struct EventRow {
     pub at: String,
     pub status: RequestStatus,
     pub note: Option<String>,
-    pub actor: &'static str,
+    pub actor: Actor,
     pub media_ids: Vec<String>,
 }
 
 /// Who made a change.
+pub use model::open311::Actor;
+
+/// What a stored photo shows: the citizen's report or "not fixed" answer, or the city's result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Actor {
-    Citizen,
-    Staff,
-    System,
+pub enum MediaKind {
+    Citizen(PhotoPurpose),
+    Result,
 }
 
-impl Actor {
+impl MediaKind {
+    /// The `media.kind` column (its CHECK constraint lists the same three).
     fn as_str(self) -> &'static str {
         match self {
-            Self::Citizen => "citizen",
-            Self::Staff => "staff",
-            Self::System => "system",
+            Self::Citizen(p) => p.as_str(),
+            Self::Result => "result",
         }
     }
 }
@@ -114,7 +117,7 @@ pub fn insert(
     agency: &str,
     now: DateTime<Utc>,
     expected: DateTime<Utc>,
-) -> Result<(i64, String), DbError> {
+) -> Result<i64, DbError> {
     let at = timestamp(now);
     let token = uuid::Uuid::new_v4().simple().to_string();
     let answers = serde_json::to_string(&req.answers)?;
@@ -137,7 +140,7 @@ pub fn insert(
         params![
             token,
             req.service_code.as_str(),
-            req.description,
+            req.description.as_deref().unwrap_or(""),
             req.place.point.map(|p| p.lat()),
             req.place.point.map(|p| p.lon()),
             req.place.address,
@@ -154,7 +157,7 @@ pub fn insert(
     )?;
     let id = tx.last_insert_rowid();
     add_event(tx, id, RequestStatus::Received, None, Actor::System, &at)?;
-    Ok((id, token))
+    Ok(id)
 }
 
 const COLUMNS: &str = "r.id, r.token, r.service_code, r.description, r.lat, r.lon, r.address,
@@ -171,7 +174,7 @@ fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
         id: row.get(0)?,
         token: row.get(1)?,
         service_code: row.get(2)?,
-        description: row.get(3)?,
+        description: Some(row.get::<_, String>(3)?).filter(|d| !d.is_empty()),
         lat: row.get(4)?,
         lon: row.get(5)?,
         address: row.get(6)?,
@@ -286,11 +289,8 @@ pub fn events(conn: &Connection, id: i64) -> Result<Vec<EventRow>, DbError> {
             at: row.get(1)?,
             status: RequestStatus::parse(&status).unwrap_or(RequestStatus::Received),
             note: row.get(3)?,
-            actor: match actor.as_str() {
-                "citizen" => "citizen",
-                "staff" => "staff",
-                _ => "system",
-            },
+            // The column's CHECK constraint keeps other values out.
+            actor: Actor::parse(&actor).unwrap_or(Actor::System),
             media_ids: Vec::new(),
         })
     })?;
@@ -346,7 +346,7 @@ pub fn touch(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), Db
 pub struct NewMedia<'a> {
     pub request_id: i64,
     pub event_id: Option<i64>,
-    pub kind: &'static str,
+    pub kind: MediaKind,
     pub content_type: &'static str,
     pub bytes: &'a [u8],
 }
@@ -363,10 +363,10 @@ pub fn last_staff_event(conn: &Connection, id: i64) -> Result<Option<i64>, DbErr
         .optional()?)
 }
 
-pub fn media_count(conn: &Connection, id: i64, kind: &str) -> Result<usize, DbError> {
+pub fn media_count(conn: &Connection, id: i64, kind: MediaKind) -> Result<usize, DbError> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM media WHERE request_id = ?1 AND kind = ?2",
-        params![id, kind],
+        params![id, kind.as_str()],
         |r| r.get(0),
     )?;
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
@@ -387,7 +387,7 @@ pub fn add_media(
             id,
             m.request_id,
             m.event_id,
-            m.kind,
+            m.kind.as_str(),
             m.content_type,
             sha,
             m.bytes,

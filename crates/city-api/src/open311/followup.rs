@@ -2,6 +2,7 @@
 //! (re-open), their rating of the resolution, and other citizens' "me too". Only the device that
 //! filed a report may add photos to it, re-open it or rate it.
 
+use model::reason::Reason;
 use std::convert::Infallible;
 
 use axum::Json;
@@ -11,17 +12,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration};
 use model::feedback::{
-    DeviceId, MAX_NOTE_CHARS, MAX_PHOTO_BYTES, MAX_PHOTOS, REOPEN_WINDOW_DAYS, RequestStatus,
-    Satisfaction,
+    DeviceId, FieldError, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoFields, REOPEN_WINDOW_DAYS, RatingForm,
+    ReopenForm, RequestStatus, SupportForm,
 };
 use model::open311::{MediaPosted, RequestEvent, ServiceRequest};
 use sha2::{Digest, Sha256};
 
 use super::requests::parse_id;
 use super::{
-    check_api_key, form_body, get, language, media_url, pairs, public_request, report, strip_json,
+    check_api_key, form_body, language, media_url, pairs, public_request, report, strip_json,
 };
-use crate::db::requests::{self as store, Actor, NewMedia, RequestRow};
+use crate::db::requests::{self as store, Actor, MediaKind, NewMedia, RequestRow};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
 use crate::state::AppState;
@@ -34,7 +35,7 @@ pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
     get,
     path = "/open311/v2/requests/{id}/events.json",
     tag = "open311-extensions",
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path), ("jurisdiction_id" = Option<String>, Query)),
     responses(
         (status = 200, body = [RequestEvent]),
         (status = 404, body = [ErrorEntry]),
@@ -43,7 +44,9 @@ pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
 pub async fn events(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<RequestEvent>>, ApiError> {
+    super::check_jurisdiction(&state, &pairs(query.unwrap_or_default().as_bytes())?)?;
     let id = parse_id(&id)?;
     let rows = state
         .db
@@ -58,39 +61,23 @@ pub async fn events(
                 at: super::local_time(&e.at),
                 status: e.status,
                 note: e.note,
-                actor: e.actor.into(),
+                actor: e.actor,
                 media_urls: e.media_ids.iter().map(|m| media_url(&state, m)).collect(),
             })
             .collect(),
     ))
 }
 
-fn owner(row: &RequestRow, device: Option<&str>) -> Result<(), ApiError> {
-    let device = device
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .ok_or(ApiError::Field(model::feedback::FieldError::Missing {
-            field: "device_id",
-        }))?;
-    DeviceId::parse(device).ok_or(ApiError::Field(model::feedback::FieldError::Invalid {
-        field: "device_id",
-    }))?;
-    if row.device_id.as_deref() == Some(device) {
+/// Only the device that filed a report may add photos to it, re-open it or rate it.
+fn owner(row: &RequestRow, device: &DeviceId) -> Result<(), ApiError> {
+    if row.device_id.as_deref() == Some(device.as_str()) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
-            "not_owner",
+            Reason::NotOwner,
             "only the device that filed this report may do this".into(),
         ))
     }
-}
-
-fn note(form: &[(String, String)], name: &'static str) -> Result<Option<String>, ApiError> {
-    Ok(model::feedback::text(
-        get(form, name),
-        name,
-        MAX_NOTE_CHARS,
-    )?)
 }
 
 fn photo_too_large() -> ApiError {
@@ -142,19 +129,19 @@ pub async fn reopen(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
-    let text = note(&form, "description")?.ok_or(model::feedback::FieldError::Missing {
-        field: "description",
-    })?;
-    let device = get(&form, "device_id").map(str::to_owned);
+    let ReopenForm {
+        device_id,
+        description,
+    } = ReopenForm::from_pairs(&form)?;
     let path = format!("/open311/v2/requests/{id}/reopen.json");
     let st = state.clone();
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            owner(&row, device.as_deref())?;
+            owner(&row, &device_id)?;
             if row.status != RequestStatus::Resolved {
                 return Err(ApiError::Conflict(
-                    "not_resolved",
+                    Reason::NotResolved,
                     "only a resolved report can be re-opened".into(),
                 ));
             }
@@ -164,11 +151,18 @@ pub async fn reopen(
                 .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
             if resolved.is_none_or(|t| now - t.to_utc() > Duration::days(REOPEN_WINDOW_DAYS)) {
                 return Err(ApiError::Conflict(
-                    "reopen_window_passed",
+                    Reason::ReopenWindowPassed,
                     format!("a report can be re-opened within {REOPEN_WINDOW_DAYS} days of its resolution"),
                 ));
             }
-            store::set_status(tx, id, RequestStatus::Reopened, Some(&text), Actor::Citizen, now)?;
+            store::set_status(
+                tx,
+                id,
+                RequestStatus::Reopened,
+                Some(&description),
+                Actor::Citizen,
+                now,
+            )?;
             let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })
@@ -199,28 +193,26 @@ pub async fn rate(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
-    let satisfaction = get(&form, "satisfaction")
-        .and_then(|s| Satisfaction::parse(s.trim()))
-        .ok_or(model::feedback::FieldError::Invalid {
-            field: "satisfaction",
-        })?;
-    let comment = note(&form, "comment")?;
-    let device = get(&form, "device_id").map(str::to_owned);
+    let RatingForm {
+        device_id,
+        satisfaction,
+        comment,
+    } = RatingForm::from_pairs(&form)?;
     let path = format!("/open311/v2/requests/{id}/rating.json");
     let st = state.clone();
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            owner(&row, device.as_deref())?;
+            owner(&row, &device_id)?;
             if !matches!(row.status, RequestStatus::Resolved | RequestStatus::Closed) {
                 return Err(ApiError::Conflict(
-                    "not_resolved",
+                    Reason::NotResolved,
                     "a report can be rated once it is resolved".into(),
                 ));
             }
             if !store::rate(tx, id, satisfaction, comment.as_deref(), now)? {
                 return Err(ApiError::Conflict(
-                    "already_rated",
+                    Reason::AlreadyRated,
                     "this report was already rated".into(),
                 ));
             }
@@ -256,31 +248,25 @@ pub async fn support(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
-    let device = get(&form, "device_id")
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .ok_or(model::feedback::FieldError::Missing { field: "device_id" })?;
-    let device = DeviceId::parse(device)
-        .map(|_| device.to_owned())
-        .ok_or(model::feedback::FieldError::Invalid { field: "device_id" })?;
+    let SupportForm { device_id } = SupportForm::from_pairs(&form)?;
     let path = format!("/open311/v2/requests/{id}/supporters.json");
     let st = state.clone();
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            if row.device_id.as_deref() == Some(device.as_str()) {
+            if row.device_id.as_deref() == Some(device_id.as_str()) {
                 return Err(ApiError::Conflict(
-                    "own_report",
+                    Reason::OwnReport,
                     "this device filed the report; it is already followed".into(),
                 ));
             }
             if row.status == RequestStatus::Closed {
                 return Err(ApiError::Conflict(
-                    "closed",
+                    Reason::Closed,
                     "this report is closed; file a new one if the problem is back".into(),
                 ));
             }
-            store::support(tx, id, &device, now)?;
+            store::support(tx, id, device_id.as_str(), now)?;
             let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })
@@ -290,7 +276,7 @@ pub async fn support(
 /// A photo checked by its content, never by its name or declared type.
 pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
     if bytes.is_empty() {
-        return Err(ApiError::bad("empty_file", "the photo is empty"));
+        return Err(ApiError::bad(Reason::EmptyFile, "the photo is empty"));
     }
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(photo_too_large());
@@ -300,7 +286,7 @@ pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
         Some("image/png") => Ok("image/png"),
         Some("image/webp") => Ok("image/webp"),
         _ => Err(ApiError::bad(
-            "not_an_image",
+            Reason::NotAnImage,
             "the file is not a JPEG, PNG or WebP photo",
         )),
     }
@@ -309,8 +295,8 @@ pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
 /// The fields of a photo upload.
 pub(crate) struct Upload {
     pub(crate) api_key: Option<String>,
-    pub(crate) device_id: Option<String>,
-    pub(crate) kind: &'static str,
+    /// `kind` and `device_id`, read as [`PhotoFields`] by the citizen's route.
+    pub(crate) fields: Vec<(String, String)>,
     pub(crate) photo: Vec<u8>,
 }
 
@@ -333,11 +319,10 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
             .per_field(4096),
     );
     let mut mp = multer::Multipart::with_constraints(stream, boundary, constraints);
-    let bad = |_| ApiError::bad("invalid_multipart", "the multipart body is malformed");
+    let bad = |_| ApiError::bad(Reason::InvalidMultipart, "the multipart body is malformed");
     let mut up = Upload {
         api_key: None,
-        device_id: None,
-        kind: "report",
+        fields: Vec::new(),
         photo: Vec::new(),
     };
     let mut fields = 0;
@@ -345,7 +330,7 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
     while let Some(field) = mp.next_field().await.map_err(bad)? {
         fields += 1;
         if fields > 8 {
-            return Err(ApiError::bad("invalid_multipart", "too many fields"));
+            return Err(ApiError::bad(Reason::InvalidMultipart, "too many fields"));
         }
         // The file name is ignored: nothing is ever stored under a client-given name.
         match field.name().unwrap_or("") {
@@ -357,28 +342,18 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
                     .map_err(|e| match e {
                         multer::Error::FieldSizeExceeded { .. }
                         | multer::Error::StreamSizeExceeded { .. } => photo_too_large(),
-                        _ => ApiError::bad("invalid_multipart", "the multipart body is malformed"),
+                        _ => ApiError::bad(
+                            Reason::InvalidMultipart,
+                            "the multipart body is malformed",
+                        ),
                     })?
                     .to_vec();
             }
-            name @ ("api_key" | "device_id" | "kind") => {
+            "api_key" => up.api_key = Some(field.text().await.map_err(bad)?),
+            name if PhotoFields::NAMES.contains(&name) => {
                 let name = name.to_owned();
                 let text = field.text().await.map_err(bad)?;
-                match name.as_str() {
-                    "api_key" => up.api_key = Some(text),
-                    "device_id" => up.device_id = Some(text),
-                    _ => {
-                        up.kind = match text.trim() {
-                            "report" => "report",
-                            "reopen" => "reopen",
-                            _ => {
-                                return Err(
-                                    model::feedback::FieldError::Invalid { field: "kind" }.into()
-                                );
-                            }
-                        }
-                    }
-                }
+                up.fields.push((name, text));
             }
             other => {
                 return Err(model::feedback::FieldError::Unknown {
@@ -390,7 +365,7 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
     }
     if photos != 1 {
         return Err(ApiError::bad(
-            "one_photo",
+            Reason::OnePhoto,
             "send exactly one photo, in the field `media`",
         ));
     }
@@ -430,12 +405,17 @@ pub async fn upload(
         .map(|k| ("api_key".to_owned(), k.clone()))
         .collect::<Vec<_>>();
     check_api_key(&state, &headers, &key_pairs)?;
+    let fields = PhotoFields::from_pairs(&up.fields)?;
+    let device_id = fields
+        .device_id
+        .ok_or(FieldError::Missing { field: "device_id" })?;
+    let kind = MediaKind::Citizen(fields.purpose);
     let content_type = sniff_image(&up.photo)?;
     // Multipart boundaries differ between retries: fingerprint the content, not the bytes.
     let mut h = Sha256::new();
-    h.update(up.device_id.as_deref().unwrap_or("").as_bytes());
+    h.update(device_id.as_str().as_bytes());
     h.update([0]);
-    h.update(up.kind.as_bytes());
+    h.update(fields.purpose.as_str().as_bytes());
     h.update([0]);
     h.update(&up.photo);
     let fingerprint = h.finalize();
@@ -444,10 +424,10 @@ pub async fn upload(
     Post::new(&path, &headers, &fingerprint)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            owner(&row, up.device_id.as_deref())?;
-            if store::media_count(tx, id, up.kind)? >= MAX_PHOTOS {
+            owner(&row, &device_id)?;
+            if store::media_count(tx, id, kind)? >= MAX_PHOTOS {
                 return Err(ApiError::Conflict(
-                    "too_many_photos",
+                    Reason::TooManyPhotos,
                     format!("a report takes at most {MAX_PHOTOS} photos"),
                 ));
             }
@@ -457,7 +437,7 @@ pub async fn upload(
                 &NewMedia {
                     request_id: id,
                     event_id: None,
-                    kind: up.kind,
+                    kind,
                     content_type,
                     bytes: &up.photo,
                 },

@@ -1,6 +1,7 @@
 //! Open311 GeoReport v2 (JSON) under `/open311/v2/`, and this API's extensions to it (report
 //! timeline, photos, "not fixed", rating of the resolution), each marked in the OpenAPI document.
 
+pub mod discovery;
 pub mod followup;
 pub mod requests;
 pub mod services;
@@ -9,6 +10,7 @@ use axum::http::{HeaderMap, header};
 use chrono::{DateTime, FixedOffset, Utc};
 use model::Language;
 use model::open311::ServiceRequest;
+use model::reason::Reason;
 
 use crate::db::requests::{self as store, RequestRow};
 use crate::error::ApiError;
@@ -21,7 +23,7 @@ pub const MAX_FORM_BYTES: usize = 64 * 1024;
 pub fn pairs(bytes: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).map_err(|_| {
         ApiError::bad(
-            "invalid_encoding",
+            Reason::InvalidEncoding,
             "the form or query is not valid UTF-8 URL encoding",
         )
     })
@@ -50,11 +52,24 @@ pub fn form_body(headers: &HeaderMap, body: &[u8]) -> Result<Vec<(String, String
     pairs(body)
 }
 
-pub fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub use model::form::field as get;
+
+/// A query parameter as Open311 reads it: "the response should be the same whether a parameter
+/// is passed and is empty or is not passed at all".
+pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    get(pairs, name).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A list parameter: Open311's filters "can be declared multiple times, comma delimited"; both
+/// forms (and a mix) are read, empty items skipped.
+pub fn list_param<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
     pairs
         .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+        .filter(|(k, _)| k == name)
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// `file` of a `{id}.json` path segment; other formats are refused (this server speaks JSON).
@@ -62,7 +77,7 @@ pub fn strip_json(file: &str) -> Result<&str, ApiError> {
     match file.rsplit_once('.') {
         Some((stem, "json")) if !stem.is_empty() => Ok(stem),
         Some((_, "xml")) => Err(ApiError::bad(
-            "unsupported_format",
+            Reason::UnsupportedFormat,
             "this server answers in JSON only: ask for .json",
         )),
         _ => Err(ApiError::NotFound(
@@ -74,13 +89,16 @@ pub fn strip_json(file: &str) -> Result<&str, ApiError> {
 /// Open311's optional `jurisdiction_id` must name this city when given.
 pub fn check_jurisdiction(state: &AppState, pairs: &[(String, String)]) -> Result<(), ApiError> {
     match get(pairs, "jurisdiction_id") {
-        Some(j) if !j.is_empty() && j != state.services.jurisdiction_id => Err(ApiError::bad(
-            "unknown_jurisdiction",
-            format!(
-                "this server serves jurisdiction_id {}",
-                state.services.jurisdiction_id
-            ),
-        )),
+        // Open311: "404 - jurisdiction_id provided was not found".
+        Some(j) if !j.trim().is_empty() && j.trim() != state.services.jurisdiction_id => {
+            Err(ApiError::Unknown(
+                Reason::UnknownJurisdiction,
+                format!(
+                    "this server serves jurisdiction_id {}",
+                    state.services.jurisdiction_id
+                ),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -96,11 +114,11 @@ pub fn check_api_key(
     match key {
         Some(k) if state.keys.is_api_key(k) => Ok(()),
         Some(_) => Err(ApiError::Forbidden(
-            "invalid_api_key",
+            Reason::InvalidApiKey,
             "invalid api_key".into(),
         )),
         None => Err(ApiError::Forbidden(
-            "missing_api_key",
+            Reason::MissingApiKey,
             "api_key is required to post".into(),
         )),
     }
@@ -135,11 +153,15 @@ pub fn local_time(utc: &str) -> String {
     }
 }
 
-/// A time given by a client (any offset) as the stored UTC form.
-pub fn parse_time(text: &str, field: &'static str) -> Result<String, ApiError> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| crate::db::requests::timestamp(t.with_timezone(&Utc)))
-        .map_err(|_| ApiError::Field(model::feedback::FieldError::Invalid { field }))
+/// A time given by a client in any of the w3 note's forms (a date alone is that day in the
+/// city), as UTC.
+pub fn parse_time(text: &str, field: &'static str) -> Result<DateTime<Utc>, ApiError> {
+    FixedOffset::east_opt(HCMC_OFFSET_SECS)
+        .and_then(|city| model::w3c_time::parse(text, city))
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or(ApiError::Field(model::feedback::FieldError::Invalid {
+            field,
+        }))
 }
 
 pub fn media_url(state: &AppState, id: &str) -> String {
@@ -171,7 +193,12 @@ pub fn public_request(state: &AppState, lang: Language, r: &RequestRow) -> Servi
         agency_responsible: r.agency.clone(),
         service_notice: Some(notice(lang).to_owned()),
         requested_datetime: local_time(&r.requested_at),
-        updated_datetime: local_time(&r.updated_at),
+        // The spec: "for requests with status=closed, this will be the date the request was
+        // closed" (a later rating or photo does not move it; `change_seq` tells apps of those).
+        updated_datetime: local_time(match (r.status.open311(), &r.resolved_at) {
+            ("closed", Some(resolved)) => resolved,
+            _ => &r.updated_at,
+        }),
         expected_datetime: r.expected_at.as_deref().map(local_time),
         address: r.address.clone(),
         address_id: r.ward_code.clone(),

@@ -9,10 +9,11 @@ use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use model::feedback::NewRequest;
 use model::geo;
 use model::open311::{Posted, ServiceRequest, TokenAnswer};
+use model::reason::Reason;
 
 use super::{
-    check_api_key, check_jurisdiction, form_body, get, language, no_report, notice, pairs,
-    parse_time, public_request, report, strip_json,
+    check_api_key, check_jurisdiction, form_body, language, list_param, no_report, notice, pairs,
+    param, parse_time, public_request, report, strip_json,
 };
 use crate::db::requests::{self as store, Filter};
 use crate::error::{ApiError, ErrorEntry};
@@ -85,11 +86,14 @@ pub async fn post(
     let post = Post::new("/open311/v2/requests.json", &headers, &body)?;
     post.commit(&state, StatusCode::OK, move |tx, now| {
         let expected = add_working_days(now, ANSWER_WORKING_DAYS);
-        let (id, token) = store::insert(tx, &req, &agency, now, expected)?;
+        let id = store::insert(tx, &req, &agency, now, expected)?;
+        // Filed at once, so the answer names the report and carries no token ("should not be
+        // returned if service_request_id is returned").
         Ok([Posted {
-            service_request_id: id.to_string(),
-            token,
+            service_request_id: Some(id.to_string()),
+            token: None,
             service_notice: Some(notice(lang).to_owned()),
+            account_id: None,
         }])
     })
     .await
@@ -100,27 +104,22 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
         limit: MAX_PAGE,
         ..Filter::default()
     };
-    if let Some(c) = get(query, "cursor") {
-        f.after_seq = Some(
-            c.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|c| *c >= 0)
-                .ok_or_else(|| {
-                    ApiError::bad("invalid_cursor", "cursor comes from X-Next-Cursor")
-                })?,
-        );
+    if let Some(c) = param(query, "cursor") {
+        f.after_seq = Some(c.parse::<i64>().ok().filter(|c| *c >= 0).ok_or_else(|| {
+            ApiError::bad(Reason::InvalidCursor, "cursor comes from X-Next-Cursor")
+        })?);
     }
-    if let Some(ids) = get(query, "service_request_id") {
-        for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let id = id
-                .parse::<i64>()
-                .map_err(|_| ApiError::bad("invalid_id", "service_request_id holds numeric ids"))?;
+    let ids = list_param(query, "service_request_id");
+    if !ids.is_empty() {
+        for id in ids {
+            let id = id.parse::<i64>().map_err(|_| {
+                ApiError::bad(Reason::InvalidId, "service_request_id holds numeric ids")
+            })?;
             f.ids.push(id);
         }
         if f.ids.len() > MAX_IDS {
             return Err(ApiError::bad(
-                "too_many_ids",
+                Reason::TooManyIds,
                 format!("at most {MAX_IDS} ids at once"),
             ));
         }
@@ -128,60 +127,59 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
         // can ask "which of my reports changed since").
         return Ok(f);
     }
-    if let Some(codes) = get(query, "service_code") {
-        f.service_codes = codes
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+    f.service_codes = list_param(query, "service_code")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let wanted = list_param(query, "status");
+    if wanted.iter().any(|s| !matches!(*s, "open" | "closed")) {
+        return Err(ApiError::bad(
+            Reason::InvalidStatus,
+            "status is open or closed",
+        ));
     }
-    if let Some(status) = get(query, "status") {
-        let wanted: Vec<&str> = status.split(',').map(str::trim).collect();
-        let open = wanted.contains(&"open");
-        let closed = wanted.contains(&"closed");
-        if wanted.iter().any(|s| !matches!(*s, "open" | "closed")) {
-            return Err(ApiError::bad("invalid_status", "status is open or closed"));
-        }
-        f.open = (open != closed).then_some(open);
-    }
-    f.start = get(query, "start_date")
+    let (open, closed) = (wanted.contains(&"open"), wanted.contains(&"closed"));
+    f.open = (open != closed).then_some(open);
+    let start = param(query, "start_date")
         .map(|t| parse_time(t, "start_date"))
         .transpose()?;
-    f.end = get(query, "end_date")
+    let end = param(query, "end_date")
         .map(|t| parse_time(t, "end_date"))
         .transpose()?;
-    if let (Some(s), Some(e)) = (&f.start, &f.end) {
-        let span = DateTime::parse_from_rfc3339(e)
-            .ok()
-            .zip(DateTime::parse_from_rfc3339(s).ok());
-        if span.is_some_and(|(e, s)| e - s > Duration::days(DEFAULT_WINDOW_DAYS) || e < s) {
-            return Err(ApiError::bad(
-                "invalid_window",
-                "start_date..end_date must be in order and span at most 90 days",
-            ));
-        }
-    }
-    if let Some(w) = get(query, "ward_code") {
+    if let Some(w) = param(query, "ward_code") {
         model::WardCode::parse(w)
-            .map_err(|_| ApiError::bad("invalid_ward_code", "a ward code is five digits"))?;
-        f.ward_code = Some(w.trim().to_owned());
+            .map_err(|_| ApiError::bad(Reason::InvalidWardCode, "a ward code is five digits"))?;
+        f.ward_code = Some(w.to_owned());
     }
-    f.updated_after = get(query, "updated_after")
-        .map(|t| parse_time(t, "updated_after"))
+    f.updated_after = param(query, "updated_after")
+        .map(|t| parse_time(t, "updated_after").map(store::timestamp))
         .transpose()?;
-    if let Some(n) = get(query, "page_size") {
+    if let Some(n) = param(query, "page_size") {
         f.limit = n
-            .trim()
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| ApiError::bad("invalid_page_size", "page_size is 1 to 1000"))?;
+            .ok_or_else(|| ApiError::bad(Reason::InvalidPageSize, "page_size is 1 to 1000"))?;
     }
     let incremental = f.after_seq.is_some() || f.updated_after.is_some();
-    if !incremental && f.start.is_none() && f.end.is_none() {
-        f.start = Some(store::timestamp(now - Duration::days(DEFAULT_WINDOW_DAYS)));
-    }
+    let window = Duration::days(DEFAULT_WINDOW_DAYS);
+    // The spec: the range "may not span more than 90 days"; "when not specified, the range
+    // defaults to most recent 90 days". A date given alone opens a 90-day window from it.
+    let (start, end) = match (start, end) {
+        (Some(s), Some(e)) if e < s || e - s > window => {
+            return Err(ApiError::bad(
+                Reason::InvalidWindow,
+                "start_date..end_date must be in order and span at most 90 days",
+            ));
+        }
+        (Some(s), Some(e)) => (Some(s), Some(e)),
+        (Some(s), None) => (Some(s), Some(s + window)),
+        (None, Some(e)) => (Some(e - window), Some(e)),
+        (None, None) if incremental => (None, None),
+        (None, None) => (Some(now - window), None),
+    };
+    f.start = start.map(store::timestamp);
+    f.end = end.map(store::timestamp);
     Ok(f)
 }
 
@@ -194,9 +192,9 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
     params(
         ("service_request_id" = Option<String>, Query, description = "Comma-separated ids; overrides the rest except `cursor`"),
         ("service_code" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "`open` or `closed`"),
-        ("start_date" = Option<String>, Query, description = "RFC 3339; default 90 days ago"),
-        ("end_date" = Option<String>, Query, description = "RFC 3339"),
+        ("status" = Option<String>, Query, description = "`open` or `closed` (comma-separated or repeated)"),
+        ("start_date" = Option<String>, Query, description = "w3 date/time (a date alone is that day in HCMC, UTC+7); default 90 days ago; at most 90 days before end_date"),
+        ("end_date" = Option<String>, Query, description = "w3 date/time; default start_date + 90 days"),
         ("jurisdiction_id" = Option<String>, Query),
         ("ward_code" = Option<String>, Query, description = "Extension: one ward's reports"),
         ("updated_after" = Option<String>, Query, description = "Extension: changed after this time"),
@@ -271,7 +269,7 @@ pub fn parse_id(text: &str) -> Result<i64, ApiError> {
     get,
     path = "/open311/v2/tokens/{token}",
     tag = "open311",
-    params(("token" = String, Path, description = "`<token>.json`")),
+    params(("token" = String, Path, description = "`<token>.json`"), ("jurisdiction_id" = Option<String>, Query)),
     responses(
         (status = 200, body = [TokenAnswer]),
         (status = 404, body = [ErrorEntry]),
@@ -280,7 +278,9 @@ pub fn parse_id(text: &str) -> Result<i64, ApiError> {
 pub async fn token(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<[TokenAnswer; 1]>, ApiError> {
+    check_jurisdiction(&state, &pairs(query.unwrap_or_default().as_bytes())?)?;
     let token = strip_json(&token)?.to_owned();
     if token.len() > 64 {
         return Err(ApiError::NotFound("no such token".into()));

@@ -6,6 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use model::Language;
 use model::dossier::{Dossier, DossierCode, normalize_check};
+use model::reason::Reason;
 
 use crate::AppState;
 use crate::db::dossiers;
@@ -42,7 +43,7 @@ pub async fn one(
     let query = pairs(query.unwrap_or_default().as_bytes())?;
     let code = DossierCode::parse(&code).ok_or_else(|| {
         ApiError::bad(
-            "invalid_dossier_code",
+            Reason::InvalidDossierCode,
             "a dossier code looks like 000.00.04.H29-240115-0001",
         )
     })?;
@@ -50,7 +51,7 @@ pub async fn one(
         .and_then(normalize_check)
         .ok_or_else(|| {
             ApiError::bad(
-                "invalid_check",
+                Reason::InvalidCheck,
                 "check is the 6-character value printed on the receipt",
             )
         })?;

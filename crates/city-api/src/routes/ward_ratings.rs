@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use model::WardCode;
 use model::feedback::{DeviceId, FieldError};
+use model::reason::Reason;
 use model::ward_rating::{CRITERIA, RatingReceipt, WardRating, WardStats};
 
 use crate::AppState;
@@ -103,7 +104,7 @@ pub async fn rate(
             ward_stats::insert_rating(tx, code.as_str(), device.as_str(), &month, &rating, &stamp)?
                 .map_err(|ward_stats::RateRefusal::AlreadyThisMonth| {
                     ApiError::Conflict(
-                        "already_rated_this_month",
+                        Reason::AlreadyRatedThisMonth,
                         "this device already rated this ward this month".into(),
                     )
                 })?;

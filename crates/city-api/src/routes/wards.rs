@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use model::reason::Reason;
 use model::{Ward, WardCatalog, WardCode};
 
 use crate::AppState;
@@ -60,7 +61,7 @@ pub async fn one(
 /// A ward code from a path segment, or the one 400 every ward route gives.
 pub fn ward_code(text: &str) -> Result<WardCode, ApiError> {
     WardCode::parse(text)
-        .map_err(|_| ApiError::bad("invalid_ward_code", "a ward code is five digits"))
+        .map_err(|_| ApiError::bad(Reason::InvalidWardCode, "a ward code is five digits"))
 }
 
 pub fn no_ward(code: &str) -> ApiError {

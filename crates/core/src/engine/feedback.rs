@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 
 use model::draft::{Draft, DraftProblem, draft_from_form};
-use model::feedback::{MAX_NOTE_CHARS, MAX_PHOTOS, RequestStatus, Satisfaction};
+use model::feedback::{
+    MAX_NOTE_CHARS, MAX_PHOTOS, PhotoPurpose, RatingForm, ReopenForm, RequestStatus, Satisfaction,
+};
 use model::geo::Point;
 use model::open311::ServiceRequest;
 use model::report_dto::{
@@ -18,7 +20,7 @@ use super::{Engine, Ready};
 use crate::error::CoreError;
 use crate::photo;
 use crate::reports;
-use crate::store::{NewPendingPhoto, OutboxKind, PhotoPurpose, ReportRow, Store};
+use crate::store::{NewPendingPhoto, OutboxKind, ReportRow, Store};
 use crate::sync::transport::{self, LinkError};
 use crate::sync::worker::now_ms;
 
@@ -284,16 +286,13 @@ impl Engine {
             if !detail.can_rate() {
                 return Err(CoreError::NotNow);
             }
-            let mut form = vec![
-                ("satisfaction".to_owned(), satisfaction.as_str().to_owned()),
-                (
-                    "device_id".to_owned(),
-                    r.store.device_id()?.as_str().to_owned(),
-                ),
-            ];
-            form.extend(comment.map(|c| ("comment".to_owned(), c)));
+            let form = RatingForm {
+                device_id: r.store.device_id()?,
+                satisfaction,
+                comment,
+            };
             r.store
-                .save_followup(id, OutboxKind::Rating, &form, &[], now_ms())?;
+                .save_followup(id, OutboxKind::Rating, &form.to_pairs(), &[], now_ms())?;
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
             Ok(detail_of(&r.store, &row)?)
         })
@@ -312,14 +311,11 @@ impl Engine {
             if detail.summary.status != Some(RequestStatus::Resolved) || !open {
                 return Err(CoreError::NotNow);
             }
-            let form = vec![
-                ("description".to_owned(), description),
-                (
-                    "device_id".to_owned(),
-                    r.store.device_id()?.as_str().to_owned(),
-                ),
-            ];
-            r.store.submit_reopen(id, &form, now_ms())?;
+            let form = ReopenForm {
+                device_id: r.store.device_id()?,
+                description,
+            };
+            r.store.submit_reopen(id, &form.to_pairs(), now_ms())?;
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
             Ok(detail_of(&r.store, &row)?)
         })

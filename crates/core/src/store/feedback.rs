@@ -8,25 +8,10 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use super::outbox::{
-    OutboxKind, Photo, enqueue, enqueue_photo, field, photo_at, requeue_refused, to_json,
+    OutboxKind, Photo, enqueue, enqueue_photo, photo_at, photo_fields, requeue_refused, to_json,
 };
 use model::draft::Draft;
-
-/// What a pending photo is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PhotoPurpose {
-    Report,
-    Reopen,
-}
-
-impl PhotoPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Report => "report",
-            Self::Reopen => "reopen",
-        }
-    }
-}
+use model::feedback::{PhotoPurpose, SupportForm};
 
 /// A photo ready to go (checked, shrunk, stripped), with its preview.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,14 +152,16 @@ impl Store {
             == 1)
     }
 
-    /// Moves the pending photos of `purpose` onto a report, each with its outbox row.
+    /// Moves the pending photos of `purpose` onto a report, each with its outbox row; `form`
+    /// (the report's or the answer's) names the filing device.
     fn attach_pending(
         tx: &rusqlite::Transaction<'_>,
         purpose: PhotoPurpose,
         report_id: i64,
-        device: Option<&str>,
+        form: &[(String, String)],
         now_ms: i64,
     ) -> rusqlite::Result<()> {
+        let fields = photo_fields(purpose, form);
         let photos: Vec<(Photo, Vec<u8>)> = {
             let mut stmt = tx.prepare(
                 "SELECT mime, bytes, thumb FROM pending_photos WHERE purpose = ?1 ORDER BY id",
@@ -183,15 +170,7 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (photo, thumb) in &photos {
-            enqueue_photo(
-                tx,
-                report_id,
-                purpose.as_str(),
-                device,
-                photo,
-                Some(thumb),
-                now_ms,
-            )?;
+            enqueue_photo(tx, report_id, &fields, photo, Some(thumb), now_ms)?;
         }
         tx.execute(
             "DELETE FROM pending_photos WHERE purpose = ?1",
@@ -210,7 +189,6 @@ impl Store {
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let form_json = to_json(&form)?;
-        let device = field(form, "device_id");
         let tx = self.conn.transaction()?;
         let report_id = match resend_of {
             Some(outbox_id) => {
@@ -233,7 +211,7 @@ impl Store {
                 id
             }
         };
-        Self::attach_pending(&tx, PhotoPurpose::Report, report_id, device, now_ms)?;
+        Self::attach_pending(&tx, PhotoPurpose::Report, report_id, form, now_ms)?;
         tx.execute("DELETE FROM draft", [])?;
         tx.commit()?;
         Ok(report_id)
@@ -246,10 +224,9 @@ impl Store {
         form: &[(String, String)],
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
-        let device = field(form, "device_id");
         let tx = self.conn.transaction()?;
         let id = enqueue(&tx, OutboxKind::Reopen, report_id, &to_json(&form)?, now_ms)?;
-        Self::attach_pending(&tx, PhotoPurpose::Reopen, report_id, device, now_ms)?;
+        Self::attach_pending(&tx, PhotoPurpose::Reopen, report_id, form, now_ms)?;
         tx.commit()?;
         Ok(id)
     }
@@ -264,7 +241,9 @@ impl Store {
         server_json: &str,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
-        let device = self.device_id()?;
+        let support = SupportForm {
+            device_id: self.device_id()?,
+        };
         let tx = self.conn.transaction()?;
         let known: Option<i64> = tx
             .query_row(
@@ -284,8 +263,8 @@ impl Store {
                 )?;
                 let id = tx.last_insert_rowid();
                 // The city counts this "me too": sent by the worker like any other action.
-                let form = [("device_id", device.as_str())];
-                enqueue(&tx, OutboxKind::Support, id, &to_json(&form)?, now_ms)?;
+                let form = to_json(&support.to_pairs())?;
+                enqueue(&tx, OutboxKind::Support, id, &form, now_ms)?;
                 id
             }
         };

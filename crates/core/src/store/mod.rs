@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 
-pub use feedback::{ItemBrief, NewPendingPhoto, PhotoPurpose, PhotoThumb, ReportRow};
+pub use feedback::{ItemBrief, NewPendingPhoto, PhotoThumb, ReportRow};
 pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,
     ServerUpdate,

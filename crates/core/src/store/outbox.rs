@@ -2,6 +2,9 @@
 //! and its outbox row in one transaction (`synchronous=FULL`): once `save_report` returns, the
 //! report survives a crash and will be sent.
 
+use model::delivery::{Refusal, RetryReason};
+use model::feedback::{DeviceId, PhotoFields, PhotoPurpose};
+use model::form::field;
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -108,7 +111,6 @@ pub struct PhotoPayload {
 pub enum Receipt {
     Report {
         server_id: String,
-        token: Option<String>,
     },
     Photo {
         media_id: String,
@@ -203,28 +205,30 @@ pub(super) fn enqueue(
     Ok(tx.last_insert_rowid())
 }
 
+/// The filing device named in a form this app wrote, for the photos sent with it.
+pub(super) fn photo_fields(purpose: PhotoPurpose, form: &[(String, String)]) -> PhotoFields {
+    PhotoFields {
+        purpose,
+        device_id: field(form, "device_id").and_then(DeviceId::parse),
+    }
+}
+
 /// Stores one photo and queues its outbox row, after whatever the report already has queued.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn enqueue_photo(
     tx: &rusqlite::Transaction<'_>,
     report_id: i64,
-    kind: &str,
-    device_id: Option<&str>,
+    fields: &PhotoFields,
     photo: &Photo,
     thumb: Option<&[u8]>,
     now_ms: i64,
 ) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO report_photos (report_id, kind, mime, bytes, thumb) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![report_id, kind, photo.mime, photo.bytes, thumb],
+        params![report_id, fields.purpose.as_str(), photo.mime, photo.bytes, thumb],
     )?;
-    let mut fields = vec![("kind".to_owned(), kind.to_owned())];
-    if let Some(device) = device_id {
-        fields.push(("device_id".to_owned(), device.to_owned()));
-    }
     let payload = to_json(&PhotoPayload {
         photo_id: tx.last_insert_rowid(),
-        fields,
+        fields: fields.to_pairs(),
     })?;
     enqueue(tx, OutboxKind::Photo, report_id, &payload, now_ms)?;
     Ok(())
@@ -233,13 +237,12 @@ pub(super) fn enqueue_photo(
 fn enqueue_photos(
     tx: &rusqlite::Transaction<'_>,
     report_id: i64,
-    kind: &str,
-    device_id: Option<&str>,
+    fields: &PhotoFields,
     photos: &[Photo],
     now_ms: i64,
 ) -> rusqlite::Result<()> {
     for photo in photos {
-        enqueue_photo(tx, report_id, kind, device_id, photo, None, now_ms)?;
+        enqueue_photo(tx, report_id, fields, photo, None, now_ms)?;
     }
     Ok(())
 }
@@ -274,12 +277,6 @@ pub(super) fn requeue_refused(
     Ok(changed == 1)
 }
 
-pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 impl Store {
     /// Saves a report (its Open311 form) and its photos with their outbox rows, in one
     /// transaction; returns the local report id.
@@ -297,8 +294,8 @@ impl Store {
         )?;
         let report_id = tx.last_insert_rowid();
         enqueue(&tx, OutboxKind::Report, report_id, &form_json, now_ms)?;
-        let device = field(form, "device_id");
-        enqueue_photos(&tx, report_id, "report", device, photos, now_ms)?;
+        let fields = photo_fields(PhotoPurpose::Report, form);
+        enqueue_photos(&tx, report_id, &fields, photos, now_ms)?;
         tx.commit()?;
         Ok(report_id)
     }
@@ -315,8 +312,8 @@ impl Store {
     ) -> rusqlite::Result<i64> {
         let tx = self.conn.transaction()?;
         let id = enqueue(&tx, kind, report_id, &to_json(&form)?, now_ms)?;
-        let device = field(form, "device_id");
-        enqueue_photos(&tx, report_id, "reopen", device, photos, now_ms)?;
+        let fields = photo_fields(PhotoPurpose::Reopen, form);
+        enqueue_photos(&tx, report_id, &fields, photos, now_ms)?;
         tx.commit()?;
         Ok(id)
     }
@@ -377,15 +374,6 @@ impl Store {
         )
     }
 
-    /// Rows left in `sending` (by a build that recorded it) go back to the queue; their
-    /// Idempotency-Key makes resending safe.
-    pub fn requeue_interrupted(&self) -> rusqlite::Result<usize> {
-        self.conn.execute(
-            "UPDATE outbox SET state = 'queued' WHERE state = 'sending'",
-            [],
-        )
-    }
-
     /// The city acknowledged an item: what it gave back is recorded with the row's end, in one
     /// transaction. A crash before this commits only means the item is sent again and the city
     /// replays its answer.
@@ -397,12 +385,11 @@ impl Store {
     ) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
         match receipt {
-            Receipt::Report { server_id, token } => {
+            Receipt::Report { server_id } => {
                 tx.execute(
-                    "UPDATE reports SET server_id = ?2, token = coalesce(?3, token),
-                         status = coalesce(status, 'received')
+                    "UPDATE reports SET server_id = ?2, status = coalesce(status, 'received')
                      WHERE id = ?1",
-                    params![item.report_id, server_id, token],
+                    params![item.report_id, server_id],
                 )?;
             }
             Receipt::Photo { media_id } => {
@@ -425,12 +412,12 @@ impl Store {
     }
 
     /// A transient failure: back to the queue, due again at `next_ms`.
-    pub fn record_retry(&self, id: i64, next_ms: i64, reason: &str) -> rusqlite::Result<()> {
+    pub fn record_retry(&self, id: i64, next_ms: i64, reason: RetryReason) -> rusqlite::Result<()> {
         self.conn.execute(
             "UPDATE outbox SET state = 'queued', next_attempt_ms = ?2, last_error = ?3,
                  attempts = attempts + 1
              WHERE id = ?1",
-            params![id, next_ms, reason],
+            params![id, next_ms, reason.to_string()],
         )?;
         Ok(())
     }
@@ -440,8 +427,8 @@ impl Store {
     pub fn wake_offline(&self, now_ms: i64) -> rusqlite::Result<usize> {
         self.conn.execute(
             "UPDATE outbox SET next_attempt_ms = ?1
-             WHERE state = 'queued' AND last_error = 'offline' AND next_attempt_ms > ?1",
-            [now_ms],
+             WHERE state = 'queued' AND last_error = ?2 AND next_attempt_ms > ?1",
+            params![now_ms, RetryReason::Offline.to_string()],
         )
     }
 
@@ -449,14 +436,14 @@ impl Store {
     pub fn record_refused(
         &self,
         id: i64,
-        reason: &str,
+        reason: Refusal,
         field: Option<&str>,
     ) -> rusqlite::Result<()> {
         self.conn.execute(
             "UPDATE outbox SET state = 'needs_attention', last_error = ?2, last_field = ?3,
                  attempts = attempts + 1
              WHERE id = ?1",
-            params![id, reason, field],
+            params![id, reason.as_str(), field],
         )?;
         Ok(())
     }

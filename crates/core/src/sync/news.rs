@@ -61,7 +61,7 @@ pub async fn pull_timelines(
         };
         for media in events
             .iter()
-            .filter(|e| e.actor == "staff")
+            .filter(|e| e.actor == model::open311::Actor::Staff)
             .flat_map(|e| &e.media_urls)
         {
             keep_photo(http, target, store, id, media).await?;

@@ -3,6 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
+use model::delivery::Refusal;
+use model::reason::Reason;
+
 /// First retry delay cap and the largest; the delay cap doubles per attempt in between.
 pub const BACKOFF_BASE: Duration = Duration::from_millis(500);
 pub const BACKOFF_CAP: Duration = Duration::from_secs(300);
@@ -33,20 +36,21 @@ pub enum Outcome {
     Retry { not_before: Option<Duration> },
     /// The city refused it for a reason only the citizen can fix; keep it and show it.
     Refused {
-        reason: String,
+        reason: Refusal,
         field: Option<String>,
     },
 }
 
-/// Classifies an HTTP answer. `reason`/`field` come from the error body when there is one.
+/// Classifies an HTTP answer. `reason`/`field` come from the error body when there is one; a
+/// reason this app does not know is kept as "refused" (shown with the generic text).
 pub fn classify(
     status: u16,
-    reason: Option<&str>,
+    reason: Option<Reason>,
     field: Option<&str>,
     retry_after: Option<Duration>,
 ) -> Outcome {
     let refused = || Outcome::Refused {
-        reason: reason.unwrap_or("refused").to_owned(),
+        reason: reason.map_or(Refusal::CityUnlisted, Refusal::City),
         field: field.map(str::to_owned),
     };
     match status {
@@ -56,17 +60,11 @@ pub fn classify(
             not_before: retry_after.map(|d| d.min(RETRY_AFTER_MAX)),
         },
         // Our own key still being processed (an earlier attempt we gave up on): wait.
-        409 if reason == Some("request_in_flight") => Outcome::Retry {
+        409 if reason == Some(Reason::RequestInFlight) => Outcome::Retry {
             not_before: retry_after.map(|d| d.min(RETRY_AFTER_MAX)),
         },
         _ => refused(),
     }
-}
-
-/// A network failure (no answer, reset, timeout, truncated body) is always retried: with the
-/// Idempotency-Key the city never files the same action twice.
-pub fn network_failure() -> Outcome {
-    Outcome::Retry { not_before: None }
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date.
@@ -117,18 +115,18 @@ mod tests {
             }
         );
         assert!(matches!(
-            classify(409, Some("request_in_flight"), None, None),
+            classify(409, Some(Reason::RequestInFlight), None, None),
             Outcome::Retry { .. }
         ));
         assert_eq!(
-            classify(400, Some("too_long"), Some("description"), None),
+            classify(400, Some(Reason::TooLong), Some("description"), None),
             Outcome::Refused {
-                reason: "too_long".into(),
+                reason: Refusal::City(Reason::TooLong),
                 field: Some("description".into())
             }
         );
         assert!(matches!(
-            classify(409, Some("already_rated"), None, None),
+            classify(409, Some(Reason::AlreadyRated), None, None),
             Outcome::Refused { .. }
         ));
         assert!(matches!(

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use model::ApiBaseUrl;
 use model::open311::{MediaPosted, Posted, ServiceRequest};
+use model::reason::Reason;
 use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
 
 use super::policy::parse_retry_after;
@@ -44,9 +45,10 @@ pub enum LinkError {
 }
 
 /// The city's reason for a refusal, from its `[{"code","description","reason","field"}]` body.
+/// A reason this app does not know reads as none: it is shown with the generic text.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Refusal {
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     pub field: Option<String>,
 }
 
@@ -61,7 +63,7 @@ pub fn refusal(body: &[u8]) -> Refusal {
         Ok(mut entries) if !entries.is_empty() => {
             let e = entries.swap_remove(0);
             Refusal {
-                reason: e.reason.map(clip),
+                reason: e.reason.as_deref().and_then(Reason::parse),
                 field: e.field.map(clip),
             }
         }
@@ -69,11 +71,13 @@ pub fn refusal(body: &[u8]) -> Refusal {
     }
 }
 
-/// A report's id from `POST requests.json`'s `[Posted]`.
-pub fn posted(body: &[u8]) -> Option<Posted> {
+/// A report's id from `POST requests.json`'s `[Posted]`. The reference city files at once and
+/// answers with the id; an answer with only a `token` (a city that files later) has no id to
+/// follow yet and is not taken as a receipt.
+pub fn posted(body: &[u8]) -> Option<String> {
     let mut all: Vec<Posted> = serde_json::from_slice(body).ok()?;
-    let first = all.pop()?;
-    is_id(&first.service_request_id).then_some(first)
+    let id = all.pop()?.service_request_id?;
+    is_id(&id).then_some(id)
 }
 
 pub fn media_posted(body: &[u8]) -> Option<MediaPosted> {
@@ -229,21 +233,26 @@ mod tests {
         assert_eq!(
             refusal(body),
             Refusal {
-                reason: Some("too_long".into()),
+                reason: Some(Reason::TooLong),
                 field: Some("description".into())
             }
         );
         for junk in [&b"<html>502</html>"[..], b"[]", b"{}", b"", b"\xff\xfe"] {
             assert_eq!(refusal(junk), Refusal::default());
         }
-        let long = format!(r#"[{{"reason":"{}"}}]"#, "x".repeat(10_000));
-        assert_eq!(refusal(long.as_bytes()).reason.map(|r| r.len()), Some(64));
+        let long = format!(r#"[{{"reason":"x","field":"{}"}}]"#, "x".repeat(10_000));
+        assert_eq!(refusal(long.as_bytes()).reason, None);
+        assert_eq!(refusal(long.as_bytes()).field.map(|r| r.len()), Some(64));
     }
 
     #[test]
     fn only_plausible_receipts_are_accepted() {
-        let ok = br#"[{"service_request_id":"17","token":"t","service_notice":null}]"#;
-        assert_eq!(posted(ok).map(|p| p.service_request_id), Some("17".into()));
+        let ok = br#"[{"service_request_id":"17","service_notice":null}]"#;
+        assert_eq!(posted(ok), Some("17".into()));
+        // Older answers also carried a token; the id is what counts.
+        let both = br#"[{"service_request_id":"17","token":"t"}]"#;
+        assert_eq!(posted(both), Some("17".into()));
+        assert!(posted(br#"[{"token":"t"}]"#).is_none());
         assert!(posted(br#"[{"service_request_id":"","token":"t"}]"#).is_none());
         assert!(posted(b"[]").is_none());
         assert!(posted(br#"[{"service_request_id":"../staff","token":"t"}]"#).is_none());

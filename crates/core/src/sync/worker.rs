@@ -8,7 +8,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
+use model::delivery::{Refusal, RetryReason};
 use model::open311::ServiceRequest;
+use model::reason::Reason;
 
 use super::policy::{self, Outcome};
 use super::transport::{self, Answer, LinkError, Target};
@@ -87,18 +89,25 @@ enum Attempt {
     Delivered(Receipt),
     Retry {
         not_before: Option<Duration>,
-        reason: String,
+        reason: RetryReason,
     },
     Refused {
-        reason: String,
+        reason: Refusal,
         field: Option<String>,
     },
 }
 
-fn refused(reason: &str) -> Attempt {
+fn refused(reason: Refusal) -> Attempt {
     Attempt::Refused {
-        reason: reason.to_owned(),
+        reason,
         field: None,
+    }
+}
+
+fn retry(reason: RetryReason) -> Attempt {
+    Attempt::Retry {
+        not_before: None,
+        reason,
     }
 }
 
@@ -110,22 +119,21 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
     // count and the citizen nothing to fix.
     if kind == OutboxKind::Support
         && answer.status == 409
-        && matches!(why.reason.as_deref(), Some("closed" | "own_report"))
+        && matches!(why.reason, Some(Reason::Closed | Reason::OwnReport))
     {
         return Attempt::Delivered(Receipt::Done);
     }
     match policy::classify(
         answer.status,
-        why.reason.as_deref(),
+        why.reason,
         why.field.as_deref(),
         answer.retry_after,
     ) {
         Outcome::Delivered => {
             let receipt = match kind {
-                OutboxKind::Report => transport::posted(&answer.body).map(|p| Receipt::Report {
-                    server_id: p.service_request_id,
-                    token: Some(p.token).filter(|t| transport::is_id(t)),
-                }),
+                OutboxKind::Report => {
+                    transport::posted(&answer.body).map(|server_id| Receipt::Report { server_id })
+                }
                 OutboxKind::Photo => {
                     transport::media_posted(&answer.body).map(|m| Receipt::Photo {
                         media_id: m.media_id,
@@ -137,17 +145,12 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
             };
             match receipt {
                 Some(r) => Attempt::Delivered(r),
-                None => Attempt::Retry {
-                    not_before: None,
-                    reason: "bad_response".into(),
-                },
+                None => retry(RetryReason::BadResponse),
             }
         }
         Outcome::Retry { not_before } => Attempt::Retry {
             not_before,
-            reason: why
-                .reason
-                .unwrap_or_else(|| format!("http_{}", answer.status)),
+            reason: RetryReason::Status(answer.status),
         },
         Outcome::Refused { reason, field } => Attempt::Refused { reason, field },
     }
@@ -176,22 +179,20 @@ impl Worker {
 
     async fn attempt(&self, store: &impl StoreAccess, item: &OutboxItem) -> Attempt {
         let Some(path) = path_for(item.kind, item.server_id.as_deref()) else {
-            return refused("no_report_id");
+            return refused(Refusal::NoReportId);
         };
         let key = item.idempotency_key.as_str();
         let sent = match item.kind {
             OutboxKind::Photo => {
                 let Ok(p) = serde_json::from_str::<PhotoPayload>(&item.payload) else {
-                    return refused("damaged_item");
+                    return refused(Refusal::DamagedItem);
                 };
                 let photo = match store.with_store(|s| s.photo(p.photo_id)) {
                     Ok(Some(photo)) => photo,
-                    Ok(None) => return refused("photo_missing"),
+                    Ok(None) => return refused(Refusal::PhotoMissing),
                     Err(err) => {
-                        return Attempt::Retry {
-                            not_before: None,
-                            reason: format!("local_{}", err.code()),
-                        };
+                        tracing::warn!(code = %err.code(), item = item.id, "photo unreadable");
+                        return retry(RetryReason::Local);
                     }
                 };
                 transport::post_photo(
@@ -208,23 +209,17 @@ impl Worker {
             _ => {
                 let Ok(fields) = serde_json::from_str::<Vec<(String, String)>>(&item.payload)
                 else {
-                    return refused("damaged_item");
+                    return refused(Refusal::DamagedItem);
                 };
                 transport::post_form(&self.http, &self.target, &path, key, &fields).await
             }
         };
         match sent {
             Ok(answer) => judge(item.kind, &answer),
-            Err(LinkError::TooLarge(_)) => Attempt::Retry {
-                not_before: None,
-                reason: "bad_response".into(),
-            },
+            Err(LinkError::TooLarge(_)) => retry(RetryReason::BadResponse),
             Err(LinkError::Network(err)) => {
                 tracing::debug!(%err, item = item.id, "send failed");
-                Attempt::Retry {
-                    not_before: None,
-                    reason: "offline".into(),
-                }
+                retry(RetryReason::Offline)
             }
         }
     }
@@ -249,12 +244,12 @@ impl Worker {
                 let wait = policy::backoff(item.attempts, fastrand::f64())
                     .max(not_before.unwrap_or_default());
                 let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
-                store.with_store(|s| s.record_retry(item.id, next, &reason))?;
+                store.with_store(|s| s.record_retry(item.id, next, reason))?;
                 summary.retried += 1;
                 observer.state_changed(item, ItemState::Queued);
             }
             Attempt::Refused { reason, field } => {
-                store.with_store(|s| s.record_refused(item.id, &reason, field.as_deref()))?;
+                store.with_store(|s| s.record_refused(item.id, reason, field.as_deref()))?;
                 summary.refused += 1;
                 observer.state_changed(item, ItemState::NeedsAttention);
             }
@@ -361,7 +356,7 @@ mod tests {
 
     #[test]
     fn answers_become_attempt_ends() {
-        let ok = r#"[{"service_request_id":"9","token":"tk","service_notice":null}]"#;
+        let ok = r#"[{"service_request_id":"9","service_notice":null}]"#;
         assert!(matches!(
             judge(OutboxKind::Report, &answer(200, ok)),
             Attempt::Delivered(Receipt::Report { ref server_id, .. }) if server_id == "9"
@@ -382,7 +377,10 @@ mod tests {
         ));
         assert!(matches!(
             judge(OutboxKind::Report, &answer(503, "")),
-            Attempt::Retry { ref reason, .. } if reason == "http_503"
+            Attempt::Retry {
+                reason: RetryReason::Status(503),
+                ..
+            }
         ));
         // "Me too" on a report closed meanwhile is done, not something to fix; other refusals
         // of it are kept like any other.

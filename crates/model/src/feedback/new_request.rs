@@ -1,143 +1,15 @@
-//! Feedback reports (Open311 "service requests"): their life cycle, the limits on what a citizen
-//! may send, and the form both sides use — the app builds it with [`NewRequest::to_pairs`], the
-//! city API reads it back with [`NewRequest::from_pairs`], so the two cannot drift apart.
+//! A new report as the Open311 form both sides use: the app builds it with
+//! [`NewRequest::to_pairs`], the city API reads it back with [`NewRequest::from_pairs`], so the
+//! two cannot drift apart.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
+use super::field::{FieldError, number, text};
+use super::{DeviceId, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 use crate::geo::{self, Point};
-use crate::service::{Answer, AnswerError, ServiceCatalog, ServiceCode};
+use crate::service::ServiceCode;
+use crate::service::{Answer, ServiceCatalog};
 use crate::ward::{Ward, WardCode};
-
-pub const MAX_DESCRIPTION_CHARS: usize = 4_000;
-pub const MAX_ADDRESS_CHARS: usize = 300;
-pub const MAX_NAME_CHARS: usize = 100;
-pub const MAX_EMAIL_CHARS: usize = 254;
-pub const MAX_NOTE_CHARS: usize = 2_000;
-pub const MAX_PHOTOS: usize = 5;
-/// Largest photo the city API takes; the app shrinks photos far below this.
-pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
-/// Days after "resolved" during which the citizen may answer "not fixed".
-pub const REOPEN_WINDOW_DAYS: i64 = 30;
-
-/// Where a report is in its life. Open311 only knows open/closed; this is the detail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    Received,
-    Assigned,
-    InProgress,
-    Resolved,
-    Closed,
-    /// The citizen said "not fixed" after it was resolved.
-    Reopened,
-}
-
-impl RequestStatus {
-    pub const ALL: [Self; 6] = [
-        Self::Received,
-        Self::Assigned,
-        Self::InProgress,
-        Self::Resolved,
-        Self::Closed,
-        Self::Reopened,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Assigned => "assigned",
-            Self::InProgress => "in_progress",
-            Self::Resolved => "resolved",
-            Self::Closed => "closed",
-            Self::Reopened => "reopened",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// Open311's `status`.
-    pub fn open311(self) -> &'static str {
-        match self {
-            Self::Resolved | Self::Closed => "closed",
-            _ => "open",
-        }
-    }
-
-    /// The moves city staff may make.
-    pub fn staff_can_move_to(self, next: Self) -> bool {
-        use RequestStatus::*;
-        matches!(
-            (self, next),
-            (Received | Reopened, Assigned | InProgress | Resolved)
-                | (Assigned, InProgress | Resolved)
-                | (InProgress, Resolved)
-                | (Resolved, Closed)
-        )
-    }
-}
-
-/// The three answers of the city's satisfaction surveys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Satisfaction {
-    Satisfied,
-    Neutral,
-    Unsatisfied,
-}
-
-impl Satisfaction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Satisfied => "satisfied",
-            Self::Neutral => "neutral",
-            Self::Unsatisfied => "unsatisfied",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::Satisfied, Self::Neutral, Self::Unsatisfied]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
-
-/// A device's identifier (the app's random id for this install): 8–128 of `[A-Za-z0-9_-]`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct DeviceId(String);
-
-impl DeviceId {
-    pub fn parse(text: &str) -> Option<Self> {
-        let ok = (8..=128).contains(&text.len())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        ok.then(|| Self(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for DeviceId {
-    type Error = &'static str;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value).ok_or("not a device id")
-    }
-}
-
-impl From<DeviceId> for String {
-    fn from(id: DeviceId) -> Self {
-        id.0
-    }
-}
 
 /// Where the problem is. Open311 asks for at least one of a point, an address or an address id.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,121 +38,14 @@ impl Contact {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewRequest {
     pub service_code: ServiceCode,
-    pub description: String,
+    /// Open311 lists it as optional; the app's own form asks for it.
+    pub description: Option<String>,
     pub place: Place,
     pub contact: Contact,
     pub device_id: Option<DeviceId>,
     /// Open311's `media_url`: a photo the citizen already put online (http/https only).
     pub media_url: Option<String>,
     pub answers: BTreeMap<String, Answer>,
-}
-
-/// Why a report form was refused; `field` names the form field for the citizen to fix.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FieldError {
-    #[error("{field} is required")]
-    Missing { field: &'static str },
-    #[error("{field} is longer than {max} characters")]
-    TooLong { field: &'static str, max: usize },
-    #[error("{field} is not valid")]
-    Invalid { field: &'static str },
-    #[error("{field} was given twice")]
-    Repeated { field: String },
-    #[error("unknown field {field}")]
-    Unknown { field: String },
-    #[error("no service has code {code}")]
-    UnknownService { code: String },
-    #[error("no HCMC ward or commune has code {code}")]
-    UnknownWard { code: String },
-    #[error("the location is outside Ho Chi Minh City")]
-    OutsideCity,
-    #[error("give a location: lat and long, an address_string or an address_id")]
-    NoLocation,
-    #[error("lat and long must be given together")]
-    HalfPoint,
-    #[error(transparent)]
-    Answer(#[from] AnswerError),
-}
-
-impl FieldError {
-    /// A stable code for the reason (the app translates it).
-    pub fn reason(&self) -> &'static str {
-        match self {
-            Self::Missing { .. } => "missing",
-            Self::TooLong { .. } => "too_long",
-            Self::Invalid { .. } => "invalid",
-            Self::Repeated { .. } => "repeated",
-            Self::Unknown { .. } => "unknown_field",
-            Self::UnknownService { .. } => "unknown_service",
-            Self::UnknownWard { .. } => "unknown_ward",
-            Self::OutsideCity => "outside_city",
-            Self::NoLocation => "no_location",
-            Self::HalfPoint => "half_point",
-            Self::Answer(_) => "bad_attribute",
-        }
-    }
-
-    /// The form field concerned, when there is one.
-    pub fn field(&self) -> Option<String> {
-        match self {
-            Self::Missing { field } | Self::TooLong { field, .. } | Self::Invalid { field } => {
-                Some((*field).to_owned())
-            }
-            Self::Repeated { field } | Self::Unknown { field } => Some(field.clone()),
-            Self::UnknownService { .. } => Some("service_code".into()),
-            Self::UnknownWard { .. } => Some("ward_code".into()),
-            Self::OutsideCity | Self::HalfPoint => Some("lat".into()),
-            Self::NoLocation => None,
-            Self::Answer(e) => Some(format!("attribute[{}]", e.attribute())),
-        }
-    }
-}
-
-impl AnswerError {
-    pub fn attribute(&self) -> &str {
-        match self {
-            Self::Missing(a)
-            | Self::Unknown(a)
-            | Self::NotAChoice(a, _)
-            | Self::TooMany(a)
-            | Self::NotANumber(a)
-            | Self::NotADatetime(a)
-            | Self::TooLong(a, _) => a,
-        }
-    }
-}
-
-/// Trimmed, length-checked optional text; control characters other than newlines and tabs
-/// are refused. Every free-text field a citizen sends goes through here.
-pub fn text(
-    value: Option<&str>,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if v.chars().count() > max {
-        return Err(FieldError::TooLong { field, max });
-    }
-    if v.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(FieldError::Invalid { field });
-    }
-    Ok(Some(v.to_owned()))
-}
-
-fn number(value: Option<&str>, field: &'static str) -> Result<Option<f64>, FieldError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Some)
-            .ok_or(FieldError::Invalid { field }),
-    }
 }
 
 /// Form fields of Open311's POST requests, plus this API's `ward_code`.
@@ -315,7 +80,8 @@ impl NewRequest {
         for (k, v) in pairs {
             if let Some(code) = k
                 .strip_prefix("attribute[")
-                .and_then(|r| r.strip_suffix("[]]").or_else(|| r.strip_suffix(']')))
+                // Open311's multivaluelist form is `attribute[code][]`.
+                .and_then(|r| r.strip_suffix("][]").or_else(|| r.strip_suffix(']')))
             {
                 attrs.entry(code.to_owned()).or_default().push(v.clone());
             } else if let Some(name) = FIELDS.iter().find(|f| **f == k) {
@@ -344,10 +110,7 @@ impl NewRequest {
             single.get("description").copied(),
             "description",
             MAX_DESCRIPTION_CHARS,
-        )?
-        .ok_or(FieldError::Missing {
-            field: "description",
-        })?;
+        )?;
         let answers = service.check_answers(&attrs)?;
 
         let lat = number(single.get("lat").copied(), "lat")?;
@@ -435,15 +198,13 @@ impl NewRequest {
 
     /// The form to POST (without `api_key`, which the sender adds).
     pub fn to_pairs(&self) -> Vec<(String, String)> {
-        let mut out = vec![
-            ("service_code".to_owned(), self.service_code.to_string()),
-            ("description".to_owned(), self.description.clone()),
-        ];
+        let mut out = vec![("service_code".to_owned(), self.service_code.to_string())];
         let mut push = |k: &str, v: Option<&str>| {
             if let Some(v) = v {
                 out.push((k.to_owned(), v.to_owned()));
             }
         };
+        push("description", self.description.as_deref());
         if let Some(p) = self.place.point {
             push("lat", Some(&p.lat().to_string()));
             push("long", Some(&p.lon().to_string()));
@@ -497,9 +258,9 @@ mod tests {
 
     fn setup() -> (ServiceCatalog, Vec<Ward>) {
         (
-            ServiceCatalog::from_json(include_str!("../../../assets/services-1022.json"))
+            ServiceCatalog::from_json(include_str!("../../../../assets/services-1022.json"))
                 .expect("services"),
-            WardCatalog::from_json(include_str!("../../../assets/hcmc-units.json"))
+            WardCatalog::from_json(include_str!("../../../../assets/hcmc-units.json"))
                 .expect("units")
                 .units,
         )
@@ -528,7 +289,7 @@ mod tests {
             ("email", "an@example.vn"),
         ]);
         let req = NewRequest::from_pairs(&f, &catalog, &units).expect("valid");
-        assert_eq!(req.description, "Ngập sâu sau mưa");
+        assert_eq!(req.description.as_deref(), Some("Ngập sâu sau mưa"));
         assert_eq!(req.contact.email.as_deref(), Some("an@example.vn"));
         let again = NewRequest::from_pairs(&req.to_pairs(), &catalog, &units).expect("again");
         assert_eq!(again, req);
@@ -554,7 +315,6 @@ mod tests {
         assert!(with(&[]).is_ok());
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("service_code", "nope")], "unknown_service"),
-            (&[("description", " ")], "missing"),
             (&[("description", &"x".repeat(4001))], "too_long"),
             (&[("description", "a\u{0}b")], "invalid"),
             (&[("ward_code", "99999")], "unknown_ward"),
@@ -571,7 +331,7 @@ mod tests {
         ];
         for (extra, reason) in cases {
             let err = with(extra).expect_err("refused");
-            assert_eq!(err.reason(), *reason, "{extra:?}: {err}");
+            assert_eq!(err.reason().as_str(), *reason, "{extra:?}: {err}");
         }
         let mut twice = form(&base);
         twice.push(("description".into(), "again".into()));
@@ -579,7 +339,7 @@ mod tests {
             NewRequest::from_pairs(&twice, &catalog, &units)
                 .expect_err("refused")
                 .reason(),
-            "repeated"
+            crate::reason::Reason::Repeated
         );
         let no_place = form(&base[..3]);
         assert_eq!(
@@ -589,21 +349,33 @@ mod tests {
     }
 
     #[test]
-    fn status_moves() {
-        use RequestStatus::*;
-        assert!(Received.staff_can_move_to(Assigned));
-        assert!(Reopened.staff_can_move_to(InProgress));
-        assert!(Resolved.staff_can_move_to(Closed));
-        assert!(!Closed.staff_can_move_to(InProgress));
-        assert!(
-            !Resolved.staff_can_move_to(Reopened),
-            "only the citizen reopens"
+    fn the_specs_list_form_of_an_attribute_is_read() {
+        let (catalog, units) = setup();
+        let f = form(&[
+            ("service_code", "cay-xanh"),
+            ("attribute[kind][]", "fallen"),
+            ("ward_code", "26743"),
+        ]);
+        let req = NewRequest::from_pairs(&f, &catalog, &units).expect("attribute[code][] form");
+        assert_eq!(
+            req.answers.get("kind"),
+            Some(&Answer::Keys(vec!["fallen".into()]))
         );
-        assert!(!InProgress.staff_can_move_to(Received));
-        for s in RequestStatus::ALL {
-            assert_eq!(RequestStatus::parse(s.as_str()), Some(s));
+    }
+
+    #[test]
+    fn description_is_optional_as_in_open311() {
+        let (catalog, units) = setup();
+        for description in [None, Some(" ")] {
+            let mut f = form(&[
+                ("service_code", "cay-xanh"),
+                ("attribute[kind]", "fallen"),
+                ("ward_code", "26743"),
+            ]);
+            f.extend(description.map(|d| ("description".to_owned(), d.to_owned())));
+            let req = NewRequest::from_pairs(&f, &catalog, &units).expect("valid without one");
+            assert_eq!(req.description, None);
+            assert!(req.to_pairs().iter().all(|(k, _)| k != "description"));
         }
-        assert_eq!(Resolved.open311(), "closed");
-        assert_eq!(Reopened.open311(), "open");
     }
 }

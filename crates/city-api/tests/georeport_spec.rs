@@ -1,0 +1,229 @@
+//! The server against the text of GeoReport v2 and Service Discovery, clause by clause, as a
+//! city integrator with a stock client would read them. Each test names the clause it checks.
+
+mod support;
+
+use std::time::Duration;
+
+use image::ImageFormat;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+use support::{STAFF_KEY, TestServer, photo, report_form};
+
+async fn json(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    (status, resp.json().await.expect("json"))
+}
+
+async fn get(s: &TestServer, path: &str) -> (StatusCode, Value) {
+    json(s.get(path).send().await.expect("send")).await
+}
+
+async fn post(s: &TestServer, form: &[(&str, &str)]) -> (StatusCode, Value) {
+    json(
+        s.post("/open311/v2/requests.json")
+            .form(form)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await
+}
+
+/// "POST Service Request" → Response: `token` "should not be returned if" the id is.
+#[tokio::test]
+async fn a_filed_report_is_answered_with_its_id_and_no_token() {
+    let s = TestServer::start().await;
+    let (st, posted) = post(&s, &report_form()).await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+    let answer = posted[0].as_object().expect("object");
+    assert!(answer["service_request_id"].as_str().is_some());
+    assert!(!answer.contains_key("token"), "{posted}");
+}
+
+/// "POST Service Request" → Arguments: `description` is optional; a report without one is
+/// filed, and read back without the field (absent fields are omitted).
+#[tokio::test]
+async fn description_is_optional() {
+    let s = TestServer::start().await;
+    let mut form = report_form();
+    form.retain(|(k, _)| *k != "description");
+    let (st, posted) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+    let id = posted[0]["service_request_id"].as_str().expect("id");
+    let (st, one) = get(&s, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(one[0].get("description").is_none(), "{one}");
+}
+
+/// "Errors": 404 for "jurisdiction_id provided was not found" and "service_code ... not
+/// found", on every route that takes them.
+#[tokio::test]
+async fn unknown_jurisdiction_and_service_are_404() {
+    let s = TestServer::start().await;
+    for path in [
+        "/open311/v2/services.json?jurisdiction_id=hanoi.gov.vn",
+        "/open311/v2/services/thoat-nuoc.json?jurisdiction_id=hanoi.gov.vn",
+        "/open311/v2/requests.json?jurisdiction_id=hanoi.gov.vn",
+        "/open311/v2/requests/1.json?jurisdiction_id=hanoi.gov.vn",
+        "/open311/v2/tokens/abc.json?jurisdiction_id=hanoi.gov.vn",
+    ] {
+        let (st, err) = get(&s, path).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {err}");
+        assert_eq!(err[0]["code"], 404, "{path}");
+        assert_eq!(err[0]["reason"], "unknown_jurisdiction", "{path}");
+    }
+    let mut form = report_form();
+    form.push(("jurisdiction_id", "hanoi.gov.vn"));
+    let (st, err) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{err}");
+    assert_eq!(err[0]["reason"], "unknown_jurisdiction");
+
+    let mut form = report_form();
+    form.retain(|(k, _)| *k != "service_code");
+    form.push(("service_code", "khong-co"));
+    let (st, err) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{err}");
+    assert_eq!(err[0]["code"], 404);
+    assert_eq!(err[0]["reason"], "unknown_service");
+    assert_eq!(err[0]["field"], "service_code");
+}
+
+/// An empty query argument is the argument left out (`?status=` is what many HTML forms and
+/// client libraries send for "any").
+#[tokio::test]
+async fn empty_arguments_are_absent_arguments() {
+    let s = TestServer::start().await;
+    s.file_report(None).await;
+    let (st, all) = get(&s, "/open311/v2/requests.json").await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, same) = get(
+        &s,
+        "/open311/v2/requests.json?status=&service_code=&start_date=&end_date=&jurisdiction_id=",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{same}");
+    assert_eq!(all, same);
+}
+
+/// "GET Service Requests": `start_date`/`end_date` are w3 date formats (NOTE-datetime), not
+/// only full timestamps; a repeated `service_request_id` and a comma list mean the same.
+#[tokio::test]
+async fn w3_dates_and_lists_are_read_as_the_spec_writes_them() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today - chrono::Days::new(5), today + chrono::Days::new(5));
+    let month = (today - chrono::Days::new(30)).format("%Y-%m");
+    for window in [
+        format!("start_date={from}&end_date={to}"),
+        format!("start_date={month}&end_date={to}"),
+        format!("start_date={from}T00:00Z&end_date={to}T23:59:59.5%2B07:00"),
+        // A '+' left unescaped reads as a space in a query; it still means the offset.
+        format!("start_date={from}T00:00:00+07:00&end_date={to}T00:00:00+07:00"),
+    ] {
+        let (st, list) = get(&s, &format!("/open311/v2/requests.json?{window}")).await;
+        assert_eq!(st, StatusCode::OK, "{window}: {list}");
+        assert_eq!(list.as_array().map(Vec::len), Some(1), "{window}");
+    }
+    let (st, list) = get(
+        &s,
+        &format!("/open311/v2/requests.json?service_request_id={id}&service_request_id=99999"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let (st, err) = get(
+        &s,
+        "/open311/v2/requests.json?start_date=2026-12-01&end_date=2026-11-01",
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(err[0]["reason"], "invalid_window");
+}
+
+/// "GET Service Requests": "the default query period is the last 90 days" also bounds a window
+/// given by one end only: a start alone reaches 90 days on, an end alone 90 days back.
+#[tokio::test]
+async fn one_date_opens_a_ninety_day_window() {
+    let s = TestServer::start().await;
+    s.file_report(None).await;
+    let today = chrono::Utc::now().date_naive();
+    let long_ago = today - chrono::Days::new(200);
+    let soon = today + chrono::Days::new(1);
+    for (query, expect) in [
+        (format!("start_date={long_ago}T00:00:00Z"), 0),
+        (format!("start_date={}T00:00:00Z", today - chrono::Days::new(1)), 1),
+        (format!("end_date={soon}T00:00:00Z"), 1),
+        (format!("end_date={}T00:00:00Z", today + chrono::Days::new(200)), 0),
+    ] {
+        let (st, list) = get(&s, &format!("/open311/v2/requests.json?{query}")).await;
+        assert_eq!(st, StatusCode::OK, "{query}: {list}");
+        assert_eq!(list.as_array().map(Vec::len), Some(expect), "{query}");
+    }
+}
+
+/// "updated_datetime: The date and time when the service request was last modified"; for a
+/// closed request stock clients read it as the close date, so a photo of the result added
+/// later does not move it.
+#[tokio::test]
+async fn a_closed_request_is_updated_when_it_closed() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    assert_eq!(s.staff(&id, "resolved").await.status(), StatusCode::OK);
+    let (_, before) = get(&s, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(before[0]["status"], "closed");
+    // Timestamps have seconds: let one pass so a later write would show.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let part = Part::bytes(photo(ImageFormat::Jpeg))
+        .file_name("result.jpg")
+        .mime_str("image/jpeg")
+        .expect("mime");
+    let resp = s
+        .post(&format!("/api/v1/staff/requests/{id}/media"))
+        .header("X-Staff-Key", STAFF_KEY)
+        .multipart(Form::new().part("media", part))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (_, after) = get(&s, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(after[0]["updated_datetime"], before[0]["updated_datetime"]);
+    assert_ne!(after[0]["media_url"], before[0]["media_url"]);
+}
+
+/// Service Discovery: "Format must be both: xml, json", with the endpoint's url, its
+/// specification and its formats.
+#[tokio::test]
+async fn service_discovery_in_json_and_xml() {
+    let s = TestServer::start().await;
+    let (st, doc) = get(&s, "/open311/discovery.json").await;
+    assert_eq!(st, StatusCode::OK);
+    let endpoint = &doc["endpoints"][0];
+    assert_eq!(
+        endpoint["specification"],
+        "http://wiki.open311.org/GeoReport_v2"
+    );
+    assert!(
+        endpoint["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/open311/v2")),
+        "{doc}"
+    );
+    assert_eq!(endpoint["formats"][0], "application/json");
+    assert!(doc["changeset"].as_str().is_some());
+    let resp = s.get("/open311/discovery.xml").send().await.expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mime = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(mime.starts_with("text/xml"), "{mime}");
+    let xml = resp.text().await.expect("text");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("<specification>http://wiki.open311.org/GeoReport_v2</specification>"));
+    assert!(xml.contains("<format>application/json</format>"), "{xml}");
+}

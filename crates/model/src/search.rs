@@ -2,13 +2,19 @@
 //!
 //! The index keeps positions into the caller's list, so the caller sorts once (Vietnamese
 //! collation, done natively in `core`) and ties keep that order.
+//!
+//! A unit's kind word ("Phường", "Xã", "Đặc khu") is not part of what a query matches: it is
+//! shared by dozens of units, so "phu" or "binh phu" would otherwise list every "Phường …". A
+//! query that starts with a kind word filters on that kind instead; anywhere else a kind word is
+//! an ordinary word, which only a name that really contains it (Phường Phương Liệt) matches.
 
 use crate::fold::fold;
+use crate::ward::{UnitKind, short_name};
 
 /// How well a name matches; lower is better. Exact matches come first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MatchTier {
-    /// The query is the name (with or without its prefix) letter for letter, or the code.
+    /// The query is the name (with or without its kind word) letter for letter, or the code.
     Exact,
     /// Equal once folded: "ben thanh" for "Bến Thành".
     Folded,
@@ -18,13 +24,35 @@ pub enum MatchTier {
     WordPrefix,
     /// The folded query appears somewhere in the folded name.
     Contains,
+    /// The query is only a kind word ("phuong"): every unit of that kind, after any name that
+    /// matched the word itself.
+    Kind,
+}
+
+/// One text an entry is matched by, in the two forms the tiers compare.
+struct Name {
+    /// Lower-cased, NFC: for the exact tier.
+    exact: String,
+    folded: String,
+}
+
+impl Name {
+    fn new(text: &str) -> Self {
+        Self {
+            exact: exact_form(text),
+            folded: fold(text),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.folded.is_empty()
+    }
 }
 
 struct Entry {
-    /// Lower-cased, NFC original names (full and short): for the exact tier.
-    exact: [String; 2],
-    /// Folded full and short names.
-    folded: [String; 2],
+    /// Set for a unit; its names then leave the kind word out.
+    kind: Option<UnitKind>,
+    names: Vec<Name>,
     code: String,
 }
 
@@ -40,6 +68,22 @@ pub struct Hit {
     pub tier: MatchTier,
 }
 
+/// What was typed, read both as plain words and, when it starts with a kind word, as that kind
+/// plus the rest: only the entry can tell which reading fits ("xa bang" is a commune filter for
+/// most units and the name of Xã Xà Bang).
+struct Query {
+    whole: Name,
+    kind: Option<(UnitKind, Name)>,
+}
+
+impl Query {
+    fn new(text: &str) -> Self {
+        let whole = Name::new(text);
+        let kind = split_kind(&whole.exact).map(|(kind, rest)| (kind, Name::new(rest)));
+        Self { whole, kind }
+    }
+}
+
 fn exact_form(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     text.split_whitespace()
@@ -50,15 +94,50 @@ fn exact_form(text: &str) -> String {
         .collect()
 }
 
+/// The kind named by the first words of an exact-form query, and the words after it:
+/// "phường bến thành" → (Phường, "bến thành"). Only whole kind words count, so typing "phuon"
+/// on the way to "phuong" filters nothing yet.
+fn split_kind(exact: &str) -> Option<(UnitKind, &str)> {
+    UnitKind::ALL.into_iter().find_map(|kind| {
+        let word = kind.name_prefix();
+        let words = word.split_whitespace().count();
+        // The kind's words end at the space after its last word, or at the end of the query.
+        let end = exact
+            .match_indices(' ')
+            .nth(words.saturating_sub(1))
+            .map_or(exact.len(), |(at, _)| at);
+        let (head, rest) = exact.split_at(end);
+        (fold(head) == fold(word)).then(|| (kind, rest.trim_start()))
+    })
+}
+
+/// The kind of a unit entry, read back from its short name: the ward finder passes
+/// `ward::short_name(full, kind)`, so a kind whose prefix leaves exactly that is the unit's.
+/// Other texts (service names, keywords) come with short = full and have no kind; the check
+/// matters because `short_name` returns a text without the prefix unchanged ("Xả rác").
+fn kind_of(full: &str, short: &str) -> Option<UnitKind> {
+    UnitKind::ALL
+        .into_iter()
+        .find(|&kind| short != full && short_name(full, kind) == short)
+}
+
 impl SearchIndex {
-    /// Builds an index from `(code, full name, short name)` in display order.
+    /// Builds an index from `(code, full name, short name)` in display order. A unit is passed
+    /// with the short name `ward::short_name` gives, which is how its kind is known.
     pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) -> Self {
         let entries = items
             .into_iter()
-            .map(|(code, full, short)| Entry {
-                exact: [exact_form(full), exact_form(short)],
-                folded: [fold(full), fold(short)],
-                code: code.to_owned(),
+            .map(|(code, full, short)| {
+                let kind = kind_of(full, short);
+                let names = match kind {
+                    Some(_) => vec![Name::new(short)],
+                    None => vec![Name::new(full), Name::new(short)],
+                };
+                Entry {
+                    kind,
+                    names,
+                    code: code.to_owned(),
+                }
             })
             .collect();
         Self { entries }
@@ -74,49 +153,71 @@ impl SearchIndex {
 
     /// The best `limit` hits, best first; ties keep list order. An empty query matches nothing.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let exact_query = exact_form(query);
-        let folded_query = fold(query);
-        if folded_query.is_empty() {
+        let query = Query::new(query);
+        if query.whole.is_empty() {
             return Vec::new();
         }
-        let query_words: Vec<&str> = folded_query.split(' ').collect();
-        let mut hits: Vec<(MatchTier, bool, usize)> = self
+        let mut hits: Vec<(Rank, usize)> = self
             .entries
             .iter()
             .enumerate()
-            .filter_map(|(position, entry)| {
-                let tier = tier(entry, &exact_query, &folded_query, &query_words)?;
-                // Within a tier, a name whose marks match what was typed ranks first.
-                let marks_differ = !entry.exact[0].contains(&exact_query);
-                Some((tier, marks_differ, position))
-            })
+            .filter_map(|(position, entry)| Some((rank(entry, &query)?, position)))
             .collect();
         hits.sort_unstable();
         hits.into_iter()
             .take(limit)
-            .map(|(tier, _, position)| Hit { position, tier })
+            .map(|((tier, _), position)| Hit { position, tier })
             .collect()
     }
 }
 
-fn tier(entry: &Entry, exact: &str, folded: &str, words: &[&str]) -> Option<MatchTier> {
-    if entry.exact.iter().any(|name| name == exact) || entry.code == exact {
+/// A tier, then whether the name's marks differ from what was typed: within a tier, a name
+/// whose marks match the query ranks first.
+type Rank = (MatchTier, bool);
+
+/// The better of the entry's two readings of the query: as plain words, and as a kind filter.
+fn rank(entry: &Entry, query: &Query) -> Option<Rank> {
+    let as_words = name_rank(entry, &query.whole);
+    let as_kind = match (entry.kind, &query.kind) {
+        (Some(kind), Some((wanted, rest))) if kind == *wanted => {
+            if rest.is_empty() {
+                Some((MatchTier::Kind, false))
+            } else {
+                name_rank(entry, rest)
+            }
+        }
+        _ => None,
+    };
+    as_words.into_iter().chain(as_kind).min()
+}
+
+fn name_rank(entry: &Entry, query: &Name) -> Option<Rank> {
+    let tier = tier(entry, query)?;
+    let marks_differ = !entry.names.iter().any(|n| n.exact.contains(&query.exact));
+    Some((tier, marks_differ))
+}
+
+fn tier(entry: &Entry, query: &Name) -> Option<MatchTier> {
+    let (exact, folded) = (query.exact.as_str(), query.folded.as_str());
+    let names = &entry.names;
+    if names.iter().any(|n| n.exact == exact) || entry.code == exact {
         return Some(MatchTier::Exact);
     }
-    if entry.folded.iter().any(|name| name == folded) {
+    if names.iter().any(|n| n.folded == folded) {
         return Some(MatchTier::Folded);
     }
-    if entry.folded.iter().any(|name| name.starts_with(folded)) || entry.code.starts_with(folded) {
+    if names.iter().any(|n| n.folded.starts_with(folded)) || entry.code.starts_with(folded) {
         return Some(MatchTier::Prefix);
     }
-    let name_words: Vec<&str> = entry.folded[0].split(' ').collect();
-    if words
-        .iter()
-        .all(|q| name_words.iter().any(|w| w.starts_with(q)))
-    {
+    let starts_words = |name: &Name| {
+        folded
+            .split(' ')
+            .all(|q| name.folded.split(' ').any(|w| w.starts_with(q)))
+    };
+    if names.iter().any(starts_words) {
         return Some(MatchTier::WordPrefix);
     }
-    if entry.folded[0].contains(folded) {
+    if names.iter().any(|n| n.folded.contains(folded)) {
         return Some(MatchTier::Contains);
     }
     None
@@ -199,5 +300,176 @@ mod tests {
         assert!(idx.search("", 10).is_empty());
         assert!(idx.search("  ,. ", 10).is_empty());
         assert!(idx.search("zzz", 10).is_empty());
+    }
+
+    /// Entries that are not units (service names and keywords: full and short text equal) have
+    /// no kind, so a leading "xa" is an ordinary word: "xả rác" is littering, not a commune.
+    #[test]
+    fn texts_without_a_kind_match_every_word() {
+        let idx = index(&[
+            ("moi-truong", "Xả rác", "Xả rác"),
+            ("xa-hoi", "Xã hội", "Xã hội"),
+        ]);
+        let codes =
+            |q: &str| -> Vec<usize> { idx.search(q, 10).into_iter().map(|h| h.position).collect() };
+        assert_eq!(codes("xa rac"), [0]);
+        assert_eq!(codes("xa hoi"), [1]);
+        assert_eq!(codes("xa"), [0, 1]);
+    }
+
+    /// A kind-like word that is really part of a name (Hà Nội's Phường Phương Liệt; the
+    /// commune is made up) is still found, and before units that only match by kind.
+    #[test]
+    fn a_kind_like_word_inside_a_name_still_matches() {
+        const KIND_LIKE: &[(&str, &str, &str)] = &[
+            ("00001", "Phường Bến Thành", "Bến Thành"),
+            ("00002", "Xã Phú Giáo", "Phú Giáo"),
+            ("00003", "Xã Xà Bang", "Xà Bang"),
+            ("00004", "Phường Phương Liệt", "Phương Liệt"),
+        ];
+        let idx = index(KIND_LIKE);
+        let found = |q: &str| -> Vec<&str> {
+            idx.search(q, 10)
+                .into_iter()
+                .map(|h| KIND_LIKE[h.position].1)
+                .collect()
+        };
+        assert_eq!(found("phuong liet"), ["Phường Phương Liệt"]);
+        assert_eq!(found("Phương Liệt")[..1], ["Phường Phương Liệt"]);
+        assert_eq!(idx.search("Phương Liệt", 1)[0].tier, MatchTier::Exact);
+        assert_eq!(found("xa bang"), ["Xã Xà Bang"]);
+        assert_eq!(idx.search("xà bang", 1)[0].tier, MatchTier::Exact);
+        // The name that says "Phương" first, then the other ward, found by its kind alone.
+        assert_eq!(found("phuong"), ["Phường Phương Liệt", "Phường Bến Thành"]);
+    }
+}
+
+/// The same searches over the 168 real units, indexed the way the ward finder does.
+#[cfg(test)]
+mod hcmc_tests {
+    use super::*;
+    use crate::ward::{UnitKind, Ward, WardCatalog};
+
+    fn units() -> Vec<Ward> {
+        WardCatalog::from_json(include_str!("../../../assets/hcmc-units.json"))
+            .expect("bundled catalogue")
+            .units
+    }
+
+    fn index(units: &[Ward]) -> SearchIndex {
+        SearchIndex::new(
+            units
+                .iter()
+                .map(|w| (w.code.as_str(), w.name.as_str(), w.short_name())),
+        )
+    }
+
+    fn found<'a>(units: &'a [Ward], q: &str) -> Vec<&'a Ward> {
+        index(units)
+            .search(q, usize::MAX)
+            .into_iter()
+            .map(|h| &units[h.position])
+            .collect()
+    }
+
+    fn names(hits: &[&Ward]) -> Vec<String> {
+        hits.iter().map(|w| w.name.clone()).collect()
+    }
+
+    /// Whether some word of the unit's name without its kind starts with `word`.
+    fn has_word(unit: &Ward, word: &str) -> bool {
+        fold(unit.short_name())
+            .split(' ')
+            .any(|w| w.starts_with(word))
+    }
+
+    #[test]
+    fn binh_phu_is_not_every_phuong_binh() {
+        let units = units();
+        let hits = found(&units, "binh phu");
+        assert_eq!(names(&hits), ["Phường Bình Phú"]);
+    }
+
+    #[test]
+    fn phu_does_not_match_phuong() {
+        let units = units();
+        let hits = found(&units, "phu");
+        assert!(!hits.is_empty());
+        let strays: Vec<&Ward> = hits
+            .iter()
+            .copied()
+            .filter(|w| !has_word(w, "phu"))
+            .collect();
+        assert!(strays.is_empty(), "{:?}", names(&strays));
+        assert!(names(&hits).contains(&"Xã Phú Giáo".to_owned()));
+    }
+
+    #[test]
+    fn a_leading_kind_word_filters_on_the_kind() {
+        let units = units();
+        let wards = found(&units, "phuong binh phu");
+        assert_eq!(names(&wards), ["Phường Bình Phú"]);
+
+        let communes = found(&units, "xa phu");
+        assert!(communes.iter().all(|w| w.kind == UnitKind::Xa));
+        assert!(communes.iter().all(|w| has_word(w, "phu")));
+        assert!(names(&communes).contains(&"Xã Phú Giáo".to_owned()));
+        // The wards called "Phú …" are left out.
+        assert!(communes.len() < found(&units, "phu").len());
+
+        assert_eq!(
+            names(&found(&units, "dac khu con dao")),
+            ["Đặc khu Côn Đảo"]
+        );
+        assert_eq!(
+            names(&found(&units, "Đặc khu Côn Đảo")),
+            ["Đặc khu Côn Đảo"]
+        );
+        assert!(found(&units, "xa con dao").is_empty());
+    }
+
+    /// A query that is only a kind word lists every unit of that kind, in list order.
+    #[test]
+    fn a_kind_word_alone_lists_that_kind() {
+        let units = units();
+        for (q, kind, count) in [
+            ("phuong", UnitKind::Phuong, 113),
+            ("PHƯỜNG", UnitKind::Phuong, 113),
+            ("xa", UnitKind::Xa, 54),
+            ("xã", UnitKind::Xa, 54),
+            ("dac khu", UnitKind::DacKhu, 1),
+        ] {
+            let hits = found(&units, q);
+            assert_eq!(hits.len(), count, "{q}");
+            assert!(hits.iter().all(|w| w.kind == kind), "{q}");
+            let in_list_order: Vec<&Ward> = units.iter().filter(|w| w.kind == kind).collect();
+            assert_eq!(names(&hits), names(&in_list_order), "{q}");
+        }
+        // Half a kind word is not one.
+        assert!(found(&units, "phuon").is_empty());
+        assert!(found(&units, "dac").is_empty());
+    }
+
+    #[test]
+    fn exact_matches_still_come_first() {
+        let units = units();
+        let idx = index(&units);
+        for (q, first) in [
+            ("Phú Thọ", "Phường Phú Thọ"),
+            ("phu tho", "Phường Phú Thọ"),
+            ("Phường Phú Thọ", "Phường Phú Thọ"),
+            ("an phu", "Phường An Phú"),
+            ("phuong an phu", "Phường An Phú"),
+            ("27364", "Phường Bình Phú"),
+        ] {
+            let hits = found(&units, q);
+            assert_eq!(hits.first().map(|w| w.name.as_str()), Some(first), "{q}");
+        }
+        assert_eq!(idx.search("Phú Thọ", 1)[0].tier, MatchTier::Exact);
+        assert_eq!(idx.search("Phường Phú Thọ", 1)[0].tier, MatchTier::Exact);
+        assert_eq!(
+            names(&found(&units, "phu tho")),
+            ["Phường Phú Thọ", "Phường Phú Thọ Hòa"]
+        );
     }
 }

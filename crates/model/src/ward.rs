@@ -71,6 +71,8 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    pub const ALL: [Self; 3] = [Self::Phuong, Self::Xa, Self::DacKhu];
+
     /// The Vietnamese prefix official names start with.
     pub fn name_prefix(self) -> &'static str {
         match self {

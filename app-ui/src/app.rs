@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::dto::{Connection, ConnectionDto, DbStatus};
+use model::ipc::Event;
 use model::{Language, TextSize};
 
 use crate::screens::{coming::Coming, db_error::DbError, home::Home, lazy};
@@ -59,16 +60,16 @@ pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
     load_status(ctx);
-    bridge::listen("connection-changed", move |c: ConnectionDto| {
+    bridge::listen(Event::ConnectionChanged, move |c: ConnectionDto| {
         ctx.set_connection(c)
     });
-    bridge::listen("wards-updated", move |(): ()| {
+    bridge::listen(Event::WardsUpdated, move |(): ()| {
         ctx.wards_version.update(|v| *v += 1)
     });
-    bridge::listen("outbox-changed", move |_report: i64| {
+    bridge::listen(Event::OutboxChanged, move |_report: i64| {
         ctx.reports_version.update(|v| *v += 1)
     });
-    bridge::listen("reports-news", move |news: NewsEvent| {
+    bridge::listen(Event::ReportsNews, move |news: NewsEvent| {
         ctx.unseen.set(news.unseen);
         ctx.notify("notify.title");
         ctx.reports_version.update(|v| *v += 1);

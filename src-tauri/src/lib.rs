@@ -1,7 +1,6 @@
 //! The Tauri shell: builds the window, holds the engine from `crates/core`, and exposes thin
 //! typed commands. Decisions live in `core`, not here.
 
-pub mod command_names;
 mod commands;
 mod feedback;
 mod monitor;

@@ -7,14 +7,11 @@ use core_engine::Engine;
 use core_engine::connection::next_check_delay;
 use core_engine::engine::CheckOutcome;
 use model::dto::{Connection, ConnectionDto};
+use model::ipc::Event;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::{Mutex, Notify};
 
 use crate::syncer::Syncer;
-
-/// Event names the UI listens to.
-pub const CONNECTION_CHANGED: &str = "connection-changed";
-pub const WARDS_UPDATED: &str = "wards-updated";
 
 #[derive(Clone)]
 pub struct Monitor {
@@ -65,7 +62,7 @@ impl Monitor {
         let mut last = self.checking.lock().await;
         let outcome = self.engine.check_city_api().await;
         if last.as_ref() != Some(&outcome.connection) {
-            emit(app, CONNECTION_CHANGED, &outcome.connection);
+            emit(app, Event::ConnectionChanged, &outcome.connection);
             if outcome.connection.state == Connection::Online {
                 if let Err(err) = self.engine.wake_outbox() {
                     tracing::debug!(%err, "outbox not woken");
@@ -74,15 +71,15 @@ impl Monitor {
             }
         }
         if outcome.wards_changed {
-            emit(app, WARDS_UPDATED, &());
+            emit(app, Event::WardsUpdated, &());
         }
         *last = Some(outcome.connection.clone());
         outcome
     }
 }
 
-fn emit<R: Runtime, T: serde::Serialize + Clone>(app: &AppHandle<R>, event: &str, payload: &T) {
-    if let Err(err) = app.emit(event, payload.clone()) {
-        tracing::warn!(%err, event, "could not notify the UI");
+fn emit<R: Runtime, T: serde::Serialize + Clone>(app: &AppHandle<R>, event: Event, payload: &T) {
+    if let Err(err) = app.emit(event.as_str(), payload.clone()) {
+        tracing::warn!(%err, %event, "could not notify the UI");
     }
 }

@@ -10,13 +10,10 @@ use core_engine::Engine;
 use core_engine::store::{ItemState, OutboxItem};
 use core_engine::sync::SyncObserver;
 use core_engine::sync::worker::now_ms;
+use model::ipc::Event;
 use model::report_dto::News;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Notify;
-
-/// Event names the UI listens to.
-pub const OUTBOX_CHANGED: &str = "outbox-changed";
-pub const REPORTS_NEWS: &str = "reports-news";
 
 /// How often the city is asked for news when nothing is queued.
 const NEWS_EVERY: Duration = Duration::from_secs(120);
@@ -33,7 +30,7 @@ struct Progress<R: Runtime>(AppHandle<R>);
 
 impl<R: Runtime> SyncObserver for Progress<R> {
     fn state_changed(&self, item: &OutboxItem, _state: ItemState) {
-        if let Err(err) = self.0.emit(OUTBOX_CHANGED, item.report_id) {
+        if let Err(err) = self.0.emit(Event::OutboxChanged.as_str(), item.report_id) {
             tracing::debug!(%err, "could not tell the UI");
         }
     }
@@ -86,7 +83,7 @@ impl Syncer {
                 unseen,
                 news: outcome.news.clone(),
             };
-            if let Err(err) = app.emit(REPORTS_NEWS, event) {
+            if let Err(err) = app.emit(Event::ReportsNews.as_str(), event) {
                 tracing::debug!(%err, "could not tell the UI");
             }
             crate::notify::news(app, &self.engine, &outcome.news);

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 mod common;
 
-use citizen_app::command_names::COMMANDS;
 use common::{invoke, start};
+use model::ipc::Command;
 use serde_json::{Value, json};
 
 #[test]
@@ -26,10 +26,13 @@ fn capability_allows_exactly_the_declared_commands() {
         .filter_map(|p| p.strip_prefix("allow-"))
         .map(str::to_owned)
         .collect();
-    let declared: BTreeSet<String> = COMMANDS.iter().map(|c| c.replace('_', "-")).collect();
+    let declared: BTreeSet<String> = Command::ALL
+        .iter()
+        .map(|c| c.as_str().replace('_', "-"))
+        .collect();
     assert_eq!(
         allowed, declared,
-        "capabilities/default.json and src/command_names.rs disagree"
+        "capabilities/default.json and model::ipc::Command disagree"
     );
     // Nothing broad: no plugin but events, no wildcard.
     for p in cap["permissions"]
@@ -51,8 +54,8 @@ fn commands_over_ipc() {
 
     // Every declared command is reachable through the ACL (it may fail on its input, but it is
     // not "not allowed" nor "not found").
-    for cmd in COMMANDS {
-        if let Err(err) = invoke(&webview, cmd, json!({})) {
+    for cmd in Command::ALL {
+        if let Err(err) = invoke(&webview, cmd.as_str(), json!({})) {
             let text = err.to_string();
             assert!(
                 !text.contains("not allowed") && !text.contains("not found"),

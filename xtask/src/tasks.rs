@@ -324,7 +324,9 @@ fn bundle_report() -> Result {
         // Where wasm-split puts shared code and data moves with small changes: see
         // ARCHITECTURE.md ("UI size") for how to find what went into the start part.
         return Err(format!(
-            "the UI loads {} B gzip at start, over the {START_BUDGET_GZIP} B budget",
+            "the UI loads {} B gzip at start, over the {START_BUDGET_GZIP} B budget (if \
+             wasm-split warned \"Overlong segment ... putting it in main module\" above, all \
+             of the UI's data went into the start part: see ARCHITECTURE.md, UI size)",
             start.1
         ));
     }

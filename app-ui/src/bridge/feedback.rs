@@ -12,6 +12,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use super::{NoArgs, call, tauri_invoke_with};
+use model::ipc::Command;
 
 #[derive(Serialize)]
 struct Query<'a> {
@@ -70,27 +71,27 @@ struct Code<'a> {
 }
 
 pub async fn list_services() -> Result<ServiceCatalog, ErrorDto> {
-    call("list_services", &NoArgs {}).await
+    call(Command::ListServices, &NoArgs {}).await
 }
 
 pub async fn search_services(query: &str) -> Result<Vec<String>, ErrorDto> {
-    call("search_services", &Query { query }).await
+    call(Command::SearchServices, &Query { query }).await
 }
 
 pub async fn get_draft() -> Result<DraftDto, ErrorDto> {
-    call("get_draft", &NoArgs {}).await
+    call(Command::GetDraft, &NoArgs {}).await
 }
 
 pub async fn save_draft(draft: &Draft) -> Result<i64, ErrorDto> {
-    call("save_draft", &SaveDraft { draft }).await
+    call(Command::SaveDraft, &SaveDraft { draft }).await
 }
 
 pub async fn discard_draft() -> Result<DraftDto, ErrorDto> {
-    call("discard_draft", &NoArgs {}).await
+    call(Command::DiscardDraft, &NoArgs {}).await
 }
 
 pub async fn check_draft() -> Result<Option<DraftProblem>, ErrorDto> {
-    call("check_draft", &NoArgs {}).await
+    call(Command::CheckDraft, &NoArgs {}).await
 }
 
 /// `bytes` is the file's content as a JS `Uint8Array`.
@@ -103,7 +104,7 @@ pub async fn add_photo(bytes: JsValue, purpose: PhotoPurpose) -> Result<PhotoDto
         &purpose.as_str().into(),
     );
     let _ = js_sys::Reflect::set(&options, &"headers".into(), &headers);
-    match tauri_invoke_with("add_photo", bytes, options.into()).await {
+    match tauri_invoke_with(Command::AddPhoto.as_str(), bytes, options.into()).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| ErrorCode::Internal.into()),
         Err(err) => Err(serde_wasm_bindgen::from_value(err)
             .unwrap_or_else(|_| ErrorDto::from(ErrorCode::Internal))),
@@ -111,39 +112,39 @@ pub async fn add_photo(bytes: JsValue, purpose: PhotoPurpose) -> Result<PhotoDto
 }
 
 pub async fn remove_photo(id: i64) -> Result<(), ErrorDto> {
-    call("remove_photo", &Id { id }).await
+    call(Command::RemovePhoto, &Id { id }).await
 }
 
 pub async fn pending_photos(purpose: PhotoPurpose) -> Result<Vec<PhotoDto>, ErrorDto> {
-    call("pending_photos", &Purpose { purpose }).await
+    call(Command::PendingPhotos, &Purpose { purpose }).await
 }
 
 pub async fn photo_place(id: i64) -> Result<Option<(f64, f64)>, ErrorDto> {
-    call("photo_place", &Id { id }).await
+    call(Command::PhotoPlace, &Id { id }).await
 }
 
 pub async fn submit_draft() -> Result<SubmitAnswer, ErrorDto> {
-    call("submit_draft", &NoArgs {}).await
+    call(Command::SubmitDraft, &NoArgs {}).await
 }
 
 pub async fn fix_refused(report_id: i64) -> Result<DraftDto, ErrorDto> {
-    call("fix_refused", &ReportId { report_id }).await
+    call(Command::FixRefused, &ReportId { report_id }).await
 }
 
 pub async fn my_reports() -> Result<Vec<ReportSummary>, ErrorDto> {
-    call("my_reports", &NoArgs {}).await
+    call(Command::MyReports, &NoArgs {}).await
 }
 
 pub async fn unseen_count() -> Result<usize, ErrorDto> {
-    call("unseen_count", &NoArgs {}).await
+    call(Command::UnseenCount, &NoArgs {}).await
 }
 
 pub async fn report_detail(id: i64) -> Result<ReportDetail, ErrorDto> {
-    call("report_detail", &Id { id }).await
+    call(Command::ReportDetail, &Id { id }).await
 }
 
 pub async fn report_photo(id: i64, city: bool) -> Result<String, ErrorDto> {
-    call("report_photo", &PhotoRef { id, city }).await
+    call(Command::ReportPhoto, &PhotoRef { id, city }).await
 }
 
 pub async fn rate_report(
@@ -152,7 +153,7 @@ pub async fn rate_report(
     comment: &str,
 ) -> Result<ReportDetail, ErrorDto> {
     call(
-        "rate_report",
+        Command::RateReport,
         &Rate {
             id,
             satisfaction,
@@ -163,21 +164,21 @@ pub async fn rate_report(
 }
 
 pub async fn not_fixed(id: i64, description: &str) -> Result<ReportDetail, ErrorDto> {
-    call("not_fixed", &NotFixed { id, description }).await
+    call(Command::NotFixed, &NotFixed { id, description }).await
 }
 
 pub async fn nearby_reports() -> Result<Nearby, ErrorDto> {
-    call("nearby_reports", &NoArgs {}).await
+    call(Command::NearbyReports, &NoArgs {}).await
 }
 
 pub async fn follow_report(server_id: &str) -> Result<i64, ErrorDto> {
-    call("follow_report", &ServerId { server_id }).await
+    call(Command::FollowReport, &ServerId { server_id }).await
 }
 
 pub async fn ward_reports(code: &str) -> Result<WardReports, ErrorDto> {
-    call("ward_reports", &Code { code }).await
+    call(Command::WardReports, &Code { code }).await
 }
 
 pub async fn sync_now() -> Result<(), ErrorDto> {
-    call("sync_now", &NoArgs {}).await
+    call(Command::SyncNow, &NoArgs {}).await
 }

@@ -2,6 +2,7 @@
 //! No `withGlobalTauri`: the IPC object Tauri injects (`__TAURI_INTERNALS__`) is used directly.
 
 use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
+use model::ipc::{Command, Event};
 use model::{ErrorCode, ErrorDto, Language, Messages, TextSize, Ward};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,9 +33,14 @@ fn internal() -> ErrorDto {
 }
 
 pub(crate) async fn call<A: Serialize, T: DeserializeOwned>(
-    cmd: &str,
+    cmd: Command,
     args: &A,
 ) -> Result<T, ErrorDto> {
+    invoke(cmd.as_str(), args).await
+}
+
+/// Any IPC command by name: the app's own go through [`call`]; Tauri's plugins have theirs.
+async fn invoke<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<T, ErrorDto> {
     let args = serde_wasm_bindgen::to_value(args).map_err(|_| internal())?;
     match tauri_invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| internal()),
@@ -75,43 +81,43 @@ struct Url<'a> {
 }
 
 pub async fn app_status() -> Result<AppStatus, ErrorDto> {
-    call("app_status", &NoArgs {}).await
+    call(Command::AppStatus, &NoArgs {}).await
 }
 
 pub async fn ui_messages(language: Language) -> Result<Messages, ErrorDto> {
-    call("ui_messages", &Lang { language }).await
+    call(Command::UiMessages, &Lang { language }).await
 }
 
 pub async fn search_wards(query: &str, limit: u32) -> Result<WardSearchResult, ErrorDto> {
-    call("search_wards", &Search { query, limit }).await
+    call(Command::SearchWards, &Search { query, limit }).await
 }
 
 pub async fn get_ward(code: &str) -> Result<Ward, ErrorDto> {
-    call("get_ward", &Code { code }).await
+    call(Command::GetWard, &Code { code }).await
 }
 
 pub async fn set_my_ward(code: &str) -> Result<SettingsDto, ErrorDto> {
-    call("set_my_ward", &Code { code }).await
+    call(Command::SetMyWard, &Code { code }).await
 }
 
 pub async fn set_language(language: Language) -> Result<SettingsDto, ErrorDto> {
-    call("set_language", &Lang { language }).await
+    call(Command::SetLanguage, &Lang { language }).await
 }
 
 pub async fn set_text_size(text_size: TextSize) -> Result<SettingsDto, ErrorDto> {
-    call("set_text_size", &Size { text_size }).await
+    call(Command::SetTextSize, &Size { text_size }).await
 }
 
 pub async fn set_api_base_url(url: &str) -> Result<SettingsDto, ErrorDto> {
-    call("set_api_base_url", &Url { url }).await
+    call(Command::SetApiBaseUrl, &Url { url }).await
 }
 
 pub async fn refresh_wards() -> Result<ConnectionDto, ErrorDto> {
-    call("refresh_wards", &NoArgs {}).await
+    call(Command::RefreshWards, &NoArgs {}).await
 }
 
 pub async fn start_fresh() -> Result<StartFreshOutcome, ErrorDto> {
-    call("start_fresh", &NoArgs {}).await
+    call(Command::StartFresh, &NoArgs {}).await
 }
 
 #[derive(Serialize)]
@@ -127,7 +133,7 @@ struct Listen<'a> {
 }
 
 /// Calls `handler` with the payload of every `event` the shell emits, for the app's lifetime.
-pub fn listen<T: DeserializeOwned + 'static>(event: &'static str, handler: impl Fn(T) + 'static) {
+pub fn listen<T: DeserializeOwned + 'static>(event: Event, handler: impl Fn(T) + 'static) {
     let callback = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
         let payload =
             js_sys::Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
@@ -143,10 +149,10 @@ pub fn listen<T: DeserializeOwned + 'static>(event: &'static str, handler: impl 
     let Some(handler) = id else { return };
     wasm_bindgen_futures::spawn_local(async move {
         let args = Listen {
-            event,
+            event: event.as_str(),
             target: Target { kind: "Any" },
             handler,
         };
-        let _: Result<f64, ErrorDto> = call("plugin:event|listen", &args).await;
+        let _: Result<f64, ErrorDto> = invoke("plugin:event|listen", &args).await;
     });
 }

@@ -154,9 +154,15 @@ async fn one_date_opens_a_ninety_day_window() {
     let soon = today + chrono::Days::new(1);
     for (query, expect) in [
         (format!("start_date={long_ago}T00:00:00Z"), 0),
-        (format!("start_date={}T00:00:00Z", today - chrono::Days::new(1)), 1),
+        (
+            format!("start_date={}T00:00:00Z", today - chrono::Days::new(1)),
+            1,
+        ),
         (format!("end_date={soon}T00:00:00Z"), 1),
-        (format!("end_date={}T00:00:00Z", today + chrono::Days::new(200)), 0),
+        (
+            format!("end_date={}T00:00:00Z", today + chrono::Days::new(200)),
+            0,
+        ),
     ] {
         let (st, list) = get(&s, &format!("/open311/v2/requests.json?{query}")).await;
         assert_eq!(st, StatusCode::OK, "{query}: {list}");

@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod fold;
 pub mod form;
 pub mod geo;
+pub mod ipc;
 pub mod messages;
 pub mod open311;
 pub mod reason;

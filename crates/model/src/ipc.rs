@@ -1,0 +1,83 @@
+//! The one list of what crosses between the UI and the shell: every command the UI may invoke
+//! and every event the shell emits. The shell declares `Command::ALL` to Tauri's ACL (build.rs),
+//! the UI's bridge calls by these names, and tests check that `capabilities/` allows exactly
+//! these and that each is served.
+
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// A Tauri command of the shell (`#[tauri::command]` of the same name).
+    pub enum Command {
+        AppStatus = "app_status",
+        UiMessages = "ui_messages",
+        SearchWards = "search_wards",
+        GetWard = "get_ward",
+        SetMyWard = "set_my_ward",
+        SetLanguage = "set_language",
+        SetTextSize = "set_text_size",
+        SetApiBaseUrl = "set_api_base_url",
+        RefreshWards = "refresh_wards",
+        StartFresh = "start_fresh",
+        ListServices = "list_services",
+        SearchServices = "search_services",
+        GetDraft = "get_draft",
+        SaveDraft = "save_draft",
+        DiscardDraft = "discard_draft",
+        CheckDraft = "check_draft",
+        AddPhoto = "add_photo",
+        RemovePhoto = "remove_photo",
+        PendingPhotos = "pending_photos",
+        PhotoPlace = "photo_place",
+        SubmitDraft = "submit_draft",
+        FixRefused = "fix_refused",
+        MyReports = "my_reports",
+        UnseenCount = "unseen_count",
+        ReportDetail = "report_detail",
+        ReportPhoto = "report_photo",
+        RateReport = "rate_report",
+        NotFixed = "not_fixed",
+        NearbyReports = "nearby_reports",
+        FollowReport = "follow_report",
+        WardReports = "ward_reports",
+        SyncNow = "sync_now",
+    }
+}
+
+wire_enum! {
+    /// An event the shell emits to the UI; the payload type is named on each.
+    pub enum Event {
+        /// `dto::ConnectionDto`: the city API became reachable or not.
+        ConnectionChanged = "connection-changed",
+        /// `()`: the ward list was replaced by a newer one.
+        WardsUpdated = "wards-updated",
+        /// `i64`, a local report id: one of its outbox items moved.
+        OutboxChanged = "outbox-changed",
+        /// `report_dto::NewsEvent`: the city said something new about a report.
+        ReportsNews = "reports-news",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut names: Vec<_> = Command::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Command::ALL.len());
+        for c in Command::ALL {
+            assert_eq!(Command::parse(c.as_str()), Some(*c));
+            // Tauri's ACL names a command's permission `allow-<name with dashes>`.
+            assert!(
+                c.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_')
+            );
+        }
+        for e in Event::ALL {
+            assert_eq!(Event::parse(e.as_str()), Some(*e));
+        }
+    }
+}

@@ -144,7 +144,9 @@ fn Header() -> impl IntoView {
                 id=id
                 class="lang"
                 lang=language.tag()
-                aria-label=move || ctx.t(&format!("lang.{}", language.tag()))
+                // Named by the code it shows (WCAG 2.5.3: the name holds what is seen); the
+                // language's full name is its description (read after it, and a tooltip).
+                title=move || ctx.t(&format!("lang.{}", language.tag()))
                 aria-pressed=move || (ctx.lang() == language).to_string()
                 on:click=move |_| ctx.switch_language(language)
             >

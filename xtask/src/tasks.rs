@@ -35,11 +35,20 @@ pub fn ui() -> Result {
             .env("RUSTFLAGS", rustflags.trim()),
     )?;
     let dist = root.join("dist");
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/app_ui.wasm");
+    let inputs = UiInputs::new(&root, &wasm);
+    if dist.join("index.html").is_file() && inputs.unchanged() {
+        eprintln!(
+            "ui: dist/ is up to date (its inputs are byte for byte those of the last build): \
+             wasm-split, wasm-bindgen and wasm-opt skipped"
+        );
+        return Ok(());
+    }
+    inputs.forget()?;
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("clean dist/: {e}"))?;
     }
     std::fs::create_dir_all(&dist).map_err(|e| format!("create dist/: {e}"))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/app_ui.wasm");
     // Writes dist/app.wasm (the main part, before bindgen), one .wasm per part and
     // __wasm_split.js, which loads a part the first time its screen opens.
     exec(
@@ -96,7 +105,76 @@ pub fn ui() -> Result {
         std::fs::copy(root.join("app-ui").join(file), dist.join(file))
             .map_err(|e| format!("copy {file}: {e}"))?;
     }
-    minify(&dist)
+    minify(&dist)?;
+    inputs.remember()
+}
+
+/// Everything the UI's post-processing reads: the wasm cargo built, the static files, the
+/// lock files (which pin wasm-split, wasm-bindgen, wasm-opt and esbuild) and this file (the
+/// flags). Copies of the last successful build's inputs are kept in `target/ui-inputs/`; when
+/// each is byte for byte the same, `dist/` is what the post-processing would make again, and
+/// skipping it also keeps `dist/`'s times, so the app (which embeds `dist/`) is not rebuilt.
+/// Compared by content, not by a hash or a time stamp: nothing to collide or to go stale.
+struct UiInputs {
+    files: Vec<PathBuf>,
+    kept: PathBuf,
+}
+
+impl UiInputs {
+    fn new(root: &Path, wasm: &Path) -> Self {
+        let mut files = vec![
+            wasm.to_owned(),
+            root.join("Cargo.lock"),
+            root.join("package-lock.json"),
+            root.join("xtask/src/tasks.rs"),
+        ];
+        files.extend(UI_STATIC.iter().map(|f| root.join("app-ui").join(f)));
+        Self {
+            files,
+            kept: root.join("target/ui-inputs"),
+        }
+    }
+
+    /// Where the copy of input `i` is kept (numbered: two inputs may share a file name).
+    fn copy_of(&self, i: usize) -> PathBuf {
+        self.kept.join(i.to_string())
+    }
+
+    /// Written last by [`Self::remember`]: the copies are complete.
+    fn complete(&self) -> PathBuf {
+        self.kept.join("complete")
+    }
+
+    fn unchanged(&self) -> bool {
+        self.complete().is_file()
+            && self.files.iter().enumerate().all(|(i, file)| {
+                match (std::fs::read(file), std::fs::read(self.copy_of(i))) {
+                    (Ok(now), Ok(then)) => now == then,
+                    _ => false,
+                }
+            })
+    }
+
+    /// Before a build: an interrupted one must not look complete.
+    fn forget(&self) -> Result {
+        match std::fs::remove_dir_all(&self.kept) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(format!("remove {}: {e}", self.kept.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn remember(&self) -> Result {
+        std::fs::create_dir_all(&self.kept)
+            .map_err(|e| format!("create {}: {e}", self.kept.display()))?;
+        for (i, file) in self.files.iter().enumerate() {
+            std::fs::copy(file, self.copy_of(i))
+                .map_err(|e| format!("keep a copy of {}: {e}", file.display()))?;
+        }
+        std::fs::write(self.complete(), b"")
+            .map_err(|e| format!("write {}: {e}", self.complete().display()))
+    }
 }
 
 /// Oldest engines the minified JS and CSS must still run on (esbuild brings in no newer syntax):
@@ -169,7 +247,7 @@ pub fn run_app() -> Result {
     }
     setup::all()?;
     ui()?;
-    exec(cargo().args(["build", "-p", "city-api", "-p", "citizen-app"]))?;
+    build_like_test()?;
     let data = root().join(".data");
     std::fs::create_dir_all(&data).map_err(|e| format!("create .data/: {e}"))?;
     let (mut server, url) = start_city_api(&data.join("city-api.db"))?;
@@ -184,6 +262,16 @@ pub fn run_app() -> Result {
         s if s.success() => Ok(()),
         s => Err(format!("the app exited with {s}")),
     }
+}
+
+/// Builds the app and the server exactly as `cargo xtask test` does, so each command reuses the
+/// other's build. `cargo test --workspace` unifies the features of every member and of their
+/// dev-dependencies (tauri's `test`, futures' `io`, …) into the binaries it builds; a plain
+/// `cargo build -p citizen-app` resolves fewer, and every switch between the two rebuilt most of
+/// the dependency graph (measured: 5 min 14 s here). The price: the first `run` on a fresh clone
+/// also compiles the tests.
+fn build_like_test() -> Result {
+    exec(cargo().args(["test", "--workspace", "--no-run"]))
 }
 
 /// Starts `target/debug/city-api` on a free loopback port; returns it and its base URL.

@@ -38,14 +38,92 @@ pub fn binary(name: &str) -> Result<PathBuf> {
     }
 }
 
-/// A child process killed (and reaped) on drop.
-pub struct Proc(pub Child);
+/// A child process in a process group of its own, which it leads: on drop the whole group is
+/// killed, so what the child started goes too (tauri-driver starts WebKitWebDriver, which starts
+/// the app, which starts WebKit's processes; WebKitWebDriver ignores SIGTERM and, killed alone,
+/// tauri-driver left it running, one per launch). The child also gets SIGKILL if the thread that
+/// started it dies without dropping it (PR_SET_PDEATHSIG). The test process is made a child
+/// subreaper, so the group's orphans become its children and are reaped here too, not left as
+/// zombies under an init that never reaps (this machine's).
+pub struct Proc(Child);
+
+impl Proc {
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<Self> {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl(2) on this process, no memory passed.
+        if unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        cmd.process_group(0);
+        // SAFETY: the closure runs between fork and exec and calls only prctl(2), which is
+        // async-signal-safe; it touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        cmd.spawn().map(Self)
+    }
+
+    /// The id of the child's process group (its own pid).
+    pub fn group(&self) -> i32 {
+        i32::try_from(self.0.id()).unwrap_or(i32::MAX)
+    }
+
+    fn stdout(&mut self) -> Option<std::process::ChildStdout> {
+        self.0.stdout.take()
+    }
+}
 
 impl Drop for Proc {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // SAFETY: kill(2) on our own child's process group has no memory effects.
+        unsafe { libc::kill(-self.group(), libc::SIGKILL) };
         let _ = self.0.wait();
+        // The group's orphans, reparented to this subreaper; killed above, so this ends (ECHILD)
+        // within a moment. Bounded all the same.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            // SAFETY: waitpid(2) on our own children of this group, status unused.
+            match unsafe { libc::waitpid(-self.group(), std::ptr::null_mut(), libc::WNOHANG) } {
+                0 => std::thread::sleep(Duration::from_millis(10)),
+                pid if pid > 0 => {}
+                _ => break,
+            }
+        }
     }
+}
+
+/// The processes still running in process group `group` (zombies, already dead, left out):
+/// `(pid, command name)`. What the harness checks is empty once an [`App`] is dropped.
+pub fn processes_in_group(group: i32) -> Vec<(i32, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in dir.filter_map(|e| e.ok()) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let mut rest = stat[close + 1..].split_whitespace();
+        let state = rest.next();
+        let pgrp = rest.nth(1).and_then(|g| g.parse::<i32>().ok());
+        if pgrp == Some(group) && state != Some("Z") {
+            found.push((pid, stat[open + 1..close].to_owned()));
+        }
+    }
+    found
 }
 
 fn wait_until(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) -> Result {
@@ -143,13 +221,14 @@ impl CityApi {
 
     /// Starts on a given address (to come back on the same port after a stop).
     pub fn start_on(db: &Path, bind: &str) -> Result<Self> {
-        let mut child = Command::new(binary("city-api")?)
-            .arg("--db")
-            .arg(db)
-            .args(["--bind", bind, "--seed", "hcmc", "--staff-key", STAFF_KEY])
-            .stdout(Stdio::piped())
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut proc = Proc::spawn(
+            Command::new(binary("city-api")?)
+                .arg("--db")
+                .arg(db)
+                .args(["--bind", bind, "--seed", "hcmc", "--staff-key", STAFF_KEY])
+                .stdout(Stdio::piped()),
+        )?;
+        let stdout = proc.stdout().ok_or("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout)
@@ -161,7 +240,6 @@ impl CityApi {
                 }
             }
         });
-        let proc = Proc(child);
         let url = rx
             .recv_timeout(Duration::from_secs(30))
             .map_err(|_| "city-api did not start in 30 s")?;
@@ -197,7 +275,7 @@ fn free_port() -> Result<u16> {
 /// One launch of the real app through tauri-driver, with its own data folder.
 pub struct App {
     pub client: Client,
-    _driver: Proc,
+    driver: Proc,
 }
 
 /// Where the app keeps its data and which city API it starts with.
@@ -215,28 +293,28 @@ impl App {
         let port = free_port()?;
         let native_port = free_port()?;
         // The app inherits this environment through tauri-driver and WebKitWebDriver.
-        let driver = Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("DISPLAY", &env.display.name)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("XDG_DATA_HOME", env.data_home.join("data"))
-            .env("XDG_CACHE_HOME", env.data_home.join("cache"))
-            .env("XDG_CONFIG_HOME", env.data_home.join("config"))
-            .env("CITIZEN_API_URL", env.api_url)
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                env.session_bus.unwrap_or("unix:path=/nonexistent"),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver): {e}"))?;
-        let driver = Proc(driver);
+        let driver = Proc::spawn(
+            Command::new("tauri-driver")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .env("DISPLAY", &env.display.name)
+                .env_remove("WAYLAND_DISPLAY")
+                .env("XDG_DATA_HOME", env.data_home.join("data"))
+                .env("XDG_CACHE_HOME", env.data_home.join("cache"))
+                .env("XDG_CONFIG_HOME", env.data_home.join("config"))
+                .env("CITIZEN_API_URL", env.api_url)
+                .env(
+                    "DBUS_SESSION_BUS_ADDRESS",
+                    env.session_bus.unwrap_or("unix:path=/nonexistent"),
+                )
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver): {e}"))?;
         // tauri-driver listens at once but forwards to WebKitWebDriver, which it has only just
         // spawned: a session asked for before the native port answers is dropped mid-request.
         wait_until(
@@ -261,10 +339,7 @@ impl App {
         )
         .await
         .map_err(|_| "WebDriver session did not start within 60 s")??;
-        let app = Self {
-            client,
-            _driver: driver,
-        };
+        let app = Self { client, driver };
         app.record_page_errors().await?;
         Ok(app)
     }
@@ -362,14 +437,27 @@ impl App {
         Err(format!("{css}[{attr}] never became {want:?}; last was {last:?}").into())
     }
 
-    /// Saves a PNG of the window to `$CITIZEN_E2E_SCREENSHOTS` (default target/e2e-screenshots).
-    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let dir = std::env::var_os("CITIZEN_E2E_SCREENSHOTS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target/e2e-screenshots"));
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(format!("{name}.png"));
-        // Let layout and paint catch up (after a resize WebKit may still show the old frame).
+    /// Looks at the screen shown as a citizen would, at phone and at kiosk size (the window is put
+    /// back afterwards): the checks every visited screen must pass (axe-core, named and
+    /// finger-sized controls, no sideways scroll), and a screenshot `{name}-{size}.png` for people
+    /// to look at. The display must be at least 1920×1080.
+    pub async fn look(&self, name: &str) -> Result {
+        let (x, y, w, h) = self.client.get_window_rect().await?;
+        let px = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        for (size, width, height) in SIZES {
+            self.client.set_window_rect(0, 0, width, height).await?;
+            self.settle().await?;
+            check_screen(self, &format!("{name} at {size} size")).await?;
+            self.screenshot(&format!("{name}-{size}")).await?;
+        }
+        self.client
+            .set_window_rect(px(x), px(y), px(w), px(h))
+            .await?;
+        self.settle().await
+    }
+
+    /// Lets layout and paint catch up (after a resize WebKit may still show the old frame).
+    pub async fn settle(&self) -> Result {
         self.client
             .execute_async(
                 "const done = arguments[arguments.length - 1];\
@@ -377,8 +465,25 @@ impl App {
                 vec![],
             )
             .await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window to `$CITIZEN_E2E_SCREENSHOTS` (default target/e2e-screenshots).
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = std::env::var_os("CITIZEN_E2E_SCREENSHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/e2e-screenshots"));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        self.settle().await?;
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
+    }
+
+    /// The process group of this launch: tauri-driver, WebKitWebDriver, the app and its WebKit
+    /// processes. All of it ends when the `App` is dropped (see [`Proc`]).
+    pub fn process_group(&self) -> i32 {
+        self.driver.group()
     }
 
     pub async fn close(self) -> Result {
@@ -414,8 +519,7 @@ pub async fn controls_are_named_and_big_enough(app: &App, what: &str) -> Result 
     Ok(())
 }
 
-pub async fn no_sideways_scroll(app: &App, what: &str) -> Result {
-    controls_are_named_and_big_enough(app, what).await?;
+async fn no_sideways_scroll(app: &App, what: &str) -> Result {
     let fits = app
         .client
         .execute(
@@ -428,6 +532,65 @@ pub async fn no_sideways_scroll(app: &App, what: &str) -> Result {
         serde_json::Value::Bool(true),
         "{what} scrolls sideways"
     );
+    Ok(())
+}
+
+/// The sizes every visited screen is checked at: a cheap phone and a ward office's kiosk.
+pub const SIZES: [(&str, u32, u32); 2] = [("phone", 360, 640), ("kiosk", 1920, 1080)];
+
+/// axe-core from npm (package.json), read once; injected into the page under test only, never
+/// part of the app.
+fn axe_source() -> Result<&'static str> {
+    static AXE: std::sync::OnceLock<std::result::Result<String, String>> =
+        std::sync::OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = root().join("node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: {e} (run `cargo xtask setup`)", path.display()))
+    })
+    .as_deref()
+    .map_err(|e| e.clone().into())
+}
+
+/// What axe-core finds wrong on the page as shown: every rule it runs by default (WCAG 2.x A and
+/// AA, best practices), each violation with the elements it found it on.
+async fn axe_violations(app: &App) -> Result<serde_json::Value> {
+    let loaded = app
+        .client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await?;
+    if loaded != serde_json::Value::Bool(true) {
+        app.client.execute(axe_source()?, vec![]).await?;
+    }
+    let found = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document).then(r => done(r.violations.map(v => ({\
+                 rule: v.id, impact: v.impact, help: v.help,\
+                 nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)\
+             }))), e => done([{ rule: 'axe-error', help: String(e) }]));",
+            vec![],
+        )
+        .await?;
+    Ok(found)
+}
+
+/// The checks every screen the end-to-end tests visit must pass, at the window's present size:
+/// axe-core finds no violation, every control is named and big enough for a finger, nothing
+/// scrolls sideways.
+async fn check_screen(app: &App, what: &str) -> Result {
+    controls_are_named_and_big_enough(app, what).await?;
+    no_sideways_scroll(app, what).await?;
+    let violations = axe_violations(app).await?;
+    if violations != serde_json::json!([]) {
+        let _ = app.screenshot("failed-axe").await;
+        return Err(format!(
+            "{what}: axe-core violations: {}",
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        )
+        .into());
+    }
     Ok(())
 }
 
@@ -493,14 +656,14 @@ impl NotificationService {
 
 impl Notifications {
     pub async fn start() -> Result<Self> {
-        let mut child = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start dbus-daemon (apt install dbus-daemon): {e}"))?;
-        let stdout = child.stdout.take().ok_or("dbus-daemon: no stdout")?;
-        let daemon = Proc(child);
+        let mut daemon = Proc::spawn(
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )
+        .map_err(|e| format!("cannot start dbus-daemon (apt install dbus-daemon): {e}"))?;
+        let stdout = daemon.stdout().ok_or("dbus-daemon: no stdout")?;
         // It prints its address once it accepts connections.
         let address = tokio::time::timeout(
             Duration::from_secs(10),

@@ -5,7 +5,7 @@ use e2e::{App, AppEnv, CityApi, Display, Result};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn damaged_database_shows_error_screen_and_keeps_the_file() -> Result {
-    let display = Display::start(1280, 800)?;
+    let display = Display::start(1920, 1080)?;
     let tmp = tempfile::tempdir()?;
     let api = CityApi::start(&tmp.path().join("city.db"))?;
     let app_dir = tmp.path().join("data/vn.hcmc.citizen");
@@ -22,13 +22,13 @@ async fn damaged_database_shows_error_screen_and_keeps_the_file() -> Result {
     let app = App::launch(&env).await?;
     app.wait_text("#db-error", |t| t.contains("bị hỏng"))
         .await?;
-    app.screenshot("db-error-vi").await?;
+    app.look("db-error-vi").await?;
     app.click("#start-fresh").await?;
     let notice = app
         .wait_text("#notice p", |t| t.contains("citizen.db.broken-"))
         .await?;
     app.find("#nav-wards").await?;
-    app.screenshot("db-error-started-fresh-vi").await?;
+    app.look("db-error-started-fresh-vi").await?;
     app.close().await?;
 
     let kept = notice

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::{App, AppEnv, CityApi, Display, Notifications, Result, STAFF_KEY, no_sideways_scroll};
+use e2e::{App, AppEnv, CityApi, Display, Notifications, Result, STAFF_KEY};
 use serde_json::{Value, json};
 
 /// A small camera-like JPEG.
@@ -147,7 +147,7 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     type_into(&app, "#description", "Nước ngập sâu trước chợ sau cơn mưa").await?;
     pick_photo(&app, "#photo-input-report", tmp.path(), &jpeg(7)).await?;
     app.find(".thumbs img").await?;
-    app.screenshot("feedback-phone-vi-2-details").await?;
+    app.look("feedback-vi-2-details").await?;
     app.click("#step-next").await?;
     app.find("#form-place").await?;
     app.click("label[for='place-address']").await?;
@@ -160,18 +160,20 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     app.wait_attr("#place-address-text", "value", "12 Lê Lợi")
         .await
         .ok();
+    app.look("feedback-vi-2-place").await?;
     app.click("#step-next").await?;
     app.click("label[for='identity-anonymous']").await?;
+    app.look("feedback-vi-2-identity").await?;
     app.click("#step-next").await?;
     app.find("#form-review").await?;
     app.find("#nearby-offline").await?;
-    app.screenshot("feedback-phone-vi-3-review-offline").await?;
+    app.look("feedback-vi-3-review-offline").await?;
     app.click("#send-report").await?;
     // The answer comes once it is on disk; it waits for the network, visibly.
     app.wait_attr("#report-delivery", "class", "chip delivery queued")
         .await?;
     app.find("#notice").await?;
-    app.screenshot("feedback-phone-vi-4-queued").await?;
+    app.look("feedback-vi-4-queued").await?;
 
     // The city comes back: it goes out by itself (the app's own check notices the link).
     api.restart()?;
@@ -235,7 +237,7 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
             n.title == "Phản ánh của bạn có cập nhật" && n.body.contains("Đã xử lý xong")
         })
         .await?;
-    app.screenshot("feedback-phone-vi-5-news").await?;
+    app.look("feedback-vi-5-news").await?;
     app.click("#nav-feedback").await?;
     app.click(".report-line").await?;
     app.wait_text("#report-status", |t| t.contains("Đã xử lý xong"))
@@ -246,12 +248,13 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     app.find("#timeline img").await?;
     app.wait_text("#report-supporters", |t| t == "1 người")
         .await?;
-    app.screenshot("feedback-phone-vi-6-resolved").await?;
+    app.look("feedback-vi-6-resolved").await?;
 
     // "Not fixed", with a photo: saved, sent, re-opened on the server.
     type_into(&app, "#not-fixed-text", "Vẫn ngập sau mưa tối qua").await?;
     pick_photo(&app, "#photo-input-reopen", tmp.path(), &jpeg(99)).await?;
     app.find(".not-fixed .thumbs img").await?;
+    app.look("feedback-vi-6-not-fixed").await?;
     app.click("#not-fixed-send").await?;
     // Saved at once, then sent by itself (the pending note may already be gone).
     app.wait_text("#notice", |t| t.contains("mở lại")).await?;
@@ -272,27 +275,18 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     for lang in ["vi", "en"] {
         app.click(&format!("#lang-{lang}")).await?;
         app.wait_attr("html", "lang", lang).await?;
-        for (size, w, h) in [("phone", 360, 640), ("kiosk", 1920, 1080)] {
-            app.client.set_window_rect(0, 0, w, h).await?;
-            app.click("#nav-home").await?;
-            app.click("#nav-feedback").await?;
-            app.find("#my-reports-heading").await?;
-            no_sideways_scroll(&app, "feedback hub").await?;
-            app.screenshot(&format!("feedback-{size}-{lang}-1-hub"))
-                .await?;
-            app.click(".report-line").await?;
-            app.find("#timeline").await?;
-            no_sideways_scroll(&app, "report").await?;
-            app.screenshot(&format!("feedback-{size}-{lang}-7-report"))
-                .await?;
-            app.click("#nav-home").await?;
-            app.click("#nav-feedback").await?;
-            app.click("#new-report").await?;
-            app.find("#service-search").await?;
-            no_sideways_scroll(&app, "report form").await?;
-            app.screenshot(&format!("feedback-{size}-{lang}-8-category"))
-                .await?;
-        }
+        app.click("#nav-home").await?;
+        app.click("#nav-feedback").await?;
+        app.find("#my-reports-heading").await?;
+        app.look(&format!("feedback-{lang}-1-hub")).await?;
+        app.click(".report-line").await?;
+        app.find("#timeline").await?;
+        app.look(&format!("feedback-{lang}-7-report")).await?;
+        app.click("#nav-home").await?;
+        app.click("#nav-feedback").await?;
+        app.click("#new-report").await?;
+        app.find("#service-search").await?;
+        app.look(&format!("feedback-{lang}-8-category")).await?;
     }
     app.close().await?;
     Ok(())

@@ -2,9 +2,7 @@
 //! and English, for people to look at; each screen is also checked to fit without sideways
 //! scrolling (a phone user cannot be asked to scroll a page left and right).
 
-use e2e::{App, AppEnv, CityApi, Display, Result, no_sideways_scroll};
-
-const SIZES: &[(&str, u32, u32)] = &[("phone", 360, 640), ("kiosk", 1920, 1080)];
+use e2e::{App, AppEnv, CityApi, Display, Result};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {
@@ -23,42 +21,33 @@ async fn every_screen_at_phone_and_kiosk_size_in_both_languages() -> Result {
     for lang in ["vi", "en"] {
         app.find(&format!("#lang-{lang}")).await?.click().await?;
         app.wait_attr("html", "lang", lang).await?;
-        for &(size, w, h) in SIZES {
-            app.client.set_window_rect(0, 0, w, h).await?;
-            app.click("#nav-home").await?;
-            app.find("#nav-wards").await?;
-            no_sideways_scroll(&app, "home").await?;
-            app.screenshot(&format!("{size}-{lang}-1-home")).await?;
+        app.click("#nav-home").await?;
+        app.find("#nav-wards").await?;
+        app.look(&format!("{lang}-1-home")).await?;
 
-            app.click("#nav-wards").await?;
-            let search = app.find("#ward-search").await?;
-            search.clear().await?;
-            search.send_keys("duong").await?;
-            app.wait_text(".ward-result", |t| {
-                t.contains("Dương") || t.contains("Đường")
-            })
-            .await?;
-            no_sideways_scroll(&app, "finder").await?;
-            app.screenshot(&format!("{size}-{lang}-2-finder")).await?;
+        app.click("#nav-wards").await?;
+        let search = app.find("#ward-search").await?;
+        search.clear().await?;
+        search.send_keys("duong").await?;
+        app.wait_text(".ward-result", |t| {
+            t.contains("Dương") || t.contains("Đường")
+        })
+        .await?;
+        app.look(&format!("{lang}-2-finder")).await?;
 
-            app.click(".ward-result").await?;
-            app.find("#ward-detail-name").await?;
-            no_sideways_scroll(&app, "ward detail").await?;
-            app.screenshot(&format!("{size}-{lang}-3-ward")).await?;
+        app.click(".ward-result").await?;
+        app.find("#ward-detail-name").await?;
+        app.look(&format!("{lang}-3-ward")).await?;
 
-            app.click("#nav-settings").await?;
-            app.find("#api-url").await?;
-            no_sideways_scroll(&app, "settings").await?;
-            app.screenshot(&format!("{size}-{lang}-4-settings")).await?;
-        }
+        app.click("#nav-settings").await?;
+        app.find("#api-url").await?;
+        app.look(&format!("{lang}-4-settings")).await?;
     }
     // Larger text applies at once and is kept.
     app.click("#nav-settings").await?;
     app.click("#setting-size-larger").await?;
     app.wait_attr("html", "class", "text-larger").await?;
-    app.client.set_window_rect(0, 0, 360, 640).await?;
-    no_sideways_scroll(&app, "settings with larger text").await?;
-    app.screenshot("phone-en-5-settings-larger-text").await?;
+    app.look("en-5-settings-larger-text").await?;
     app.close().await?;
     let app = App::launch(&env).await?;
     app.wait_attr("html", "class", "text-larger").await?;

@@ -21,13 +21,13 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
     let app = App::launch(&env).await?;
     app.wait_attr("#connection-state", "data-state", "online")
         .await?;
-    app.screenshot("01-home-vi").await?;
+    app.look("01-home-vi").await?;
     app.click("#nav-wards").await?;
     let search = app.find("#ward-search").await?;
     search.send_keys("ben thanh").await?;
     app.wait_text(".ward-result", |t| t.contains("Bến Thành"))
         .await?;
-    app.screenshot("02-finder-ben-thanh").await?;
+    app.look("02-finder-ben-thanh").await?;
     let first = app.find(".ward-result").await?;
     assert!(
         first.text().await?.contains("Phường Bến Thành"),
@@ -57,7 +57,7 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
     // English, persisted.
     app.click("#lang-en").await?;
     app.wait_attr("html", "lang", "en").await?;
-    app.screenshot("03-home-en").await?;
+    app.look("03-home-en").await?;
 
     // The city API goes away: the app says so and keeps working from its data.
     api.stop();
@@ -65,7 +65,7 @@ async fn find_ward_set_my_ward_restart_switch_language() -> Result {
     app.click("#refresh-now").await?;
     app.wait_attr("#connection-state", "data-state", "offline")
         .await?;
-    app.screenshot("04-settings-offline-en").await?;
+    app.look("04-settings-offline-en").await?;
     app.click("#nav-home").await?;
     app.click("#nav-wards").await?;
     app.find("#ward-search")

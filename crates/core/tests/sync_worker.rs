@@ -300,3 +300,94 @@ async fn the_engine_syncs_through_its_own_store_and_client() {
     assert_eq!(engine.outbox_counts().expect("counts").sent, 2);
     assert_eq!(count(&city, "SELECT count(*) FROM requests"), 1);
 }
+
+/// What the observer saw of item states while an attempt was on the wire.
+struct Watch<'a> {
+    store: &'a Mutex<Store>,
+    dir: &'a std::path::Path,
+    seen: Mutex<Vec<(ItemState, u64, ItemState)>>,
+}
+
+impl core_engine::sync::SyncObserver for Watch<'_> {
+    fn state_changed(&self, item: &core_engine::store::OutboxItem, state: ItemState) {
+        if state != ItemState::Sending {
+            return;
+        }
+        let shown_state = |store: &Store| {
+            store.item_briefs(None).expect("briefs")[&item.report_id]
+                .iter()
+                .find(|i| i.id == item.id)
+                .map(|i| i.state)
+                .expect("the item")
+        };
+        let store = self.store.lock().expect("lock");
+        let shown = shown_state(&store);
+        let sending = store.outbox_counts().expect("counts").sending;
+        // A second connection reads the file as a restarted app would.
+        let on_disk = shown_state(&Store::open_in(self.dir).expect("reopen"));
+        self.seen
+            .lock()
+            .expect("lock")
+            .push((shown, sending, on_disk));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = dir.path().join("app");
+    let store = Mutex::new(Store::open_in(&app).expect("open"));
+    let report = store
+        .lock()
+        .expect("lock")
+        .save_report(&form("Ngập nước trước chợ"), &[], 1)
+        .expect("save");
+    let watch = Watch {
+        store: &store,
+        dir: &app,
+        seen: Mutex::default(),
+    };
+    let shown = |store: &Mutex<Store>| {
+        let store = store.lock().expect("lock");
+        let state = store.item_briefs(Some(report)).expect("briefs")[&report][0].state;
+        (state, store.outbox_counts().expect("counts").sending)
+    };
+
+    // Offline: sending while the attempt lasts, queued again after it (not stuck sending).
+    worker(NOWHERE)
+        .send_due(&store, &watch)
+        .await
+        .expect("pass");
+    assert_eq!(
+        watch
+            .seen
+            .lock()
+            .expect("lock")
+            .drain(..)
+            .collect::<Vec<_>>(),
+        vec![(ItemState::Sending, 1, ItemState::Queued)]
+    );
+    assert_eq!(shown(&store), (ItemState::Queued, 0));
+
+    // Online: sending, then sent.
+    let city = server(dir.path()).await;
+    store
+        .lock()
+        .expect("lock")
+        .wake_offline(core_engine::sync::worker::now_ms())
+        .expect("wake");
+    worker(&city.url)
+        .send_due(&store, &watch)
+        .await
+        .expect("pass");
+    assert_eq!(
+        watch
+            .seen
+            .lock()
+            .expect("lock")
+            .drain(..)
+            .collect::<Vec<_>>(),
+        vec![(ItemState::Sending, 1, ItemState::Queued)]
+    );
+    assert_eq!(shown(&store), (ItemState::Sent, 0));
+}

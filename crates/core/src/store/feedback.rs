@@ -312,12 +312,14 @@ impl Store {
         )?;
         let rows = stmt.query_map([report], |r| {
             let kind = OutboxKind::parse(&r.get::<_, String>(2)?);
-            let state = super::ItemState::parse(&r.get::<_, String>(3)?);
+            let id = r.get::<_, i64>(1)?;
+            let state = super::ItemState::parse(&r.get::<_, String>(3)?)
+                .map(|stored| self.shown_state(id, stored));
             Ok(kind.zip(state).map(|(kind, state)| -> rusqlite::Result<_> {
                 Ok((
                     r.get::<_, i64>(0)?,
                     ItemBrief {
-                        id: r.get(1)?,
+                        id,
                         kind,
                         state,
                         last_error: r.get(4)?,

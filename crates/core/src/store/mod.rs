@@ -81,6 +81,9 @@ fn classify_io(err: std::io::Error) -> OpenError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Outbox rows whose attempt is on the wire now: shown as sending, never written (a crash
+    /// mid-attempt leaves nothing to undo; the row is still queued on disk).
+    in_flight: std::collections::HashSet<i64>,
 }
 
 impl Store {
@@ -135,6 +138,7 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            in_flight: std::collections::HashSet::new(),
         })
     }
 

@@ -44,7 +44,8 @@ impl OutboxKind {
     }
 }
 
-/// Where an item is, as the UI shows it.
+/// Where an item is, as the UI shows it. `Sending` is never stored: it is the store's memory of
+/// an attempt on the wire ([`Store::mark_in_flight`]); on disk such a row is still queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
@@ -64,15 +65,11 @@ impl ItemState {
         }
     }
 
+    /// A state as stored (`Sending` never is).
     pub(crate) fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Queued,
-            Self::Sending,
-            Self::Sent,
-            Self::NeedsAttention,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        [Self::Queued, Self::Sent, Self::NeedsAttention]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -523,6 +520,30 @@ impl Store {
         Ok(())
     }
 
+    /// Items whose attempt starts now: shown as sending until [`Self::end_in_flight`].
+    pub fn mark_in_flight(&mut self, ids: impl IntoIterator<Item = i64>) {
+        self.in_flight.extend(ids);
+    }
+
+    /// The attempt of item `id` is over and recorded.
+    pub fn attempt_ended(&mut self, id: i64) {
+        self.in_flight.remove(&id);
+    }
+
+    /// The attempts of this pass are over (recorded, or the pass stopped).
+    pub fn end_in_flight(&mut self) {
+        self.in_flight.clear();
+    }
+
+    /// What the UI is shown for a stored state: a queued row on the wire is sending.
+    pub(crate) fn shown_state(&self, id: i64, stored: ItemState) -> ItemState {
+        if stored == ItemState::Queued && self.in_flight.contains(&id) {
+            ItemState::Sending
+        } else {
+            stored
+        }
+    }
+
     pub fn outbox_counts(&self) -> rusqlite::Result<OutboxCounts> {
         let mut counts = OutboxCounts::default();
         let mut stmt = self
@@ -533,8 +554,12 @@ impl Store {
             let state: String = row.get(0)?;
             let n = u64::try_from(row.get::<_, i64>(1)?).unwrap_or(0);
             match ItemState::parse(&state) {
-                Some(ItemState::Queued) => counts.queued = n,
-                Some(ItemState::Sending) => counts.sending = n,
+                Some(ItemState::Queued) => {
+                    // In flight rows are queued on disk: counted as sending instead.
+                    counts.sending = self.in_flight.len() as u64;
+                    counts.queued = n.saturating_sub(counts.sending);
+                }
+                Some(ItemState::Sending) => {}
                 Some(ItemState::Sent) => counts.sent = n,
                 Some(ItemState::NeedsAttention) => counts.needs_attention = n,
                 None => {}

@@ -236,7 +236,11 @@ impl Worker {
         match attempt {
             Attempt::Delivered(receipt) => {
                 observer.acknowledged(item);
-                store.with_store(|s| s.record_delivered(item, &receipt, now))?;
+                store.with_store(|s| {
+                    s.record_delivered(item, &receipt, now)?;
+                    s.attempt_ended(item.id);
+                    Ok(())
+                })?;
                 summary.delivered += 1;
                 observer.state_changed(item, ItemState::Sent);
             }
@@ -244,12 +248,20 @@ impl Worker {
                 let wait = policy::backoff(item.attempts, fastrand::f64())
                     .max(not_before.unwrap_or_default());
                 let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
-                store.with_store(|s| s.record_retry(item.id, next, reason))?;
+                store.with_store(|s| {
+                    s.record_retry(item.id, next, reason)?;
+                    s.attempt_ended(item.id);
+                    Ok(())
+                })?;
                 summary.retried += 1;
                 observer.state_changed(item, ItemState::Queued);
             }
             Attempt::Refused { reason, field } => {
-                store.with_store(|s| s.record_refused(item.id, reason, field.as_deref()))?;
+                store.with_store(|s| {
+                    s.record_refused(item.id, reason, field.as_deref())?;
+                    s.attempt_ended(item.id);
+                    Ok(())
+                })?;
                 summary.refused += 1;
                 observer.state_changed(item, ItemState::NeedsAttention);
             }
@@ -266,8 +278,29 @@ impl Worker {
         observer: &dyn SyncObserver,
     ) -> Result<PassSummary, CoreError> {
         let mut summary = PassSummary::default();
+        let passed = self.send_batches(store, observer, &mut summary).await;
+        // Whatever ended the pass, nothing is on the wire any more.
+        store.with_store(|s| {
+            s.end_in_flight();
+            Ok(())
+        })?;
+        passed?;
+        summary.next_due_ms = store.with_store(|s| s.next_due_ms())?;
+        Ok(summary)
+    }
+
+    async fn send_batches(
+        &self,
+        store: &impl StoreAccess,
+        observer: &dyn SyncObserver,
+        summary: &mut PassSummary,
+    ) -> Result<(), CoreError> {
         loop {
-            let items = store.with_store(|s| s.due_items(now_ms(), BATCH))?;
+            let items = store.with_store(|s| {
+                let items = s.due_items(now_ms(), BATCH)?;
+                s.mark_in_flight(items.iter().map(|i| i.id));
+                Ok(items)
+            })?;
             if items.is_empty() {
                 break;
             }
@@ -282,14 +315,13 @@ impl Worker {
                 })
                 .buffer_unordered(self.concurrency);
             while let Some((item, attempt)) = answers.next().await {
-                self.record(store, observer, &item, attempt, &mut summary)?;
+                self.record(store, observer, &item, attempt, summary)?;
             }
             if summary.retried > retried_before {
                 break;
             }
         }
-        summary.next_due_ms = store.with_store(|s| s.next_due_ms())?;
-        Ok(summary)
+        Ok(())
     }
 
     /// Asks the city which of the citizen's reports changed and stores what it says (its columns

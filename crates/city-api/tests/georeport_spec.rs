@@ -233,3 +233,124 @@ async fn service_discovery_in_json_and_xml() {
     assert!(xml.contains("<specification>http://wiki.open311.org/GeoReport_v2</specification>"));
     assert!(xml.contains("<format>application/json</format>"), "{xml}");
 }
+
+/// "POST Service Request" → `phone`: "the phone number of the person submitting the request",
+/// as people write it; letters are still refused.
+#[tokio::test]
+async fn phone_numbers_are_taken_as_people_write_them() {
+    let s = TestServer::start().await;
+    for phone in [
+        "(028) 3822-1234",
+        "+84 90 123 4567",
+        "0903.123.456",
+        "028-3822-1234",
+    ] {
+        let mut form = report_form();
+        form.push(("phone", phone));
+        let (st, answer) = post(&s, &form).await;
+        assert_eq!(st, StatusCode::OK, "{phone}: {answer}");
+    }
+    for phone in [
+        "028 ABC 1234",
+        "+84 90 123 456x",
+        "84+ 90 123 4567",
+        "12 34",
+    ] {
+        let mut form = report_form();
+        form.push(("phone", phone));
+        let (st, err) = post(&s, &form).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{phone}: {err}");
+        assert_eq!(err[0]["reason"], "invalid", "{phone}");
+        assert_eq!(err[0]["field"], "phone", "{phone}");
+    }
+}
+/// "GET Service Definition" → `order`: "any positive integer not used for other attributes in
+/// the same service_code". A catalogue breaking that is refused when loaded, a stored service
+/// breaking it is not served, and what is served keeps to it.
+#[tokio::test]
+async fn attribute_order_is_positive_and_unique_per_service() {
+    const SEED: &str = include_str!("../../../assets/services-1022.json");
+    let seed: Value = serde_json::from_str(SEED).expect("seed");
+    let flood = seed["services"]
+        .as_array()
+        .and_then(|all| all.iter().position(|x| x["code"] == "thoat-nuoc"))
+        .expect("thoat-nuoc");
+    for orders in [[0, 1], [2, 2]] {
+        let mut bad = seed.clone();
+        for (i, order) in orders.into_iter().enumerate() {
+            bad["services"][flood]["attributes"][i]["order"] = order.into();
+        }
+        let text = bad.to_string();
+        assert!(
+            model::service::ServiceCatalog::from_json(&text).is_err(),
+            "{orders:?} loaded"
+        );
+    }
+    let s = TestServer::start().await;
+    let stored_bad = {
+        let mut service = seed["services"][flood].clone();
+        service["attributes"][1]["order"] = 1.into();
+        service.to_string()
+    };
+    let served =
+        s.db.with(|conn| {
+            conn.execute(
+                "UPDATE services SET definition = ?1 WHERE code = 'thoat-nuoc'",
+                [&stored_bad],
+            )?;
+            city_api::db::services::catalog(conn)
+        })
+        .expect("catalogue");
+    let served = served.expect("loaded");
+    assert!(
+        served.get("thoat-nuoc").is_none(),
+        "a stored duplicate order is served"
+    );
+    assert!(served.get("cay-xanh").is_some());
+
+    let (_, services) = get(&s, "/open311/v2/services.json").await;
+    for code in services
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|x| x["service_code"].as_str())
+    {
+        let (st, def) = get(&s, &format!("/open311/v2/services/{code}.json")).await;
+        assert_eq!(st, StatusCode::OK, "{code}");
+        let orders: Vec<u64> = def["attributes"]
+            .as_array()
+            .expect("attributes")
+            .iter()
+            .filter_map(|a| a["order"].as_u64())
+            .collect();
+        let mut unique = orders.clone();
+        unique.dedup();
+        assert!(orders.iter().all(|o| *o >= 1), "{code}: {orders:?}");
+        assert!(orders.is_sorted() && unique == orders, "{code}: {orders:?}");
+    }
+}
+/// "Errors": the error names what was wrong as the client sent it. A stock client sends
+/// Open311's `address_id`; the app sends this API's `ward_code`: each is named back.
+#[tokio::test]
+async fn an_unknown_ward_is_named_by_the_field_sent() {
+    let s = TestServer::start().await;
+    for (field, value) in [
+        ("address_id", "99999"),
+        ("address_id", "abc"),
+        ("ward_code", "99999"),
+        ("ward_code", "abc"),
+    ] {
+        let mut form = report_form();
+        form.retain(|(k, _)| !matches!(*k, "lat" | "long"));
+        form.push((field, value));
+        let (st, err) = post(&s, &form).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{field}={value}: {err}");
+        assert_eq!(err[0]["reason"], "unknown_ward", "{field}={value}");
+        assert_eq!(err[0]["field"], field, "{field}={value}");
+    }
+    let mut form = report_form();
+    form.retain(|(k, _)| !matches!(*k, "lat" | "long"));
+    form.push(("address_id", "26743"));
+    let (st, posted) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+}

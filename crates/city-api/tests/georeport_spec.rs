@@ -264,6 +264,47 @@ async fn phone_numbers_are_taken_as_people_write_them() {
         assert_eq!(err[0]["field"], "phone", "{phone}");
     }
 }
+/// "POST Service Request" has no `locale` (only GET Service List reads one, here also the other
+/// GETs): every POST form refuses it as it refuses any field it does not take.
+#[tokio::test]
+async fn locale_is_no_field_of_a_post() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let mut form = report_form();
+    form.push(("locale", "en"));
+    let (st, err) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err[0]["reason"], "unknown_field");
+    assert_eq!(err[0]["field"], "locale");
+    let follow_ups: [(&str, &[(&str, &str)]); 3] = [
+        ("reopen", &[("description", "Vẫn còn ngập")]),
+        ("rating", &[("satisfaction", "satisfied")]),
+        ("supporters", &[]),
+    ];
+    for (route, fields) in follow_ups {
+        let device = if route == "supporters" {
+            "device-0002-cccc-dddd"
+        } else {
+            support::DEVICE
+        };
+        let mut form = vec![
+            ("api_key", support::API_KEY),
+            ("device_id", device),
+            ("locale", "en"),
+        ];
+        form.extend_from_slice(fields);
+        let resp = s
+            .post(&format!("/open311/v2/requests/{id}/{route}.json"))
+            .form(&form)
+            .send()
+            .await
+            .expect("send");
+        let (st, err) = json(resp).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{route}: {err}");
+        assert_eq!(err[0]["reason"], "unknown_field", "{route}");
+        assert_eq!(err[0]["field"], "locale", "{route}");
+    }
+}
 /// "GET Service Definition" → `order`: "any positive integer not used for other attributes in
 /// the same service_code". A catalogue breaking that is refused when loaded, a stored service
 /// breaking it is not served, and what is served keeps to it.

@@ -79,6 +79,17 @@ impl AnswerError {
     }
 }
 
+/// The first field whose name is not `known` is refused, as every POST of the city API
+/// refuses a field it would otherwise ignore (a typo, or Open311's GET-only `locale`).
+pub fn only_known(pairs: &[(String, String)], known: &[&str]) -> Result<(), FieldError> {
+    match pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        Some((k, _)) => Err(FieldError::Unknown {
+            field: k.chars().take(64).collect(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Trimmed, length-checked optional text; control characters other than newlines and tabs
 /// are refused. Every free-text field a citizen sends goes through here.
 pub fn text(

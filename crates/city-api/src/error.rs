@@ -131,12 +131,56 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub async fn not_found() -> ApiError {
+/// Open311's JSON content type: "Content-Type: application/json; charset=utf-8".
+pub const JSON_UTF8: &str = "application/json; charset=utf-8";
+
+/// What no route serves. Open311 names the format by the resource's suffix, so the `.xml` twin
+/// of an Open311 JSON resource (`templates`: the routes' paths) is refused as a format this
+/// server does not serve, the same 400 the `{id}.xml` routes give, not as a missing resource.
+pub fn fallback(path: &str, templates: &[String]) -> ApiError {
+    let json = path
+        .strip_suffix(".xml")
+        .filter(|_| path.starts_with("/open311/"))
+        .map(|stem| format!("{stem}.json"));
+    if json.is_some_and(|json| templates.iter().any(|t| path_matches(t, &json))) {
+        return crate::open311::xml_refused();
+    }
     ApiError::NotFound("no such resource".into())
+}
+
+/// `path` fits the route template `template` (a `{name}` segment takes any non-empty segment).
+fn path_matches(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps)) => {
+                let any = ts.starts_with('{') && ts.ends_with('}');
+                if !(ts == ps || any && !ps.is_empty()) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
 }
 
 pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+/// Every JSON answer, ours, axum's and the replayed ones, says its charset as Open311 asks.
+pub async fn json_charset(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let plain_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"application/json"));
+    if plain_json {
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    }
+    res
 }
 
 /// Gives the answers made by layers and extractors (413 from the body limit, 408 from the

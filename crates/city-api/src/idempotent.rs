@@ -115,7 +115,7 @@ impl Post {
         *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
         res.headers_mut().insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(crate::error::JSON_UTF8),
         );
         if replayed {
             res.headers_mut()

@@ -11,9 +11,11 @@ pub mod staff;
 pub mod state;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::Uri;
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -70,13 +72,18 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
 /// The whole application: routes, `/openapi.json`, error fallbacks and limits.
 pub fn app(state: AppState) -> Router {
     let (router, doc) = router_and_doc(state);
+    let templates: Arc<[String]> = doc.paths.paths.keys().cloned().collect();
     let doc = axum::Json(doc);
     router
         .route("/openapi.json", get(move || async move { doc.clone() }))
-        .fallback(error::not_found)
+        .fallback(move |uri: Uri| {
+            let templates = templates.clone();
+            async move { error::fallback(uri.path(), &templates) }
+        })
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn(error::json_charset))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

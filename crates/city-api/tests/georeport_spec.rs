@@ -233,3 +233,318 @@ async fn service_discovery_in_json_and_xml() {
     assert!(xml.contains("<specification>http://wiki.open311.org/GeoReport_v2</specification>"));
     assert!(xml.contains("<format>application/json</format>"), "{xml}");
 }
+
+/// "POST Service Request" → `phone`: "the phone number of the person submitting the request",
+/// as people write it; letters are still refused.
+#[tokio::test]
+async fn phone_numbers_are_taken_as_people_write_them() {
+    let s = TestServer::start().await;
+    for phone in [
+        "(028) 3822-1234",
+        "+84 90 123 4567",
+        "0903.123.456",
+        "028-3822-1234",
+    ] {
+        let mut form = report_form();
+        form.push(("phone", phone));
+        let (st, answer) = post(&s, &form).await;
+        assert_eq!(st, StatusCode::OK, "{phone}: {answer}");
+    }
+    for phone in [
+        "028 ABC 1234",
+        "+84 90 123 456x",
+        "84+ 90 123 4567",
+        "12 34",
+    ] {
+        let mut form = report_form();
+        form.push(("phone", phone));
+        let (st, err) = post(&s, &form).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{phone}: {err}");
+        assert_eq!(err[0]["reason"], "invalid", "{phone}");
+        assert_eq!(err[0]["field"], "phone", "{phone}");
+    }
+}
+
+/// "Format Support": the format is the resource's suffix. This server serves JSON (and
+/// discovery.xml), so the `.xml` form of every Open311 resource, with or without a path
+/// argument and for every method, gets the same 400 `unsupported_format` in Open311's error
+/// shape; a name that is no resource in any format stays 404.
+#[tokio::test]
+async fn xml_is_refused_alike_on_every_open311_route() {
+    let s = TestServer::start().await;
+    let (_, doc) = get(&s, "/openapi.json").await;
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut tried = 0;
+    for (template, ops) in paths {
+        // discovery.xml is served; a photo (media/{id}) is no JSON document.
+        if !template.starts_with("/open311/v2/") || template.starts_with("/open311/v2/media/") {
+            continue;
+        }
+        let path = match template.strip_suffix(".json") {
+            Some(stem) => format!("{stem}.xml"),
+            None => format!("{template}.xml"),
+        };
+        let path = path
+            .replace("{id}", "1")
+            .replace("{code}", "thoat-nuoc")
+            .replace("{token}", "abc");
+        for method in ops.as_object().expect("operations").keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("m");
+            let resp = support::client()
+                .request(method.clone(), format!("{}{path}", s.url))
+                .send()
+                .await
+                .expect("send");
+            let (st, err) = json(resp).await;
+            assert_eq!(st, StatusCode::BAD_REQUEST, "{method} {path}: {err}");
+            assert_eq!(err[0]["code"], 400, "{method} {path}");
+            assert_eq!(err[0]["reason"], "unsupported_format", "{method} {path}");
+            tried += 1;
+        }
+    }
+    assert!(tried >= 11, "{tried} routes");
+    let resp = s.get("/open311/discovery.xml").send().await.expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (st, err) = get(&s, "/open311/v2/nothing.xml").await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{err}");
+    assert_eq!(err[0]["reason"], "not_found");
+}
+
+/// "POST Service Request" has no `locale` (only GET Service List reads one, here also the other
+/// GETs): every POST form refuses it as it refuses any field it does not take.
+#[tokio::test]
+async fn locale_is_no_field_of_a_post() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let mut form = report_form();
+    form.push(("locale", "en"));
+    let (st, err) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(err[0]["reason"], "unknown_field");
+    assert_eq!(err[0]["field"], "locale");
+    let follow_ups: [(&str, &[(&str, &str)]); 3] = [
+        ("reopen", &[("description", "Vẫn còn ngập")]),
+        ("rating", &[("satisfaction", "satisfied")]),
+        ("supporters", &[]),
+    ];
+    for (route, fields) in follow_ups {
+        let device = if route == "supporters" {
+            "device-0002-cccc-dddd"
+        } else {
+            support::DEVICE
+        };
+        let mut form = vec![
+            ("api_key", support::API_KEY),
+            ("device_id", device),
+            ("locale", "en"),
+        ];
+        form.extend_from_slice(fields);
+        let resp = s
+            .post(&format!("/open311/v2/requests/{id}/{route}.json"))
+            .form(&form)
+            .send()
+            .await
+            .expect("send");
+        let (st, err) = json(resp).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{route}: {err}");
+        assert_eq!(err[0]["reason"], "unknown_field", "{route}");
+        assert_eq!(err[0]["field"], "locale", "{route}");
+    }
+}
+
+/// "Format Support": "JSON: Content-Type: application/json; charset=utf-8", on every JSON
+/// answer: documents, lists, replays, and errors from handlers, from axum and from the limits.
+#[tokio::test]
+async fn json_answers_name_their_charset() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let form = serde_urlencoded::to_string(report_form()).expect("form");
+    let c = support::client();
+    let url = |p: &str| format!("{}{p}", s.url);
+    let requests = [
+        c.get(url("/health")),
+        c.get(url("/openapi.json")),
+        c.get(url("/open311/discovery.json")),
+        c.get(url("/open311/v2/services.json")),
+        c.get(url("/open311/v2/services/thoat-nuoc.json")),
+        c.get(url("/open311/v2/requests.json")),
+        c.get(url(&format!("/open311/v2/requests/{id}.json"))),
+        c.get(url(&format!("/open311/v2/requests/{id}/events.json"))),
+        c.get(url("/api/v1/services")),
+        c.get(url("/api/v1/wards")),
+        c.get(url("/api/v1/wards/26743")),
+        c.get(url("/api/v1/wards/26743/stats")),
+        // Errors: a handler's, the fallback's, axum's 405, a format, the body limit, 415.
+        c.get(url("/open311/v2/requests/999999.json")),
+        c.get(url("/nowhere")),
+        c.delete(url("/open311/v2/services.json")),
+        c.get(url("/open311/v2/services.xml")),
+        c.post(url("/open311/v2/requests.json"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(vec![b'a'; city_api::MAX_BODY + 1]),
+        c.post(url("/open311/v2/requests.json")).body("x"),
+        // A POST and its replay.
+        c.post(url("/open311/v2/requests.json"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("Idempotency-Key", "charset-1")
+            .body(form.clone()),
+        c.post(url("/open311/v2/requests.json"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("Idempotency-Key", "charset-1")
+            .body(form),
+    ];
+    for req in requests {
+        let req = req.build().expect("request");
+        let what = format!("{} {}", req.method(), req.url().path());
+        let resp = c.execute(req).await.expect("send");
+        let mime = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(
+            mime,
+            "application/json; charset=utf-8",
+            "{what}: {}",
+            resp.status()
+        );
+    }
+}
+
+/// `agency_responsible` is the city's own name of the unit in charge: the Vietnamese one,
+/// whatever language the report was filed or is read in (names of services follow `locale`).
+#[tokio::test]
+async fn agency_responsible_is_the_vietnamese_name_in_any_language() {
+    let s = TestServer::start().await;
+    let (_, catalog) = get(&s, "/api/v1/services").await;
+    let agency = catalog["services"]
+        .as_array()
+        .and_then(|all| all.iter().find(|x| x["code"] == "thoat-nuoc"))
+        .map(|x| x["agency"].clone())
+        .expect("thoat-nuoc");
+    let resp = s
+        .post("/open311/v2/requests.json?locale=en")
+        .header("Accept-Language", "en")
+        .form(&report_form())
+        .send()
+        .await
+        .expect("send");
+    let (st, posted) = json(resp).await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+    let id = posted[0]["service_request_id"].as_str().expect("id");
+    for (path, lang) in [
+        (format!("/open311/v2/requests/{id}.json?locale=en"), "en"),
+        (format!("/open311/v2/requests/{id}.json"), "en"),
+        (
+            format!("/open311/v2/requests.json?service_request_id={id}"),
+            "en",
+        ),
+        (format!("/open311/v2/requests/{id}.json"), "vi"),
+    ] {
+        let resp = s
+            .get(&path)
+            .header("Accept-Language", lang)
+            .send()
+            .await
+            .expect("send");
+        let (st, one) = json(resp).await;
+        assert_eq!(st, StatusCode::OK, "{path}: {one}");
+        assert_eq!(one[0]["agency_responsible"], agency["vi"], "{path} {lang}");
+        assert_ne!(one[0]["agency_responsible"], agency["en"], "{path} {lang}");
+    }
+    let (_, en) = get(&s, &format!("/open311/v2/requests/{id}.json?locale=en")).await;
+    assert_eq!(en[0]["service_name"], "Drainage and flooding", "{en}");
+}
+
+/// "GET Service Definition" → `order`: "any positive integer not used for other attributes in
+/// the same service_code". A catalogue breaking that is refused when loaded, a stored service
+/// breaking it is not served, and what is served keeps to it.
+#[tokio::test]
+async fn attribute_order_is_positive_and_unique_per_service() {
+    const SEED: &str = include_str!("../../../assets/services-1022.json");
+    let seed: Value = serde_json::from_str(SEED).expect("seed");
+    let flood = seed["services"]
+        .as_array()
+        .and_then(|all| all.iter().position(|x| x["code"] == "thoat-nuoc"))
+        .expect("thoat-nuoc");
+    for orders in [[0, 1], [2, 2]] {
+        let mut bad = seed.clone();
+        for (i, order) in orders.into_iter().enumerate() {
+            bad["services"][flood]["attributes"][i]["order"] = order.into();
+        }
+        let text = bad.to_string();
+        assert!(
+            model::service::ServiceCatalog::from_json(&text).is_err(),
+            "{orders:?} loaded"
+        );
+    }
+    let s = TestServer::start().await;
+    let stored_bad = {
+        let mut service = seed["services"][flood].clone();
+        service["attributes"][1]["order"] = 1.into();
+        service.to_string()
+    };
+    let served =
+        s.db.with(|conn| {
+            conn.execute(
+                "UPDATE services SET definition = ?1 WHERE code = 'thoat-nuoc'",
+                [&stored_bad],
+            )?;
+            city_api::db::services::catalog(conn)
+        })
+        .expect("catalogue");
+    let served = served.expect("loaded");
+    assert!(
+        served.get("thoat-nuoc").is_none(),
+        "a stored duplicate order is served"
+    );
+    assert!(served.get("cay-xanh").is_some());
+
+    let (_, services) = get(&s, "/open311/v2/services.json").await;
+    for code in services
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|x| x["service_code"].as_str())
+    {
+        let (st, def) = get(&s, &format!("/open311/v2/services/{code}.json")).await;
+        assert_eq!(st, StatusCode::OK, "{code}");
+        let orders: Vec<u64> = def["attributes"]
+            .as_array()
+            .expect("attributes")
+            .iter()
+            .filter_map(|a| a["order"].as_u64())
+            .collect();
+        let mut unique = orders.clone();
+        unique.dedup();
+        assert!(orders.iter().all(|o| *o >= 1), "{code}: {orders:?}");
+        assert!(orders.is_sorted() && unique == orders, "{code}: {orders:?}");
+    }
+}
+
+/// "Errors": the error names what was wrong as the client sent it. A stock client sends
+/// Open311's `address_id`; the app sends this API's `ward_code`: each is named back.
+#[tokio::test]
+async fn an_unknown_ward_is_named_by_the_field_sent() {
+    let s = TestServer::start().await;
+    for (field, value) in [
+        ("address_id", "99999"),
+        ("address_id", "abc"),
+        ("ward_code", "99999"),
+        ("ward_code", "abc"),
+    ] {
+        let mut form = report_form();
+        form.retain(|(k, _)| !matches!(*k, "lat" | "long"));
+        form.push((field, value));
+        let (st, err) = post(&s, &form).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{field}={value}: {err}");
+        assert_eq!(err[0]["reason"], "unknown_ward", "{field}={value}");
+        assert_eq!(err[0]["field"], field, "{field}={value}");
+    }
+    let mut form = report_form();
+    form.retain(|(k, _)| !matches!(*k, "lat" | "long"));
+    form.push(("address_id", "26743"));
+    let (st, posted) = post(&s, &form).await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+}

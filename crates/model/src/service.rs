@@ -178,6 +178,10 @@ pub enum ServiceError {
     MissingText(String),
     #[error("service {0}: attribute {1} is malformed")]
     BadAttribute(String, String),
+    /// Open311: `order` is "any positive integer not used for other attributes in the same
+    /// service_code".
+    #[error("service {0}: attribute {1} needs an order of 1 or more used by no other attribute")]
+    BadOrder(String, String),
     #[error("the jurisdiction id is empty")]
     NoJurisdiction,
     #[error("more than one service is marked as the \"I don't know\" choice")]
@@ -242,7 +246,8 @@ impl ServiceCatalog {
 }
 
 impl Service {
-    fn validate(&self) -> Result<(), ServiceError> {
+    /// What [`ServiceCatalog::validate`] checks of one service (also for a stored copy).
+    pub fn validate(&self) -> Result<(), ServiceError> {
         let code = self.code.to_string();
         let texts = [&self.name, &self.group, &self.description, &self.agency];
         if !texts.iter().all(|t| t.is_complete()) {
@@ -255,7 +260,11 @@ impl Service {
             return Err(ServiceError::BadAttribute(code, "(too many)".into()));
         }
         let mut codes = HashSet::new();
+        let mut orders = HashSet::new();
         for a in &self.attributes {
+            if a.order == 0 || !orders.insert(a.order) {
+                return Err(ServiceError::BadOrder(code, a.code.clone()));
+            }
             let bad = || ServiceError::BadAttribute(code.clone(), a.code.clone());
             let code_ok = !a.code.is_empty()
                 && a.code.len() <= 64

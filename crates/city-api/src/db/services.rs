@@ -39,8 +39,8 @@ pub fn upsert_services(conn: &mut Connection, catalog: &ServiceCatalog) -> Resul
     Ok(changed)
 }
 
-/// The list in its order; `None` before any list was loaded. A row that no longer validates
-/// is skipped with a warning rather than taking the whole API down.
+/// The list in its order; `None` before any list was loaded. A row that does not validate
+/// (written by an older build, or by hand) is skipped with a warning rather than taking the whole API down.
 pub fn catalog(conn: &Connection) -> Result<Option<ServiceCatalog>, DbError> {
     let Some(jurisdiction_id) = conn
         .query_row(
@@ -58,7 +58,10 @@ pub fn catalog(conn: &Connection) -> Result<Option<ServiceCatalog>, DbError> {
     while let Some(row) = rows.next()? {
         let code: String = row.get(0)?;
         let text: String = row.get(1)?;
-        match serde_json::from_str::<Service>(&text) {
+        let service = serde_json::from_str::<Service>(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.validate().map(|()| s).map_err(|e| e.to_string()));
+        match service {
             Ok(s) => services.push(s),
             Err(err) => tracing::warn!(%code, %err, "skipping invalid service row"),
         }

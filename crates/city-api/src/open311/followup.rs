@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration};
 use model::feedback::{
     DeviceId, FieldError, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoFields, REOPEN_WINDOW_DAYS, RatingForm,
-    ReopenForm, RequestStatus, SupportForm,
+    ReopenForm, RequestStatus, SupportForm, only_known,
 };
 use model::open311::{MediaPosted, RequestEvent, ServiceRequest};
 use sha2::{Digest, Sha256};
@@ -90,18 +90,22 @@ fn photo_too_large() -> ApiError {
 /// Form fields as name/value pairs.
 type Form = Vec<(String, String)>;
 
-/// What every follow-up POST starts with: the report id, the form (api_key checked), the language.
+/// What every follow-up POST starts with: the report id, the form (api_key checked, no field
+/// but `api_key` and the form's `names`), the language.
 fn follow_up_form(
     state: &AppState,
     headers: &HeaderMap,
     id: &str,
     query: Option<String>,
     body: &[u8],
+    names: &[&str],
 ) -> Result<(i64, Form, model::Language), ApiError> {
     let id = parse_id(id)?;
     let query = pairs(query.unwrap_or_default().as_bytes())?;
     let form = form_body(headers, body)?;
     check_api_key(state, headers, &form)?;
+    let known: Vec<&str> = names.iter().copied().chain(["api_key"]).collect();
+    only_known(&form, &known)?;
     Ok((id, form, language(headers, &query)))
 }
 
@@ -128,7 +132,7 @@ pub async fn reopen(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
+    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body, &ReopenForm::NAMES)?;
     let ReopenForm {
         device_id,
         description,
@@ -192,7 +196,7 @@ pub async fn rate(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
+    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body, &RatingForm::NAMES)?;
     let RatingForm {
         device_id,
         satisfaction,
@@ -247,7 +251,8 @@ pub async fn support(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body)?;
+    let (id, form, lang) =
+        follow_up_form(&state, &headers, &id, query, &body, &SupportForm::NAMES)?;
     let SupportForm { device_id } = SupportForm::from_pairs(&form)?;
     let path = format!("/open311/v2/requests/{id}/supporters.json");
     let st = state.clone();

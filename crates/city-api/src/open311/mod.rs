@@ -72,14 +72,19 @@ pub fn list_param<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str>
         .collect()
 }
 
+/// The answer to an Open311 resource asked for as `.xml` (discovery.xml aside).
+pub fn xml_refused() -> ApiError {
+    ApiError::bad(
+        Reason::UnsupportedFormat,
+        "this server answers in JSON only: ask for .json",
+    )
+}
+
 /// `file` of a `{id}.json` path segment; other formats are refused (this server speaks JSON).
 pub fn strip_json(file: &str) -> Result<&str, ApiError> {
     match file.rsplit_once('.') {
         Some((stem, "json")) if !stem.is_empty() => Ok(stem),
-        Some((_, "xml")) => Err(ApiError::bad(
-            Reason::UnsupportedFormat,
-            "this server answers in JSON only: ask for .json",
-        )),
+        Some((_, "xml")) => Err(xml_refused()),
         _ => Err(ApiError::NotFound(
             "not found: Open311 resources end in .json".into(),
         )),

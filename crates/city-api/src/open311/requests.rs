@@ -249,10 +249,11 @@ pub async fn one(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<[ServiceRequest; 1]>, ApiError> {
+    let id = strip_json(&id)?;
     let query = pairs(query.unwrap_or_default().as_bytes())?;
     check_jurisdiction(&state, &query)?;
     let lang = language(&headers, &query);
-    let id = parse_id(strip_json(&id)?)?;
+    let id = parse_id(id)?;
     let row = state.db.call(move |conn| report(conn, id)).await?;
     Ok(Json([public_request(&state, lang, &row)]))
 }
@@ -280,8 +281,8 @@ pub async fn token(
     Path(token): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<[TokenAnswer; 1]>, ApiError> {
-    check_jurisdiction(&state, &pairs(query.unwrap_or_default().as_bytes())?)?;
     let token = strip_json(&token)?.to_owned();
+    check_jurisdiction(&state, &pairs(query.unwrap_or_default().as_bytes())?)?;
     if token.len() > 64 {
         return Err(ApiError::NotFound("no such token".into()));
     }

@@ -92,10 +92,11 @@ pub async fn definition(
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ServiceDefinition>, ApiError> {
+    // The format first, as for the routes without a path argument (`services.xml`).
+    let code = strip_json(&code)?;
     let query = pairs(query.unwrap_or_default().as_bytes())?;
     check_jurisdiction(&state, &query)?;
     let lang = language(&headers, &query);
-    let code = strip_json(&code)?;
     let service = state
         .services
         .get(code)

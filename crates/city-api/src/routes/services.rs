@@ -35,7 +35,7 @@ pub async fn catalog(
     let etag = format!("\"services-{:016x}\"", hasher.finish());
     let json = [(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
+        HeaderValue::from_static(crate::error::JSON_UTF8),
     )];
     super::with_etag(&headers, &etag, (json, body))
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use model::WardCode;
-use model::feedback::{DeviceId, FieldError};
+use model::feedback::{DeviceId, FieldError, only_known};
 use model::reason::Reason;
 use model::ward_rating::{CRITERIA, RatingReceipt, WardRating, WardStats};
 
@@ -78,14 +78,11 @@ pub async fn rate(
     let code = ward_code(&code)?;
     let form = form_body(&headers, &body)?;
     check_api_key(&state, &headers, &form)?;
-    let allowed =
-        |k: &str| CRITERIA.contains(&k) || matches!(k, "api_key" | "device_id" | "comment");
-    if let Some((k, _)) = form.iter().find(|(k, _)| !allowed(k)) {
-        return Err(FieldError::Unknown {
-            field: k.chars().take(64).collect(),
-        }
-        .into());
-    }
+    let known: Vec<&str> = CRITERIA
+        .into_iter()
+        .chain(["api_key", "device_id", "comment"])
+        .collect();
+    only_known(&form, &known)?;
     let device = get(&form, "device_id")
         .map(str::trim)
         .filter(|d| !d.is_empty())

@@ -18,8 +18,9 @@ pub enum FieldError {
     Unknown { field: String },
     #[error("no service has code {code}")]
     UnknownService { code: String },
+    /// `field` is the one the client sent: Open311's `address_id` or this API's `ward_code`.
     #[error("no HCMC ward or commune has code {code}")]
-    UnknownWard { code: String },
+    UnknownWard { field: &'static str, code: String },
     #[error("the location is outside Ho Chi Minh City")]
     OutsideCity,
     #[error("give a location: lat and long, an address_string or an address_id")]
@@ -51,12 +52,12 @@ impl FieldError {
     /// The form field concerned, when there is one.
     pub fn field(&self) -> Option<String> {
         match self {
-            Self::Missing { field } | Self::TooLong { field, .. } | Self::Invalid { field } => {
-                Some((*field).to_owned())
-            }
+            Self::Missing { field }
+            | Self::TooLong { field, .. }
+            | Self::Invalid { field }
+            | Self::UnknownWard { field, .. } => Some((*field).to_owned()),
             Self::Repeated { field } | Self::Unknown { field } => Some(field.clone()),
             Self::UnknownService { .. } => Some("service_code".into()),
-            Self::UnknownWard { .. } => Some("ward_code".into()),
             Self::OutsideCity | Self::HalfPoint => Some("lat".into()),
             Self::NoLocation => None,
             Self::Answer(e) => Some(format!("attribute[{}]", e.attribute())),
@@ -75,6 +76,17 @@ impl AnswerError {
             | Self::NotADatetime(a)
             | Self::TooLong(a, _) => a,
         }
+    }
+}
+
+/// The first field whose name is not `known` is refused, as every POST of the city API
+/// refuses a field it would otherwise ignore (a typo, or Open311's GET-only `locale`).
+pub fn only_known(pairs: &[(String, String)], known: &[&str]) -> Result<(), FieldError> {
+    match pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+        Some((k, _)) => Err(FieldError::Unknown {
+            field: k.chars().take(64).collect(),
+        }),
+        None => Ok(()),
     }
 }
 

@@ -42,6 +42,9 @@ pub struct ReopenForm {
 }
 
 impl ReopenForm {
+    /// The fields this form has (the sender adds `api_key`); the city API refuses others.
+    pub const NAMES: [&'static str; 2] = ["description", "device_id"];
+
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
         let description = note(pairs, "description")?.ok_or(FieldError::Missing {
             field: "description",
@@ -69,6 +72,8 @@ pub struct RatingForm {
 }
 
 impl RatingForm {
+    pub const NAMES: [&'static str; 3] = ["satisfaction", "comment", "device_id"];
+
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
         let satisfaction = field(pairs, "satisfaction")
             .and_then(|s| Satisfaction::parse(s.trim()))
@@ -103,6 +108,8 @@ pub struct SupportForm {
 }
 
 impl SupportForm {
+    pub const NAMES: [&'static str; 1] = ["device_id"];
+
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
         Ok(Self {
             device_id: device(pairs)?,

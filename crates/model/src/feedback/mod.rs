@@ -8,7 +8,7 @@ mod followup;
 mod new_request;
 
 pub use device::DeviceId;
-pub use field::{FieldError, text};
+pub use field::{FieldError, only_known, text};
 pub use followup::{PhotoFields, PhotoPurpose, RatingForm, ReopenForm, SupportForm};
 pub use new_request::{Contact, NewRequest, Place};
 

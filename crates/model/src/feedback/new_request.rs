@@ -130,19 +130,24 @@ impl NewRequest {
             MAX_ADDRESS_CHARS,
         )?;
         // Open311's address_id: here, a ward's official code.
-        let ward_text = single
-            .get("ward_code")
-            .or_else(|| single.get("address_id"))
-            .map(|w| w.trim())
-            .filter(|w| !w.is_empty());
+        // A refusal names the field the client sent (a stock client knows only address_id).
+        let ward_text = ["ward_code", "address_id"].into_iter().find_map(|field| {
+            single
+                .get(field)
+                .map(|w| w.trim())
+                .filter(|w| !w.is_empty())
+                .map(|w| (field, w))
+        });
         let ward = match ward_text {
             None => None,
-            Some(w) => {
-                let code = WardCode::parse(w).map_err(|_| FieldError::UnknownWard {
+            Some((field, w)) => {
+                let unknown = || FieldError::UnknownWard {
+                    field,
                     code: w.chars().take(16).collect(),
-                })?;
+                };
+                let code = WardCode::parse(w).map_err(|_| unknown())?;
                 if !units.iter().any(|u| u.code == code) {
-                    return Err(FieldError::UnknownWard { code: w.into() });
+                    return Err(unknown());
                 }
                 Some(code)
             }
@@ -242,12 +247,13 @@ fn looks_like_email(e: &str) -> bool {
     )
 }
 
-/// Vietnamese numbers: 8–15 digits, an optional leading `+`, spaces and dots allowed between.
+/// A phone number as people write it: 8–15 digits, an optional leading `+`, and between them
+/// spaces, dots, dashes and parentheses (`(028) 3822-1234`, `+84 90 123 4567`); no letters.
 fn looks_like_phone(p: &str) -> bool {
     let digits = p.chars().filter(char::is_ascii_digit).count();
-    let rest_ok = p
-        .char_indices()
-        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '.' || (c == '+' && i == 0));
+    let rest_ok = p.char_indices().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
     (8..=15).contains(&digits) && rest_ok
 }
 

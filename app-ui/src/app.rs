@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::dto::{Connection, ConnectionDto, DbStatus};
+use model::dto::{ConnectionDto, DbStatus};
 use model::ipc::Event;
 use model::{Language, TextSize};
 
@@ -132,12 +132,8 @@ fn Header() -> impl IntoView {
         ctx.status
             .with(|s| s.as_ref().map(|s| s.connection.state).unwrap_or_default())
     };
-    let state_tag = move || match state() {
-        Connection::Online => "online",
-        Connection::Offline => "offline",
-        Connection::Unknown => "unknown",
-    };
-    let state_text = move || ctx.t(&format!("conn.{}", state_tag()));
+    let state_tag = move || state().tag();
+    let state_text = move || ctx.t(state().message_key());
     let lang_button = move |language: Language, id: &'static str, label: &'static str| {
         view! {
             <button
@@ -146,7 +142,7 @@ fn Header() -> impl IntoView {
                 lang=language.tag()
                 // Named by the code it shows (WCAG 2.5.3: the name holds what is seen); the
                 // language's full name is its description (read after it, and a tooltip).
-                title=move || ctx.t(&format!("lang.{}", language.tag()))
+                title=move || ctx.t(language.message_key())
                 aria-pressed=move || (ctx.lang() == language).to_string()
                 on:click=move |_| ctx.switch_language(language)
             >

@@ -59,7 +59,7 @@ pub fn Settings() -> impl IntoView {
                     <input type="radio" name="language" id=id.clone()
                         prop:checked=move || ctx.lang() == l
                         on:change=move |_| ctx.switch_language(l)/>
-                    <label for=id lang=l.tag()>{ctx.t(&format!("lang.{}", l.tag()))}</label>
+                    <label for=id lang=l.tag()>{ctx.t(l.message_key())}</label>
                 </div>
             }
         })
@@ -73,7 +73,7 @@ pub fn Settings() -> impl IntoView {
                     <input type="radio" name="text-size" id=id.clone()
                         prop:checked=move || ctx.settings().is_some_and(|x| x.text_size == s)
                         on:change=move |_| choose_size(s)/>
-                    <label for=id class=format!("size-{}", s.tag())>{move || ctx.t(&format!("text.{}", s.tag()))}</label>
+                    <label for=id class=format!("size-{}", s.tag())>{move || ctx.t(s.message_key())}</label>
                 </div>
             }
         })

@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use model::draft_reason::ProblemReason;
+use model::feedback::{RequestStatus, Satisfaction};
+
 fn load(lang: &str) -> BTreeMap<String, String> {
     let path = format!("{}/../../i18n/{lang}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("message file");
@@ -114,47 +117,22 @@ fn keys_built_by_the_ui_exist() {
             format!("coming.{stem}"),
         ]);
     }
-    keys.extend(["online", "offline", "unknown"].map(|s| format!("conn.{s}")));
-    keys.extend(["vi", "en"].map(|s| format!("lang.{s}")));
-    keys.extend(["normal", "large", "larger"].map(|s| format!("text.{s}")));
-    keys.extend(["phuong", "xa", "dac_khu"].map(|s| format!("kind.{s}")));
-    keys.extend(
-        model::feedback::RequestStatus::ALL
-            .iter()
-            .map(|s| format!("status.{}", s.as_str())),
-    );
-    keys.push("status.not_yet".into());
-    keys.extend(["satisfied", "neutral", "unsatisfied"].map(|s| format!("rate.{s}")));
+    // Keys handed out by model's enums, for every variant.
+    let statics = model::dto::Connection::ALL
+        .iter()
+        .map(|c| c.message_key())
+        .chain(model::Language::ALL.iter().map(|l| l.message_key()))
+        .chain(model::TextSize::ALL.iter().map(|s| s.message_key()))
+        .chain(model::UnitKind::ALL.iter().map(|k| k.message_key()))
+        .chain(RequestStatus::ALL.iter().map(|s| s.message_key()))
+        .chain([model::feedback::NOT_YET_KEY])
+        .chain(Satisfaction::ALL.iter().map(|s| s.message_key()))
+        .chain(ProblemReason::all().map(ProblemReason::message_key))
+        .chain([model::draft_reason::OTHER_KEY])
+        // What the citizen is told when the city refuses an action, for every reason it can give.
+        .chain(model::reason::Reason::ALL.iter().map(|r| r.message_key()));
+    keys.extend(statics.map(str::to_owned));
     keys.extend(["category", "details", "place", "contact", "review"].map(|s| format!("form.{s}")));
-    // Every reason a draft can be refused for (model::draft and the city's own field rules).
-    keys.extend(
-        [
-            "no_category",
-            "no_place",
-            "no_position",
-            "no_ward",
-            "no_address",
-            "no_landmark",
-            "no_identity",
-            "no_consent",
-            "no_contact",
-            "missing",
-            "too_long",
-            "invalid",
-            "bad_attribute",
-            "unknown_service",
-            "unknown_ward",
-            "outside_city",
-            "other",
-        ]
-        .map(|r| format!("draft.problem.{r}")),
-    );
-    // What the citizen is told when the city refuses an action, for every reason it can give.
-    keys.extend(
-        model::reason::Reason::ALL
-            .iter()
-            .map(|r| r.message_key().to_owned()),
-    );
     keys.push(model::reason::OTHER_KEY.into());
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");

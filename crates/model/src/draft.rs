@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::draft_reason::{Gap, ProblemReason};
 use crate::feedback::{self, DeviceId, FieldError, NewRequest};
 use crate::geo::{self, Point};
+use crate::reason::Reason;
 use crate::service::ServiceCatalog;
 use crate::ward::Ward;
 
@@ -69,8 +71,8 @@ pub struct Draft {
 #[error("{step:?}: {reason}")]
 pub struct DraftProblem {
     pub step: Step,
-    /// Stable reason; the UI shows `draft.problem.<reason>`.
-    pub reason: String,
+    /// What to tell the citizen ([`ProblemReason::message_key`]).
+    pub reason: ProblemReason,
     /// The form field concerned, when there is one.
     pub field: Option<String>,
 }
@@ -86,10 +88,10 @@ pub enum Step {
 }
 
 impl DraftProblem {
-    fn new(step: Step, reason: &str) -> Self {
+    fn new(step: Step, gap: Gap) -> Self {
         Self {
             step,
-            reason: reason.to_owned(),
+            reason: ProblemReason::Form(gap),
             field: None,
         }
     }
@@ -106,7 +108,7 @@ impl DraftProblem {
         };
         Self {
             step,
-            reason: err.reason().as_str().to_owned(),
+            reason: ProblemReason::City(err.reason()),
             field,
         }
     }
@@ -131,7 +133,7 @@ impl Draft {
             .service_code
             .as_deref()
             .and_then(trimmed)
-            .ok_or_else(|| DraftProblem::new(Step::Category, "no_category"))?;
+            .ok_or_else(|| DraftProblem::new(Step::Category, Gap::NoCategory))?;
         push("service_code", code);
         if let Some(d) = trimmed(&self.description) {
             push("description", d);
@@ -142,13 +144,13 @@ impl Draft {
             }
         }
         match self.place_mode {
-            PlaceMode::Unset => return Err(DraftProblem::new(Step::Place, "no_place")),
+            PlaceMode::Unset => return Err(DraftProblem::new(Step::Place, Gap::NoPlace)),
             PlaceMode::Here => {
                 let point = self
                     .lat
                     .zip(self.lon)
                     .and_then(|(lat, lon)| Point::new(lat, lon))
-                    .ok_or_else(|| DraftProblem::new(Step::Place, "no_position"))?;
+                    .ok_or_else(|| DraftProblem::new(Step::Place, Gap::NoPosition))?;
                 push("lat", &point.lat().to_string());
                 push("long", &point.lon().to_string());
                 // The ward it falls in helps the city route it; outside the city is refused below.
@@ -161,12 +163,12 @@ impl Draft {
                     .ward_code
                     .as_deref()
                     .and_then(trimmed)
-                    .ok_or_else(|| DraftProblem::new(Step::Place, "no_ward"))?;
+                    .ok_or_else(|| DraftProblem::new(Step::Place, Gap::NoWard))?;
                 push("ward_code", ward);
                 let (text, reason) = if self.place_mode == PlaceMode::Address {
-                    (&self.address, "no_address")
+                    (&self.address, Gap::NoAddress)
                 } else {
-                    (&self.landmark, "no_landmark")
+                    (&self.landmark, Gap::NoLandmark)
                 };
                 let text = trimmed(text).ok_or_else(|| DraftProblem::new(Step::Place, reason))?;
                 if self.place_mode == PlaceMode::Described
@@ -174,7 +176,7 @@ impl Draft {
                 {
                     return Err(DraftProblem {
                         step: Step::Place,
-                        reason: "too_long".into(),
+                        reason: ProblemReason::City(Reason::TooLong),
                         field: Some("address_string".into()),
                     });
                 }
@@ -182,15 +184,15 @@ impl Draft {
             }
         }
         match self.identity {
-            Identity::Unset => return Err(DraftProblem::new(Step::Contact, "no_identity")),
+            Identity::Unset => return Err(DraftProblem::new(Step::Contact, Gap::NoIdentity)),
             Identity::Anonymous => {}
             Identity::WithContact => {
                 if !self.consent {
-                    return Err(DraftProblem::new(Step::Contact, "no_consent"));
+                    return Err(DraftProblem::new(Step::Contact, Gap::NoConsent));
                 }
                 let (phone, email) = (trimmed(&self.phone), trimmed(&self.email));
                 if phone.is_none() && email.is_none() {
-                    return Err(DraftProblem::new(Step::Contact, "no_contact"));
+                    return Err(DraftProblem::new(Step::Contact, Gap::NoContact));
                 }
                 if let Some(name) = trimmed(&self.name) {
                     push("first_name", name);

@@ -32,6 +32,28 @@ pub enum Connection {
     Offline,
 }
 
+impl Connection {
+    pub const ALL: [Self; 3] = [Self::Unknown, Self::Online, Self::Offline];
+
+    /// The UI's tag for it (`data-state`, CSS).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Online => "online",
+            Self::Offline => "offline",
+        }
+    }
+
+    /// The i18n key of what the citizen is told.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Unknown => "conn.unknown",
+            Self::Online => "conn.online",
+            Self::Offline => "conn.offline",
+        }
+    }
+}
+
 /// Everything the UI needs to draw its first screen, in one call.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

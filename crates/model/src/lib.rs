@@ -7,6 +7,7 @@ pub mod api_url;
 pub mod delivery;
 pub mod dossier;
 pub mod draft;
+pub mod draft_reason;
 pub mod dto;
 pub mod error;
 pub mod feedback;

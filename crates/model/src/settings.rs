@@ -25,6 +25,14 @@ impl Language {
     pub fn from_tag(tag: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|l| l.tag() == tag)
     }
+
+    /// The i18n key of the language's name (each is named in itself).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Vi => "lang.vi",
+            Self::En => "lang.en",
+        }
+    }
 }
 
 /// Text size for people who need larger letters; applied to the whole UI.
@@ -59,6 +67,15 @@ impl TextSize {
 
     pub fn from_tag(tag: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.tag() == tag)
+    }
+
+    /// The i18n key of the size's name.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Normal => "text.normal",
+            Self::Large => "text.large",
+            Self::Larger => "text.larger",
+        }
     }
 }
 

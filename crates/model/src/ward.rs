@@ -82,6 +82,15 @@ impl UnitKind {
         }
     }
 
+    /// The i18n key of the kind's name.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Phuong => "kind.phuong",
+            Self::Xa => "kind.xa",
+            Self::DacKhu => "kind.dac_khu",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Phuong => "phuong",

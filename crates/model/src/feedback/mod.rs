@@ -25,6 +25,9 @@ pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 /// Days after "resolved" during which the citizen may answer "not fixed".
 pub const REOPEN_WINDOW_DAYS: i64 = 30;
 
+/// The i18n key shown for a report the city does not have yet.
+pub const NOT_YET_KEY: &str = "status.not_yet";
+
 /// Where a report is in its life. Open311 only knows open/closed; this is the detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -64,6 +67,18 @@ impl RequestStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// The i18n key of its name; [`NOT_YET_KEY`] before the city has the report.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Received => "status.received",
+            Self::Assigned => "status.assigned",
+            Self::InProgress => "status.in_progress",
+            Self::Resolved => "status.resolved",
+            Self::Closed => "status.closed",
+            Self::Reopened => "status.reopened",
+        }
+    }
+
     /// Open311's `status`.
     pub fn open311(self) -> &'static str {
         match self {
@@ -96,6 +111,17 @@ pub enum Satisfaction {
 }
 
 impl Satisfaction {
+    pub const ALL: [Self; 3] = [Self::Satisfied, Self::Neutral, Self::Unsatisfied];
+
+    /// The i18n key of the answer as the citizen reads it.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Satisfied => "rate.satisfied",
+            Self::Neutral => "rate.neutral",
+            Self::Unsatisfied => "rate.unsatisfied",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Satisfied => "satisfied",
@@ -105,9 +131,7 @@ impl Satisfaction {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Satisfied, Self::Neutral, Self::Unsatisfied]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 

@@ -1,3 +1,7 @@
+#![allow(
+    clippy::expect_used,
+    reason = "a build script: failing is how it reports"
+)]
 use model::ipc::Command;
 
 fn main() {

@@ -3,6 +3,11 @@
 //! not a flat object of strings, or a key missing from one of the files, stops the build with
 //! its name.
 
+#![allow(
+    clippy::expect_used,
+    reason = "a build script: failing is how it reports"
+)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;

@@ -21,6 +21,7 @@ pub use syncer::Syncer;
 /// `CITIZEN_API_URL` environment variable, else the local reference server.
 pub const DEFAULT_API_URL: &str = "http://127.0.0.1:8722/";
 
+#[allow(clippy::expect_used, reason = "a constant, parsed by a test")]
 fn default_api_url() -> ApiBaseUrl {
     let fallback = || ApiBaseUrl::parse(DEFAULT_API_URL).expect("DEFAULT_API_URL is valid");
     match std::env::var("CITIZEN_API_URL") {
@@ -122,5 +123,13 @@ pub fn run() {
     if let Err(err) = build(tauri::Builder::default()).run(tauri::generate_context!()) {
         eprintln!("citizen-app could not start: {err}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_api_url_is_valid() {
+        assert!(model::ApiBaseUrl::parse(super::DEFAULT_API_URL).is_ok());
     }
 }

@@ -2,6 +2,12 @@
 //! API): a draft saved and read back, a photo sent as a raw body, a report sent offline and
 //! listed as queued, and refusals as `{code, messageKey}`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod common;
 
 use common::{invoke, request, start};

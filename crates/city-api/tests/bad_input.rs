@@ -2,6 +2,12 @@
 //! UTF-8, unknown codes, points outside HCMC, injection strings, path tricks, reused keys. Each
 //! must get a 4xx with a clear JSON error; none a 5xx; the database must not change.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod support;
 
 use image::ImageFormat;

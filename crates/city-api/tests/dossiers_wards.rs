@@ -1,6 +1,12 @@
 //! Dossier lookup by code + check value, ward statistics and ward ratings, on a real server
 //! over a real SQLite file.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod support;
 
 use model::dossier::{Dossier, DossierStatus};

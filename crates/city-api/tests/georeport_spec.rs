@@ -1,6 +1,12 @@
 //! The server against the text of GeoReport v2 and Service Discovery, clause by clause, as a
 //! city integrator with a stock client would read them. Each test names the clause it checks.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod support;
 
 use std::time::Duration;

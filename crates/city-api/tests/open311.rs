@@ -1,5 +1,11 @@
 //! Open311 GeoReport v2 and its extensions, over real sockets and a real SQLite file.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod support;
 
 use image::ImageFormat;

@@ -2,6 +2,12 @@
 //! the engine keeps the citizen's data intact and reports a plain state. A small axum server on
 //! 127.0.0.1:0 plays the city (the reference server's own behaviour is tested in crates/city-api).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

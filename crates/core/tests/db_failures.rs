@@ -1,6 +1,12 @@
 //! Every way the local database can be unusable gives a clear status, and the citizen's file is
 //! kept: moved aside on request, never deleted or overwritten.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod common;
 
 use std::os::unix::fs::MetadataExt;

@@ -4,6 +4,12 @@
 //! fixed", rated; "is this yours?" and "me too"; a ward's public list kept for offline; a
 //! refusal fixed in the form and resent.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -5,6 +5,12 @@
 //! Mounting needs a private mount namespace: the test re-runs itself under `unshare` (root in
 //! a user namespace of its own, so no real root is needed and nothing outside sees the mount).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;

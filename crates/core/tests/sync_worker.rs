@@ -4,6 +4,12 @@
 //! brings the city's state without touching what the citizen wrote; follow-ups wait for their
 //! report.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,12 @@
 //! The two message files stay in step: same keys, no empty text, same placeholders, and a
 //! message for every error code the shell can send.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use model::draft_reason::ProblemReason;

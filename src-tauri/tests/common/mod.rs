@@ -1,5 +1,10 @@
 //! The app on Tauri's mock runtime (no display) and calls through its real IPC and ACL.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
 #![allow(dead_code)]
 
 use serde_json::Value;

@@ -4,6 +4,12 @@
 //! citizen answers "not fixed" with a photo and the server shows it re-opened. Screenshots of
 //! the screens at phone and kiosk sizes in both languages.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 use std::time::{Duration, Instant};
 
 use e2e::{App, AppEnv, CityApi, Display, Notifications, Result, STAFF_KEY};

@@ -1,6 +1,12 @@
 //! The proxy itself: a clean request passes through untouched, and with a fault rate of 1 every
 //! kind of fault is played, the same way for the same seed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 use std::net::SocketAddr;
 
 use citizen_soak::proxy::FaultProxy;

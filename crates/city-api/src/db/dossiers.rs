@@ -102,7 +102,11 @@ const PROCEDURES: &[Procedure] = &[
 pub const DEMO_DOSSIERS: usize = 180;
 
 pub fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+    const UTC_PLUS_7: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
+        Some(offset) => offset,
+        None => panic!("UTC+7 is a valid offset"),
+    };
+    UTC_PLUS_7
 }
 
 /// "Phường Bến Thành" → "phường Bến Thành", as it reads after "UBND".

@@ -1,5 +1,11 @@
 //! A real server on 127.0.0.1:0 over a real SQLite file, seeded with the HCMC units and the
 //! 1022 services, shared by the server's test files.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
 #![allow(dead_code)]
 
 use std::time::Duration;

@@ -1,5 +1,10 @@
 //! Shared helpers for the engine's integration tests (real SQLite files in temp folders).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
 #![allow(dead_code)]
 
 use std::path::Path;

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::reason::{self, Reason};
+use crate::wire::wire_text;
 
 /// Why an attempt will be made again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,24 +95,7 @@ impl Refusal {
     }
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Refusal {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Refusal {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Self::parse(&text).ok_or_else(|| serde::de::Error::custom("unknown refusal"))
-    }
-}
+wire_text!(Refusal);
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! rules (the same ones the server applies). Each has the message the citizen is shown.
 
 use crate::reason::Reason;
-use crate::wire::wire_enum;
+use crate::wire::{wire_enum, wire_text};
 
 wire_enum! {
     /// What the form still lacks before the city's rules are even checked.
@@ -78,24 +78,7 @@ impl ProblemReason {
     }
 }
 
-impl std::fmt::Display for ProblemReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ProblemReason {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProblemReason {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Self::parse(&text).ok_or_else(|| serde::de::Error::custom("unknown ProblemReason"))
-    }
-}
+wire_text!(ProblemReason);
 
 #[cfg(test)]
 mod tests {

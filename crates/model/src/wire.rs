@@ -48,6 +48,14 @@ macro_rules! wire_enum {
         #[cfg(feature = "openapi")]
         impl ::utoipa::ToSchema for $name {}
 
+        $crate::wire::wire_text!($name);
+    };
+}
+
+/// `Display` and serde by wire name for a type with `as_str` and `parse` (an enum whose variants
+/// hold other wire enums, or one declared by [`wire_enum!`]).
+macro_rules! wire_text {
+    ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -71,7 +79,7 @@ macro_rules! wire_enum {
     };
 }
 
-pub(crate) use wire_enum;
+pub(crate) use {wire_enum, wire_text};
 
 #[cfg(test)]
 mod tests {

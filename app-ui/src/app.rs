@@ -5,17 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::dto::{ConnectionDto, DbStatus};
 use model::ipc::Event;
+use model::report_dto::NewsEvent;
 use model::{Language, TextSize};
 
 use crate::screens::{coming::Coming, db_error::DbError, home::Home, lazy};
 use crate::state::{Ctx, Notice, Screen, use_ctx};
 use crate::{bridge, i18n};
-
-/// What the shell sends when reports have news.
-#[derive(serde::Deserialize)]
-struct NewsEvent {
-    unseen: usize,
-}
 
 /// Loads (or reloads) the status, the texts of its language and the "my ward" record. Screens
 /// show once the status is set, so the texts are fetched first.

@@ -11,19 +11,12 @@ use core_engine::store::{ItemState, OutboxItem};
 use core_engine::sync::SyncObserver;
 use core_engine::sync::worker::now_ms;
 use model::ipc::Event;
-use model::report_dto::News;
+use model::report_dto::NewsEvent;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Notify;
 
 /// How often the city is asked for news when nothing is queued.
 const NEWS_EVERY: Duration = Duration::from_secs(120);
-
-#[derive(Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NewsEvent {
-    unseen: usize,
-    news: Vec<News>,
-}
 
 /// Tells the UI which report's items moved, as they move.
 struct Progress<R: Runtime>(AppHandle<R>);

@@ -15,16 +15,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use city_api::Keys;
 use city_api::local::LocalServer;
+use common::STAFF_KEY;
 use core_engine::Engine;
 use core_engine::sync::Quiet;
 use model::draft::{Draft, Identity, PlaceMode, Step};
 use model::feedback::PhotoPurpose;
 use model::feedback::{RequestStatus, Satisfaction};
 use model::report_dto::{Delivery, Nearby, Origin, SubmitAnswer};
-
-const STAFF_KEY: &str = "journey-staff-secret";
 
 fn photo_bytes(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 90]));
@@ -160,13 +158,7 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
     assert_eq!(engine.outbox_counts().expect("counts").queued, 2);
 
     // The city comes up: it goes out by itself, photo too, and is not news to its sender.
-    let keys = Keys {
-        api_keys: vec![core_engine::engine::DEMO_API_KEY.into()],
-        staff_key: Some(STAFF_KEY.into()),
-    };
-    let city = LocalServer::start(&dir.path().join("city.db"), keys)
-        .await
-        .expect("server");
+    let city = common::city(dir.path()).await;
     engine.set_api_base_url(&city.url).expect("url");
     let outcome = sync_until_sent(&engine).await;
     assert!(outcome.news.is_empty(), "{:?}", outcome.news);
@@ -318,13 +310,7 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_report_is_fixed_in_the_form_and_resent() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let keys = Keys {
-        api_keys: vec![core_engine::engine::DEMO_API_KEY.into()],
-        staff_key: None,
-    };
-    let city = LocalServer::start(&dir.path().join("city.db"), keys)
-        .await
-        .expect("server");
+    let city = common::city(dir.path()).await;
     let engine = common::engine_at(&dir.path().join("app"), &city.url);
     // A form the app would not build today (an older app, a changed catalogue): the city
     // refuses it and names the field.

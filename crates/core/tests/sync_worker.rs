@@ -13,17 +13,17 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use city_api::Keys;
+mod common;
+
 use city_api::local::LocalServer;
+use common::{NOWHERE, STAFF_KEY};
+use core_engine::engine::DEMO_API_KEY;
 use core_engine::store::{ItemState, OutboxKind, Photo, Store};
 use core_engine::sync::transport::Target;
 use core_engine::sync::{Quiet, Worker};
 use model::ApiBaseUrl;
 
-const API_KEY: &str = "test-app-key";
-const STAFF_KEY: &str = "test-staff-secret";
 const DEVICE: &str = "device-sync-0001";
-const NOWHERE: &str = "http://127.0.0.1:9/";
 
 fn form(description: &str) -> Vec<(String, String)> {
     [
@@ -60,19 +60,9 @@ fn worker(url: &str) -> Worker {
         http,
         Target {
             base: ApiBaseUrl::parse(url).expect("url"),
-            api_key: API_KEY.into(),
+            api_key: DEMO_API_KEY.into(),
         },
     )
-}
-
-async fn server(dir: &std::path::Path) -> LocalServer {
-    let keys = Keys {
-        api_keys: vec![API_KEY.into()],
-        staff_key: Some(STAFF_KEY.into()),
-    };
-    LocalServer::start(&dir.join("city.db"), keys)
-        .await
-        .expect("server")
 }
 
 /// Runs passes until nothing is queued (retries wait out their backoff), bounded in time.
@@ -120,7 +110,7 @@ async fn queued_offline_then_delivered_exactly_once_with_photos() {
     let counts = store.lock().expect("lock").outbox_counts().expect("counts");
     assert_eq!(counts.queued, 6 + 6, "6 reports and 6 photos still queued");
 
-    let city = server(dir.path()).await;
+    let city = common::city(dir.path()).await;
     drain(&worker(&city.url), &store).await;
     let counts = store.lock().expect("lock").outbox_counts().expect("counts");
     assert_eq!((counts.queued, counts.sent), (0, 12));
@@ -136,7 +126,7 @@ async fn queued_offline_then_delivered_exactly_once_with_photos() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_acknowledgement_files_nothing_twice() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let city = server(dir.path()).await;
+    let city = common::city(dir.path()).await;
     let db = dir.path().join("app");
     let store = Mutex::new(Store::open_in(&db).expect("open"));
     store
@@ -169,7 +159,7 @@ async fn a_replayed_acknowledgement_files_nothing_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_waits_for_the_citizen_and_a_fix_goes_out() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let city = server(dir.path()).await;
+    let city = common::city(dir.path()).await;
     let store = Mutex::new(Store::open_in(&dir.path().join("app")).expect("open"));
     let mut bad = form("Ngập");
     bad.retain(|(k, _)| k != "attribute[kind]");
@@ -212,7 +202,7 @@ async fn a_refusal_waits_for_the_citizen_and_a_fix_goes_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_city_wins_for_status_and_follow_ups_wait_for_their_report() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let city = server(dir.path()).await;
+    let city = common::city(dir.path()).await;
     let store = Mutex::new(Store::open_in(&dir.path().join("app")).expect("open"));
     let w = worker(&city.url);
     let report = store
@@ -283,18 +273,8 @@ async fn the_city_wins_for_status_and_follow_ups_wait_for_their_report() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_engine_syncs_through_its_own_store_and_client() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let keys = Keys {
-        api_keys: vec![core_engine::engine::DEMO_API_KEY.into()],
-        staff_key: None,
-    };
-    let city = LocalServer::start(&dir.path().join("city.db"), keys)
-        .await
-        .expect("server");
-    let engine = core_engine::Engine::start(core_engine::EngineConfig {
-        data_dir: dir.path().join("app"),
-        default_api_url: ApiBaseUrl::parse(&city.url).expect("url"),
-        api_key: core_engine::engine::DEMO_API_KEY.into(),
-    });
+    let city = common::city(dir.path()).await;
+    let engine = common::engine_at(&dir.path().join("app"), &city.url);
     use core_engine::sync::StoreAccess;
     engine
         .with_store(|s| s.save_report(&form("Rác ùn ứ đầu hẻm"), &[jpeg(4)], 1))
@@ -376,7 +356,7 @@ async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
     assert_eq!(shown(&store), (ItemState::Queued, 0));
 
     // Online: sending, then sent.
-    let city = server(dir.path()).await;
+    let city = common::city(dir.path()).await;
     store
         .lock()
         .expect("lock")

@@ -171,6 +171,16 @@ pub enum SubmitAnswer {
     Incomplete { problem: DraftProblem },
 }
 
+/// What the shell tells the UI ([`crate::ipc::Event::ReportsNews`]) when reports have news.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewsEvent {
+    /// Reports with news the citizen has not opened yet (the badge).
+    pub unseen: usize,
+    /// What changed in this check (the notification).
+    pub news: Vec<News>,
+}
+
 /// A report the city changed since the citizen last looked: for the badge and the notification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

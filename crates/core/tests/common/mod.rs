@@ -9,17 +9,34 @@
 
 use std::path::Path;
 
+use city_api::Keys;
+use city_api::local::LocalServer;
+use core_engine::engine::DEMO_API_KEY;
 use core_engine::{Engine, EngineConfig};
 use model::ApiBaseUrl;
 
 /// A loopback address where nothing listens (port 9 "discard" is never served here).
 pub const NOWHERE: &str = "http://127.0.0.1:9/";
 
+/// The key city staff use on the test city (moves a report along its life).
+pub const STAFF_KEY: &str = "test-staff-secret";
+
+/// The real reference city API on 127.0.0.1:0, its database in `dir`, taking the app's key.
+pub async fn city(dir: &Path) -> LocalServer {
+    let keys = Keys {
+        api_keys: vec![DEMO_API_KEY.into()],
+        staff_key: Some(STAFF_KEY.into()),
+    };
+    LocalServer::start(&dir.join("city.db"), keys)
+        .await
+        .expect("the test city starts")
+}
+
 pub fn engine_at(dir: &Path, api: &str) -> Engine {
     Engine::start(EngineConfig {
         data_dir: dir.to_owned(),
         default_api_url: ApiBaseUrl::parse(api).expect("test URL is valid"),
-        api_key: core_engine::engine::DEMO_API_KEY.into(),
+        api_key: DEMO_API_KEY.into(),
     })
 }
 

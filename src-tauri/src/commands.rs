@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use core_engine::{CoreError, Engine};
+use core_engine::Engine;
 use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
 use model::{ErrorDto, Language, Messages, TextSize, Ward};
 use tauri::State;
@@ -14,11 +14,6 @@ type CmdResult<T> = Result<T, ErrorDto>;
 
 /// Most results the finder asks for at once: it shows a scrolling list, not thousands.
 const MAX_SEARCH_LIMIT: u32 = 500;
-
-pub(crate) fn to_dto(err: CoreError) -> ErrorDto {
-    tracing::warn!(error = %err, source = ?std::error::Error::source(&err), "command failed");
-    err.code().into()
-}
 
 #[tauri::command]
 pub async fn app_status(engine: Engines<'_>) -> CmdResult<AppStatus> {
@@ -37,29 +32,27 @@ pub async fn search_wards(
     query: String,
     limit: u32,
 ) -> CmdResult<WardSearchResult> {
-    engine
-        .search_wards(&query, limit.min(MAX_SEARCH_LIMIT) as usize)
-        .map_err(to_dto)
+    Ok(engine.search_wards(&query, limit.min(MAX_SEARCH_LIMIT) as usize)?)
 }
 
 #[tauri::command]
 pub async fn get_ward(engine: Engines<'_>, code: String) -> CmdResult<Ward> {
-    engine.ward(&code).map_err(to_dto)
+    Ok(engine.ward(&code)?)
 }
 
 #[tauri::command]
 pub async fn set_my_ward(engine: Engines<'_>, code: String) -> CmdResult<SettingsDto> {
-    engine.set_my_ward(&code).map_err(to_dto)
+    Ok(engine.set_my_ward(&code)?)
 }
 
 #[tauri::command]
 pub async fn set_language(engine: Engines<'_>, language: Language) -> CmdResult<SettingsDto> {
-    engine.set_language(language).map_err(to_dto)
+    Ok(engine.set_language(language)?)
 }
 
 #[tauri::command]
 pub async fn set_text_size(engine: Engines<'_>, text_size: TextSize) -> CmdResult<SettingsDto> {
-    engine.set_text_size(text_size).map_err(to_dto)
+    Ok(engine.set_text_size(text_size)?)
 }
 
 /// Saves a new city API address, then checks it at once.
@@ -69,7 +62,7 @@ pub async fn set_api_base_url(
     monitor: State<'_, Monitor>,
     url: String,
 ) -> CmdResult<SettingsDto> {
-    let settings = engine.set_api_base_url(&url).map_err(to_dto)?;
+    let settings = engine.set_api_base_url(&url)?;
     monitor.wake();
     Ok(settings)
 }
@@ -87,7 +80,7 @@ pub async fn start_fresh(
     engine: Engines<'_>,
     monitor: State<'_, Monitor>,
 ) -> CmdResult<StartFreshOutcome> {
-    let outcome = engine.start_fresh().map_err(to_dto)?;
+    let outcome = engine.start_fresh()?;
     monitor.wake();
     Ok(outcome)
 }

@@ -14,7 +14,6 @@ use model::{ErrorCode, ErrorDto};
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
 
-use crate::commands::to_dto;
 use crate::syncer::Syncer;
 
 type Engines<'a> = State<'a, Arc<Engine>>;
@@ -22,33 +21,33 @@ type CmdResult<T> = Result<T, ErrorDto>;
 
 #[tauri::command]
 pub async fn list_services(engine: Engines<'_>) -> CmdResult<ServiceCatalog> {
-    engine.services().map_err(to_dto)
+    Ok(engine.services()?)
 }
 
 #[tauri::command]
 pub async fn search_services(engine: Engines<'_>, query: String) -> CmdResult<Vec<String>> {
-    engine.search_services(&query).map_err(to_dto)
+    Ok(engine.search_services(&query)?)
 }
 
 #[tauri::command]
 pub async fn get_draft(engine: Engines<'_>) -> CmdResult<DraftDto> {
-    engine.draft().map_err(to_dto)
+    Ok(engine.draft()?)
 }
 
 /// Returns when the draft was saved (ms since the epoch).
 #[tauri::command]
 pub async fn save_draft(engine: Engines<'_>, draft: Draft) -> CmdResult<i64> {
-    engine.save_draft(draft).map_err(to_dto)
+    Ok(engine.save_draft(draft)?)
 }
 
 #[tauri::command]
 pub async fn discard_draft(engine: Engines<'_>) -> CmdResult<DraftDto> {
-    engine.discard_draft().map_err(to_dto)
+    Ok(engine.discard_draft()?)
 }
 
 #[tauri::command]
 pub async fn check_draft(engine: Engines<'_>) -> CmdResult<Option<DraftProblem>> {
-    engine.check_draft().map_err(to_dto)
+    Ok(engine.check_draft()?)
 }
 
 /// The photo's bytes come as the raw request body (no JSON number arrays for megabytes); the
@@ -68,15 +67,15 @@ pub async fn add_photo(engine: Engines<'_>, request: Request<'_>) -> CmdResult<P
         .ok_or(ErrorDto::from(ErrorCode::Internal))?;
     let bytes = bytes.clone();
     let engine = Arc::clone(&engine);
-    tauri::async_runtime::spawn_blocking(move || engine.add_photo(purpose, &bytes))
+    let added = tauri::async_runtime::spawn_blocking(move || engine.add_photo(purpose, &bytes))
         .await
-        .map_err(|_| ErrorDto::from(ErrorCode::Internal))?
-        .map_err(to_dto)
+        .map_err(|_| ErrorDto::from(ErrorCode::Internal))?;
+    Ok(added?)
 }
 
 #[tauri::command]
 pub async fn remove_photo(engine: Engines<'_>, id: i64) -> CmdResult<()> {
-    engine.remove_photo(id).map_err(to_dto)
+    Ok(engine.remove_photo(id)?)
 }
 
 #[tauri::command]
@@ -84,13 +83,13 @@ pub async fn pending_photos(
     engine: Engines<'_>,
     purpose: PhotoPurpose,
 ) -> CmdResult<Vec<PhotoDto>> {
-    engine.pending_photos(purpose).map_err(to_dto)
+    Ok(engine.pending_photos(purpose)?)
 }
 
 /// Where a draft photo was taken, offered as the report's place when the citizen shares it.
 #[tauri::command]
 pub async fn photo_place(engine: Engines<'_>, id: i64) -> CmdResult<Option<(f64, f64)>> {
-    engine.photo_place(id).map_err(to_dto)
+    Ok(engine.photo_place(id)?)
 }
 
 #[tauri::command]
@@ -98,7 +97,7 @@ pub async fn submit_draft(
     engine: Engines<'_>,
     syncer: State<'_, Syncer>,
 ) -> CmdResult<SubmitAnswer> {
-    let answer = engine.submit_draft().map_err(to_dto)?;
+    let answer = engine.submit_draft()?;
     if matches!(answer, SubmitAnswer::Queued { .. }) {
         syncer.wake();
     }
@@ -107,28 +106,28 @@ pub async fn submit_draft(
 
 #[tauri::command]
 pub async fn fix_refused(engine: Engines<'_>, report_id: i64) -> CmdResult<DraftDto> {
-    engine.fix_refused(report_id).map_err(to_dto)
+    Ok(engine.fix_refused(report_id)?)
 }
 
 #[tauri::command]
 pub async fn my_reports(engine: Engines<'_>) -> CmdResult<Vec<ReportSummary>> {
-    engine.my_reports().map_err(to_dto)
+    Ok(engine.my_reports()?)
 }
 
 #[tauri::command]
 pub async fn unseen_count(engine: Engines<'_>) -> CmdResult<usize> {
-    engine.unseen_count().map_err(to_dto)
+    Ok(engine.unseen_count()?)
 }
 
 #[tauri::command]
 pub async fn report_detail(engine: Engines<'_>, id: i64) -> CmdResult<ReportDetail> {
-    engine.report_detail(id).map_err(to_dto)
+    Ok(engine.report_detail(id)?)
 }
 
 /// A photo at full size as a `data:` URL (`city`: one the city attached).
 #[tauri::command]
 pub async fn report_photo(engine: Engines<'_>, id: i64, city: bool) -> CmdResult<String> {
-    engine.photo(id, city).map_err(to_dto)
+    Ok(engine.photo(id, city)?)
 }
 
 #[tauri::command]
@@ -139,7 +138,7 @@ pub async fn rate_report(
     satisfaction: Satisfaction,
     comment: String,
 ) -> CmdResult<ReportDetail> {
-    let detail = engine.rate(id, satisfaction, &comment).map_err(to_dto)?;
+    let detail = engine.rate(id, satisfaction, &comment)?;
     syncer.wake();
     Ok(detail)
 }
@@ -151,7 +150,7 @@ pub async fn not_fixed(
     id: i64,
     description: String,
 ) -> CmdResult<ReportDetail> {
-    let detail = engine.not_fixed(id, &description).map_err(to_dto)?;
+    let detail = engine.not_fixed(id, &description)?;
     syncer.wake();
     Ok(detail)
 }
@@ -160,22 +159,22 @@ pub async fn not_fixed(
 /// city for news, in the background; progress comes as events.
 #[tauri::command]
 pub async fn sync_now(engine: Engines<'_>, syncer: State<'_, Syncer>) -> CmdResult<()> {
-    engine.wake_outbox().map_err(to_dto)?;
+    engine.wake_outbox()?;
     syncer.wake();
     Ok(())
 }
 
 #[tauri::command]
 pub async fn nearby_reports(engine: Engines<'_>) -> CmdResult<Nearby> {
-    engine.nearby().await.map_err(to_dto)
+    Ok(engine.nearby().await?)
 }
 
 #[tauri::command]
 pub async fn follow_report(engine: Engines<'_>, server_id: String) -> CmdResult<i64> {
-    engine.follow(&server_id).await.map_err(to_dto)
+    Ok(engine.follow(&server_id).await?)
 }
 
 #[tauri::command]
 pub async fn ward_reports(engine: Engines<'_>, code: String) -> CmdResult<WardReports> {
-    engine.ward_reports(&code).await.map_err(to_dto)
+    Ok(engine.ward_reports(&code).await?)
 }

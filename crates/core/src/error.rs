@@ -36,6 +36,15 @@ pub enum CoreError {
     Note(#[source] model::feedback::FieldError),
 }
 
+/// What a command answers the UI: the stable code only (the UI shows its message). The detail
+/// stays in the log.
+impl From<CoreError> for model::ErrorDto {
+    fn from(err: CoreError) -> Self {
+        tracing::warn!(error = %err, source = ?std::error::Error::source(&err), "command failed");
+        err.code().into()
+    }
+}
+
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
         match self {

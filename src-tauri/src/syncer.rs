@@ -72,10 +72,7 @@ impl Syncer {
         };
         if !outcome.news.is_empty() {
             let unseen = self.engine.unseen_count().unwrap_or(outcome.news.len());
-            let event = NewsEvent {
-                unseen,
-                news: outcome.news.clone(),
-            };
+            let event = NewsEvent { unseen };
             if let Err(err) = app.emit(Event::ReportsNews.as_str(), event) {
                 tracing::debug!(%err, "could not tell the UI");
             }

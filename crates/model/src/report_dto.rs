@@ -171,14 +171,14 @@ pub enum SubmitAnswer {
     Incomplete { problem: DraftProblem },
 }
 
-/// What the shell tells the UI ([`crate::ipc::Event::ReportsNews`]) when reports have news.
+/// What the shell tells the UI ([`crate::ipc::Event::ReportsNews`]) when reports have news: the
+/// badge's count. What changed goes to the OS notification from the shell; the UI asks for the
+/// reports themselves (sending the list too cost the UI's start 1.8 KB gzip to decode it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewsEvent {
-    /// Reports with news the citizen has not opened yet (the badge).
+    /// Reports with news the citizen has not opened yet.
     pub unseen: usize,
-    /// What changed in this check (the notification).
-    pub news: Vec<News>,
 }
 
 /// A report the city changed since the citizen last looked: for the badge and the notification.

@@ -294,6 +294,13 @@ struct Watch<'a> {
     seen: Mutex<Vec<(ItemState, u64, ItemState)>>,
 }
 
+impl Watch<'_> {
+    /// What was seen since the last call: (shown state, sending count, state on disk).
+    fn take(&self) -> Vec<(ItemState, u64, ItemState)> {
+        std::mem::take(&mut *self.seen.lock().expect("lock"))
+    }
+}
+
 impl core_engine::sync::SyncObserver for Watch<'_> {
     fn state_changed(&self, item: &core_engine::store::OutboxItem, state: ItemState) {
         if state != ItemState::Sending {
@@ -345,12 +352,7 @@ async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
         .await
         .expect("pass");
     assert_eq!(
-        watch
-            .seen
-            .lock()
-            .expect("lock")
-            .drain(..)
-            .collect::<Vec<_>>(),
+        watch.take(),
         vec![(ItemState::Sending, 1, ItemState::Queued)]
     );
     assert_eq!(shown(&store), (ItemState::Queued, 0));
@@ -367,12 +369,7 @@ async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
         .await
         .expect("pass");
     assert_eq!(
-        watch
-            .seen
-            .lock()
-            .expect("lock")
-            .drain(..)
-            .collect::<Vec<_>>(),
+        watch.take(),
         vec![(ItemState::Sending, 1, ItemState::Queued)]
     );
     assert_eq!(shown(&store), (ItemState::Sent, 0));

@@ -405,17 +405,25 @@ impl Store {
              WHERE id = ?1",
             params![item.id, now_ms],
         )?;
-        tx.commit()
+        tx.commit()?;
+        self.in_flight.remove(&item.id);
+        Ok(())
     }
 
     /// A transient failure: back to the queue, due again at `next_ms`.
-    pub fn record_retry(&self, id: i64, next_ms: i64, reason: RetryReason) -> rusqlite::Result<()> {
+    pub fn record_retry(
+        &mut self,
+        id: i64,
+        next_ms: i64,
+        reason: RetryReason,
+    ) -> rusqlite::Result<()> {
         self.conn.execute(
             "UPDATE outbox SET state = 'queued', next_attempt_ms = ?2, last_error = ?3,
                  attempts = attempts + 1
              WHERE id = ?1",
             params![id, next_ms, reason.to_string()],
         )?;
+        self.in_flight.remove(&id);
         Ok(())
     }
 
@@ -431,7 +439,7 @@ impl Store {
 
     /// The city refused it for good: keep it, show it, let the citizen fix it.
     pub fn record_refused(
-        &self,
+        &mut self,
         id: i64,
         reason: Refusal,
         field: Option<&str>,
@@ -442,6 +450,7 @@ impl Store {
              WHERE id = ?1",
             params![id, reason.as_str(), field],
         )?;
+        self.in_flight.remove(&id);
         Ok(())
     }
 
@@ -520,14 +529,10 @@ impl Store {
         Ok(())
     }
 
-    /// Items whose attempt starts now: shown as sending until [`Self::end_in_flight`].
+    /// Items whose attempt starts now: shown as sending until its answer is recorded
+    /// (`record_delivered`/`record_retry`/`record_refused`) or [`Self::end_in_flight`].
     pub fn mark_in_flight(&mut self, ids: impl IntoIterator<Item = i64>) {
         self.in_flight.extend(ids);
-    }
-
-    /// The attempt of item `id` is over and recorded.
-    pub fn attempt_ended(&mut self, id: i64) {
-        self.in_flight.remove(&id);
     }
 
     /// The attempts of this pass are over (recorded, or the pass stopped).

@@ -236,11 +236,7 @@ impl Worker {
         match attempt {
             Attempt::Delivered(receipt) => {
                 observer.acknowledged(item);
-                store.with_store(|s| {
-                    s.record_delivered(item, &receipt, now)?;
-                    s.attempt_ended(item.id);
-                    Ok(())
-                })?;
+                store.with_store(|s| s.record_delivered(item, &receipt, now))?;
                 summary.delivered += 1;
                 observer.state_changed(item, ItemState::Sent);
             }
@@ -248,20 +244,12 @@ impl Worker {
                 let wait = policy::backoff(item.attempts, fastrand::f64())
                     .max(not_before.unwrap_or_default());
                 let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
-                store.with_store(|s| {
-                    s.record_retry(item.id, next, reason)?;
-                    s.attempt_ended(item.id);
-                    Ok(())
-                })?;
+                store.with_store(|s| s.record_retry(item.id, next, reason))?;
                 summary.retried += 1;
                 observer.state_changed(item, ItemState::Queued);
             }
             Attempt::Refused { reason, field } => {
-                store.with_store(|s| {
-                    s.record_refused(item.id, reason, field.as_deref())?;
-                    s.attempt_ended(item.id);
-                    Ok(())
-                })?;
+                store.with_store(|s| s.record_refused(item.id, reason, field.as_deref()))?;
                 summary.refused += 1;
                 observer.state_changed(item, ItemState::NeedsAttention);
             }

@@ -111,22 +111,18 @@ fn keys_used_by_the_ui_exist() {
     assert!(used > 20, "the scan found the UI's keys ({used})");
 }
 
-/// Keys the UI builds from names (`format!("home.{stem}")` and the like).
+/// Keys the UI takes from model's enums, for every variant: none can be missing.
 #[test]
-fn keys_built_by_the_ui_exist() {
+fn keys_handed_out_by_model_exist() {
     let messages = load("en");
-    let mut keys = Vec::new();
-    for stem in ["feedback", "dossiers", "map", "rate"] {
-        keys.extend([
-            format!("home.{stem}"),
-            format!("home.{stem}_hint"),
-            format!("coming.{stem}"),
-        ]);
-    }
-    // Keys handed out by model's enums, for every variant.
-    let statics = model::dto::Connection::ALL
+    let parts = model::part::Part::ALL
+        .iter()
+        .flat_map(|p| [p.title_key(), p.hint_key(), p.coming_key()]);
+    let keys = model::dto::Connection::ALL
         .iter()
         .map(|c| c.message_key())
+        .chain(parts)
+        .chain(model::draft::FormStep::ALL.iter().map(|s| s.message_key()))
         .chain(model::Language::ALL.iter().map(|l| l.message_key()))
         .chain(model::TextSize::ALL.iter().map(|s| s.message_key()))
         .chain(model::UnitKind::ALL.iter().map(|k| k.message_key()))
@@ -137,8 +133,7 @@ fn keys_built_by_the_ui_exist() {
         .chain([model::draft_reason::OTHER_KEY])
         // What the citizen is told when the city refuses an action, for every reason it can give.
         .chain(model::reason::Reason::ALL.iter().map(|r| r.message_key()));
-    keys.extend(statics.map(str::to_owned));
-    keys.extend(["category", "details", "place", "contact", "review"].map(|s| format!("form.{s}")));
+    let mut keys: Vec<String> = keys.map(str::to_owned).collect();
     keys.push(model::reason::OTHER_KEY.into());
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");

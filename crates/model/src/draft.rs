@@ -87,6 +87,59 @@ pub enum Step {
     Contact,
 }
 
+/// The screens of the report form: the four steps that fill the draft, then the review that
+/// checks and sends it. (A problem never points at the review, so [`DraftProblem`] keeps `Step`.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStep {
+    Fill(Step),
+    Review,
+}
+
+impl FormStep {
+    pub const ALL: [Self; 5] = [
+        Self::Fill(Step::Category),
+        Self::Fill(Step::Details),
+        Self::Fill(Step::Place),
+        Self::Fill(Step::Contact),
+        Self::Review,
+    ];
+
+    /// The screen's id stem (`form-<stem>`).
+    pub fn stem(self) -> &'static str {
+        match self {
+            Self::Fill(Step::Category) => "category",
+            Self::Fill(Step::Details) => "details",
+            Self::Fill(Step::Place) => "place",
+            Self::Fill(Step::Contact) => "contact",
+            Self::Review => "review",
+        }
+    }
+
+    /// The i18n key of the screen's title.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Fill(Step::Category) => "form.category",
+            Self::Fill(Step::Details) => "form.details",
+            Self::Fill(Step::Place) => "form.place",
+            Self::Fill(Step::Contact) => "form.contact",
+            Self::Review => "form.review",
+        }
+    }
+
+    /// Its place in [`Self::ALL`].
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn prev(self) -> Option<Self> {
+        self.index().checked_sub(1).map(|i| Self::ALL[i])
+    }
+
+    pub fn next(self) -> Option<Self> {
+        Self::ALL.get(self.index() + 1).copied()
+    }
+}
+
 impl DraftProblem {
     fn new(step: Step, gap: Gap) -> Self {
         Self {
@@ -282,6 +335,17 @@ pub fn draft_from_form(form: &[(String, String)]) -> Draft {
 mod tests {
     use super::*;
     use crate::WardCatalog;
+
+    #[test]
+    fn form_steps_run_in_order_and_end_on_the_review() {
+        assert_eq!(FormStep::ALL[0].prev(), None);
+        assert_eq!(FormStep::Review.next(), None);
+        for pair in FormStep::ALL.windows(2) {
+            assert_eq!(pair[0].next(), Some(pair[1]));
+            assert_eq!(pair[1].prev(), Some(pair[0]));
+        }
+        assert_eq!(FormStep::Review.index(), FormStep::ALL.len() - 1);
+    }
 
     fn setup() -> (ServiceCatalog, Vec<Ward>, DeviceId) {
         (

@@ -29,6 +29,13 @@ pub struct DraftDto {
     pub saved_ms: Option<i64>,
 }
 
+impl DraftDto {
+    /// Something was written and kept: the hub offers "continue" instead of "new".
+    pub fn is_started(&self) -> bool {
+        self.saved_ms.is_some() && self.draft != Draft::default()
+    }
+}
+
 /// How far a report (and its photos and follow-ups) is on its way to the city.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "camelCase")]

@@ -12,34 +12,6 @@ use crate::screens::{coming::Coming, db_error::DbError, home::Home, lazy};
 use crate::state::{Ctx, Notice, Screen, use_ctx};
 use crate::{bridge, i18n};
 
-/// Loads (or reloads) the status, the texts of its language and the "my ward" record. Screens
-/// show once the status is set, so the texts are fetched first.
-pub fn load_status(ctx: Ctx) {
-    spawn_local(async move {
-        match bridge::app_status().await {
-            Ok(status) => {
-                if let Err(err) = i18n::load(status.settings.language).await {
-                    leptos::logging::error!("ui_messages failed: {}", err.code);
-                }
-                let my = status.settings.my_ward.clone();
-                ctx.status.set(Some(status));
-                load_my_ward(ctx, my);
-            }
-            Err(err) => leptos::logging::error!("app_status failed: {}", err.code),
-        }
-    });
-}
-
-pub fn load_my_ward(ctx: Ctx, code: Option<String>) {
-    let Some(code) = code else {
-        ctx.my_ward.set(None);
-        return;
-    };
-    spawn_local(async move {
-        ctx.my_ward.set(bridge::get_ward(&code).await.ok());
-    });
-}
-
 /// `<html lang>` and the text-size class follow the settings.
 fn apply_to_page(language: Language, size: TextSize) {
     let Some(root) = document().document_element() else {
@@ -54,7 +26,7 @@ fn apply_to_page(language: Language, size: TextSize) {
 pub fn App() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
-    load_status(ctx);
+    ctx.load_status();
     bridge::listen(Event::ConnectionChanged, move |c: ConnectionDto| {
         ctx.set_connection(c)
     });

@@ -29,7 +29,7 @@ pub async fn load(lang: Language) -> Result<(), ErrorDto> {
 }
 
 /// The message for `key` in `lang`, if its table is here and has it.
-pub fn lookup(lang: Language, key: &str) -> Option<&'static str> {
+fn lookup(lang: Language, key: &str) -> Option<&'static str> {
     cell(lang).get()?.get(key)
 }
 

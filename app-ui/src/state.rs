@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::draft::FormStep;
 use model::dto::{AppStatus, ConnectionDto, SettingsDto};
+use model::part::Part;
 use model::service::ServiceCatalog;
 use model::{ErrorDto, Language, Ward};
 
@@ -22,51 +24,6 @@ pub enum Screen {
     NewReport(FormStep),
     Report(i64),
     WardReports(String),
-}
-
-/// The steps of the report form; the last one reviews and sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormStep {
-    Category,
-    Details,
-    Place,
-    Contact,
-    Review,
-}
-
-impl FormStep {
-    /// i18n key stem: `form.<stem>`; also the screen's id.
-    pub fn stem(self) -> &'static str {
-        match self {
-            Self::Category => "category",
-            Self::Details => "details",
-            Self::Place => "place",
-            Self::Contact => "contact",
-            Self::Review => "review",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    Feedback,
-    Dossiers,
-    Map,
-    Rate,
-}
-
-impl Part {
-    pub const ALL: [Self; 4] = [Self::Feedback, Self::Dossiers, Self::Map, Self::Rate];
-
-    /// i18n key stem: `home.<stem>`, `home.<stem>_hint`, `coming.<stem>`.
-    pub fn stem(self) -> &'static str {
-        match self {
-            Self::Feedback => "feedback",
-            Self::Dossiers => "dossiers",
-            Self::Map => "map",
-            Self::Rate => "rate",
-        }
-    }
 }
 
 /// A message above the screen: a key (shown in the language of the moment, so switching
@@ -97,7 +54,7 @@ pub struct Ctx {
     /// Bumped when the shell says reports moved or changed: lists re-load.
     pub reports_version: RwSignal<u32>,
     /// The report being written, shared by the steps of the form.
-    pub form: crate::screens::feedback::form::Form,
+    pub form: crate::screens::feedback::draft::Form,
 }
 
 impl Ctx {
@@ -112,8 +69,37 @@ impl Ctx {
             catalog: RwSignal::new(None),
             unseen: RwSignal::new(0),
             reports_version: RwSignal::new(0),
-            form: crate::screens::feedback::form::Form::new(),
+            form: crate::screens::feedback::draft::Form::new(),
         }
+    }
+
+    /// Loads (or reloads) the status, the texts of its language and the "my ward" record. Screens
+    /// show once the status is set, so the texts are fetched first.
+    pub fn load_status(self) {
+        spawn_local(async move {
+            match bridge::app_status().await {
+                Ok(status) => {
+                    if let Err(err) = i18n::load(status.settings.language).await {
+                        leptos::logging::error!("ui_messages failed: {}", err.code);
+                    }
+                    let my = status.settings.my_ward.clone();
+                    self.status.set(Some(status));
+                    self.load_my_ward(my);
+                }
+                Err(err) => leptos::logging::error!("app_status failed: {}", err.code),
+            }
+        });
+    }
+
+    /// The full record of "my ward" for the home card (`None`: not chosen).
+    pub fn load_my_ward(self, code: Option<String>) {
+        let Some(code) = code else {
+            self.my_ward.set(None);
+            return;
+        };
+        spawn_local(async move {
+            self.my_ward.set(bridge::get_ward(&code).await.ok());
+        });
     }
 
     pub fn lang(&self) -> Language {
@@ -128,11 +114,6 @@ impl Ctx {
 
     pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::t_with(self.lang(), key, args)
-    }
-
-    /// The message for `key` if there is one (keys built from what the shell sent).
-    pub fn lookup(&self, key: &str) -> Option<&'static str> {
-        i18n::lookup(self.lang(), key)
     }
 
     /// Switches the UI and the stored setting to `language`; its texts are fetched first, so

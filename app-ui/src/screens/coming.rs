@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::state::{Part, Screen, use_ctx};
+use model::part::Part;
+
+use crate::state::{Screen, use_ctx};
 
 #[component]
 pub fn Coming(part: Part) -> impl IntoView {
@@ -10,9 +12,9 @@ pub fn Coming(part: Part) -> impl IntoView {
     let stem = part.stem();
     view! {
         <section class="screen coming" id=format!("coming-{stem}")>
-            <h1>{move || ctx.t(&format!("home.{stem}"))}</h1>
+            <h1>{move || ctx.t(part.title_key())}</h1>
             <p class="badge">{move || ctx.t("coming.title")}</p>
-            <p>{move || ctx.t(&format!("coming.{stem}"))}</p>
+            <p>{move || ctx.t(part.coming_key())}</p>
             <p class="muted">{move || ctx.t("coming.note")}</p>
             <button class="secondary" on:click=move |_| ctx.go(Screen::Home)>{move || ctx.t("nav.back")}</button>
         </section>

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::dto::DbStatus;
 
-use crate::app::load_status;
 use crate::bridge;
 use crate::state::{Notice, use_ctx};
 
@@ -29,7 +28,7 @@ pub fn DbError() -> impl IntoView {
                     ctx.show(Notice::Text(
                         ctx.t_with("db.kept_as", &[("name", &outcome.kept_as)]),
                     ));
-                    load_status(ctx);
+                    ctx.load_status();
                 }
                 Err(err) => problem.set(Some(ctx.error_text(&err))),
             }

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::state::{Part, Screen, use_ctx};
+use model::part::Part;
+
+use crate::state::{Screen, use_ctx};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -18,12 +20,12 @@ pub fn Home() -> impl IntoView {
                         other => Screen::Coming(other),
                     })>
                         <span class="tile-title">
-                            {move || ctx.t(&format!("home.{stem}"))}
+                            {move || ctx.t(part.title_key())}
                             <Show when=move || { part == Part::Feedback && ctx.unseen.get() > 0 }>
                                 <span class="badge-count" id="news-badge">{move || ctx.t_with("home.news_badge", &[("n", &ctx.unseen.get().to_string())])}</span>
                             </Show>
                         </span>
-                        <span class="tile-hint">{move || ctx.t(&format!("home.{stem}_hint"))}</span>
+                        <span class="tile-hint">{move || ctx.t(part.hint_key())}</span>
                     </button>
                 </li>
             }

@@ -10,7 +10,8 @@ use crate::screens::feedback::{
     FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
 };
 use crate::screens::{settings::Settings, wards::Finder, wards::WardDetail};
-use crate::state::{FormStep, use_ctx};
+use crate::state::use_ctx;
+use model::draft::FormStep;
 
 #[lazy]
 pub fn feedback_hub() -> AnyView {

@@ -8,9 +8,9 @@ use leptos::task::spawn_local;
 use model::Ward;
 use model::dto::WardSearchResult;
 
-use super::kind_key;
-use crate::bridge;
+use crate::format::fixed;
 use crate::state::{Screen, use_ctx};
+use crate::{bridge, load};
 
 /// Most results drawn at once; the count says how many matched in all.
 const LIMIT: u32 = 200;
@@ -20,40 +20,33 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 #[component]
 pub fn Finder() -> impl IntoView {
     let ctx = use_ctx();
+    // What is typed, and what was searched once typing paused.
     let query = RwSignal::new(String::new());
+    let asked = RwSignal::new(String::new());
     let result = RwSignal::new(None::<WardSearchResult>);
     let problem = RwSignal::new(None::<&'static str>);
-    // Answers can arrive out of order on a busy phone: only the latest request's counts.
-    let latest = StoredValue::new(0u32);
-    let search = move |q: String| {
-        latest.update_value(|n| *n += 1);
-        let mine = latest.get_value();
-        spawn_local(async move {
-            let answer = bridge::search_wards(&q, LIMIT).await;
-            if latest.get_value() != mine {
-                return;
+    // Searched again when the query or the list changes (the shell says when).
+    load::latest(
+        move || {
+            ctx.wards_version.track();
+            asked.get()
+        },
+        |q| async move { bridge::search_wards(&q, LIMIT).await },
+        move |answer| match answer {
+            Ok(r) => {
+                result.set(Some(r));
+                problem.set(None);
             }
-            match answer {
-                Ok(r) => {
-                    result.set(Some(r));
-                    problem.set(None);
-                }
-                Err(err) => problem.set(Some(ctx.error_text(&err))),
-            }
-        });
-    };
-    // First load, and again whenever the shell says the list changed.
-    Effect::new(move |_| {
-        ctx.wards_version.track();
-        search(query.get_untracked());
-    });
+            Err(err) => problem.set(Some(ctx.error_text(&err))),
+        },
+    );
     let on_input = move |ev| {
         let q = event_target_value(&ev);
         query.set(q.clone());
         set_timeout(
             move || {
                 if query.get_untracked() == q {
-                    search(q);
+                    asked.set(q);
                 }
             },
             DEBOUNCE,
@@ -67,7 +60,7 @@ pub fn Finder() -> impl IntoView {
             ctx.t("wards.none").to_owned()
         } else if r.total == 1 {
             ctx.t("wards.count_one").to_owned()
-        } else if query.with(|q| q.trim().is_empty()) {
+        } else if asked.with(|q| q.trim().is_empty()) {
             ctx.t_with("wards.count_all", &[("count", &r.total.to_string())])
         } else {
             ctx.t_with("wards.count", &[("count", &r.total.to_string())])
@@ -103,7 +96,7 @@ pub fn Finder() -> impl IntoView {
                     each=move || result.get().map(|r| r.wards).unwrap_or_default()
                     key=|w: &Ward| w.code.clone()
                     children=move |w: Ward| {
-                        let kind = kind_key(w.kind);
+                        let kind = w.kind.message_key();
                         let code = w.code.to_string();
                         let name = w.name.clone();
                         view! {
@@ -119,22 +112,6 @@ pub fn Finder() -> impl IntoView {
             </ul>
         </section>
     }
-}
-
-/// `value` with `decimals` digits after the point. Integer arithmetic: float formatting would add
-/// ~10 KB of wasm for three numbers.
-pub fn fixed(value: f64, decimals: u32) -> String {
-    let scale = 10_i64.pow(decimals);
-    let scaled = (value * scale as f64).round() as i64;
-    let sign = if scaled < 0 { "-" } else { "" };
-    let abs = scaled.unsigned_abs();
-    let scale = scale.unsigned_abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / scale,
-        abs % scale,
-        width = decimals as usize
-    )
 }
 
 #[component]
@@ -165,7 +142,7 @@ pub fn WardDetail(ward: Ward) -> impl IntoView {
             });
         }
     };
-    let kind = kind_key(ward.kind);
+    let kind = ward.kind.message_key();
     let area = fixed(ward.area_km2, 2);
     let centroid = format!("{}° N, {}° E", fixed(ward.lat, 4), fixed(ward.lon, 4));
     view! {
@@ -193,19 +170,5 @@ pub fn WardDetail(ward: Ward) -> impl IntoView {
             <p id="ward-saved" class="ok" role="status">{move || saved.get().unwrap_or_default()}</p>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fixed;
-
-    #[test]
-    fn fixed_point() {
-        assert_eq!(fixed(58.156, 2), "58.16");
-        assert_eq!(fixed(1.0, 2), "1.00");
-        assert_eq!(fixed(10.77131, 4), "10.7713");
-        assert_eq!(fixed(-0.5, 1), "-0.5");
-        assert_eq!(fixed(106.00004, 4), "106.0000");
     }
 }

@@ -2,18 +2,25 @@
 //! ward's public list. Everything shown comes from the shell; nothing is said "saved" before the
 //! shell answered.
 
+pub mod draft;
 pub mod form;
+pub mod photos;
 pub mod report;
+pub mod review;
 pub mod ward_list;
+pub mod ward_select;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::feedback::RequestStatus;
+use model::feedback::{NOT_YET_KEY, RequestStatus};
 use model::report_dto::{Delivery, Origin, ReportSummary};
 use model::service::{Service, ServiceCatalog};
 
-use crate::bridge;
-use crate::state::{Ctx, FormStep, Screen, use_ctx};
+use model::draft::{FormStep, Step};
+
+use crate::format::local_time;
+use crate::state::{Ctx, Screen, use_ctx};
+use crate::{bridge, load};
 
 /// Loads the categories once (they are kept offline by the shell).
 pub fn ensure_catalog(ctx: Ctx) {
@@ -39,37 +46,9 @@ pub fn service_label(ctx: Ctx, code: &str) -> String {
     })
 }
 
-pub fn status_key(status: Option<RequestStatus>) -> String {
-    match status {
-        Some(s) => format!("status.{}", s.as_str()),
-        None => "status.not_yet".to_owned(),
-    }
-}
-
-/// A moment as the citizen reads it, in the device's time zone: `02/12/2026 14:05`.
-pub fn local_time(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    if d.get_time().is_nan() {
-        return String::new();
-    }
-    format!(
-        "{:02}/{:02}/{} {:02}:{:02}",
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year(),
-        d.get_hours(),
-        d.get_minutes()
-    )
-}
-
-/// An RFC 3339 time from the city, shown the same way.
-pub fn city_time(text: &str) -> String {
-    let ms = js_sys::Date::parse(text);
-    if ms.is_nan() {
-        text.to_owned()
-    } else {
-        local_time(ms)
-    }
+/// The i18n key of where a report is; before the city has it, "not yet sent".
+pub fn status_key(status: Option<RequestStatus>) -> &'static str {
+    status.map_or(NOT_YET_KEY, RequestStatus::message_key)
 }
 
 /// Where a report is on its way to the city, in words.
@@ -105,23 +84,29 @@ pub fn FeedbackHub() -> impl IntoView {
     let reports = RwSignal::new(None::<Vec<ReportSummary>>);
     let has_draft = RwSignal::new(false);
     let problem = RwSignal::new(None::<&'static str>);
-    Effect::new(move |_| {
-        ctx.reports_version.track();
-        spawn_local(async move {
-            match bridge::feedback::my_reports().await {
+    load::latest(
+        move || ctx.reports_version.track(),
+        |()| async {
+            (
+                bridge::feedback::my_reports().await,
+                bridge::feedback::get_draft().await,
+            )
+        },
+        move |(list, draft)| {
+            match list {
                 Ok(list) => reports.set(Some(list)),
                 Err(err) => problem.set(Some(ctx.error_text(&err))),
             }
-            if let Ok(d) = bridge::feedback::get_draft().await {
-                has_draft.set(d.saved_ms.is_some() && d.draft != model::draft::Draft::default());
+            if let Ok(d) = draft {
+                has_draft.set(d.is_started());
             }
-        });
-    });
+        },
+    );
     let my_ward = move || ctx.settings().and_then(|s| s.my_ward);
     view! {
         <section class="screen feedback-hub">
             <h1>{move || ctx.t("home.feedback")}</h1>
-            <button id="new-report" class="primary wide" on:click=move |_| { ctx.form.reload(); ctx.go(Screen::NewReport(FormStep::Category)) }>
+            <button id="new-report" class="primary wide" on:click=move |_| { ctx.form.reload(); ctx.go(Screen::NewReport(FormStep::Fill(Step::Category))) }>
                 <span class="tile-title">{move || if has_draft.get() { ctx.t("feedback.continue_draft") } else { ctx.t("feedback.new") }}</span>
                 <span class="tile-hint">{move || ctx.t("feedback.new_hint")}</span>
             </button>
@@ -175,7 +160,7 @@ fn ReportLine(report: ReportSummary) -> impl IntoView {
                 </span>
                 <span class="excerpt">{excerpt}</span>
                 <span class="meta">
-                    <span class="chip status">{move || ctx.t(&status)}</span>
+                    <span class="chip status">{move || ctx.t(status)}</span>
                     <span class=format!("chip delivery {tag}")>{move || delivery_text(ctx, &delivery)}</span>
                     <Show when=move || followed>
                         <span class="chip">{move || ctx.t("feedback.followed")}</span>

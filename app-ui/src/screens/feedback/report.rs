@@ -8,12 +8,12 @@ use model::feedback::{PhotoPurpose, Satisfaction};
 use model::open311::Actor;
 use model::report_dto::{Delivery, PhotoDto, ReportDetail};
 
-use super::form::Photos;
-use super::{
-    SyncNow, city_time, delivery_tag, delivery_text, ensure_catalog, service_label, status_key,
-};
-use crate::bridge;
-use crate::state::{FormStep, Screen, use_ctx};
+use super::photos::Photos;
+use super::{SyncNow, delivery_tag, delivery_text, ensure_catalog, service_label, status_key};
+use crate::format::{city_time, local_time};
+use crate::state::{Screen, use_ctx};
+use crate::{bridge, load};
+use model::draft::FormStep;
 
 #[component]
 pub fn ReportView(id: i64) -> impl IntoView {
@@ -22,20 +22,24 @@ pub fn ReportView(id: i64) -> impl IntoView {
     let detail = RwSignal::new(None::<ReportDetail>);
     let problem = RwSignal::new(None::<&'static str>);
     let big = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        ctx.reports_version.track();
-        spawn_local(async move {
-            match bridge::feedback::report_detail(id).await {
-                Ok(d) => {
-                    detail.set(Some(d));
-                    if let Ok(n) = bridge::feedback::unseen_count().await {
-                        ctx.unseen.set(n);
-                    }
-                }
+    // Opening a report marks its news seen: the badge's count is asked for after it.
+    load::latest(
+        move || ctx.reports_version.track(),
+        move |()| async move {
+            let d = bridge::feedback::report_detail(id).await;
+            let unseen = bridge::feedback::unseen_count().await;
+            (d, unseen)
+        },
+        move |(d, unseen)| {
+            match d {
+                Ok(d) => detail.set(Some(d)),
                 Err(err) => problem.set(Some(ctx.error_text(&err))),
             }
-        });
-    });
+            if let Ok(n) = unseen {
+                ctx.unseen.set(n);
+            }
+        },
+    );
     let show_full = move |photo: i64, city: bool| {
         spawn_local(async move {
             if let Ok(url) = bridge::feedback::report_photo(photo, city).await {
@@ -85,7 +89,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
         view! {
             <h1 id="report-title">{service_label(ctx, &s.service_code)}</h1>
             <p class="meta">
-                <span class="chip status" id="report-status">{ctx.t(&status_key(s.status))}</span>
+                <span class="chip status" id="report-status">{ctx.t(status_key(s.status))}</span>
                 <span class=format!("chip delivery {tag}") id="report-delivery">{delivery}</span>
                 {s.server_id.clone().map(|sid| view! { <span class="chip">{ctx.t_with("report.number", &[("id", &sid)])}</span> })}
             </p>
@@ -121,7 +125,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
                         n => ctx.t_with("report.supporters_many", &[("n", &n.to_string())]),
                     }}</dd>
                 })}
-                <dt>{ctx.t("report.filed")}</dt><dd>{super::local_time(s.created_ms as f64)}</dd>
+                <dt>{ctx.t("report.filed")}</dt><dd>{local_time(s.created_ms as f64)}</dd>
             </dl>
             {(!d.photos.is_empty()).then(|| thumbs(d.photos.clone(), false))}
             <h2>{ctx.t("report.timeline")}</h2>
@@ -133,7 +137,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
                         {timeline.into_iter().map(|e| view! {
                             <li data-status=e.event.status.as_str()>
                                 <p class="when">{city_time(&e.event.at)}</p>
-                                <p class="what">{ctx.t(&status_key(Some(e.event.status)))}</p>
+                                <p class="what">{ctx.t(status_key(Some(e.event.status)))}</p>
                                 {e.event.note.clone().map(|n| view! { <p class="note">{n}</p> })}
                                 {(!e.photos.is_empty()).then(|| thumbs(e.photos.clone(), true))}
                             </li>
@@ -142,7 +146,7 @@ pub fn ReportView(id: i64) -> impl IntoView {
                 }.into_any()
             }}
             {city_answer.map(|n| view! { <p class="notes" id="city-answer"><strong>{ctx.t("report.notes")}</strong>" "{n}</p> })}
-            {d.rating.map(|r| view! { <p class="ok" id="report-rated">{ctx.t(&format!("rate.{}", r.as_str()))}</p> })}
+            {d.rating.map(|r| view! { <p class="ok" id="report-rated">{ctx.t(r.message_key())}</p> })}
             <Show when=move || d.followup_pending>
                 <p class="muted" id="followup-pending">{ctx.t("report.followup_pending")}</p>
             </Show>
@@ -196,7 +200,7 @@ fn NotFixed(id: i64, until: String, detail: RwSignal<Option<ReportDetail>>) -> i
     view! {
         <form class="card not-fixed" on:submit=send aria-labelledby="not-fixed-heading">
             <h2 id="not-fixed-heading">{move || ctx.t("report.not_fixed_title")}</h2>
-            <p class="muted">{move || ctx.t_with("report.not_fixed_until", &[("time", &super::city_time(&until))])}</p>
+            <p class="muted">{move || ctx.t_with("report.not_fixed_until", &[("time", &city_time(&until))])}</p>
             <label for="not-fixed-text" class="field-label">{move || ctx.t("report.not_fixed_what")}</label>
             <textarea id="not-fixed-text" rows="3" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <Photos purpose=PhotoPurpose::Reopen photos=photos/>
@@ -228,7 +232,7 @@ fn RateResult(id: i64, detail: RwSignal<Option<ReportDetail>>) -> impl IntoView 
         view! {
             <button id=format!("rate-{}", s.as_str()) class="rate" on:click=move |_| rate(s)>
                 <span class="icon" aria-hidden="true">{face}</span>
-                <span>{move || ctx.t(&format!("rate.{}", s.as_str()))}</span>
+                <span>{move || ctx.t(s.message_key())}</span>
             </button>
         }
     };

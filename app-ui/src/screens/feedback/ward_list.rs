@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::report_dto::WardReports;
 
-use super::{city_time, ensure_catalog, service_label, status_key};
+use super::{ensure_catalog, service_label, status_key};
 use crate::bridge;
+use crate::format::city_time;
 use crate::state::{Screen, use_ctx};
 
 #[component]
@@ -52,7 +53,7 @@ pub fn WardReportList(code: String) -> impl IntoView {
                                         <p class="name">{service_label(ctx, &r.service_code)}</p>
                                         <p class="excerpt">{r.description.as_deref().unwrap_or_default().chars().take(160).collect::<String>()}</p>
                                         <p class="meta">
-                                            <span class="chip status">{ctx.t(&status_key(Some(r.detailed_status)))}</span>
+                                            <span class="chip status">{ctx.t(status_key(Some(r.detailed_status)))}</span>
                                             <span class="when">{city_time(&r.requested_datetime)}</span>
                                         </p>
                                     </li>

@@ -45,15 +45,17 @@ pub fn add_working_days(t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
 /// `attribute[code]` answers; `ward_code` is this API's extension.
 #[utoipa::path(
     post,
-    path = "/open311/v2/requests.json",
+    path = "/open311/v2/requests.json", operation_id = "post_request",
     tag = "open311",
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/NewRequestForm"),
         description = "Open311 form fields"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "The client's id for this action: a replay gets the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action: a replay gets the first answer")),
+    security(("api_key" = [])),
     responses(
         (status = 200, body = [Posted]),
         (status = 400, body = [ErrorEntry], description = "A field is missing or invalid (`field` names it)"),
         (status = 403, body = [ErrorEntry], description = "Missing or invalid api_key"),
+        (status = 404, body = [ErrorEntry], description = "Unknown service_code or jurisdiction_id"),
         (status = 409, body = [ErrorEntry], description = "Same Idempotency-Key still in flight"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
@@ -187,23 +189,25 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
 /// `X-Next-Cursor` to pass back for the next page.
 #[utoipa::path(
     get,
-    path = "/open311/v2/requests.json",
+    path = "/open311/v2/requests.json", operation_id = "list_requests",
     tag = "open311",
     params(
-        ("service_request_id" = Option<String>, Query, description = "Comma-separated ids; overrides the rest except `cursor`"),
-        ("service_code" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "`open` or `closed` (comma-separated or repeated)"),
-        ("start_date" = Option<String>, Query, description = "w3 date/time (a date alone is that day in HCMC, UTC+7); default 90 days ago; at most 90 days before end_date"),
+        ("service_request_id" = Option<String>, Query, pattern = "^([0-9]{1,18}(,[0-9]{1,18}){0,199})?$", description = "Up to 200 ids, comma-separated; overrides the rest except `cursor`"),
+        ("service_code" = Option<String>, Query, description = "Comma-separated"),
+        ("status" = Option<String>, Query, pattern = "^((open|closed)(,(open|closed)){0,2})?$", description = "`open` or `closed` (comma-separated or repeated)"),
+        ("start_date" = Option<String>, Query, description = "w3 date/time (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s]]TZD`; a date alone is that day in HCMC, UTC+7); default 90 days ago. With end_date: not after it and at most 90 days before it (else 400 invalid_window)"),
         ("end_date" = Option<String>, Query, description = "w3 date/time; default start_date + 90 days"),
-        ("jurisdiction_id" = Option<String>, Query),
-        ("ward_code" = Option<String>, Query, description = "Extension: one ward's reports"),
-        ("updated_after" = Option<String>, Query, description = "Extension: changed after this time"),
-        ("cursor" = Option<String>, Query, description = "Extension: X-Next-Cursor of the previous page"),
-        ("page_size" = Option<usize>, Query, description = "Extension: 1-1000, default 1000"),
+        ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404"),
+        ("locale" = Option<String>, Query, description = "`vi` (default) or `en`"),
+        ("ward_code" = Option<String>, Query, pattern = "^([0-9]{5})?$", description = "Extension: one ward's reports"),
+        ("updated_after" = Option<String>, Query, description = "Extension: changed after this time (w3 date/time)"),
+        ("cursor" = Option<String>, Query, pattern = "^([0-9]{1,18})?$", description = "Extension: X-Next-Cursor of the previous page"),
+        ("page_size" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Extension: 1-1000, default 1000"),
     ),
     responses(
         (status = 200, body = [ServiceRequest], headers(("X-Next-Cursor" = String, description = "Change counter of the last report returned"))),
         (status = 400, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry], description = "Unknown jurisdiction_id"),
     )
 )]
 pub async fn list(
@@ -235,11 +239,16 @@ pub async fn list(
 /// One report (`{id}` is `<service_request_id>.json`).
 #[utoipa::path(
     get,
-    path = "/open311/v2/requests/{id}",
+    path = "/open311/v2/requests/{id}", operation_id = "get_request",
     tag = "open311",
-    params(("id" = String, Path, description = "`<service_request_id>.json`")),
+    params(
+        ("id" = String, Path, pattern = "^[0-9]{1,18}\\.json$", description = "`<service_request_id>.json`"),
+        ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404"),
+        ("locale" = Option<String>, Query, description = "`vi` (default) or `en`"),
+    ),
     responses(
         (status = 200, body = [ServiceRequest]),
+        (status = 400, body = [ErrorEntry], description = "Not `.json`"),
         (status = 404, body = [ErrorEntry]),
     )
 )]
@@ -268,11 +277,15 @@ pub fn parse_id(text: &str) -> Result<i64, ApiError> {
 /// The report id behind a token (`{token}` is `<token>.json`).
 #[utoipa::path(
     get,
-    path = "/open311/v2/tokens/{token}",
+    path = "/open311/v2/tokens/{token}", operation_id = "get_token",
     tag = "open311",
-    params(("token" = String, Path, description = "`<token>.json`"), ("jurisdiction_id" = Option<String>, Query)),
+    params(
+        ("token" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}\\.json$", description = "`<token>.json`"),
+        ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404"),
+    ),
     responses(
         (status = 200, body = [TokenAnswer]),
+        (status = 400, body = [ErrorEntry], description = "Not `.json`"),
         (status = 404, body = [ErrorEntry]),
     )
 )]

@@ -125,9 +125,6 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
                 format!("at most {MAX_IDS} ids at once"),
             ));
         }
-        // The spec: ids override every other argument (but this API's own `cursor`, so an app
-        // can ask "which of my reports changed since").
-        return Ok(f);
     }
     f.service_codes = list_param(query, "service_code")
         .into_iter()
@@ -162,6 +159,17 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
             .ok_or_else(|| ApiError::bad(Reason::InvalidPageSize, "page_size is 1 to 1000"))?;
+    }
+    if !f.ids.is_empty() {
+        // The spec: ids override every other argument (but this API's own `cursor`, so an app
+        // can ask "which of my reports changed since"). The others are still read above: a
+        // malformed one is refused, never silently ignored.
+        return Ok(Filter {
+            ids: f.ids,
+            after_seq: f.after_seq,
+            limit: MAX_PAGE,
+            ..Filter::default()
+        });
     }
     let incremental = f.after_seq.is_some() || f.updated_after.is_some();
     let window = Duration::days(DEFAULT_WINDOW_DAYS);

@@ -11,9 +11,12 @@ from datetime import datetime, timedelta, timezone
 
 import schemathesis
 from hypothesis import strategies as st
+from schemathesis.transport.serialization import Binary
 
-# 1. A photo upload's `media` part is a JPEG, PNG or WebP (the document's `encoding` says so) and
-#    the server checks its content, not its name. The smallest valid file of each type:
+# 1. A photo upload's `media` part (`format: binary`, the only binary in the document) is a JPEG,
+#    PNG or WebP, as its `encoding` says, and the server checks its content, not its name.
+#    schemathesis draws `binary` from its own samples (PDF, ZIP, GIF...) and random bytes; here it
+#    draws one of these, the smallest valid file of each type:
 PHOTOS = {
     "image/png": base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="
@@ -27,8 +30,7 @@ PHOTOS = {
         "ytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/AKVf/9k="
     ),
 }
-for media_type, photo in PHOTOS.items():
-    schemathesis.openapi.media_type(media_type, st.just(photo))
+schemathesis.openapi.format("binary", st.sampled_from(list(PHOTOS.values())).map(Binary))
 
 # 2. `Idempotency-Key` is the client's id for one action: a new one per action (the same key with
 #    another request is refused with 422, by design). A key that keeps the header's pattern is
@@ -63,18 +65,8 @@ def w3c(text):
     return None
 
 
-# 4. A tool quirk, not a rule: schemathesis 4.32.5's coverage phase, when it builds a multipart
-#    body around a photo from the strategies above, fills the other required parts with "" whatever
-#    their schema says (an empty `device_id` breaks its pattern, so the server rightly refuses it)
-#    and still calls the case valid. Such a part gets a well-formed device id instead.
-DEVICE_ID = "api-check-device-0001"
-
-
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    body = case.body
-    if case.media_type == "multipart/form-data" and isinstance(body, dict) and body.get("device_id") == "":
-        body["device_id"] = DEVICE_ID
     # The case's own containers: schemathesis re-checks a case a hook edited before judging it.
     headers = case.headers or {}
     for name in list(headers):

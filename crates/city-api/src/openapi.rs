@@ -10,6 +10,7 @@
 
 use model::feedback::{
     MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS,
+    MAX_PHOTO_BYTES,
 };
 use model::service::{Datatype, MAX_STRING_ANSWER, MAX_TEXT_ANSWER, ServiceCatalog};
 use model::ward_rating::{CRITERIA, MAX_COMMENT_CHARS};
@@ -75,6 +76,17 @@ fn api_key_field() -> Value {
 
 fn device_id() -> Value {
     json!({"type": "string", "pattern": DEVICE_ID, "description": "The app's id for this install"})
+}
+
+/// The photo of an upload: its bytes, whose type the multipart `encoding` names.
+fn photo_part() -> Value {
+    json!({
+        "type": "string",
+        "format": "binary",
+        "minLength": 1,
+        "maxLength": MAX_PHOTO_BYTES,
+        "description": "One JPEG, PNG or WebP photo, at most 2 MiB (checked by content)",
+    })
 }
 
 /// A form: `properties`, the `required` ones, nothing else.
@@ -151,7 +163,7 @@ fn static_forms() -> Vec<(String, Value)> {
                     "api_key": api_key_field(),
                     "device_id": device_id(),
                     "kind": {"type": "string", "enum": ["report", "reopen"], "description": "`reopen` for a photo sent with a \"not fixed\" answer"},
-                    "media": {"type": "string", "format": "binary", "description": "One JPEG, PNG or WebP photo, at most 2 MiB (checked by content)"},
+                    "media": photo_part(),
                 }),
                 &["device_id", "media"],
             ),
@@ -160,7 +172,7 @@ fn static_forms() -> Vec<(String, Value)> {
             "StaffPhotoUpload".into(),
             photo(
                 json!({
-                    "media": {"type": "string", "format": "binary", "description": "One JPEG, PNG or WebP photo, at most 2 MiB (checked by content)"},
+                    "media": photo_part(),
                 }),
                 &["media"],
             ),

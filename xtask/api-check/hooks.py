@@ -47,6 +47,9 @@ HCMC = timezone(timedelta(hours=7))
 def w3c(text):
     """A w3 date/time as the server reads it (`model::w3c_time`), or None. Python's dates start
     at year 1, the server's at year 0: year 0 is read as year 1 (a window from it is long anyway)."""
+    text = text.strip()
+    # An unescaped `+` before the offset arrives as a blank; the server reads it as `+`.
+    text = re.sub(r" ([0-9]{2}:[0-9]{2})$", r"+\1", text)
     if text.startswith("0000"):
         text = "0001" + text[4:]
     text = re.sub(r"(\.[0-9]{6})[0-9]+", r"\1", text)

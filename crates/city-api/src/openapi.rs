@@ -24,11 +24,43 @@ use crate::state::AppState;
 /// A day of the year (February 29 left out: no pattern knows leap years without pages of it).
 const MONTH_DAY: &str = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
 
-/// A time in one of the w3 note's forms (`model::w3c_time`), or empty (= absent).
+/// What the server trims off a value: Unicode White_Space, as Rust's `str::trim`.
+const WS: &str = r"[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
+/// A query value as the server reads it: `core`, or nothing (Open311: an empty argument is an
+/// absent one), with blanks around it.
+fn trimmed(core: &str) -> String {
+    format!("^{WS}*({core})?{WS}*$")
+}
+
+/// A comma-separated list as the server reads it (Open311: "comma delimited"): items of
+/// `item`, blanks around each, empty items skipped; at most `max` of them (`None`: no limit).
+fn list_of(item: &str, max: Option<usize>) -> String {
+    let one = format!("{WS}*({item}{WS}*)?");
+    let more = max.map_or("*".to_owned(), |m| format!("{{0,{}}}", m - 1));
+    format!("^{one}(,{one}){more}$")
+}
+
+/// A time in one of the w3 note's forms (`model::w3c_time`). A `+` before the offset that a
+/// client left unescaped in a query arrives as a blank, which the server reads as `+`.
 fn w3c_time() -> String {
-    let zone = "(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
+    let zone = "(Z|[+ -]([01][0-9]|2[0-3]):[0-5][0-9])";
     let clock = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?";
-    format!("^([0-9]{{4}}(-(0[1-9]|1[0-2]))?|[0-9]{{4}}-{MONTH_DAY}(T{clock}{zone})?)?$")
+    format!("[0-9]{{4}}(-(0[1-9]|1[0-2]))?|[0-9]{{4}}-{MONTH_DAY}(T{clock}{zone})?")
+}
+
+/// The patterns of `GET requests.json`'s arguments (too long to read in the route's `params`).
+fn query_patterns() -> Vec<(&'static str, String)> {
+    let time = trimmed(&w3c_time());
+    vec![
+        ("service_request_id", list_of("[0-9]{1,18}", Some(200))),
+        ("status", list_of("open|closed", None)),
+        ("ward_code", trimmed("[0-9]{5}")),
+        ("cursor", trimmed("[0-9]{1,18}")),
+        ("start_date", time.clone()),
+        ("end_date", time.clone()),
+        ("updated_after", time),
+    ]
 }
 
 /// Free text: anything but control characters other than tab and line breaks (`feedback::text`).
@@ -180,9 +212,6 @@ fn static_forms() -> Vec<(String, Value)> {
     ]
 }
 
-/// Query parameters that take a w3 date/time (too long a pattern to repeat in each route).
-const TIME_PARAMETERS: [&str; 3] = ["start_date", "end_date", "updated_after"];
-
 /// The photo a multipart upload carries, as its `encoding` names it.
 const PHOTO_TYPES: &str = "image/jpeg, image/png, image/webp";
 
@@ -197,7 +226,7 @@ pub fn served(doc: &OpenApi, state: &AppState) -> Value {
             return Value::Null;
         }
     };
-    let time = w3c_time();
+    let patterns = query_patterns();
     if let Some(paths) = doc["paths"].as_object_mut() {
         for op in paths
             .values_mut()
@@ -207,10 +236,12 @@ pub fn served(doc: &OpenApi, state: &AppState) -> Value {
             let parameters = op.get_mut("parameters").and_then(Value::as_array_mut);
             for p in parameters.into_iter().flatten() {
                 let name = p["name"].as_str().unwrap_or_default();
-                if TIME_PARAMETERS.contains(&name)
+                let pattern = patterns.iter().find(|(n, _)| *n == name);
+                if p["in"] == "query"
+                    && let Some((_, pattern)) = pattern
                     && let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut)
                 {
-                    schema.insert("pattern".into(), time.clone().into());
+                    schema.insert("pattern".into(), pattern.clone().into());
                 }
             }
             // Every body here is required: a POST without one is refused.

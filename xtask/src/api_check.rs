@@ -107,7 +107,8 @@ impl Server {
                 API_KEY,
             ])
             .env("CITY_STAFF_KEY", STAFF_KEY)
-            .env("CITY_API_LOG", "warn")
+            // Info: the demo dossiers it logs are read back (`demo_dossier`).
+            .env("CITY_API_LOG", "info")
             .stdout(Stdio::piped())
             .stderr(Stdio::from(
                 std::fs::File::create(dir.join("city-api.log"))
@@ -139,8 +140,44 @@ struct Outcome {
     log: String,
 }
 
+/// A dossier the seeded server holds, `(code, check)`, from the line it logs for each of its
+/// three samples: `demo dossier: /api/v1/dossiers/CODE?check=CHECK`.
+fn demo_dossier(log: &str) -> Option<(String, String)> {
+    let line = log
+        .lines()
+        .find_map(|l| l.split_once("demo dossier: /api/v1/dossiers/"))?;
+    let (code, check) = line.1.trim().split_once("?check=")?;
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b))
+    };
+    (plain(code) && plain(check)).then(|| (code.to_owned(), check.to_owned()))
+}
+
+/// The committed config plus what only this run knows: half of the dossier lookups ask for a
+/// dossier that exists (the other half explore the codes), so its answers are checked too.
+fn write_config(dir: &Path) -> Result<PathBuf> {
+    let template = root().join("xtask/api-check/schemathesis.toml");
+    let mut config = std::fs::read_to_string(&template)
+        .map_err(|e| format!("read {}: {e}", template.display()))?;
+    let log = std::fs::read_to_string(dir.join("city-api.log")).unwrap_or_default();
+    let (code, check) = demo_dossier(&log)
+        .ok_or("api-check: city-api logged no demo dossier (seeded with --seed hcmc?)")?;
+    config.push_str(&format!(
+        "\n# Written by xtask for this run: a dossier of the seeded database.\n\
+         [dictionaries.dossier_code]\nvalues = [\"{code}\"]\n\n\
+         [dictionaries.dossier_check]\nvalues = [\"{check}\"]\n\n\
+         [[operations]]\ninclude-operation-id = \"get_dossier\"\n\
+         parameters = {{ \"path.code\" = {{ dictionary = \"dossier_code\", probability = 0.5 }}, \
+         \"query.check\" = {{ dictionary = \"dossier_check\", probability = 0.5 }} }}\n"
+    ));
+    let path = dir.join("schemathesis.toml");
+    std::fs::write(&path, config).map_err(|e| format!("write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
 fn schemathesis_run(bin: &Path, dir: &Path, url: &str) -> Result<Outcome> {
-    let config = root().join("xtask/api-check/schemathesis.toml");
+    let config = write_config(dir)?;
     let hooks = root().join("xtask/api-check/hooks.py");
     let log_path = dir.join("schemathesis.log");
     let log = std::fs::File::create(&log_path).map_err(|e| format!("create log: {e}"))?;
@@ -222,7 +259,19 @@ fn summary(log: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::summary;
+    use super::{demo_dossier, summary};
+
+    #[test]
+    fn the_demo_dossier_is_read_from_the_log() {
+        let log = "2026-12-07T02:11:08Z  INFO city_api: seeded\n\
+                   2026-12-07T02:11:08Z  INFO city_api: demo dossier: \
+                   /api/v1/dossiers/000.20.00.H29-261121-0001?check=UZW7VK\n";
+        assert_eq!(
+            demo_dossier(log),
+            Some(("000.20.00.H29-261121-0001".into(), "UZW7VK".into()))
+        );
+        assert_eq!(demo_dossier("nothing here"), None);
+    }
 
     #[test]
     fn summary_keeps_the_counts_and_the_last_line() {

@@ -35,7 +35,7 @@ fn apt() -> Result {
 }
 
 /// Installs the packages of `wanted` that are not installed yet.
-fn apt_install(wanted: &[&str]) -> Result {
+pub fn apt_install(wanted: &[&str]) -> Result {
     let missing: Vec<&str> = wanted
         .iter()
         .copied()

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::setup;
 use crate::util::{Result, cargo, cmd, exec, root};
+use crate::{api_check, setup};
 
 /// Static files of the UI copied next to the wasm-bindgen output.
 const UI_STATIC: &[&str] = &["index.html", "main.js", "style.css"];
@@ -284,6 +284,19 @@ pub fn start_city_api(db: &Path) -> Result<(Child, String)> {
         .spawn()
         .map_err(|e| format!("cannot start city-api: {e}"))?;
     let stdout = child.stdout.take().ok_or("city-api has no stdout")?;
+    match listening_url(stdout, Duration::from_secs(30)) {
+        Ok(url) => Ok((child, url)),
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(e)
+        }
+    }
+}
+
+/// The base URL from city-api's `city-api listening on URL` line, read from its stdout (which
+/// a thread keeps draining afterwards, so the server never blocks on a full pipe).
+pub fn listening_url(stdout: std::process::ChildStdout, within: Duration) -> Result<String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout)
@@ -295,13 +308,8 @@ pub fn start_city_api(db: &Path) -> Result<(Child, String)> {
             }
         }
     });
-    match rx.recv_timeout(Duration::from_secs(30)) {
-        Ok(url) => Ok((child, url)),
-        Err(_) => {
-            let _ = child.kill();
-            Err("city-api did not report its address within 30 s".into())
-        }
-    }
+    rx.recv_timeout(within)
+        .map_err(|_| format!("city-api did not report its address within {within:?}"))
 }
 
 /// Everything: setup, UI, binaries the end-to-end tests drive, then every test in the workspace.
@@ -315,8 +323,11 @@ pub fn test() -> Result {
     ))?;
     ui()?;
     bundle_report()?;
-    // `cargo test` builds the app and server binaries the end-to-end tests drive (their
-    // packages have integration tests), so no separate build is needed.
+    // One build for everything below: the binaries the end-to-end tests drive and the server
+    // the API check starts (their packages have integration tests, so `cargo test` builds them).
+    build_like_test()?;
+    // The served OpenAPI document against the real server, before the long test run.
+    api_check::check_built()?;
     let shots = root().join("target/e2e-screenshots");
     exec(
         cargo()

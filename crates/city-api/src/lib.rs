@@ -6,6 +6,7 @@ pub mod error;
 pub mod idempotent;
 pub mod local;
 pub mod open311;
+pub mod openapi;
 pub mod routes;
 pub mod staff;
 pub mod state;
@@ -25,6 +26,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use db::{Db, DbError};
+use openapi::Security;
 pub use state::{AppState, Keys};
 
 /// Largest request body accepted: one photo upload. Form routes check their own, smaller limit.
@@ -36,7 +38,8 @@ pub const MAX_BODY: usize = open311::followup::MAX_UPLOAD_BYTES;
         title = "Citizen App reference city API",
         description = "Feedback as Open311 GeoReport v2 (JSON) with marked extensions, and the wards of Ho Chi Minh City. Every POST honours `Idempotency-Key`. Errors are `[{\"code\": <HTTP status>, \"description\", \"reason\", \"field\"}]`."
     ),
-    components(schemas(error::ErrorEntry))
+    components(schemas(error::ErrorEntry)),
+    modifiers(&Security)
 )]
 struct ApiDoc;
 
@@ -71,9 +74,9 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
 
 /// The whole application: routes, `/openapi.json`, error fallbacks and limits.
 pub fn app(state: AppState) -> Router {
-    let (router, doc) = router_and_doc(state);
+    let (router, doc) = router_and_doc(state.clone());
     let templates: Arc<[String]> = doc.paths.paths.keys().cloned().collect();
-    let doc = axum::Json(doc);
+    let doc = axum::Json(openapi::served(&doc, &state));
     router
         .route("/openapi.json", get(move || async move { doc.clone() }))
         .fallback(move |uri: Uri| {

@@ -29,8 +29,10 @@ pub struct StatusChange {
     /// The new state.
     pub status: RequestStatus,
     /// What was done, shown to the citizen.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// The unit now in charge (on assignment).
+    #[schema(max_length = 200)]
     pub agency: Option<String>,
 }
 
@@ -49,9 +51,10 @@ fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 /// re-opened → assigned / in_progress / resolved).
 #[utoipa::path(
     post,
-    path = "/api/v1/staff/requests/{id}/status",
+    path = "/api/v1/staff/requests/{id}/status", operation_id = "staff_set_status",
     tag = "staff",
-    params(("id" = i64, Path), ("X-Staff-Key" = String, Header), ("Idempotency-Key" = Option<String>, Header)),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("staff_key" = [])),
     request_body = StatusChange,
     responses(
         (status = 200, body = [ServiceRequest]),
@@ -59,7 +62,9 @@ fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "Not a move allowed from the current state"),
+        (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn set_status(
@@ -134,14 +139,11 @@ pub async fn set_status(
 /// timeline.
 #[utoipa::path(
     post,
-    path = "/api/v1/staff/requests/{id}/media",
+    path = "/api/v1/staff/requests/{id}/media", operation_id = "staff_add_photo",
     tag = "staff",
-    params(
-        ("id" = i64, Path),
-        ("X-Staff-Key" = String, Header),
-        ("Idempotency-Key" = Option<String>, Header),
-    ),
-    request_body(content_type = "multipart/form-data", content = String),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("staff_key" = [])),
+    request_body(content_type = "multipart/form-data", content = ref("#/components/schemas/StaffPhotoUpload")),
     responses(
         (status = 200, body = MediaPosted),
         (status = 400, body = [ErrorEntry]),
@@ -150,6 +152,7 @@ pub async fn set_status(
         (status = 409, body = [ErrorEntry], description = "No staff step yet, or 5 photos already"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn add_result_photo(

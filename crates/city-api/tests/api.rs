@@ -253,6 +253,57 @@ async fn openapi_documents_every_route() {
     assert!(doc["components"]["schemas"]["ServiceRequest"].is_object());
 }
 
+/// OpenAPI: "The operationId MUST be unique among all operations described in the API" (a
+/// client generator names its methods by it), and every link leads to one of them.
+#[tokio::test]
+async fn openapi_operation_ids_are_unique_and_links_lead_to_them() {
+    let s = TestServer::start().await;
+    let doc: Value = s
+        .get("/openapi.json")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let ops: Vec<&Value> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("item").values())
+        .collect();
+    let mut ids: Vec<&str> = ops
+        .iter()
+        .map(|op| {
+            op["operationId"]
+                .as_str()
+                .expect("every operation has an id")
+        })
+        .collect();
+    ids.sort_unstable();
+    let count = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "duplicate operationId in {ids:?}");
+    let mut links = 0;
+    for op in &ops {
+        for answer in op["responses"].as_object().expect("responses").values() {
+            for link in answer["links"]
+                .as_object()
+                .into_iter()
+                .flat_map(|l| l.values())
+            {
+                let to = link["operationId"].as_str().expect("link target");
+                assert!(ids.contains(&to), "link to unknown operation {to}");
+                links += 1;
+            }
+        }
+    }
+    assert!(
+        links > 0,
+        "the document links a filed report to what follows"
+    );
+}
+
 #[test]
 fn a_database_from_a_newer_server_is_refused_and_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");

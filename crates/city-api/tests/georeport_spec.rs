@@ -554,3 +554,37 @@ async fn an_unknown_ward_is_named_by_the_field_sent() {
     let (st, posted) = post(&s, &form).await;
     assert_eq!(st, StatusCode::OK, "{posted}");
 }
+
+/// "GET Service Requests": `service_request_id` "overrides all other arguments": they do not
+/// narrow the answer, but a malformed one is still refused, as without ids, not silently
+/// ignored (the OpenAPI document's patterns hold with or without ids).
+#[tokio::test]
+async fn ids_override_other_arguments_but_malformed_ones_are_refused() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let (st, list) = get(
+        &s,
+        &format!("/open311/v2/requests.json?service_request_id={id}&status=closed"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(1),
+        "ids override status"
+    );
+    for bad in [
+        "updated_after=garbage",
+        "status=pending",
+        "page_size=0",
+        "ward_code=xyz",
+        "start_date=yesterday",
+    ] {
+        let (st, err) = get(
+            &s,
+            &format!("/open311/v2/requests.json?service_request_id={id}&{bad}"),
+        )
+        .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {err}");
+    }
+}

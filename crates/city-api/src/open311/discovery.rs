@@ -58,14 +58,14 @@ fn document(state: &AppState) -> Discovery {
 }
 
 /// Service Discovery as JSON.
-#[utoipa::path(get, path = "/open311/discovery.json", tag = "open311",
+#[utoipa::path(get, path = "/open311/discovery.json", operation_id = "get_discovery_json", tag = "open311",
     responses((status = 200, body = Discovery)))]
 pub async fn json(State(state): State<AppState>) -> Json<Discovery> {
     Json(document(&state))
 }
 
 /// Service Discovery as XML (the same document).
-#[utoipa::path(get, path = "/open311/discovery.xml", tag = "open311",
+#[utoipa::path(get, path = "/open311/discovery.xml", operation_id = "get_discovery_xml", tag = "open311",
     responses((status = 200, content_type = "text/xml", description = "The same document as XML")))]
 pub async fn xml(State(state): State<AppState>) -> Response {
     let doc = document(&state);

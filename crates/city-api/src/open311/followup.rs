@@ -33,9 +33,9 @@ pub const MAX_UPLOAD_BYTES: usize = MAX_PHOTO_BYTES + 64 * 1024;
 /// The report's timeline, oldest first.
 #[utoipa::path(
     get,
-    path = "/open311/v2/requests/{id}/events.json",
+    path = "/open311/v2/requests/{id}/events.json", operation_id = "get_request_events",
     tag = "open311-extensions",
-    params(("id" = i64, Path), ("jurisdiction_id" = Option<String>, Query)),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404")),
     responses(
         (status = 200, body = [RequestEvent]),
         (status = 404, body = [ErrorEntry]),
@@ -112,10 +112,11 @@ fn follow_up_form(
 /// "Not fixed": re-opens a resolved report within 30 days of its resolution.
 #[utoipa::path(
     post,
-    path = "/open311/v2/requests/{id}/reopen.json",
+    path = "/open311/v2/requests/{id}/reopen.json", operation_id = "reopen_request",
     tag = "open311-extensions",
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("api_key" = [])),
+    request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/ReopenForm"),
         description = "`api_key`, `device_id` (the filer's), `description` (what is still wrong)"),
     responses(
         (status = 200, body = [ServiceRequest]),
@@ -123,6 +124,9 @@ fn follow_up_form(
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "Not resolved, or the 30-day window has passed"),
+        (status = 413, body = [ErrorEntry]),
+        (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn reopen(
@@ -176,10 +180,11 @@ pub async fn reopen(
 /// The citizen's rating of how the report was resolved (once).
 #[utoipa::path(
     post,
-    path = "/open311/v2/requests/{id}/rating.json",
+    path = "/open311/v2/requests/{id}/rating.json", operation_id = "rate_request",
     tag = "open311-extensions",
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("api_key" = [])),
+    request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/RatingForm"),
         description = "`api_key`, `device_id`, `satisfaction` (satisfied | neutral | unsatisfied), optional `comment`"),
     responses(
         (status = 200, body = [ServiceRequest]),
@@ -187,6 +192,9 @@ pub async fn reopen(
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "Not resolved yet, or already rated"),
+        (status = 413, body = [ErrorEntry]),
+        (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn rate(
@@ -231,10 +239,11 @@ pub async fn rate(
 /// closed report are refused.
 #[utoipa::path(
     post,
-    path = "/open311/v2/requests/{id}/supporters.json",
+    path = "/open311/v2/requests/{id}/supporters.json", operation_id = "support_request",
     tag = "open311-extensions",
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("api_key" = [])),
+    request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/SupportForm"),
         description = "`api_key`, `device_id` (the supporter's)"),
     responses(
         (status = 200, body = [ServiceRequest], description = "The report with its `supporters` count"),
@@ -242,6 +251,9 @@ pub async fn rate(
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "The filer's own report, or closed"),
+        (status = 413, body = [ErrorEntry]),
+        (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn support(
@@ -382,10 +394,11 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
 /// optional `kind` (`report`, or `reopen` for a photo with a "not fixed" answer).
 #[utoipa::path(
     post,
-    path = "/open311/v2/requests/{id}/media.json",
+    path = "/open311/v2/requests/{id}/media.json", operation_id = "post_request_media",
     tag = "open311-extensions",
-    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content_type = "multipart/form-data", content = String),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("api_key" = [])),
+    request_body(content_type = "multipart/form-data", content = ref("#/components/schemas/PhotoUpload")),
     responses(
         (status = 200, body = MediaPosted),
         (status = 400, body = [ErrorEntry], description = "Not an image, empty, malformed"),
@@ -394,6 +407,7 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
         (status = 409, body = [ErrorEntry], description = "The report already has 5 photos"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn upload(
@@ -472,11 +486,11 @@ pub(crate) fn keep_photo(
 /// A stored photo.
 #[utoipa::path(
     get,
-    path = "/open311/v2/media/{id}",
+    path = "/open311/v2/media/{id}", operation_id = "get_media",
     tag = "open311-extensions",
-    params(("id" = String, Path)),
+    params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The media_id of an upload")),
     responses(
-        (status = 200, content_type = "image/jpeg", description = "The photo, as stored"),
+        (status = 200, content(("image/jpeg"), ("image/png"), ("image/webp")), description = "The photo, as stored"),
         (status = 404, body = [ErrorEntry]),
     )
 )]

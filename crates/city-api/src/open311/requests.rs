@@ -45,15 +45,17 @@ pub fn add_working_days(t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
 /// `attribute[code]` answers; `ward_code` is this API's extension.
 #[utoipa::path(
     post,
-    path = "/open311/v2/requests.json",
+    path = "/open311/v2/requests.json", operation_id = "post_request",
     tag = "open311",
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/NewRequestForm"),
         description = "Open311 form fields"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "The client's id for this action: a replay gets the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("api_key" = [])),
     responses(
         (status = 200, body = [Posted]),
         (status = 400, body = [ErrorEntry], description = "A field is missing or invalid (`field` names it)"),
         (status = 403, body = [ErrorEntry], description = "Missing or invalid api_key"),
+        (status = 404, body = [ErrorEntry], description = "Unknown service_code or jurisdiction_id"),
         (status = 409, body = [ErrorEntry], description = "Same Idempotency-Key still in flight"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
@@ -99,20 +101,28 @@ pub async fn post(
     .await
 }
 
+/// A number written in digits only: no sign, no blank inside (Rust's parse also takes `+5`,
+/// and `-5` for signed types; the document's patterns allow neither).
+fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
 fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter, ApiError> {
     let mut f = Filter {
         limit: MAX_PAGE,
         ..Filter::default()
     };
     if let Some(c) = param(query, "cursor") {
-        f.after_seq = Some(c.parse::<i64>().ok().filter(|c| *c >= 0).ok_or_else(|| {
+        f.after_seq = Some(digits::<i64>(c).ok_or_else(|| {
             ApiError::bad(Reason::InvalidCursor, "cursor comes from X-Next-Cursor")
         })?);
     }
     let ids = list_param(query, "service_request_id");
     if !ids.is_empty() {
         for id in ids {
-            let id = id.parse::<i64>().map_err(|_| {
+            let id = digits::<i64>(id).ok_or_else(|| {
                 ApiError::bad(Reason::InvalidId, "service_request_id holds numeric ids")
             })?;
             f.ids.push(id);
@@ -123,9 +133,6 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
                 format!("at most {MAX_IDS} ids at once"),
             ));
         }
-        // The spec: ids override every other argument (but this API's own `cursor`, so an app
-        // can ask "which of my reports changed since").
-        return Ok(f);
     }
     f.service_codes = list_param(query, "service_code")
         .into_iter()
@@ -155,11 +162,20 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
         .map(|t| parse_time(t, "updated_after").map(store::timestamp))
         .transpose()?;
     if let Some(n) = param(query, "page_size") {
-        f.limit = n
-            .parse::<usize>()
-            .ok()
+        f.limit = digits::<usize>(n)
             .filter(|n| (1..=MAX_PAGE).contains(n))
             .ok_or_else(|| ApiError::bad(Reason::InvalidPageSize, "page_size is 1 to 1000"))?;
+    }
+    if !f.ids.is_empty() {
+        // The spec: ids override every other argument (but this API's own `cursor`, so an app
+        // can ask "which of my reports changed since"). The others are still read above: a
+        // malformed one is refused, never silently ignored.
+        return Ok(Filter {
+            ids: f.ids,
+            after_seq: f.after_seq,
+            limit: MAX_PAGE,
+            ..Filter::default()
+        });
     }
     let incremental = f.after_seq.is_some() || f.updated_after.is_some();
     let window = Duration::days(DEFAULT_WINDOW_DAYS);
@@ -187,23 +203,25 @@ fn filter_from(query: &[(String, String)], now: DateTime<Utc>) -> Result<Filter,
 /// `X-Next-Cursor` to pass back for the next page.
 #[utoipa::path(
     get,
-    path = "/open311/v2/requests.json",
+    path = "/open311/v2/requests.json", operation_id = "list_requests",
     tag = "open311",
     params(
-        ("service_request_id" = Option<String>, Query, description = "Comma-separated ids; overrides the rest except `cursor`"),
-        ("service_code" = Option<String>, Query),
+        ("service_request_id" = Option<String>, Query, description = "Up to 200 ids, comma-separated; overrides the rest except `cursor`"),
+        ("service_code" = Option<String>, Query, description = "Comma-separated"),
         ("status" = Option<String>, Query, description = "`open` or `closed` (comma-separated or repeated)"),
-        ("start_date" = Option<String>, Query, description = "w3 date/time (a date alone is that day in HCMC, UTC+7); default 90 days ago; at most 90 days before end_date"),
+        ("start_date" = Option<String>, Query, description = "w3 date/time (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.s]]TZD`; a date alone is that day in HCMC, UTC+7); default 90 days ago. With end_date: not after it and at most 90 days before it (else 400 invalid_window)"),
         ("end_date" = Option<String>, Query, description = "w3 date/time; default start_date + 90 days"),
-        ("jurisdiction_id" = Option<String>, Query),
+        ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404"),
+        ("locale" = Option<String>, Query, description = "`vi` (default) or `en`"),
         ("ward_code" = Option<String>, Query, description = "Extension: one ward's reports"),
-        ("updated_after" = Option<String>, Query, description = "Extension: changed after this time"),
+        ("updated_after" = Option<String>, Query, description = "Extension: changed after this time (w3 date/time)"),
         ("cursor" = Option<String>, Query, description = "Extension: X-Next-Cursor of the previous page"),
-        ("page_size" = Option<usize>, Query, description = "Extension: 1-1000, default 1000"),
+        ("page_size" = Option<u16>, Query, minimum = 1, maximum = 1000, description = "Extension: 1-1000, default 1000"),
     ),
     responses(
         (status = 200, body = [ServiceRequest], headers(("X-Next-Cursor" = String, description = "Change counter of the last report returned"))),
         (status = 400, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry], description = "Unknown jurisdiction_id"),
     )
 )]
 pub async fn list(
@@ -235,11 +253,16 @@ pub async fn list(
 /// One report (`{id}` is `<service_request_id>.json`).
 #[utoipa::path(
     get,
-    path = "/open311/v2/requests/{id}",
+    path = "/open311/v2/requests/{id}", operation_id = "get_request",
     tag = "open311",
-    params(("id" = String, Path, description = "`<service_request_id>.json`")),
+    params(
+        ("id" = String, Path, pattern = "^[0-9]{1,18}\\.json$", description = "`<service_request_id>.json`"),
+        ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404"),
+        ("locale" = Option<String>, Query, description = "`vi` (default) or `en`"),
+    ),
     responses(
         (status = 200, body = [ServiceRequest]),
+        (status = 400, body = [ErrorEntry], description = "Not `.json`"),
         (status = 404, body = [ErrorEntry]),
     )
 )]
@@ -268,11 +291,15 @@ pub fn parse_id(text: &str) -> Result<i64, ApiError> {
 /// The report id behind a token (`{token}` is `<token>.json`).
 #[utoipa::path(
     get,
-    path = "/open311/v2/tokens/{token}",
+    path = "/open311/v2/tokens/{token}", operation_id = "get_token",
     tag = "open311",
-    params(("token" = String, Path, description = "`<token>.json`"), ("jurisdiction_id" = Option<String>, Query)),
+    params(
+        ("token" = String, Path, pattern = "^[A-Za-z0-9_-]{1,64}\\.json$", description = "`<token>.json`"),
+        ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional; another is 404"),
+    ),
     responses(
         (status = 200, body = [TokenAnswer]),
+        (status = 400, body = [ErrorEntry], description = "Not `.json`"),
         (status = 404, body = [ErrorEntry]),
     )
 )]

@@ -41,7 +41,7 @@ fn datatype(d: Datatype) -> &'static str {
 /// The feedback categories.
 #[utoipa::path(
     get,
-    path = "/open311/v2/services.json",
+    path = "/open311/v2/services.json", operation_id = "list_services",
     tag = "open311",
     params(
         ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional"),
@@ -49,7 +49,7 @@ fn datatype(d: Datatype) -> &'static str {
     ),
     responses(
         (status = 200, body = [ServiceSummary]),
-        (status = 400, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry], description = "Unknown jurisdiction_id"),
     )
 )]
 pub async fn list(
@@ -73,17 +73,17 @@ pub async fn list(
 /// The questions of one category (`{code}` is `<service_code>.json`).
 #[utoipa::path(
     get,
-    path = "/open311/v2/services/{code}",
+    path = "/open311/v2/services/{code}", operation_id = "get_service_definition",
     tag = "open311",
     params(
-        ("code" = String, Path, description = "`<service_code>.json`, e.g. `thoat-nuoc.json`"),
+        ("code" = String, Path, pattern = "^[a-z0-9-]{1,64}\\.json$", description = "`<service_code>.json`, e.g. `thoat-nuoc.json`"),
         ("jurisdiction_id" = Option<String>, Query, description = "This city's id, optional"),
         ("locale" = Option<String>, Query, description = "`vi` (default) or `en`"),
     ),
     responses(
         (status = 200, body = ServiceDefinition),
-        (status = 400, body = [ErrorEntry]),
-        (status = 404, body = [ErrorEntry]),
+        (status = 400, body = [ErrorEntry], description = "Not `.json`"),
+        (status = 404, body = [ErrorEntry], description = "Unknown service_code or jurisdiction_id"),
     )
 )]
 pub async fn definition(

@@ -21,11 +21,11 @@ fn not_found() -> ApiError {
 /// A dossier with its timeline, the agency and ward in charge and its legal deadline.
 #[utoipa::path(
     get,
-    path = "/api/v1/dossiers/{code}",
+    path = "/api/v1/dossiers/{code}", operation_id = "get_dossier",
     tag = "dossiers",
     params(
-        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
-        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
+        ("code" = String, Path, pattern = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[Hh]29-[0-9]{6}-[0-9]{4}$", description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
+        ("check" = String, Query, pattern = "^[2-9A-HJKMNP-Za-hjkmnp-z]{6}$", description = "The 6-character check value printed next to the code"),
         ("locale" = Option<String>, Query, description = "`en` for English names and notes"),
     ),
     responses(

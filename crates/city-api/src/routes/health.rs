@@ -10,7 +10,7 @@ pub struct Health {
 }
 
 /// Liveness: the server is up and answering.
-#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/health", operation_id = "health", tag = "meta", responses((status = 200, body = Health)))]
 pub async fn health() -> Json<Health> {
     Json(Health {
         status: "ok",

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 /// The catalogue, with an ETag of its content.
 #[utoipa::path(
     get,
-    path = "/api/v1/services",
+    path = "/api/v1/services", operation_id = "get_service_catalog",
     tag = "services",
     params(("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has")),
     responses(

@@ -28,9 +28,9 @@ async fn known_ward(state: &AppState, code: &WardCode) -> Result<(), ApiError> {
 /// time; the citizens' ratings (1–5) per criterion.
 #[utoipa::path(
     get,
-    path = "/api/v1/wards/{code}/stats",
+    path = "/api/v1/wards/{code}/stats", operation_id = "get_ward_stats",
     tag = "wards",
-    params(("code" = String, Path, description = "Five-digit official code")),
+    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code")),
     responses(
         (status = 200, body = WardStats),
         (status = 400, body = [ErrorEntry]),
@@ -54,10 +54,11 @@ pub async fn stats(
 /// ward per calendar month, Vietnam time.
 #[utoipa::path(
     post,
-    path = "/api/v1/wards/{code}/ratings",
+    path = "/api/v1/wards/{code}/ratings", operation_id = "rate_ward",
     tag = "wards",
-    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content_type = "application/x-www-form-urlencoded", content = String,
+    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    security(("api_key" = [])),
+    request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/WardRatingForm"),
         description = "`api_key`, `device_id`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`"),
     responses(
         (status = 201, body = RatingReceipt),
@@ -65,8 +66,9 @@ pub async fn stats(
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "This device already rated this ward this month"),
+        (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
-        (status = 422, body = [ErrorEntry]),
+        (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
     )
 )]
 pub async fn rate(

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ErrorEntry};
 /// The list of all units of the city, sorted by code.
 #[utoipa::path(
     get,
-    path = "/api/v1/wards",
+    path = "/api/v1/wards", operation_id = "list_wards",
     tag = "wards",
     params(("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has")),
     responses(
@@ -35,9 +35,9 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 /// One unit by its official code.
 #[utoipa::path(
     get,
-    path = "/api/v1/wards/{code}",
+    path = "/api/v1/wards/{code}", operation_id = "get_ward",
     tag = "wards",
-    params(("code" = String, Path, description = "Five-digit official code, e.g. 26743")),
+    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code, e.g. 26743")),
     responses(
         (status = 200, body = Ward),
         (status = 400, body = [ErrorEntry], description = "Not a five-digit code"),

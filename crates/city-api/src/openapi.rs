@@ -1,0 +1,553 @@
+//! What the OpenAPI document says about inputs, in one place: the patterns of codes and texts
+//! the server accepts, its security schemes, and the schemas of its form bodies. The rule: a
+//! request the document allows is one the server takes (it may still answer 403, 404 or 409,
+//! which depend on keys and data, not on the request's shape). `cargo xtask api-check` holds
+//! the server to it with a property-based tester.
+//!
+//! Patterns short enough to read stay in each route's `params(...)`. The new-report form is built from the loaded catalogue and wards ([`patch`]): which
+//! `service_code`s exist, which questions each asks (required or not, their choices), which
+//! ward codes are known.
+
+use model::feedback::{
+    MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS,
+    MAX_PHOTO_BYTES,
+};
+use model::service::{Datatype, MAX_STRING_ANSWER, MAX_TEXT_ANSWER, ServiceCatalog};
+use model::ward_rating::{CRITERIA, MAX_COMMENT_CHARS};
+use serde_json::{Map, Value, json};
+use utoipa::Modify;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+
+use crate::state::AppState;
+
+/// A day of the year (February 29 left out: no pattern knows leap years without pages of it).
+const MONTH_DAY: &str = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
+
+/// What the server trims off a value: Unicode White_Space, as Rust's `str::trim`.
+const WS: &str = r"[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
+/// A query value as the server reads it: `core`, or nothing (Open311: an empty argument is an
+/// absent one), with blanks around it.
+fn trimmed(core: &str) -> String {
+    format!("^{WS}*({core})?{WS}*$")
+}
+
+/// A comma-separated list as the server reads it (Open311: "comma delimited"): items of
+/// `item`, blanks around each, empty items skipped; at most `max` of them (`None`: no limit).
+fn list_of(item: &str, max: Option<usize>) -> String {
+    let one = format!("{WS}*({item}{WS}*)?");
+    let more = max.map_or("*".to_owned(), |m| format!("{{0,{}}}", m - 1));
+    format!("^{one}(,{one}){more}$")
+}
+
+/// A time in one of the w3 note's forms (`model::w3c_time`). A `+` before the offset that a
+/// client left unescaped in a query arrives as a blank, which the server reads as `+`.
+fn w3c_time() -> String {
+    let zone = "(Z|[+ -]([01][0-9]|2[0-3]):[0-5][0-9])";
+    let clock = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?";
+    format!("[0-9]{{4}}(-(0[1-9]|1[0-2]))?|[0-9]{{4}}-{MONTH_DAY}(T{clock}{zone})?")
+}
+
+/// The patterns of `GET requests.json`'s arguments (too long to read in the route's `params`).
+fn query_patterns() -> Vec<(&'static str, String)> {
+    let time = trimmed(&w3c_time());
+    vec![
+        ("service_request_id", list_of("[0-9]{1,18}", Some(200))),
+        ("status", list_of("open|closed", None)),
+        ("ward_code", trimmed("[0-9]{5}")),
+        ("cursor", trimmed("[0-9]{1,18}")),
+        ("start_date", time.clone()),
+        ("end_date", time.clone()),
+        ("updated_after", time),
+    ]
+}
+
+/// Free text: anything but control characters other than tab and line breaks (`feedback::text`).
+const TEXT: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+/// Free text that must say something (not only blanks, which read as absent).
+const SOME_TEXT: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+/// A device id (`feedback::DeviceId`).
+const DEVICE_ID: &str = "^[A-Za-z0-9_-]{8,128}$";
+
+/// The security schemes: Open311's `api_key` (for posts; sent here as the `X-Api-Key` header,
+/// or as the form field `api_key` that stock clients use) and the back office's key.
+pub struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "An api_key the city issued (Open311). Stock clients send it as the form field `api_key` instead; either is enough.",
+            ))),
+        );
+        components.add_security_scheme(
+            "staff_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Staff-Key",
+                "The back office's secret (`--staff-key`); the staff routes are off without one.",
+            ))),
+        );
+    }
+}
+
+fn text(max: usize) -> Value {
+    json!({"type": "string", "maxLength": max, "pattern": TEXT})
+}
+
+fn some_text(max: usize) -> Value {
+    json!({"type": "string", "maxLength": max, "pattern": SOME_TEXT})
+}
+
+fn api_key_field() -> Value {
+    json!({"type": "string", "description": "Open311's api_key, when not sent as the X-Api-Key header"})
+}
+
+fn device_id() -> Value {
+    json!({"type": "string", "pattern": DEVICE_ID, "description": "The app's id for this install"})
+}
+
+/// The photo of an upload: its bytes, whose type the multipart `encoding` names.
+fn photo_part() -> Value {
+    json!({
+        "type": "string",
+        "format": "binary",
+        "minLength": 1,
+        "maxLength": MAX_PHOTO_BYTES,
+        "description": "One JPEG, PNG or WebP photo, at most 2 MiB (checked by content)",
+    })
+}
+
+/// A form: `properties`, the `required` ones, nothing else.
+fn form(properties: Value, required: &[&str]) -> Value {
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+/// The forms that do not depend on the data.
+fn static_forms() -> Vec<(String, Value)> {
+    let mut ward_rating = Map::new();
+    ward_rating.insert("api_key".into(), api_key_field());
+    ward_rating.insert("device_id".into(), device_id());
+    for c in CRITERIA {
+        ward_rating.insert(
+            c.into(),
+            json!({"type": "integer", "minimum": 1, "maximum": 5}),
+        );
+    }
+    ward_rating.insert("comment".into(), text(MAX_COMMENT_CHARS));
+    let mut rating_required = vec!["device_id"];
+    rating_required.extend(CRITERIA);
+    let photo = |fields: Value, required: &[&str]| {
+        json!({
+            "type": "object",
+            "properties": fields,
+            "required": required,
+            "additionalProperties": false,
+        })
+    };
+    vec![
+        (
+            "ReopenForm".into(),
+            form(
+                json!({
+                    "api_key": api_key_field(),
+                    "device_id": device_id(),
+                    "description": some_text(MAX_NOTE_CHARS),
+                }),
+                &["device_id", "description"],
+            ),
+        ),
+        (
+            "RatingForm".into(),
+            form(
+                json!({
+                    "api_key": api_key_field(),
+                    "device_id": device_id(),
+                    "satisfaction": {"type": "string", "enum": ["satisfied", "neutral", "unsatisfied"]},
+                    "comment": text(MAX_NOTE_CHARS),
+                }),
+                &["device_id", "satisfaction"],
+            ),
+        ),
+        (
+            "SupportForm".into(),
+            form(
+                json!({"api_key": api_key_field(), "device_id": device_id()}),
+                &["device_id"],
+            ),
+        ),
+        (
+            "WardRatingForm".into(),
+            form(Value::Object(ward_rating), &rating_required),
+        ),
+        (
+            "PhotoUpload".into(),
+            photo(
+                json!({
+                    "api_key": api_key_field(),
+                    "device_id": device_id(),
+                    "kind": {"type": "string", "enum": ["report", "reopen"], "description": "`reopen` for a photo sent with a \"not fixed\" answer"},
+                    "media": photo_part(),
+                }),
+                &["device_id", "media"],
+            ),
+        ),
+        (
+            "StaffPhotoUpload".into(),
+            photo(
+                json!({
+                    "media": photo_part(),
+                }),
+                &["media"],
+            ),
+        ),
+    ]
+}
+
+/// The photo a multipart upload carries, as its `encoding` names it.
+const PHOTO_TYPES: &str = "image/jpeg, image/png, image/webp";
+
+/// The document as served: the generated one, plus what JSON Schema says better than utoipa's
+/// types (the form schemas, `dependentRequired`, multipart encodings) and what depends on the
+/// data the server loaded (services, their questions, wards).
+pub fn served(doc: &OpenApi, state: &AppState) -> Value {
+    let mut doc = match serde_json::to_value(doc) {
+        Ok(v) => v,
+        Err(err) => {
+            tracing::error!(%err, "OpenAPI document");
+            return Value::Null;
+        }
+    };
+    let patterns = query_patterns();
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for op in paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+        {
+            let parameters = op.get_mut("parameters").and_then(Value::as_array_mut);
+            for p in parameters.into_iter().flatten() {
+                let name = p["name"].as_str().unwrap_or_default();
+                let pattern = patterns.iter().find(|(n, _)| *n == name);
+                if p["in"] == "query"
+                    && let Some((_, pattern)) = pattern
+                    && let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut)
+                {
+                    schema.insert("pattern".into(), pattern.clone().into());
+                }
+            }
+            // Every body here is required: a POST without one is refused.
+            if let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) {
+                body.insert("required".into(), true.into());
+                if let Some(multipart) = body
+                    .get_mut("content")
+                    .and_then(|c| c.get_mut("multipart/form-data"))
+                    .and_then(Value::as_object_mut)
+                {
+                    multipart.insert(
+                        "encoding".into(),
+                        json!({"media": {"contentType": PHOTO_TYPES}}),
+                    );
+                }
+            }
+        }
+    }
+    add_links(&mut doc);
+    let wards: Vec<&str> = state.wards.iter().map(|w| w.code.as_str()).collect();
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for (name, schema) in static_forms() {
+            schemas.insert(name, schema);
+        }
+        schemas.insert(
+            "NewRequestForm".into(),
+            new_request_form(&state.services, &wards),
+        );
+    }
+    doc
+}
+
+/// A report's id in an answer that is a list of reports (or of one posted report).
+const FIRST_ID: &str = "$response.body#/0/service_request_id";
+/// The same, as the `{id}` of `requests/{id}` (Open311 puts the format in that segment).
+const FIRST_ID_JSON: &str = "{$response.body#/0/service_request_id}.json";
+/// The filer's device, which alone may add photos, re-open and rate.
+const FILER: &str = "$request.body#/device_id";
+
+/// How answers lead to further requests (OpenAPI links): what a client does next with a
+/// report it filed, a photo it sent, a list it read. `(from, status, to, parameters, body)`.
+fn links() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    Value,
+    Option<Value>,
+)> {
+    let id = json!({"id": FIRST_ID});
+    let by_filer = Some(json!({"device_id": FILER}));
+    vec![
+        (
+            "post_request",
+            "200",
+            "get_request",
+            json!({"id": FIRST_ID_JSON}),
+            None,
+        ),
+        (
+            "post_request",
+            "200",
+            "get_request_events",
+            id.clone(),
+            None,
+        ),
+        (
+            "post_request",
+            "200",
+            "post_request_media",
+            id.clone(),
+            by_filer.clone(),
+        ),
+        ("post_request", "200", "support_request", id.clone(), None),
+        ("post_request", "200", "staff_set_status", id.clone(), None),
+        (
+            "staff_set_status",
+            "200",
+            "reopen_request",
+            id.clone(),
+            None,
+        ),
+        ("staff_set_status", "200", "rate_request", id.clone(), None),
+        (
+            "staff_set_status",
+            "200",
+            "staff_add_photo",
+            id.clone(),
+            None,
+        ),
+        (
+            "staff_set_status",
+            "200",
+            "get_request_events",
+            id.clone(),
+            None,
+        ),
+        (
+            "list_requests",
+            "200",
+            "get_request",
+            json!({"id": FIRST_ID_JSON}),
+            None,
+        ),
+        ("list_requests", "200", "reopen_request", id.clone(), None),
+        ("list_requests", "200", "rate_request", id, None),
+        (
+            "post_request_media",
+            "200",
+            "get_media",
+            json!({"id": "$response.body#/media_id"}),
+            None,
+        ),
+        (
+            "staff_add_photo",
+            "200",
+            "get_media",
+            json!({"id": "$response.body#/media_id"}),
+            None,
+        ),
+        (
+            "list_services",
+            "200",
+            "get_service_definition",
+            json!({"code": "{$response.body#/0/service_code}.json"}),
+            None,
+        ),
+        (
+            "list_wards",
+            "200",
+            "get_ward",
+            json!({"code": "$response.body#/units/0/code"}),
+            None,
+        ),
+        (
+            "list_wards",
+            "200",
+            "get_ward_stats",
+            json!({"code": "$response.body#/units/0/code"}),
+            None,
+        ),
+        (
+            "list_wards",
+            "200",
+            "rate_ward",
+            json!({"code": "$response.body#/units/0/code"}),
+            None,
+        ),
+    ]
+}
+
+fn add_links(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (from, status, to, parameters, body) in links() {
+        let op = paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+            .find(|op| op.get("operationId").and_then(Value::as_str) == Some(from));
+        let Some(response) = op
+            .and_then(|op| op.get_mut("responses"))
+            .and_then(|r| r.get_mut(status))
+            .and_then(Value::as_object_mut)
+        else {
+            tracing::error!(
+                from,
+                status,
+                "link from an operation or answer that is not documented"
+            );
+            continue;
+        };
+        let mut link = json!({"operationId": to, "parameters": parameters});
+        if let Some(body) = body {
+            link["requestBody"] = body;
+        }
+        let links = response
+            .entry("links")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(links) = links.as_object_mut() {
+            links.insert(to.to_owned(), link);
+        }
+    }
+}
+
+/// Open311's `POST requests.json` form: one alternative per service (its code and its
+/// questions), each with a location (`lat` + `long`, `address_string`, `address_id` or
+/// `ward_code`).
+pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
+    // Empty reads as absent, so it is allowed; a location needs a non-empty one.
+    let mut ward_or_empty: Vec<&str> = wards.to_vec();
+    ward_or_empty.push("");
+    let mut common = Map::new();
+    common.insert("api_key".into(), api_key_field());
+    common.insert(
+        "jurisdiction_id".into(),
+        json!({"type": "string", "enum": [catalog.jurisdiction_id, ""]}),
+    );
+    // Points well inside the city; the server takes any point within reach of a unit's centre
+    // (`model::geo::unit_at`), a shape no schema can draw.
+    common.insert(
+        "lat".into(),
+        json!({"type": "number", "minimum": 10.70, "maximum": 10.85, "description": "WGS84, with `long`; a point in Ho Chi Minh City"}),
+    );
+    common.insert(
+        "long".into(),
+        json!({"type": "number", "minimum": 106.60, "maximum": 106.78, "description": "WGS84, with `lat`"}),
+    );
+    common.insert("address_string".into(), text(MAX_ADDRESS_CHARS));
+    common.insert(
+        "address_id".into(),
+        json!({"type": "string", "enum": ward_or_empty, "description": "A ward's official code"}),
+    );
+    common.insert("ward_code".into(), json!({"type": "string", "enum": ward_or_empty, "description": "Extension: the same as address_id"}));
+    common.insert("description".into(), text(MAX_DESCRIPTION_CHARS));
+    common.insert("first_name".into(), text(MAX_NAME_CHARS));
+    common.insert("last_name".into(), text(MAX_NAME_CHARS));
+    common.insert(
+        "email".into(),
+        json!({"type": "string", "maxLength": MAX_EMAIL_CHARS,
+               "pattern": r"^([^@\s\x00-\x1F\x7F-\x9F]+@[^@\s.\x00-\x1F\x7F-\x9F][^@\s\x00-\x1F\x7F-\x9F]*\.[^@\s\x00-\x1F\x7F-\x9F]*[^@\s.\x00-\x1F\x7F-\x9F])?$"}),
+    );
+    common.insert(
+        "phone".into(),
+        json!({"type": "string", "maxLength": 20, "pattern": r"^(\+?[ .()-]*([0-9][ .()-]*){8,15})?$",
+               "description": "8-15 digits, as people write them: '(028) 3822-1234', '+84 90 123 4567'"}),
+    );
+    common.insert(
+        "device_id".into(),
+        json!({"type": "string", "pattern": "^([A-Za-z0-9_-]{8,128})?$"}),
+    );
+    common.insert("account_id".into(), json!({"type": "string"}));
+    common.insert(
+        "media_url".into(),
+        json!({"type": "string", "maxLength": 500,
+               "pattern": r"^(https?://([a-z0-9]+\.)*[a-z][a-z0-9]*(/[A-Za-z0-9._~-]*)*)?$",
+               "description": "A photo already online (http or https)"}),
+    );
+    let services: Vec<Value> = catalog
+        .services
+        .iter()
+        .map(|s| {
+            let mut properties = common.clone();
+            properties.insert(
+                "service_code".into(),
+                json!({"type": "string", "const": s.code.as_str()}),
+            );
+            let mut required = vec![Value::from("service_code")];
+            for a in &s.attributes {
+                let keys: Vec<&str> = a.values.iter().map(|v| v.key.as_str()).collect();
+                let (name, schema) = match a.datatype {
+                    Datatype::Singlevaluelist => (
+                        format!("attribute[{}]", a.code),
+                        json!({"type": "string", "enum": keys}),
+                    ),
+                    Datatype::Multivaluelist => (
+                        format!("attribute[{}][]", a.code),
+                        json!({"type": "array", "items": {"type": "string", "enum": keys},
+                               "minItems": 1, "uniqueItems": true}),
+                    ),
+                    Datatype::Number => (
+                        format!("attribute[{}]", a.code),
+                        json!({"type": "number", "minimum": -1e9, "maximum": 1e9}),
+                    ),
+                    Datatype::Datetime => (
+                        format!("attribute[{}]", a.code),
+                        json!({"type": "string", "format": "date-time"}),
+                    ),
+                    // Blank reads as unanswered: a required one must say something.
+                    Datatype::String | Datatype::Text => {
+                        let max = if a.datatype == Datatype::Text {
+                            MAX_TEXT_ANSWER
+                        } else {
+                            MAX_STRING_ANSWER
+                        };
+                        let mut schema = json!({"type": "string", "maxLength": max});
+                        if a.required {
+                            schema["pattern"] = r"\S".into();
+                        }
+                        (format!("attribute[{}]", a.code), schema)
+                    }
+                };
+                if a.required {
+                    required.push(Value::from(name.clone()));
+                }
+                properties.insert(name, schema);
+            }
+            json!({
+                "type": "object",
+                "title": s.code.as_str(),
+                "properties": properties,
+                "required": required,
+                "additionalProperties": false,
+            })
+        })
+        .collect();
+    json!({
+        "description": "Open311's form: the service, a location, the answers to its questions (`attribute[code]`), optional contact fields. Empty fields read as absent.",
+        "type": "object",
+        "oneOf": services,
+        "anyOf": [
+            {"required": ["lat", "long"]},
+            {"required": ["address_string"], "properties": {"address_string": {"pattern": SOME_TEXT}}},
+            {"required": ["address_id"], "properties": {"address_id": {"minLength": 1}}},
+            {"required": ["ward_code"], "properties": {"ward_code": {"minLength": 1}}},
+        ],
+        "dependentRequired": {"lat": ["long"], "long": ["lat"]},
+    })
+}

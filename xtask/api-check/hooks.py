@@ -1,0 +1,87 @@
+"""What `cargo xtask api-check` tells schemathesis about rules the OpenAPI document states but
+its generator cannot act on by itself. Each is written in the document too; none of them turns
+a check off or hides an answer: they only make the generated requests keep those rules, as a
+real client does. Loaded through SCHEMATHESIS_HOOKS (see xtask/src/api_check.rs).
+"""
+
+import base64
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis.transport.serialization import Binary
+
+# 1. A photo upload's `media` part (`format: binary`, the only binary in the document) is a JPEG,
+#    PNG or WebP, as its `encoding` says, and the server checks its content, not its name.
+#    schemathesis draws `binary` from its own samples (PDF, ZIP, GIF...) and random bytes; here it
+#    draws one of these, the smallest valid file of each type:
+PHOTOS = {
+    "image/png": base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg=="
+    ),
+    "image/webp": base64.b64decode("UklGRhoAAABXRUJQVlA4TA4AAAAvAAAAAAcQEf0PRET/Aw=="),
+    "image/jpeg": base64.b64decode(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAFA3PEY8MlBGQUZaVVBfeMiCeG5uePWvuZHI////////////////////////////"
+        "////////////////////////wAALCAABAAEBAREA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgED"
+        "AwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RF"
+        "RkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJ"
+        "ytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/AKVf/9k="
+    ),
+}
+schemathesis.openapi.format("binary", st.sampled_from(list(PHOTOS.values())).map(Binary))
+
+# 2. `Idempotency-Key` is the client's id for one action: a new one per action (the same key with
+#    another request is refused with 422, by design). A key that keeps the header's pattern is
+#    made unique; a malformed one (a negative test of the pattern) is sent as generated.
+KEY = re.compile(r"^[!-~]{1,255}$")
+
+# 3. GET requests.json: with both `start_date` and `end_date`, the window must be in order and
+#    span at most 90 days (GeoReport v2: "may not span more than 90 days"); a rule between two
+#    parameters, which OpenAPI cannot state in a schema (the parameters' descriptions say it). A
+#    window that breaks it is sent without `end_date`, which the server reads as start + 90 days.
+HCMC = timezone(timedelta(hours=7))
+
+
+def w3c(text):
+    """A w3 date/time as the server reads it (`model::w3c_time`), or None. Python's dates start
+    at year 1, the server's at year 0: year 0 is read as year 1 (a window from it is long anyway)."""
+    text = text.strip()
+    # An unescaped `+` before the offset arrives as a blank; the server reads it as `+`.
+    text = re.sub(r" ([0-9]{2}:[0-9]{2})$", r"+\1", text)
+    if text.startswith("0000"):
+        text = "0001" + text[4:]
+    text = re.sub(r"(\.[0-9]{6})[0-9]+", r"\1", text)
+    try:
+        if re.fullmatch(r"[0-9]{4}", text):
+            return datetime(int(text), 1, 1, tzinfo=HCMC)
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+            return datetime(int(text[:4]), int(text[5:]), 1, tzinfo=HCMC)
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            return datetime.fromisoformat(text).replace(tzinfo=HCMC)
+        if "T" in text:
+            t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return t if t.tzinfo else None
+    except ValueError:
+        return None
+    return None
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    # The case's own containers: schemathesis re-checks a case a hook edited before judging it.
+    headers = case.headers or {}
+    for name in list(headers):
+        if name.lower() == "idempotency-key" and KEY.match(str(headers[name])):
+            headers[name] = str(uuid.uuid4())
+    query = case.query
+    if case.operation.path == "/open311/v2/requests.json" and case.method.upper() == "GET" and query:
+        start, end = w3c(str(query.get("start_date", ""))), w3c(str(query.get("end_date", "")))
+        if start and end:
+            try:
+                broken = end < start or end - start > timedelta(days=90)
+            except OverflowError:
+                broken = True
+            if broken:
+                del query["end_date"]

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_NONE_MATCH};
 use serde_json::Value;
 
-mod support;
-use support::{TestServer, client};
+mod common;
+use common::{TestServer, client};
 
 #[tokio::test]
 async fn health_answers() {

@@ -8,13 +8,13 @@
     reason = "test code: a panic is a failed test, with the value shown"
 )]
 
-mod support;
+mod common;
 
+use common::{API_KEY, DEVICE, STAFF_KEY, TestServer, photo, report_form};
 use image::ImageFormat;
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
-use support::{API_KEY, DEVICE, STAFF_KEY, TestServer, photo, report_form};
 
 /// Multipart parts: name, file name (for files), content.
 type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a [u8])>;
@@ -977,7 +977,7 @@ async fn every_bad_request_is_a_clear_4xx_and_changes_nothing() {
     let cases = corpus(&open_id);
     assert!(cases.len() >= 500, "corpus has {} cases", cases.len());
     let before = s.snapshot();
-    let client = support::client();
+    let client = common::client();
     let mut failures = Vec::new();
     for c in &cases {
         let resp = client

@@ -7,13 +7,13 @@
     reason = "test code: a panic is a failed test, with the value shown"
 )]
 
-mod support;
+mod common;
 
+use common::{API_KEY, DEVICE, TestServer};
 use model::dossier::{Dossier, DossierStatus};
 use model::ward_rating::{RatingReceipt, WardStats};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{API_KEY, DEVICE, TestServer};
 
 fn samples(s: &TestServer, n: usize) -> Vec<(String, String)> {
     s.db.with(|c| city_api::db::dossiers::samples(c, n))

@@ -6,18 +6,13 @@
     reason = "test code: a panic is a failed test, with the value shown"
 )]
 
-mod support;
+mod common;
 
+use common::{API_KEY, DEVICE, TestServer, json, photo, report_form};
 use image::ImageFormat;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
-use support::{API_KEY, DEVICE, TestServer, photo, report_form};
-
-async fn json(resp: reqwest::Response) -> (StatusCode, Value) {
-    let status = resp.status();
-    (status, resp.json().await.expect("json"))
-}
 
 #[tokio::test]
 async fn services_in_both_languages_with_their_questions() {
@@ -66,9 +61,7 @@ async fn services_in_both_languages_with_their_questions() {
     )
     .await;
     // GeoReport v2, Errors: "404 - jurisdiction_id provided was not found".
-    assert_eq!(st, StatusCode::NOT_FOUND);
-    assert_eq!(err[0]["code"], 404);
-    assert_eq!(err[0]["reason"], "unknown_jurisdiction");
+    common::assert_refused(st, &err, StatusCode::NOT_FOUND, "unknown_jurisdiction");
     let (st, _) = json(
         s.get("/open311/v2/services/nope.json")
             .send()
@@ -179,9 +172,7 @@ async fn api_key_is_required_to_post() {
                 .expect("send"),
         )
         .await;
-        assert_eq!(st, StatusCode::FORBIDDEN);
-        assert_eq!(err[0]["code"], 403);
-        assert_eq!(err[0]["reason"], reason);
+        common::assert_refused(st, &err, StatusCode::FORBIDDEN, reason);
     }
     assert_eq!(s.snapshot(), before);
 }
@@ -214,8 +205,12 @@ async fn idempotency_key_replays_refuses_reuse_and_in_flight() {
             .expect("send"),
     )
     .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(err[0]["reason"], "idempotency_key_reused");
+    common::assert_refused(
+        st,
+        &err,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
 
     let guard = s.state.begin("key-2").expect("not in flight");
     let (st, err) = json(
@@ -227,8 +222,7 @@ async fn idempotency_key_replays_refuses_reuse_and_in_flight() {
             .expect("send"),
     )
     .await;
-    assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(err[0]["reason"], "request_in_flight");
+    common::assert_refused(st, &err, StatusCode::CONFLICT, "request_in_flight");
     drop(guard);
     let second = s.file_report(Some("key-2")).await;
     assert_ne!(first, second);
@@ -314,8 +308,7 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
             .send()
     };
     let (st, err) = json(reopen("someone-else-device", "r0").await.expect("send")).await;
-    assert_eq!(st, StatusCode::FORBIDDEN);
-    assert_eq!(err[0]["reason"], "not_owner");
+    common::assert_refused(st, &err, StatusCode::FORBIDDEN, "not_owner");
     let (st, r) = json(reopen(DEVICE, "r1").await.expect("send")).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r[0]["detailed_status"], "reopened");
@@ -356,8 +349,7 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
     assert_eq!(s.staff(&id, "resolved").await.status(), StatusCode::OK);
     s.state.clock.advance(chrono::Duration::days(31));
     let (st, err) = json(reopen(DEVICE, "r2").await.expect("send")).await;
-    assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(err[0]["reason"], "reopen_window_passed");
+    common::assert_refused(st, &err, StatusCode::CONFLICT, "reopen_window_passed");
 
     let rate = |key: &'static str| {
         s.post(&format!("/open311/v2/requests/{id}/rating.json"))
@@ -373,8 +365,7 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r[0]["rating"], "satisfied");
     let (st, err) = json(rate("g2").await.expect("send")).await;
-    assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(err[0]["reason"], "already_rated");
+    common::assert_refused(st, &err, StatusCode::CONFLICT, "already_rated");
 }
 
 #[tokio::test]
@@ -388,8 +379,7 @@ async fn me_too_counts_each_other_device_once_and_not_the_filer() {
             .send()
     };
     let (st, err) = json(support(DEVICE, "m0").await.expect("send")).await;
-    assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(err[0]["reason"], "own_report");
+    common::assert_refused(st, &err, StatusCode::CONFLICT, "own_report");
     let (st, r) = json(support("neighbour-device-01", "m1").await.expect("send")).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r[0]["supporters"], 1);
@@ -414,8 +404,7 @@ async fn me_too_counts_each_other_device_once_and_not_the_filer() {
         assert_eq!(s.staff(&id, status).await.status(), StatusCode::OK);
     }
     let (st, err) = json(support("neighbour-device-03", "m4").await.expect("send")).await;
-    assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(err[0]["reason"], "closed");
+    common::assert_refused(st, &err, StatusCode::CONFLICT, "closed");
 }
 
 fn upload(
@@ -464,7 +453,7 @@ async fn photos_are_checked_by_content_and_counted() {
     assert_eq!(st, StatusCode::OK);
     assert_eq!(again["media_id"], posted["media_id"]);
     let url = posted["media_url"].as_str().expect("url");
-    let got = support::client().get(url).send().await.expect("send");
+    let got = common::client().get(url).send().await.expect("send");
     assert_eq!(got.headers()["content-type"], "image/jpeg");
     assert_eq!(got.headers()["x-content-type-options"], "nosniff");
     assert_eq!(got.bytes().await.expect("bytes").as_ref(), jpeg.as_slice());
@@ -482,8 +471,7 @@ async fn photos_are_checked_by_content_and_counted() {
         .expect("send"),
     )
     .await;
-    assert_eq!(st, StatusCode::BAD_REQUEST);
-    assert_eq!(err[0]["reason"], "not_an_image");
+    common::assert_refused(st, &err, StatusCode::BAD_REQUEST, "not_an_image");
     let big = vec![0xFF_u8; model::feedback::MAX_PHOTO_BYTES + 10];
     let (st, err) = json(
         upload(&s, &id, big, "big.jpg", "image/jpeg")
@@ -512,8 +500,7 @@ async fn photos_are_checked_by_content_and_counted() {
             .expect("send"),
     )
     .await;
-    assert_eq!(st, StatusCode::CONFLICT);
-    assert_eq!(err[0]["reason"], "too_many_photos");
+    common::assert_refused(st, &err, StatusCode::CONFLICT, "too_many_photos");
     let (_, one) = json(
         s.get(&format!("/open311/v2/requests/{id}.json"))
             .send()

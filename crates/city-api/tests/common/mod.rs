@@ -10,6 +10,9 @@
 
 use std::time::Duration;
 
+use reqwest::StatusCode;
+use serde_json::Value;
+
 use city_api::local::LocalServer;
 use city_api::{AppState, Db, Keys};
 
@@ -130,4 +133,19 @@ pub fn photo(format: image::ImageFormat) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, format).expect("encode");
     out.into_inner()
+}
+
+/// An answer's status and JSON body.
+pub async fn json(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    (status, resp.json().await.expect("json"))
+}
+
+/// Asserts that an answer is the Open311 error `want` (status, and the same `code` in the body)
+/// with the stable `reason`.
+#[track_caller]
+pub fn assert_refused(status: StatusCode, body: &Value, want: StatusCode, reason: &str) {
+    assert_eq!(status, want, "{body}");
+    assert_eq!(body[0]["code"], want.as_u16(), "{body}");
+    assert_eq!(body[0]["reason"], reason, "{body}");
 }

@@ -12,7 +12,6 @@ use common::{API_KEY, DEVICE, TestServer, json, photo, report_form};
 use image::ImageFormat;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use serde_json::Value;
 
 #[tokio::test]
 async fn services_in_both_languages_with_their_questions() {

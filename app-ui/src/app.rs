@@ -55,10 +55,12 @@ pub fn App() -> impl IntoView {
     // A memo: the header is built once when the status arrives, not again on every change of
     // it (which would drop the keyboard focus from its buttons).
     let ready = Memo::new(move |_| ctx.status.with(Option::is_some));
-    let failed = move || {
+    // Memos too: the screen is built again only when what it shows changes, not on every change
+    // of the status (a language switch or the link coming and going dropped what was typed).
+    let failed = Memo::new(move |_| {
         ctx.status
             .with(|s| matches!(s.as_ref().map(|s| &s.db), Some(DbStatus::Failed { .. })))
-    };
+    });
     view! {
         {move || ready.get().then(|| view! { <Header/> })}
         <main id="main" tabindex="-1">
@@ -72,10 +74,10 @@ pub fn App() -> impl IntoView {
                     <button class="secondary" id="notice-close" aria-label=move || ctx.t("notice.close") on:click=move |_| ctx.notice.set(None)>"✕"</button>
                 </div>
             </Show>
-            {move || match ctx.status.with(Option::is_some) {
+            {move || match ready.get() {
                 // Before the status, the language and its texts are not known yet.
                 false => view! { <p class="loading" role="status">"Đang tải… · Loading…"</p> }.into_any(),
-                true if failed() => view! { <DbError/> }.into_any(),
+                true if failed.get() => view! { <DbError/> }.into_any(),
                 true => match ctx.screen.get() {
                     Screen::Home => view! { <Home/> }.into_any(),
                     Screen::Coming(part) => view! { <Coming part=part/> }.into_any(),

@@ -15,40 +15,45 @@ use model::draft::FormStep;
 
 #[lazy]
 pub fn feedback_hub() -> AnyView {
-    view! { <FeedbackHub/> }.into_any()
+    untrack(|| view! { <FeedbackHub/> }.into_any())
 }
 
 #[lazy]
 pub fn report_form(step: FormStep) -> AnyView {
-    view! { <ReportForm step=step/> }.into_any()
+    untrack(|| view! { <ReportForm step=step/> }.into_any())
 }
 
 #[lazy]
 pub fn report_view(id: i64) -> AnyView {
-    view! { <ReportView id=id/> }.into_any()
+    untrack(|| view! { <ReportView id=id/> }.into_any())
 }
 
 #[lazy]
 pub fn ward_reports(code: String) -> AnyView {
-    view! { <WardReportList code=code/> }.into_any()
+    untrack(|| view! { <WardReportList code=code/> }.into_any())
 }
 
 #[lazy]
 pub fn finder() -> AnyView {
-    view! { <Finder/> }.into_any()
+    untrack(|| view! { <Finder/> }.into_any())
 }
 
 #[lazy]
 pub fn ward_detail(ward: Ward) -> AnyView {
-    view! { <WardDetail ward=ward/> }.into_any()
+    untrack(|| view! { <WardDetail ward=ward/> }.into_any())
 }
 
 #[lazy]
 pub fn settings() -> AnyView {
-    view! { <Settings/> }.into_any()
+    untrack(|| view! { <Settings/> }.into_any())
 }
 
 /// A lazily loaded screen, with "loading" for the moment its part takes to arrive.
+///
+/// Each screen above is built `untrack`ed: it is built inside the `Suspend`'s future, and a
+/// `Suspend` runs its future again when a signal read there changes — so a text looked up while
+/// building (the language) made a language switch build the whole screen anew, dropping what was
+/// typed and what was loaded, with the old screen's tasks still writing to it.
 pub fn show(screen: impl Future<Output = AnyView> + 'static) -> AnyView {
     let ctx = use_ctx();
     let screen = SendWrapper::new(screen);

@@ -434,7 +434,12 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        Err(format!("{css}[{attr}] never became {want:?}; last was {last:?}").into())
+        let _ = self.screenshot("failed-wait").await;
+        Err(format!(
+            "{css}[{attr}] never became {want:?}; last was {last:?}; page: {}",
+            self.page_state().await
+        )
+        .into())
     }
 
     /// Looks at the screen shown as a citizen would, at phone and at kiosk size (the window is put

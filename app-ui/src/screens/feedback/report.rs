@@ -77,8 +77,6 @@ pub fn ReportView(id: i64) -> impl IntoView {
             } => Some((*reason, field.clone(), *is_report)),
             _ => None,
         };
-        let rateable = d.can_rate();
-        let reopen = d.reopen_until.clone();
         let timeline = d.timeline.clone();
         // The city's latest word (a citizen's "not fixed" note is theirs, not the city's).
         let city_answer = timeline
@@ -150,10 +148,15 @@ pub fn ReportView(id: i64) -> impl IntoView {
             <Show when=move || d.followup_pending>
                 <p class="muted" id="followup-pending">{ctx.t("report.followup_pending")}</p>
             </Show>
-            {reopen.map(|until| view! { <NotFixed id=id until=until detail=detail/> })}
-            {rateable.then(|| view! { <RateResult id=id detail=detail/> })}
         }.into_any()
     };
+    // The two answers the citizen types into are built only when whether they show changes: the
+    // body above is built again on a language switch or a refresh, which would drop what was
+    // typed (and dispose the signals an answer on its way still writes to).
+    let reopen =
+        Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.reopen_until.clone())));
+    let rateable =
+        Memo::new(move |_| detail.with(|d| d.as_ref().is_some_and(ReportDetail::can_rate)));
     view! {
         <section class="screen report-view">
             <div class="form-nav">
@@ -161,6 +164,8 @@ pub fn ReportView(id: i64) -> impl IntoView {
                 <SyncNow/>
             </div>
             {body}
+            {move || reopen.get().map(|until| view! { <NotFixed id=id until=until detail=detail/> })}
+            {move || rateable.get().then(|| view! { <RateResult id=id detail=detail/> })}
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             {move || big.get().map(|url| view! {
                 <div class="photo-full" role="dialog" aria-modal="true" aria-label=ctx.t("photos.open")>

@@ -141,9 +141,11 @@ fn keys_handed_out_by_model_exist() {
     }
 }
 
-/// Dossiers: states, what is wrong in a typed code and where, papers asked for.
+/// Dossiers: states, what is wrong in a typed code and where, QR problems, papers asked for.
 fn dossier_keys() -> impl Iterator<Item = &'static str> {
-    use model::dossier::{CodePart, DossierStatus, HandIn, HcmcOrigin, MistakeReason, PaperForm};
+    use model::dossier::{
+        CodePart, DossierStatus, HandIn, HcmcOrigin, MistakeReason, PaperForm, qr::QrProblem,
+    };
     let hand_in = [
         HandIn::Online,
         HandIn::AtDesk {
@@ -160,6 +162,12 @@ fn dossier_keys() -> impl Iterator<Item = &'static str> {
         .chain(CodePart::ALL.iter().map(|p| p.message_key()))
         .chain(MistakeReason::ALL.iter().map(|r| r.message_key()))
         .chain(HcmcOrigin::ALL.iter().map(|o| o.message_key()))
+        .chain(
+            QrProblem::examples()
+                .iter()
+                .map(QrProblem::message_key)
+                .collect::<Vec<_>>(),
+        )
         .chain(PaperForm::ALL.iter().map(|f| f.message_key()))
         .chain(hand_in.iter().map(HandIn::message_key).collect::<Vec<_>>())
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod code;
+pub mod qr;
 mod status;
 mod supplement;
 pub mod typing;

@@ -141,11 +141,13 @@ fn keys_handed_out_by_model_exist() {
     }
 }
 
-/// Dossiers: states, what is wrong in a typed code and where, QR problems, papers asked for.
+/// Dossiers: states, what is wrong in a typed code and where, QR problems, papers asked for,
+/// deadlines and the working-day calendar.
 fn dossier_keys() -> impl Iterator<Item = &'static str> {
     use model::dossier::{
         CodePart, DossierStatus, HandIn, HcmcOrigin, MistakeReason, PaperForm, qr::QrProblem,
     };
+    use model::workdays::{DayOffKind, DeadlineStatus, NOT_AVAILABLE_KEY};
     let hand_in = [
         HandIn::Online,
         HandIn::AtDesk {
@@ -170,6 +172,16 @@ fn dossier_keys() -> impl Iterator<Item = &'static str> {
         )
         .chain(PaperForm::ALL.iter().map(|f| f.message_key()))
         .chain(hand_in.iter().map(HandIn::message_key).collect::<Vec<_>>())
+        .chain(
+            [
+                DeadlineStatus::DaysLeft(1),
+                DeadlineStatus::DueToday,
+                DeadlineStatus::Overdue(1),
+            ]
+            .map(DeadlineStatus::message_key),
+        )
+        .chain(DayOffKind::ALL.iter().map(|k| k.message_key()))
+        .chain([NOT_AVAILABLE_KEY])
 }
 
 /// Each language is named in itself in both files: the settings screen shows the choices from

@@ -132,12 +132,56 @@ fn keys_handed_out_by_model_exist() {
         .chain(ProblemReason::all().map(ProblemReason::message_key))
         .chain([model::draft_reason::OTHER_KEY])
         // What the citizen is told when the city refuses an action, for every reason it can give.
-        .chain(model::reason::Reason::ALL.iter().map(|r| r.message_key()));
+        .chain(model::reason::Reason::ALL.iter().map(|r| r.message_key()))
+        .chain(dossier_keys());
     let mut keys: Vec<String> = keys.map(str::to_owned).collect();
     keys.push(model::reason::OTHER_KEY.into());
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");
     }
+}
+
+/// Dossiers: states, what is wrong in a typed code and where, QR problems, papers asked for,
+/// deadlines and the working-day calendar.
+fn dossier_keys() -> impl Iterator<Item = &'static str> {
+    use model::dossier::{
+        CodePart, DossierStatus, HandIn, HcmcOrigin, MistakeReason, PaperForm, qr::QrProblem,
+    };
+    use model::workdays::{DayOffKind, DeadlineStatus, NOT_AVAILABLE_KEY};
+    let hand_in = [
+        HandIn::Online,
+        HandIn::AtDesk {
+            place: String::new(),
+            address: None,
+        },
+        HandIn::ByPost {
+            address: String::new(),
+        },
+    ];
+    DossierStatus::ALL
+        .iter()
+        .map(|s| s.message_key())
+        .chain(CodePart::ALL.iter().map(|p| p.message_key()))
+        .chain(MistakeReason::ALL.iter().map(|r| r.message_key()))
+        .chain(HcmcOrigin::ALL.iter().map(|o| o.message_key()))
+        .chain(
+            QrProblem::examples()
+                .iter()
+                .map(QrProblem::message_key)
+                .collect::<Vec<_>>(),
+        )
+        .chain(PaperForm::ALL.iter().map(|f| f.message_key()))
+        .chain(hand_in.iter().map(HandIn::message_key).collect::<Vec<_>>())
+        .chain(
+            [
+                DeadlineStatus::DaysLeft(1),
+                DeadlineStatus::DueToday,
+                DeadlineStatus::Overdue(1),
+            ]
+            .map(DeadlineStatus::message_key),
+        )
+        .chain(DayOffKind::ALL.iter().map(|k| k.message_key()))
+        .chain([NOT_AVAILABLE_KEY])
 }
 
 /// Each language is named in itself in both files: the settings screen shows the choices from

@@ -28,6 +28,7 @@ pub mod w3c_time;
 pub mod ward;
 pub mod ward_rating;
 mod wire;
+pub mod workdays;
 
 pub use api_url::{ApiBaseUrl, ApiUrlError};
 pub use error::{ErrorCode, ErrorDto};

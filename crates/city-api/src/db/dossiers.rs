@@ -199,6 +199,28 @@ fn note(status: DossierStatus, agency: &str) -> (String, String) {
             "Từ chối: hồ sơ không đủ điều kiện theo quy định".into(),
             "Refused: the dossier does not meet the legal conditions".into(),
         ),
+        // The demo plan never reaches these; a back-office move may.
+        New => (
+            "Hồ sơ nộp trực tuyến, chờ tiếp nhận".into(),
+            "Filed online, waiting to be received".into(),
+        ),
+        NotAccepted => (
+            "Hồ sơ không được tiếp nhận".into(),
+            "The dossier was not accepted".into(),
+        ),
+        PaymentRequested => (
+            "Đề nghị nộp phí, lệ phí".into(),
+            "Please pay the fees".into(),
+        ),
+        Paused => (
+            "Dừng xử lý hồ sơ".into(),
+            "Processing of the dossier was stopped".into(),
+        ),
+        Withdrawn => (
+            "Hồ sơ đã được rút theo yêu cầu".into(),
+            "The dossier was withdrawn on request".into(),
+        ),
+        Other => (String::new(), String::new()),
     }
 }
 
@@ -335,13 +357,13 @@ pub fn lookup(
                         agency: r.get(5)?,
                         ward_code: r.get(6)?,
                         ward_name: r.get(7)?,
-                        status: DossierStatus::parse(&r.get::<_, String>(8)?)
-                            .unwrap_or(DossierStatus::Received),
+                        status: DossierStatus::from_wire(&r.get::<_, String>(8)?),
                         submitted_at: r.get(9)?,
                         expected_at: r.get(10)?,
                         finished_at: r.get(11)?,
                         on_time: None,
                         timeline: Vec::new(),
+                        supplement: None,
                     },
                 ))
             },
@@ -367,8 +389,7 @@ pub fn lookup(
         .query_map([code], |r| {
             Ok(DossierEvent {
                 at: r.get(0)?,
-                status: DossierStatus::parse(&r.get::<_, String>(1)?)
-                    .unwrap_or(DossierStatus::Received),
+                status: DossierStatus::from_wire(&r.get::<_, String>(1)?),
                 note: if english { r.get(3)? } else { r.get(2)? },
             })
         })?

@@ -226,7 +226,7 @@ impl SearchIndex {
 impl SearchIndex {
     /// Entries whose texts share meaningful words with `question`, best first (ties keep list
     /// order); `stop` names the filler words both sides are read without. An entry scores by its
-    /// best text. A question of filler words only matches nothing.
+    /// best text and by how much of the question all its texts explain (`words::entry_score`). A question of filler words only matches nothing.
     pub fn search_words(&self, question: &str, stop: &StopWords) -> Vec<WordHit> {
         let asked = words::words(&exact_form(question));
         let query = words::content(&asked, stop);
@@ -238,11 +238,12 @@ impl SearchIndex {
             .iter()
             .enumerate()
             .filter_map(|(position, entry)| {
-                let best = entry
+                let matches: Vec<words::TextMatch> = entry
                     .names
                     .iter()
-                    .filter_map(|n| words::score(&query, &n.words, &self.weights, stop))
-                    .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
+                    .filter_map(|n| words::match_text(&query, &n.words, &self.weights, stop))
+                    .collect();
+                let best = words::entry_score(&query, &matches, &self.weights)?;
                 Some(WordHit {
                     position,
                     score: best.0,
@@ -486,7 +487,7 @@ mod text_tests {
     #[test]
     fn questions_are_read_without_filler() {
         let idx = index();
-        let stop = StopWords::new(["tôi", "muốn", "xin", "làm", "cho"]);
+        let stop = StopWords::new(["tôi", "muốn", "xin", "làm", "cho"], []);
         let hits = idx.search_words("tôi muốn xin phép xây nhà", &stop);
         assert_eq!(hits[0].position, 2);
         assert!(hits[0].score > 0.9, "{hits:?}");

@@ -12,25 +12,71 @@ use std::collections::{HashMap, HashSet};
 
 use crate::fold::fold;
 
-/// Filler words a question is read without, given in any spelling (they are folded).
+/// Filler words a question is read without. A word written with marks is filler only when
+/// written with the filler's own marks ("chờ" is not "cho"); a word typed without marks is
+/// filler when it folds to a filler word that is unambiguous without marks (people often type
+/// "cho" for "cho", but "thi" may be "thì" or "thị").
 #[derive(Clone, Debug, Default)]
-pub struct StopWords(HashSet<String>);
+pub struct StopWords {
+    exact: HashSet<String>,
+    folded: HashSet<String>,
+}
 
 impl StopWords {
-    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
-        Self(words.into_iter().map(fold).collect())
+    /// `words` are filler however typed; `marked` only when typed with their marks ("thì",
+    /// "đang", "đó": without marks they are also "thị", "đăng", "đỏ").
+    pub fn new<'a>(
+        words: impl IntoIterator<Item = &'a str>,
+        marked: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut stop = Self::default();
+        for w in words {
+            stop.exact.insert(super::exact_form(w));
+            stop.folded.insert(fold(w));
+        }
+        for w in marked {
+            stop.exact.insert(super::exact_form(w));
+        }
+        stop
     }
 
-    pub fn contains(&self, folded: &str) -> bool {
-        self.0.contains(folded)
+    /// Whether one word, as typed or written, is filler.
+    pub fn is_filler(&self, word: &str) -> bool {
+        let exact = super::exact_form(word);
+        self.is_stop(&Word {
+            folded: fold(&exact),
+            marks: marks_of(&exact),
+            exact,
+        })
+    }
+
+    fn is_stop(&self, w: &Word) -> bool {
+        self.exact.contains(&w.exact) || (w.exact == w.folded && self.folded.contains(&w.folded))
     }
 }
 
-/// One word of a text: lower-case NFC as written, and folded.
+/// One word of a text: lower-case NFC as written, folded, and the marks folding took away.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Word {
     pub exact: String,
     pub folded: String,
+    /// The word's combining marks in a fixed order, and one `đ` per đ: equal for "hoà" and
+    /// "hòa" (old and new tone placement), different for "cấp" and "cáp". Empty when the word
+    /// has no marks.
+    pub marks: String,
+}
+
+/// See [`Word::marks`].
+fn marks_of(exact: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut marks: Vec<char> = exact
+        .nfd()
+        .filter(|&c| is_combining_mark(c) || matches!(c, 'đ' | 'Đ' | 'Ð'))
+        .map(|c| if is_combining_mark(c) { c } else { 'đ' })
+        .collect();
+    marks.sort_unstable();
+    marks.into_iter().collect()
 }
 
 /// The words of a text, split on anything that is not a letter or digit.
@@ -42,6 +88,7 @@ pub(super) fn words(exact_form: &str) -> Vec<Word> {
             let folded = fold(piece);
             (!folded.is_empty()).then(|| Word {
                 exact: piece.to_owned(),
+                marks: marks_of(piece),
                 folded,
             })
         })
@@ -52,7 +99,7 @@ pub(super) fn words(exact_form: &str) -> Vec<Word> {
 pub(super) fn content<'w>(all: &'w [Word], stop: &StopWords) -> Vec<&'w Word> {
     let mut seen = HashSet::new();
     all.iter()
-        .filter(|w| !stop.contains(&w.folded) && seen.insert(w.folded.as_str()))
+        .filter(|w| !stop.is_stop(w) && seen.insert(w.folded.as_str()))
         .collect()
 }
 
@@ -92,47 +139,110 @@ impl Weights {
     }
 }
 
-/// How well the question's content words match one text's words, in 0..=1, and whether every
-/// matched word was also written with the text's marks (a tie-break, as in the name tiers).
-/// `None` when no word matches.
-pub(super) fn score(
+/// A question word typed with marks that matches a word written with other marks ("cấp" and
+/// "cáp") counts this much: folding must forgive missing marks, not contradict the ones typed.
+const OTHER_MARKS: f32 = 0.5;
+/// The last word counts as a prefix ("giay ph…" being typed) from this many letters: shorter
+/// starts ("to", "do") begin too many words.
+const PREFIX_LETTERS: usize = 3;
+
+/// How one text matches the question: the share of the text's own meaning covered (0..=1),
+/// how much of each question word it explains (0, a half for other marks, or 1), and whether
+/// every matched word carries the marks typed (a tie-break, as in the name tiers).
+#[derive(Debug)]
+pub(super) struct TextMatch {
+    pub of_text: f32,
+    pub explains: Vec<f32>,
+    pub marks: bool,
+}
+
+/// `None` when no word of the text matches.
+pub(super) fn match_text(
     query: &[&Word],
     text: &[Word],
     weights: &Weights,
     stop: &StopWords,
-) -> Option<(f32, bool)> {
+) -> Option<TextMatch> {
     let text = content(text, stop);
     if query.is_empty() || text.is_empty() {
         return None;
     }
     let last = query.len() - 1;
-    let mut covered_text: HashSet<usize> = HashSet::new();
-    let (mut covered_query, mut marks) = (0.0f32, true);
+    // For each text word, the best share of it some question word covers.
+    let mut covered = vec![0.0f32; text.len()];
+    let mut explains = vec![0.0f32; query.len()];
+    let mut marks = true;
     for (i, q) in query.iter().enumerate() {
-        // The last word may still be being typed: a prefix of two letters or more counts.
         let found = text.iter().position(|t| t.folded == q.folded).or_else(|| {
-            (i == last && q.folded.chars().count() >= 2)
+            (i == last && q.folded.chars().count() >= PREFIX_LETTERS)
                 .then(|| text.iter().position(|t| t.folded.starts_with(&q.folded)))
                 .flatten()
         });
-        if let Some(at) = found {
-            covered_query += weights.of(&q.folded);
-            covered_text.insert(at);
-            marks &= text[at].exact == q.exact;
-        }
+        let Some(at) = found else { continue };
+        let same_marks = text[at].marks == q.marks;
+        let share = if same_marks || q.marks.is_empty() {
+            1.0
+        } else {
+            OTHER_MARKS
+        };
+        explains[i] = share;
+        covered[at] = covered[at].max(share);
+        marks &= same_marks;
     }
-    if covered_text.is_empty() {
+    if covered.iter().all(|&c| c == 0.0) {
         return None;
     }
-    let text_total: f32 = text.iter().map(|t| weights.of(&t.folded)).sum();
-    let query_total: f32 = query.iter().map(|q| weights.of(&q.folded)).sum();
-    let text_part: f32 = covered_text
+    let total: f32 = text.iter().map(|t| weights.of(&t.folded)).sum();
+    let part: f32 = text
         .iter()
-        .map(|&at| weights.of(&text[at].folded))
+        .zip(&covered)
+        .map(|(t, c)| c * weights.of(&t.folded))
         .sum();
-    let of_text = text_part / text_total;
-    let of_query = covered_query / query_total;
-    Some((of_text * (0.5 + 0.5 * of_query), marks))
+    Some(TextMatch {
+        of_text: part / total,
+        explains,
+        marks,
+    })
+}
+
+/// An entry's score from its texts' matches, in 0..=1, and the marks tie-break of its best text.
+///
+/// The best text's share of its own meaning that the question covers, scaled by how much of the
+/// question the entry explains with all its texts together: `of_text × (0.3 + 0.7 × explained)`.
+/// A short keyword wholly present is a strong answer; one that explains a single common word of
+/// a long question is not; a long question whose words are spread over an entry's name and
+/// keywords ("sổ đỏ lần đầu … mảnh đất") still finds it.
+pub(super) fn entry_score(
+    query: &[&Word],
+    matches: &[TextMatch],
+    weights: &Weights,
+) -> Option<(f32, bool)> {
+    let best = matches
+        .iter()
+        .max_by(|a, b| a.of_text.total_cmp(&b.of_text).then(a.marks.cmp(&b.marks)))?;
+    let total: f32 = query.iter().map(|q| weights.of(&q.folded)).sum();
+    let explained: f32 = query
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let share = matches.iter().map(|m| m.explains[i]).fold(0.0, f32::max);
+            share * weights.of(&q.folded)
+        })
+        .sum();
+    let of_query = if total > 0.0 { explained / total } else { 0.0 };
+    Some((best.of_text * (0.3 + 0.7 * of_query), best.marks))
+}
+
+/// One text as the only text of its entry (for tests).
+#[cfg(test)]
+fn score(
+    query: &[&Word],
+    text: &[Word],
+    weights: &Weights,
+    stop: &StopWords,
+) -> Option<(f32, bool)> {
+    let m = match_text(query, text, weights, stop)?;
+    entry_score(query, &[m], weights)
 }
 
 #[cfg(test)]
@@ -153,7 +263,7 @@ mod tests {
 
     #[test]
     fn stop_words_are_dropped_from_both_sides() {
-        let stop = StopWords::new(["tôi", "muốn", "làm"]);
+        let stop = StopWords::new(["tôi", "muốn", "làm"], []);
         let weights = Weights::new([vec!["so", "do"], vec!["khai", "sinh"]]);
         let q = w("tôi muốn làm sổ đỏ");
         let query = content(&q, &stop);
@@ -164,6 +274,25 @@ mod tests {
         assert!(score(&query, &w("khai sinh"), &weights, &stop).is_none());
         // Only filler: nothing to search on.
         assert!(content(&w("tôi muốn làm"), &stop).is_empty());
+        assert!(content(&w("toi muon lam"), &stop).is_empty());
+    }
+
+    #[test]
+    fn marks_keep_a_word_apart_from_the_filler_it_folds_to() {
+        let stop = StopWords::new(["cho"], ["thì"]);
+        assert!(stop.is_filler("thì"));
+        assert!(!stop.is_filler("thi"));
+        assert!(!stop.is_filler("thị"));
+        assert!(stop.is_filler("cho"));
+        assert!(stop.is_filler("CHO"));
+        assert!(!stop.is_filler("chờ"));
+        assert!(!stop.is_filler("chợ"));
+        let ws = w("nhà chờ cho xe");
+        let kept: Vec<&str> = content(&ws, &stop)
+            .iter()
+            .map(|x| x.folded.as_str())
+            .collect();
+        assert_eq!(kept, ["nha", "cho", "xe"]);
     }
 
     #[test]
@@ -190,10 +319,18 @@ mod tests {
     fn the_last_word_may_be_a_prefix() {
         let stop = StopWords::default();
         let weights = Weights::new([vec!["giay", "phep"]]);
-        let q = w("giay ph");
+        let q = w("giay phe");
         let query = content(&q, &stop);
         let (s, _) = score(&query, &w("giấy phép"), &weights, &stop).unwrap();
         assert!((s - 1.0).abs() < 1e-6);
+        // Two letters are not enough.
+        let q = w("giay ph");
+        assert!(
+            score(&content(&q, &stop), &w("giấy phép"), &weights, &stop)
+                .unwrap()
+                .0
+                < 0.9
+        );
         // Not an earlier word.
         let q = w("gi phep");
         assert!(

@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod fold;
 pub mod form;
 pub mod geo;
+pub mod guide;
 pub mod ipc;
 pub mod messages;
 pub mod open311;

@@ -4,6 +4,7 @@
 //! Nothing here does I/O, so it compiles to wasm for the UI and is tested without a database.
 
 pub mod api_url;
+pub mod ask;
 pub mod delivery;
 pub mod dossier;
 pub mod draft;

@@ -130,3 +130,56 @@ pub struct Match {
     pub score: u8,
     pub origin: Origin,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key lists the i18n test walks are the keys the variants hand out.
+    #[test]
+    fn key_lists_match_the_variants() {
+        let answers = [
+            Answer::Found(Vec::new()),
+            Answer::NothingFits,
+            Answer::AskedNothing,
+        ];
+        assert_eq!(answers.map(|a| a.message_key()), Answer::KEYS);
+        let origins = [
+            Origin::Guide {
+                as_of: String::new(),
+                basis: Vec::new(),
+            },
+            Origin::FeedbackCatalog {
+                jurisdiction: String::new(),
+            },
+            Origin::TrackedDossier,
+        ];
+        assert_eq!(origins.map(|o| o.message_key()), Origin::KEYS);
+        assert!(Answer::NothingFits.offers_feedback_form());
+        assert!(!Answer::AskedNothing.offers_feedback_form());
+    }
+
+    /// What crosses to the UI: tagged by kind, answers with their source.
+    #[test]
+    fn answers_serialize_with_their_kind() {
+        let json = serde_json::to_value(Answer::NothingFits).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "nothing_fits"}));
+        let m = Match {
+            kind: AnswerKind::FeedbackField,
+            id: "thoat-nuoc".into(),
+            title: Localized {
+                vi: "Thoát nước – ngập".into(),
+                en: "Drainage and flooding".into(),
+            },
+            score: 80,
+            origin: Origin::FeedbackCatalog {
+                jurisdiction: "hochiminhcity.gov.vn".into(),
+            },
+        };
+        let json = serde_json::to_value(Answer::Found(vec![m.clone()])).unwrap();
+        assert_eq!(json["kind"], "found");
+        assert_eq!(json["matches"][0]["origin"]["kind"], "feedback_catalog");
+        let back: Answer = serde_json::from_value(json).unwrap();
+        assert_eq!(back, Answer::Found(vec![m]));
+    }
+}

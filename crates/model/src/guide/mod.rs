@@ -17,6 +17,9 @@ pub use facts::{
 };
 pub use validate::GuideError;
 
+/// What the UI shows for a fact the guide could not verify ([`Procedure::unverified`]).
+pub const NOT_VERIFIED_KEY: &str = "guide.not_verified";
+
 /// The field a procedure belongs to, as the one-stop counters group them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -235,3 +235,62 @@ fn recall_over_every_entry() {
         guide.procedures.len()
     );
 }
+
+/// The figure: p95 of one question over 10,000 local items (the guide, the 1022 fields
+/// and 9,961 tracked dossiers named after the guide's procedures), with the expected item among
+/// the answers every time. Slow in a debug build: `cargo test -p citizen-model --release --test
+/// ask_guide -- --ignored --nocapture`.
+#[test]
+#[ignore = "a timing figure; run in release"]
+fn p95_over_10000_items() {
+    let guide = guide();
+    let services = ServiceCatalog::from_json(SERVICES).unwrap();
+    let mut items = Candidate::procedures(&guide);
+    items.extend(Candidate::feedback_fields(&services));
+    let fixed = items.len();
+    let mut n = 0u32;
+    while items.len() < 10_000 {
+        let p = &guide.procedures[n as usize % guide.procedures.len()];
+        let code = format!("000.00.04.H29-26{:04}-{:04}", n / 10_000 + 101, n % 10_000);
+        items.push(Candidate::dossier(&code, &p.name));
+        n += 1;
+    }
+    let dossier_code = items[fixed + 1234].id.clone();
+    let build = std::time::Instant::now();
+    let a = LocalAnswerer::new(items);
+    let build = build.elapsed();
+    let mut questions: Vec<(String, String)> = EXAMPLES
+        .iter()
+        .flat_map(|(q, want)| {
+            [
+                (q.to_string(), want.to_string()),
+                (fold(q), want.to_string()),
+            ]
+        })
+        .collect();
+    questions.extend(
+        guide
+            .procedures
+            .iter()
+            .map(|p| (p.name.vi.clone(), p.id.clone())),
+    );
+    questions.push((dossier_code.clone(), dossier_code));
+    let mut times = Vec::new();
+    for (q, want) in &questions {
+        let start = std::time::Instant::now();
+        let answer = a.answer(q, 5);
+        times.push(start.elapsed());
+        assert!(
+            answer.matches().iter().any(|m| &m.id == want),
+            "{q}: {answer:?}"
+        );
+    }
+    times.sort();
+    let p95 = times[times.len() * 95 / 100];
+    eprintln!(
+        "10,000 items: index built in {build:?}; {} questions, p50 {:?}, p95 {p95:?}, max {:?}; expected item found 100 %",
+        times.len(),
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}

@@ -97,10 +97,14 @@ pub(super) fn words(exact_form: &str) -> Vec<Word> {
 
 /// The question's words that carry meaning, each once, in the order typed.
 pub(super) fn content<'w>(all: &'w [Word], stop: &StopWords) -> Vec<&'w Word> {
-    let mut seen = HashSet::new();
-    all.iter()
-        .filter(|w| !stop.is_stop(w) && seen.insert(w.folded.as_str()))
-        .collect()
+    // Texts are a few words long: a linear check beats hashing.
+    let mut kept: Vec<&Word> = Vec::with_capacity(all.len());
+    for w in all {
+        if !stop.is_stop(w) && !kept.iter().any(|k| k.folded == w.folded) {
+            kept.push(w);
+        }
+    }
+    kept
 }
 
 /// How much each folded word says, from how many entries hold it.
@@ -163,21 +167,32 @@ pub(super) fn match_text(
     weights: &Weights,
     stop: &StopWords,
 ) -> Option<TextMatch> {
-    let text = content(text, stop);
-    if query.is_empty() || text.is_empty() {
+    let last = query.len().checked_sub(1)?;
+    let prefix_last = query[last].folded.chars().count() >= PREFIX_LETTERS;
+    let matches = |i: usize, q: &Word, t: &Word| {
+        t.folded == q.folded || (i == last && prefix_last && t.folded.starts_with(&q.folded))
+    };
+    // Most texts share no word with the question: skip them before any allocation.
+    if !text
+        .iter()
+        .any(|t| query.iter().enumerate().any(|(i, q)| matches(i, q, t)))
+    {
         return None;
     }
-    let last = query.len() - 1;
+    let text = content(text, stop);
+    if text.is_empty() {
+        return None;
+    }
     // For each text word, the best share of it some question word covers.
     let mut covered = vec![0.0f32; text.len()];
     let mut explains = vec![0.0f32; query.len()];
     let mut marks = true;
     for (i, q) in query.iter().enumerate() {
-        let found = text.iter().position(|t| t.folded == q.folded).or_else(|| {
-            (i == last && q.folded.chars().count() >= PREFIX_LETTERS)
-                .then(|| text.iter().position(|t| t.folded.starts_with(&q.folded)))
-                .flatten()
-        });
+        // An exact word first; the last word may be a prefix of one.
+        let found = text
+            .iter()
+            .position(|t| t.folded == q.folded)
+            .or_else(|| text.iter().position(|t| matches(i, q, t)));
         let Some(at) = found else { continue };
         let same_marks = text[at].marks == q.marks;
         let share = if same_marks || q.marks.is_empty() {

@@ -133,7 +133,30 @@ fn keys_handed_out_by_model_exist() {
         .chain([model::draft_reason::OTHER_KEY])
         // What the citizen is told when the city refuses an action, for every reason it can give.
         .chain(model::reason::Reason::ALL.iter().map(|r| r.message_key()))
-        .chain(dossier_keys());
+        .chain(dossier_keys())
+        // The question box and the procedures guide.
+        .chain(model::ask::Answer::KEYS)
+        .chain(model::ask::Origin::KEYS)
+        .chain(model::ask::AnswerKind::ALL.iter().map(|k| k.message_key()))
+        .chain(model::guide::Field::ALL.iter().map(|f| f.message_key()))
+        .chain(model::guide::Fact::ALL.iter().map(|f| f.message_key()))
+        .chain(
+            model::guide::SourceKind::ALL
+                .iter()
+                .map(|k| k.message_key()),
+        )
+        .chain(model::guide::FeeKind::ALL.iter().map(|k| k.message_key()))
+        .chain(
+            model::guide::TimeLimit::KINDS
+                .iter()
+                .map(|t| t.message_key()),
+        )
+        .chain(
+            model::guide::OnlineMode::ALL
+                .iter()
+                .map(|m| m.message_key()),
+        )
+        .chain([model::guide::NOT_VERIFIED_KEY]);
     let mut keys: Vec<String> = keys.map(str::to_owned).collect();
     keys.push(model::reason::OTHER_KEY.into());
     for key in keys {

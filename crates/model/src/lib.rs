@@ -4,6 +4,7 @@
 //! Nothing here does I/O, so it compiles to wasm for the UI and is tested without a database.
 
 pub mod api_url;
+pub mod ask;
 pub mod delivery;
 pub mod dossier;
 pub mod draft;
@@ -15,6 +16,7 @@ pub mod feedback;
 pub mod fold;
 pub mod form;
 pub mod geo;
+pub mod guide;
 pub mod ipc;
 pub mod messages;
 pub mod open311;

@@ -33,7 +33,7 @@ impl Localized {
         }
     }
 
-    fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         !self.vi.trim().is_empty() && !self.en.trim().is_empty()
     }
 }

@@ -7,9 +7,16 @@
 //! shared by dozens of units, so "phu" or "binh phu" would otherwise list every "Phường …". A
 //! query that starts with a kind word filters on that kind instead; anywhere else a kind word is
 //! an ordinary word, which only a name that really contains it (Phường Phương Liệt) matches.
+//!
+//! The same index also answers questions word by word ([`SearchIndex::search_words`], in
+//! `words.rs`): the tiers compare a query with whole names, the question box needs both.
+
+mod words;
 
 use crate::fold::fold;
 use crate::ward::{UnitKind, short_name};
+
+pub use words::StopWords;
 
 /// How well a name matches; lower is better. Exact matches come first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,18 +36,21 @@ pub enum MatchTier {
     Kind,
 }
 
-/// One text an entry is matched by, in the two forms the tiers compare.
+/// One text an entry is matched by, in the two forms the tiers compare, and cut into words.
 struct Name {
     /// Lower-cased, NFC: for the exact tier.
     exact: String,
     folded: String,
+    words: Vec<words::Word>,
 }
 
 impl Name {
     fn new(text: &str) -> Self {
+        let exact = exact_form(text);
         Self {
-            exact: exact_form(text),
+            words: words::words(&exact),
             folded: fold(text),
+            exact,
         }
     }
 
@@ -59,6 +69,7 @@ struct Entry {
 /// A search index over names; build once, query on every keystroke.
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    weights: words::Weights,
 }
 
 /// One hit: a position in the list the index was built from, and how it matched.
@@ -66,6 +77,15 @@ pub struct SearchIndex {
 pub struct Hit {
     pub position: usize,
     pub tier: MatchTier,
+}
+
+/// One entry matched word by word: its position, how well (0..=1, see `words.rs`), and whether
+/// the matched words carry the marks the question was typed with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WordHit {
+    pub position: usize,
+    pub score: f32,
+    pub marks_match: bool,
 }
 
 /// What was typed, read both as plain words and, when it starts with a kind word, as that kind
@@ -140,7 +160,39 @@ impl SearchIndex {
                 }
             })
             .collect();
-        Self { entries }
+        Self::with_entries(entries)
+    }
+
+    /// Builds an index of entries that are not units, each matched by several texts (a name in
+    /// two languages, keywords…): `(code, texts)` in display order. A text matches for its
+    /// entry; the entry is found once.
+    pub fn from_texts<'a, T>(items: impl IntoIterator<Item = (&'a str, T)>) -> Self
+    where
+        T: IntoIterator<Item = &'a str>,
+    {
+        let entries = items
+            .into_iter()
+            .map(|(code, texts)| Entry {
+                kind: None,
+                names: texts
+                    .into_iter()
+                    .map(Name::new)
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+                code: code.to_owned(),
+            })
+            .collect();
+        Self::with_entries(entries)
+    }
+
+    fn with_entries(entries: Vec<Entry>) -> Self {
+        let weights = words::Weights::new(entries.iter().map(|e| {
+            e.names
+                .iter()
+                .flat_map(|n| n.words.iter().map(|w| w.folded.as_str()))
+                .collect()
+        }));
+        Self { entries, weights }
     }
 
     pub fn len(&self) -> usize {
@@ -167,6 +219,53 @@ impl SearchIndex {
         hits.into_iter()
             .take(limit)
             .map(|((tier, _), position)| Hit { position, tier })
+            .collect()
+    }
+}
+
+impl SearchIndex {
+    /// Entries whose texts share meaningful words with `question`, best first (ties keep list
+    /// order); `stop` names the filler words both sides are read without. An entry scores by its
+    /// best text and by how much of the question all its texts explain (`words::entry_score`). A question of filler words only matches nothing.
+    pub fn search_words(&self, question: &str, stop: &StopWords) -> Vec<WordHit> {
+        let asked = words::words(&exact_form(question));
+        let query = words::content(&asked, stop);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<WordHit> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(position, entry)| {
+                let matches: Vec<words::TextMatch> = entry
+                    .names
+                    .iter()
+                    .filter_map(|n| words::match_text(&query, &n.words, &self.weights, stop))
+                    .collect();
+                let best = words::entry_score(&query, &matches, &self.weights)?;
+                Some(WordHit {
+                    position,
+                    score: best.0,
+                    marks_match: best.1,
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.marks_match.cmp(&a.marks_match))
+                .then(a.position.cmp(&b.position))
+        });
+        hits
+    }
+
+    /// The words of `question` that carry meaning, folded, in the order typed.
+    pub fn content_words(question: &str, stop: &StopWords) -> Vec<String> {
+        let asked = words::words(&exact_form(question));
+        words::content(&asked, stop)
+            .into_iter()
+            .map(|w| w.folded.clone())
             .collect()
     }
 }
@@ -344,6 +443,62 @@ mod tests {
     }
 }
 
+/// Entries matched by several texts (name, keywords) and questions read word by word.
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    const ITEMS: &[(&str, &[&str])] = &[
+        (
+            "1.001193",
+            &[
+                "Đăng ký khai sinh",
+                "Birth registration",
+                "làm giấy khai sinh",
+            ],
+        ),
+        ("1.004222", &["Đăng ký thường trú", "nhập hộ khẩu"]),
+        (
+            "",
+            &["Cấp giấy phép xây dựng nhà ở riêng lẻ", "xin phép xây nhà"],
+        ),
+    ];
+
+    fn index() -> SearchIndex {
+        SearchIndex::from_texts(
+            ITEMS
+                .iter()
+                .map(|(code, texts)| (*code, texts.iter().copied())),
+        )
+    }
+
+    #[test]
+    fn any_text_finds_its_entry_once() {
+        let idx = index();
+        let found =
+            |q: &str| -> Vec<usize> { idx.search(q, 10).into_iter().map(|h| h.position).collect() };
+        assert_eq!(found("birth registration"), [0]);
+        assert_eq!(found("nhap ho khau"), [1]);
+        assert_eq!(found("dang ky"), [0, 1]);
+        assert_eq!(found("1.004222"), [1]);
+        assert_eq!(idx.len(), 3);
+    }
+
+    #[test]
+    fn questions_are_read_without_filler() {
+        let idx = index();
+        let stop = StopWords::new(["tôi", "muốn", "xin", "làm", "cho"], []);
+        let hits = idx.search_words("tôi muốn xin phép xây nhà", &stop);
+        assert_eq!(hits[0].position, 2);
+        assert!(hits[0].score > 0.9, "{hits:?}");
+        assert!(idx.search_words("tôi muốn xin", &stop).is_empty());
+        assert_eq!(
+            SearchIndex::content_words("Tôi muốn làm GIẤY khai sinh", &stop),
+            ["giay", "khai", "sinh"]
+        );
+    }
+}
+
 /// The same searches over the 168 real units, indexed the way the ward finder does.
 #[cfg(test)]
 mod hcmc_tests {
@@ -351,7 +506,7 @@ mod hcmc_tests {
     use crate::ward::{UnitKind, Ward, WardCatalog};
 
     fn units() -> Vec<Ward> {
-        WardCatalog::from_json(include_str!("../../../assets/hcmc-units.json"))
+        WardCatalog::from_json(include_str!("../../../../assets/hcmc-units.json"))
             .expect("bundled catalogue")
             .units
     }

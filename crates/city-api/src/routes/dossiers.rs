@@ -24,7 +24,7 @@ fn not_found() -> ApiError {
     path = "/api/v1/dossiers/{code}", operation_id = "get_dossier",
     tag = "dossiers",
     params(
-        ("code" = String, Path, pattern = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[Hh]29-[0-9]{6}-[0-9]{4}$", description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
+        ("code" = String, Path, pattern = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Za-z][0-9]{2}-([0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])|[0-9]{2}(0[13-9]|1[0-2])(29|30)|[0-9]{2}(0[13578]|1[02])31|([02468][048]|[13579][26])0229)-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})$", description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001: any agency of the national format (Circular 01/2018/TT-VPCP art. 19), a real date, that day's number from 0001"),
         ("check" = String, Query, pattern = "^[2-9A-HJKMNP-Za-hjkmnp-z]{6}$", description = "The 6-character check value printed next to the code"),
         ("locale" = Option<String>, Query, description = "`en` for English names and notes"),
     ),

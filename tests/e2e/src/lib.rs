@@ -350,7 +350,7 @@ impl App {
         self.client
             .execute(
                 "window.__e2eErrors = [];\
-                 addEventListener('error', e => __e2eErrors.push(String(e.message)));\
+                 addEventListener('error', e => __e2eErrors.push(String(e.message) + (e.error && e.error.stack ? ' at ' + String(e.error.stack).slice(0, 1500) : '')));\
                  addEventListener('unhandledrejection', e => __e2eErrors.push('rejected: ' + String(e.reason)));",
                 vec![],
             )
@@ -363,7 +363,7 @@ impl App {
         let state = self
             .client
             .execute(
-                "return { text: document.body.innerText.slice(0, 400), errors: window.__e2eErrors || [] };",
+                "return { text: document.body.innerText.slice(0, 600), errors: window.__e2eErrors || [] };",
                 vec![],
             )
             .await;

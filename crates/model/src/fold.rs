@@ -17,9 +17,10 @@ pub fn fold(text: &str) -> String {
         if is_combining_mark(c) {
             continue;
         }
-        // U+00D0 (Ð) is often typed for Đ on keyboards without Vietnamese support.
+        // U+00D0 (Ð) is often typed for Đ on keyboards without Vietnamese support, and text
+        // lower-cased before folding turns it into U+00F0 (ð).
         let c = match c {
-            'đ' | 'Đ' | 'Ð' => 'd',
+            'đ' | 'Đ' | 'Ð' | 'ð' => 'd',
             other => other,
         };
         if c.is_alphanumeric() {
@@ -72,5 +73,11 @@ mod tests {
     #[test]
     fn keeps_digits() {
         assert_eq!(fold("Phường 26734"), "phuong 26734");
+    }
+
+    #[test]
+    fn eth_typed_for_d_bar_folds_to_d_in_either_case() {
+        assert_eq!(fold("Ðổi tên"), "doi ten");
+        assert_eq!(fold("ðổi tên"), "doi ten");
     }
 }

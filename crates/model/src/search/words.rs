@@ -72,7 +72,7 @@ fn marks_of(exact: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     let mut marks: Vec<char> = exact
         .nfd()
-        .filter(|&c| is_combining_mark(c) || matches!(c, 'đ' | 'Đ' | 'Ð'))
+        .filter(|&c| is_combining_mark(c) || matches!(c, 'đ' | 'Đ' | 'Ð' | 'ð'))
         .map(|c| if is_combining_mark(c) { c } else { 'đ' })
         .collect();
     marks.sort_unstable();

@@ -199,8 +199,9 @@ impl WorkCalendar {
     }
 
     /// The date `n` working days after `start` (the day of receipt is not counted): a legal
-    /// deadline. `None` if the count runs into an unknown day.
+    /// deadline. `None` if the count runs into an unknown day, or `start` is in one.
     pub fn add_working_days(&self, start: NaiveDate, n: u32) -> Option<NaiveDate> {
+        self.is_working_day(start)?;
         let mut day = start;
         let mut left = n;
         while left > 0 {
@@ -212,8 +213,15 @@ impl WorkCalendar {
         Some(day)
     }
 
-    /// Working days left before `deadline`, or overdue by, as seen on `today`.
+    /// Working days left before `deadline`, or overdue by, as seen on `today`. A deadline that
+    /// falls on a day off ends on the next working day (Civil Code 2015 art. 148(5)).
     pub fn deadline_status(&self, deadline: NaiveDate, today: NaiveDate) -> Option<DeadlineStatus> {
+        self.is_working_day(today)?;
+        let deadline = if self.is_working_day(deadline)? {
+            deadline
+        } else {
+            self.add_working_days(deadline, 1)?
+        };
         if today == deadline {
             return Some(DeadlineStatus::DueToday);
         }
@@ -420,5 +428,42 @@ mod tests {
     fn every_day_off_kind_has_its_own_message_key() {
         let keys: BTreeSet<_> = DayOffKind::ALL.iter().map(|k| k.message_key()).collect();
         assert_eq!(keys.len(), DayOffKind::ALL.len());
+    }
+
+    #[test]
+    fn a_deadline_on_a_day_off_ends_on_the_next_working_day() {
+        let c = calendar();
+        // Sunday 13/12/2026 → Monday 14/12.
+        let sunday = day(2026, 12, 13);
+        assert_eq!(
+            c.deadline_status(sunday, day(2026, 12, 11)),
+            Some(DeadlineStatus::DaysLeft(1))
+        );
+        assert_eq!(
+            c.deadline_status(sunday, day(2026, 12, 14)),
+            Some(DeadlineStatus::DueToday)
+        );
+        assert_eq!(
+            c.deadline_status(sunday, day(2026, 12, 15)),
+            Some(DeadlineStatus::Overdue(1))
+        );
+        // Wednesday 18/2/2026 is in the Tết days off (16–20/2): it ends on Monday 23/2.
+        let tet = day(2026, 2, 18);
+        assert_eq!(
+            c.deadline_status(tet, day(2026, 2, 13)),
+            Some(DeadlineStatus::DaysLeft(1))
+        );
+        assert_eq!(
+            c.deadline_status(tet, day(2026, 2, 23)),
+            Some(DeadlineStatus::DueToday)
+        );
+    }
+
+    #[test]
+    fn a_day_in_an_unknown_year_gives_no_count_even_for_zero_days() {
+        let c = calendar();
+        let unknown = day(2030, 3, 4);
+        assert_eq!(c.add_working_days(unknown, 0), None);
+        assert_eq!(c.deadline_status(unknown, unknown), None);
     }
 }

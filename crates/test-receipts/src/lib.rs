@@ -14,7 +14,7 @@ use imageproc::drawing::{draw_filled_circle_mut, draw_filled_rect_mut, draw_holl
 use imageproc::geometric_transformations::{Border, Interpolation, Projection, warp_into};
 use imageproc::rect::Rect;
 
-pub use qrcode::EcLevel;
+pub use qrcode::{self, EcLevel};
 
 /// What the tests put in the QR code. Provisional: the decoder returns raw text, so the real
 /// payload format (defined in `model`) does not matter here.

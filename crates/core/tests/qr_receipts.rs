@@ -138,20 +138,48 @@ fn vietnamese_text_in_a_code_comes_back_as_written() {
     assert_eq!(reads(&jpeg), [text]);
 }
 
+/// The bare code, `px` pixels a module, with its quiet zone.
+fn bare_code(px: u32) -> Vec<Vec<bool>> {
+    let code = test_receipts::qrcode::QrCode::new(SAMPLE_PAYLOAD).expect("encode");
+    let n = code.width() as i64;
+    let colors = code.to_colors();
+    let side = (n + 8) * i64::from(px);
+    (0..side)
+        .map(|y| {
+            (0..side)
+                .map(|x| {
+                    let (mx, my) = (x / i64::from(px) - 4, y / i64::from(px) - 4);
+                    (0..n).contains(&mx)
+                        && (0..n).contains(&my)
+                        && colors[(my * n + mx) as usize] == test_receipts::qrcode::Color::Dark
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn a_small_screenshot_of_a_code_reads() {
-    // Two pixels a module, nothing around it but its quiet zone.
-    let code = test_receipts::qrcode::QrCode::new(SAMPLE_PAYLOAD).expect("encode");
-    let n = code.width() as u32;
-    let colors = code.to_colors();
-    let img = GrayImage::from_fn((n + 8) * 2, (n + 8) * 2, |x, y| {
-        let (mx, my) = ((x / 2) as i64 - 4, (y / 2) as i64 - 4);
-        let dark = (0..n as i64).contains(&mx)
-            && (0..n as i64).contains(&my)
-            && colors[(my * n as i64 + mx) as usize] == test_receipts::qrcode::Color::Dark;
-        Luma([if dark { 0 } else { 255 }])
+    let dark = bare_code(2);
+    let side = dark.len() as u32;
+    let img = GrayImage::from_fn(side, side, |x, y| {
+        Luma([if dark[y as usize][x as usize] { 0 } else { 255 }])
     });
     assert_eq!(read_qr_in(&img), Ok(vec![SAMPLE_PAYLOAD.to_owned()]));
+}
+
+#[test]
+fn a_code_exported_black_on_transparent_reads() {
+    // Transparent pixels are often stored black: read as paper, not as ink.
+    let dark = bare_code(4);
+    let side = dark.len() as u32;
+    let img = image::RgbaImage::from_fn(side, side, |x, y| {
+        image::Rgba([0, 0, 0, if dark[y as usize][x as usize] { 255 } else { 0 }])
+    });
+    let mut bytes = Vec::new();
+    img.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        .expect("png");
+    assert_eq!(read_qr(&bytes), Ok(vec![SAMPLE_PAYLOAD.to_owned()]));
 }
 
 #[test]

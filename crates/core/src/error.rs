@@ -22,6 +22,8 @@ pub enum CoreError {
     NoHttpClient,
     #[error(transparent)]
     Photo(#[from] crate::photo::PhotoError),
+    #[error(transparent)]
+    Qr(#[from] crate::qr::QrError),
     #[error("a report takes at most {} photos", model::feedback::MAX_PHOTOS)]
     TooManyPhotos,
     #[error("the city API cannot be reached")]
@@ -63,6 +65,7 @@ impl CoreError {
             Self::MoveAside(_) => ErrorCode::DbUnavailable,
             Self::NoHttpClient => ErrorCode::Internal,
             Self::Photo(err) => err.code(),
+            Self::Qr(err) => err.code(),
             Self::TooManyPhotos => ErrorCode::TooManyPhotos,
             Self::Offline => ErrorCode::Offline,
             Self::UnknownReport => ErrorCode::UnknownReport,

@@ -6,6 +6,7 @@
 //! - [`client`]: the city API over HTTP (reqwest + rustls).
 //! - [`connection`]: when to check the city API next (pure policy).
 //! - [`photo`]: photos checked, straightened, shrunk and stripped of metadata before they are queued.
+//! - [`qr`]: the QR code on a paper receipt, read from a photo of it.
 //! - [`services`]: the feedback categories with a search over names and keywords.
 //! - [`reports`]: what the citizen sees of their reports (delivery, timeline, what they may
 //!   still do), assembled from the store's rows; pure.
@@ -20,6 +21,7 @@ pub mod directory;
 pub mod engine;
 pub mod error;
 pub mod photo;
+pub mod qr;
 pub mod reports;
 pub mod services;
 pub mod store;

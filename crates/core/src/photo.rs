@@ -60,33 +60,7 @@ pub struct Prepared {
 
 /// Checks, straightens, shrinks and strips a photo. Pure: bytes in, bytes out.
 pub fn prepare(bytes: &[u8]) -> Result<Prepared, PhotoError> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(PhotoError::TooLarge);
-    }
-    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
-    if !matches!(
-        format,
-        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
-    ) {
-        return Err(PhotoError::NotAnImage);
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE_IN);
-    limits.max_image_height = Some(MAX_SIDE_IN);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Damaged)?;
-    let orientation = decoder.orientation().ok();
-    let taken_at = decoder
-        .exif_metadata()
-        .ok()
-        .flatten()
-        .and_then(|exif| gps_point(&exif));
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Damaged)?;
-    if let Some(o) = orientation {
-        img.apply_orientation(o);
-    }
+    let Opened { mut img, taken_at } = open(bytes)?;
     if img.width().max(img.height()) > MAX_SIDE {
         img = img.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
     }
@@ -123,6 +97,45 @@ fn encode(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
         .encode_image(img)
         .map_err(|_| PhotoError::Damaged)?;
     Ok(out)
+}
+
+/// A picture from outside, opened with care and turned upright, and where the camera said it was.
+pub(crate) struct Opened {
+    pub img: DynamicImage,
+    pub taken_at: Option<Point>,
+}
+
+/// Opens untrusted bytes: the format sniffed from the content (JPEG, PNG or WebP only), the
+/// canvas and the memory bounded before decoding, EXIF orientation applied.
+pub(crate) fn open(bytes: &[u8]) -> Result<Opened, PhotoError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(PhotoError::TooLarge);
+    }
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(PhotoError::NotAnImage);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE_IN);
+    limits.max_image_height = Some(MAX_SIDE_IN);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Damaged)?;
+    let orientation = decoder.orientation().ok();
+    let taken_at = decoder
+        .exif_metadata()
+        .ok()
+        .flatten()
+        .and_then(|exif| gps_point(&exif));
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Damaged)?;
+    if let Some(o) = orientation {
+        img.apply_orientation(o);
+    }
+    Ok(Opened { img, taken_at })
 }
 
 /// The GPS position in an EXIF block, if it holds a plausible one.

@@ -59,10 +59,12 @@ pub enum ErrorCode {
     NoteMissing,
     /// A note is too long or holds characters that cannot be sent.
     NoteInvalid,
+    /// No QR code could be read in the photo of a receipt.
+    QrNotFound,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -86,6 +88,7 @@ impl ErrorCode {
         Self::NotNow,
         Self::NoteMissing,
         Self::NoteInvalid,
+        Self::QrNotFound,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -114,6 +117,7 @@ impl ErrorCode {
             Self::NotNow => "not_now",
             Self::NoteMissing => "note_missing",
             Self::NoteInvalid => "note_invalid",
+            Self::QrNotFound => "qr_not_found",
         }
     }
 

@@ -850,6 +850,7 @@ fn corpus(open_id: &str) -> Vec<Case> {
             });
         }
     }
+    cases.extend(sync_cases(dossier));
     // Ward ratings: every criterion missing, out of range or of the wrong type; bad devices,
     // keys, wards, fields and content types.
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
@@ -950,6 +951,147 @@ fn corpus(open_id: &str) -> Vec<Case> {
         );
         cases.push(c);
     }
+    cases
+}
+
+/// The dossiers' sync (`POST /api/v1/dossiers/changes`): bodies of the wrong type, shape, size
+/// and content, bad pairs, cursors and keys.
+fn sync_cases(dossier: &str) -> Vec<Case> {
+    let path = "/api/v1/dossiers/changes";
+    let json_case = |what: String, body: Vec<u8>| {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Case {
+            what: format!("sync {what}"),
+            method: Method::POST,
+            path: path.into(),
+            headers,
+            body,
+        }
+    };
+    let pair = serde_json::json!({"code": dossier, "check": "K7M2QX"});
+    let mut bodies: Vec<(String, serde_json::Value)> = vec![
+        ("no cursor".into(), serde_json::json!({"dossiers": []})),
+        ("no list".into(), serde_json::json!({"cursor": 0})),
+        (
+            "cursor -1".into(),
+            serde_json::json!({"cursor": -1, "dossiers": []}),
+        ),
+        (
+            "cursor text".into(),
+            serde_json::json!({"cursor": "0", "dossiers": []}),
+        ),
+        (
+            "cursor float".into(),
+            serde_json::json!({"cursor": 1.5, "dossiers": []}),
+        ),
+        (
+            "cursor huge".into(),
+            serde_json::json!({"cursor": 1e30, "dossiers": []}),
+        ),
+        (
+            "list of strings".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [dossier]}),
+        ),
+        (
+            "list is an object".into(),
+            serde_json::json!({"cursor": 0, "dossiers": pair}),
+        ),
+        (
+            "unknown field".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [], "all": true}),
+        ),
+        (
+            "pair without check".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier}]}),
+        ),
+        (
+            "pair with extra".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": "K7M2QX", "id": 1}]}),
+        ),
+        (
+            "pair check null".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": null}]}),
+        ),
+        (
+            "501 pairs".into(),
+            serde_json::json!({"cursor": 0, "dossiers": vec![pair.clone(); 501]}),
+        ),
+        ("top-level array".into(), serde_json::json!([pair])),
+    ];
+    for bad in ["", "K7M2Q", "K7M2QO", "K7M2QX9", "Ð7M2QX"] {
+        bodies.push((
+            format!("check {bad:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": bad}]}),
+        ));
+    }
+    for bad in [
+        "",
+        "000.00.04.H29-240115-001",
+        "000.00.04.H29-241315-0001",
+        "000.00.04.H29-240115-0000",
+    ] {
+        bodies.push((
+            format!("code {bad:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": bad, "check": "K7M2QX"}]}),
+        ));
+    }
+    for inj in INJECTIONS {
+        bodies.push((
+            format!("code {inj:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": inj, "check": "K7M2QX"}]}),
+        ));
+        bodies.push((
+            format!("check {inj:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": inj}]}),
+        ));
+    }
+    let mut cases: Vec<Case> = bodies
+        .into_iter()
+        .map(|(what, body)| json_case(what, serde_json::to_vec(&body).expect("json")))
+        .collect();
+    for (what, body) in [
+        ("empty body", Vec::new()),
+        ("not json", b"cursor=0".to_vec()),
+        (
+            "truncated json",
+            br#"{"cursor": 0, "dossiers": [{"code""#.to_vec(),
+        ),
+        (
+            "invalid utf-8",
+            b"{\"cursor\": 0, \"dossiers\": [\"\xff\"]}".to_vec(),
+        ),
+        (
+            "deep nesting",
+            format!("{}{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+        ),
+        (
+            "200 KiB",
+            format!(
+                r#"{{"cursor": 0, "dossiers": [], "x": "{}"}}"#,
+                "a".repeat(200 * 1024)
+            )
+            .into_bytes(),
+        ),
+    ] {
+        cases.push(json_case(what.into(), body));
+    }
+    let ok = serde_json::to_vec(&serde_json::json!({"cursor": 0, "dossiers": []})).expect("json");
+    let mut form = json_case("as a form".into(), b"cursor=0&dossiers=".to_vec());
+    form.headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    cases.push(form);
+    let mut no_type = json_case("no content type".into(), ok.clone());
+    no_type.headers.remove(CONTENT_TYPE);
+    cases.push(no_type);
+    let mut bad_key = json_case("bad idempotency key".into(), ok);
+    bad_key.headers.insert(
+        HeaderName::from_static("idempotency-key"),
+        HeaderValue::from_static("two words"),
+    );
+    cases.push(bad_key);
     cases
 }
 

@@ -40,6 +40,8 @@ wire_enum! {
         InvalidWardCode = "invalid_ward_code",
         InvalidDossierCode = "invalid_dossier_code",
         InvalidCheck = "invalid_check",
+        /// Too many wrong check values from this client: wait `Retry-After` seconds.
+        Throttled = "throttled",
         // Keys.
         MissingApiKey = "missing_api_key",
         InvalidApiKey = "invalid_api_key",
@@ -91,6 +93,7 @@ impl Reason {
             Self::AlreadyRated => "reason.already_rated",
             Self::NotOwner => "reason.not_owner",
             Self::InvalidApiKey => "reason.invalid_api_key",
+            Self::Throttled => "reason.throttled",
             _ => OTHER_KEY,
         }
     }

@@ -1,6 +1,7 @@
 //! HTTP routes, each documented for the OpenAPI document (one list: the router is built from
 //! the same `routes!` that feed the document, so they cannot drift).
 
+pub mod dossier_sync;
 pub mod dossiers;
 pub mod health;
 pub mod services;
@@ -9,8 +10,35 @@ pub mod wards;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use model::reason::Reason;
+use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+
+/// A JSON body: `application/json`, at most `max` bytes, the type's fields and no others.
+pub(crate) fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+    max: usize,
+) -> Result<T, ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(
+            "send a JSON body (application/json)".into(),
+        ));
+    }
+    if body.len() > max {
+        return Err(ApiError::TooLarge(format!(
+            "this body is at most {} KiB",
+            max / 1024
+        )));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad(Reason::InvalidJson, format!("invalid body: {e}")))
+}
 
 /// True when an `If-None-Match` value matches `etag` (lists, `*` and weak tags included).
 fn matches(if_none_match: &str, etag: &str) -> bool {

@@ -208,11 +208,11 @@ pub fn lookup(
     Ok(Some(dossier))
 }
 
-/// What one tracked (code, check) pair gets in a sync.
+/// What one tracked (code, check) pair gets in a sync; `W` says which wrong pair it was.
 #[derive(Debug)]
-pub enum Tracked {
+pub enum Tracked<W = ()> {
     /// No dossier has this code and check value (either may be wrong: the same answer).
-    NotFound,
+    NotFound(W),
     Unchanged,
     Changed(Box<Dossier>),
 }
@@ -227,7 +227,7 @@ pub fn changed_since(
 ) -> Result<Tracked, DbError> {
     let found = row(conn, code, english)?;
     if !opens(found.as_ref().map(|r| r.check.as_str()), check) {
-        return Ok(Tracked::NotFound);
+        return Ok(Tracked::NotFound(()));
     }
     match found {
         Some(r) if r.change_seq > after => {
@@ -236,7 +236,7 @@ pub fn changed_since(
             Ok(Tracked::Changed(Box::new(dossier)))
         }
         Some(_) => Ok(Tracked::Unchanged),
-        None => Ok(Tracked::NotFound),
+        None => Ok(Tracked::NotFound(())),
     }
 }
 

@@ -70,6 +70,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(open311::followup::media))
         .routes(routes!(staff::set_status))
         .routes(routes!(staff::add_result_photo))
+        .routes(routes!(staff::dossiers::move_dossier))
         .split_for_parts();
     (router.with_state(state), doc)
 }

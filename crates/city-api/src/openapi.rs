@@ -8,6 +8,8 @@
 //! `service_code`s exist, which questions each asks (required or not, their choices), which
 //! ward codes are known.
 
+use model::dossier::DossierStatus;
+use model::dossier::supplement::{MAX_PAPERS, MAX_TEXT as SUPPLEMENT_TEXT};
 use model::feedback::{
     MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS,
     MAX_PHOTO_BYTES,
@@ -26,6 +28,11 @@ const MONTH_DAY: &str = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-
 
 /// What the server trims off a value: Unicode White_Space, as Rust's `str::trim`.
 const WS: &str = r"[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
+/// A text that is not only what [`WS`] holds (the server refuses a blank one).
+fn not_blank() -> String {
+    format!("[^{}]", &WS[1..WS.len() - 1])
+}
 
 /// A query value as the server reads it: `core`, or nothing (Open311: an empty argument is an
 /// absent one), with blanks around it.
@@ -286,6 +293,7 @@ pub fn served(doc: &OpenApi, state: &AppState) -> Value {
             new_request_form(&state.services, &wards),
         );
         dossier_schemas(schemas);
+        dossier_move_schemas(schemas);
     }
     doc
 }
@@ -301,6 +309,49 @@ fn dossier_params(op: &mut Value) {
         };
         if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
             schema.insert("pattern".into(), pattern.into());
+        }
+    }
+}
+
+/// A back-office move: a known state, and a supplement request exactly with
+/// `supplement_requested`, one the citizen can act on (`SupplementRequest::check`).
+fn dossier_move_schemas(schemas: &mut Map<String, Value>) {
+    let name = json!({"type": "string", "minLength": 1, "maxLength": SUPPLEMENT_TEXT, "pattern": not_blank()});
+    if let Some(m) = schemas.get_mut("DossierMove") {
+        let states: Vec<&str> = DossierStatus::ALL
+            .iter()
+            .filter(|s| **s != DossierStatus::Other)
+            .map(|s| s.as_str())
+            .collect();
+        m["properties"]["status"]["enum"] = json!(states);
+        m["if"] = json!({"properties": {"status": {"const": "supplement_requested"}}, "required": ["status"]});
+        m["then"] = json!({"required": ["supplement"], "properties": {"supplement": {"$ref": "#/components/schemas/SupplementRequest"}}});
+        m["else"] = json!({"properties": {"supplement": {"type": "null"}}});
+    }
+    if let Some(s) = schemas.get_mut("SupplementRequest") {
+        s["properties"]["papers"]["minItems"] = 1.into();
+        s["properties"]["papers"]["maxItems"] = MAX_PAPERS.into();
+        s["properties"]["due"]["description"] =
+            "The last day to hand it in, if the agency set one; not before the day it is asked (Vietnam time).".into();
+    }
+    if let Some(p) = schemas.get_mut("RequestedPaper") {
+        p["properties"]["name"] = name.clone();
+        p["properties"]["copies"]["minimum"] = 1.into();
+        p["properties"]["copies"]["maximum"] = u8::MAX.into();
+    }
+    let ways = schemas
+        .get_mut("HandIn")
+        .and_then(|h| h.get_mut("oneOf"))
+        .and_then(Value::as_array_mut);
+    for way in ways.into_iter().flatten() {
+        for field in ["place", "address"] {
+            if let Some(prop) = way["properties"].get_mut(field) {
+                let nullable = prop["type"].is_array();
+                *prop = name.clone();
+                if nullable {
+                    prop["type"] = json!(["string", "null"]);
+                }
+            }
         }
     }
 }

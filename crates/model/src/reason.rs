@@ -66,6 +66,9 @@ wire_enum! {
         /// "Me too" on a closed report.
         Closed = "closed",
         InvalidTransition = "invalid_transition",
+        /// A back-office "needs more papers" step without its list, or a list the citizen could
+        /// not act on (`model::dossier::SupplementProblem`).
+        InvalidSupplement = "invalid_supplement",
         NoStaffStep = "no_staff_step",
         /// The server failed; nothing was stored.
         InternalError = "internal_error",

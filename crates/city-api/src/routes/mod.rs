@@ -36,8 +36,32 @@ pub(crate) fn json_body<T: DeserializeOwned>(
             max / 1024
         )));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad(Reason::InvalidJson, format!("invalid body: {e}")))
+    let invalid =
+        |e: serde_json::Error| ApiError::bad(Reason::InvalidJson, format!("invalid body: {e}"));
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+    whole_numbers(&mut value);
+    serde_json::from_value(value).map_err(invalid)
+}
+
+/// JSON Schema counts `54.0` as an integer, and so does every JSON client that keeps numbers
+/// as doubles: such numbers are read as the integers they are before the body meets the
+/// integer fields of its type.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            let whole = n.as_f64().filter(|f| f.fract() == 0.0);
+            if let Some(i) = whole
+                .filter(|f| (i64::MIN as f64..=i64::MAX as f64).contains(f))
+                .map(|f| f as i64)
+            {
+                *value = Value::from(i);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// True when an `If-None-Match` value matches `etag` (lists, `*` and weak tags included).

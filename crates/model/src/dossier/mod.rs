@@ -5,7 +5,7 @@ mod check;
 mod code;
 pub mod qr;
 mod status;
-mod supplement;
+pub mod supplement;
 pub mod sync;
 pub mod typing;
 

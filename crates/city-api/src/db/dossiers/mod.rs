@@ -6,7 +6,7 @@
 
 mod seed;
 
-pub use seed::{DEMO_DOSSIERS, new_check_value, seed_dossiers, vietnam};
+pub use seed::{DEMO_DOSSIERS, new_check_value, note, seed_dossiers, vietnam};
 
 use chrono::{DateTime, Utc};
 use model::dossier::{Dossier, DossierEvent, DossierStatus, SupplementRequest};
@@ -202,6 +202,15 @@ pub fn lookup(
         return Ok(None);
     }
     let Some(Row { mut dossier, .. }) = found else {
+        return Ok(None);
+    };
+    complete(conn, &mut dossier, english)?;
+    Ok(Some(dossier))
+}
+
+/// A dossier by its code alone, for the back office (which holds the staff key).
+pub fn get(conn: &Connection, code: &str, english: bool) -> Result<Option<Dossier>, DbError> {
+    let Some(Row { mut dossier, .. }) = row(conn, code, english)? else {
         return Ok(None);
     };
     complete(conn, &mut dossier, english)?;

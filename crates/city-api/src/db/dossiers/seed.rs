@@ -192,7 +192,9 @@ fn plan(
     steps
 }
 
-pub(super) fn note(status: DossierStatus, agency: &str) -> (String, String) {
+/// The usual sentence of a step into `status` (Vietnamese, English), for the demo and for a
+/// back-office move that gives no note of its own.
+pub fn note(status: DossierStatus, agency: &str) -> (String, String) {
     use DossierStatus::*;
     match status {
         Received => (

@@ -1,6 +1,8 @@
 //! The city's back office (extension): staff move a report through its states, so a demo or a
-//! test can show a report being handled. Needs the staff key (`X-Staff-Key`), which is off
-//! unless the server was started with `--staff-key`.
+//! test can show a report being handled, and dossiers through theirs ([`dossiers`]). Needs the
+//! staff key (`X-Staff-Key`), which is off unless the server was started with `--staff-key`.
+
+pub mod dossiers;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -37,7 +39,7 @@ pub struct StatusChange {
     pub agency: Option<String>,
 }
 
-fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let key = headers.get("x-staff-key").and_then(|v| v.to_str().ok());
     match key {
         Some(k) if state.keys.is_staff_key(k) => Ok(()),

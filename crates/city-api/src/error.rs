@@ -63,6 +63,9 @@ pub enum ApiError {
     Throttled(std::time::Duration),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// A failure already logged where it happened: answered as a bare 500.
+    #[error("internal error")]
+    Internal,
 }
 
 impl ApiError {
@@ -98,7 +101,7 @@ impl ApiError {
             ),
             Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Reason::TooLarge, None),
             Self::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, Reason::Throttled, None),
-            Self::Db(_) => (
+            Self::Db(_) | Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Reason::InternalError,
                 None,

@@ -7,6 +7,7 @@ pub mod idempotent;
 pub mod local;
 pub mod open311;
 pub mod openapi;
+pub mod receipt;
 pub mod routes;
 pub mod staff;
 pub mod state;
@@ -54,6 +55,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::ward_ratings::rate))
         .routes(routes!(routes::dossiers::one))
         .routes(routes!(routes::dossier_sync::changes))
+        .routes(routes!(routes::dossiers::receipt))
         .routes(routes!(routes::services::catalog))
         .routes(routes!(open311::discovery::json))
         .routes(routes!(open311::discovery::xml))

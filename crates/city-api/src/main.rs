@@ -106,7 +106,11 @@ async fn main() -> ExitCode {
                     "seeded the HCMC units, services and demo dossiers"
                 );
                 for (code, check) in samples {
+                    // xtask api-check reads this exact line; the receipt goes on its own.
                     tracing::info!("demo dossier: /api/v1/dossiers/{code}?check={check}");
+                    tracing::info!(
+                        "demo receipt: /api/v1/dossiers/{code}/receipt.svg?check={check}"
+                    );
                 }
             }
             Err(err) => {

@@ -203,6 +203,7 @@ async fn openapi_documents_every_route() {
     // The routes this server has; a route added without documentation fails here.
     let served = [
         "GET /api/v1/dossiers/{code}",
+        "GET /api/v1/dossiers/{code}/receipt.svg",
         "GET /api/v1/services",
         "GET /api/v1/wards",
         "GET /api/v1/wards/{code}",

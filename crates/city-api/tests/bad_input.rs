@@ -824,6 +824,30 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "dossier bad utf-8 query",
             format!("/api/v1/dossiers/{dossier}?check=%FF%FE"),
         ),
+        (
+            "receipt without check",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg"),
+        ),
+        (
+            "receipt short check",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?check=K7M2Q"),
+        ),
+        (
+            "receipt unknown dossier",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?check=K7M2QX"),
+        ),
+        (
+            "receipt not a date",
+            "/api/v1/dossiers/000.00.04.H29-240231-0001/receipt.svg?check=K7M2QX".into(),
+        ),
+        (
+            "receipt as png",
+            format!("/api/v1/dossiers/{dossier}/receipt.png?check=K7M2QX"),
+        ),
+        (
+            "receipt bad utf-8 query",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?check=%FF%FE"),
+        ),
     ] {
         cases.push(Case {
             what: what.into(),
@@ -839,6 +863,8 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         for path in [
             format!("/api/v1/dossiers/{seg}?check=K7M2QX"),
             format!("/api/v1/dossiers/{dossier}?{check}"),
+            format!("/api/v1/dossiers/{seg}/receipt.svg?check=K7M2QX"),
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?{check}"),
             format!("/api/v1/wards/{seg}/stats"),
         ] {
             cases.push(Case {

@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use model::Language;
 use model::dossier::{Dossier, DossierCode, normalize_check};
 use model::reason::Reason;
@@ -96,4 +97,54 @@ pub async fn one(
     let (code, check) = code_and_check(&code, &query)?;
     let english = language(&headers, &query) == Language::En;
     open(&state, who, code, check, english).await.map(Json)
+}
+
+/// The dossier's demo receipt (phiếu tiếp nhận và hẹn trả kết quả) as an SVG page, for whoever
+/// holds its code and check value, like the lookup (the same 404, the same throttle): the QR
+/// code at the top left holds the code and check value (`HSQR1/MA:…/KT:…`, see the README),
+/// then the procedure, the agency and the appointment day.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{code}/receipt.svg", operation_id = "get_dossier_receipt",
+    tag = "dossiers",
+    params(
+        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
+        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
+    ),
+    responses(
+        (status = 200, content_type = "image/svg+xml", body = String, description = "The receipt: an SVG page with no script, the QR code at its top left"),
+        (status = 400, body = [ErrorEntry], description = "Not a dossier code, or no valid check value"),
+        (status = 404, body = [ErrorEntry], description = "No dossier has this code and check value"),
+        (status = 429, body = [ErrorEntry], description = "Too many wrong check values from this client: nothing was looked up; try again after `Retry-After` seconds",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn receipt(
+    State(state): State<AppState>,
+    who: Client,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let (code, check) = code_and_check(&code, &query)?;
+    let dossier = open(&state, who, code, check.clone(), false).await?;
+    let page = crate::receipt::svg(&dossier, &check).map_err(|err| {
+        tracing::error!(%err, "receipt");
+        ApiError::Internal
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            // A page to look at and print, never a program: no script runs in it.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            // It carries the check value: no shared cache keeps it.
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        page,
+    )
+        .into_response())
 }

@@ -149,7 +149,9 @@ async fn wrong_pairs_are_throttled_and_a_long_list_stops_where_the_cells_run_out
     let mut asked: Vec<Value> = (1..=BURST + extra)
         .map(|n| json!({"code": format!("000.99.99.H29-010101-{n:04}"), "check": "222222"}))
         .collect();
-    asked.push(right.clone());
+    // Right after the wrong pair that spends the last cell: a guess placed there must not be
+    // answered either.
+    asked.insert(BURST as usize, right.clone());
 
     let resp = ask(&s, 0, &asked).await;
     assert_eq!(resp.status(), StatusCode::OK);

@@ -108,9 +108,17 @@ async fn a_move_reaches_the_timeline_the_state_and_the_next_sync_together() {
             .is_empty()
     );
 
-    // Papers handed in: processing again, the request is no longer shown.
+    // Papers handed in two weeks later: processing again, the request is no longer shown, and
+    // the deadline moved by the working days waited (they do not count against the agency).
+    s.state.clock.advance(chrono::Duration::days(14));
     let back = moved(&s, &code, json!({"status": "processing"})).await;
     assert_eq!(back.supplement, None);
+    assert!(
+        back.expected_at > asked.expected_at,
+        "{} → {}",
+        asked.expected_at,
+        back.expected_at
+    );
     let ready = moved(&s, &code, json!({"status": "ready"})).await;
     assert!(ready.finished_at.is_some() && ready.on_time.is_some());
     let returned = moved(&s, &code, json!({"status": "returned"})).await;

@@ -4,6 +4,7 @@
 //! A state read from the database that this build does not know reads as
 //! [`DossierStatus::Other`]: a city may import dossiers with states of its own.
 
+pub mod deadline;
 mod seed;
 
 pub use seed::{DEMO_DOSSIERS, new_check_value, note, seed_dossiers, vietnam};
@@ -74,18 +75,52 @@ pub fn state_of(conn: &Connection, code: &str) -> Result<Option<(DossierStatus, 
 }
 
 /// Records a move in the caller's transaction: the timeline step, the dossier's state, its
-/// finish time (the first time it reaches a finished state) and a new change sequence, so the
-/// app's next sync sees it.
+/// finish time (the first time it reaches a finished state), its deadline (moved when a wait
+/// for the citizen ends) and a new change sequence, so the app's next sync sees it.
 pub fn record_move(tx: &Transaction<'_>, step: &Step<'_>) -> Result<(), DbError> {
+    let expected = moved_deadline(tx, step)?;
     add_event(tx, step)?;
     let finished = step.status.is_finished().then(|| timestamp(step.at));
     let seq = next_seq(tx)?;
     tx.execute(
-        "UPDATE dossiers SET status = ?2, finished_at = coalesce(finished_at, ?3), change_seq = ?4
+        "UPDATE dossiers SET status = ?2, finished_at = coalesce(finished_at, ?3), change_seq = ?4,
+             expected_at = coalesce(?5, expected_at)
          WHERE code = ?1",
-        params![step.code, step.status.as_str(), finished, seq],
+        params![step.code, step.status.as_str(), finished, seq, expected],
     )?;
     Ok(())
+}
+
+/// The new deadline when `step` ends a wait for the citizen: moved by the working days waited
+/// since the step that started it ([`deadline`]); `None` when it does not move.
+fn moved_deadline(tx: &Transaction<'_>, step: &Step<'_>) -> Result<Option<String>, DbError> {
+    let row: Option<(String, String, Option<String>)> = tx
+        .query_row(
+            "SELECT d.status, d.expected_at,
+                    (SELECT at FROM dossier_events e WHERE e.dossier = d.code ORDER BY e.id DESC LIMIT 1)
+             FROM dossiers d WHERE d.code = ?1",
+            [step.code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((status, expected, Some(since))) = row else {
+        return Ok(None);
+    };
+    if !DossierStatus::from_wire(&status).waits_for_citizen() {
+        return Ok(None);
+    }
+    let parse = |t: &str| DateTime::parse_from_rfc3339(t).map(|t| t.with_timezone(&Utc));
+    match (parse(&expected), parse(&since)) {
+        (Ok(due), Ok(since)) => Ok(Some(timestamp(deadline::extend(due, since, step.at)))),
+        _ => {
+            // A city's own import in another time format: the deadline stays as stored.
+            tracing::warn!(
+                code = step.code,
+                "deadline not moved: unreadable stored time"
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// The stored row: its check value, change sequence and the dossier without its timeline.

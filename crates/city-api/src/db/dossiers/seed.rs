@@ -10,11 +10,9 @@ use model::dossier::{
 };
 use rusqlite::{Connection, Transaction, params};
 
+use super::deadline;
 use super::{DbError, Step, add_event};
 use crate::db::requests::timestamp;
-use model::workdays::WorkCalendar;
-
-use crate::open311::requests::add_working_days;
 
 struct Procedure {
     code: &'static str,
@@ -136,30 +134,6 @@ pub fn new_check_value() -> Result<String, DbError> {
         }
     }
     Ok(out)
-}
-
-/// The legal deadline (the receipt's appointment day): `days` working days after the day of
-/// receipt, at the same time of day, with Vietnam's days off (Tết, swaps, make-up Saturdays) from
-/// `model::workdays` where its calendar lists the year. A year it does not list yet (it says
-/// "unknown" rather than guess) gets the reports' rule, weekends only: a demo dossier needs a
-/// date, and a city running this server lists its years in `assets/vn-holidays.json`.
-fn deadline(
-    calendar: Option<&WorkCalendar>,
-    submitted: DateTime<Utc>,
-    days: u32,
-) -> DateTime<Utc> {
-    let local = submitted.with_timezone(&vietnam());
-    calendar
-        .and_then(|c| c.add_working_days(local.date_naive(), days))
-        .and_then(|day| {
-            day.and_time(local.time())
-                .and_local_timezone(vietnam())
-                .single()
-        })
-        .map_or_else(
-            || add_working_days(submitted, days),
-            |t| t.with_timezone(&Utc),
-        )
 }
 
 /// Where a demo dossier ends up, decided from its dates and a die; `waits` keeps it waiting
@@ -310,11 +284,6 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
     if wards.is_empty() {
         return Ok(0);
     }
-    let calendar = WorkCalendar::bundled()
-        .inspect_err(|e| {
-            tracing::warn!(code = e.code(), "holiday calendar unusable: weekends only")
-        })
-        .ok();
     let mut rng = fastrand::Rng::with_seed(1022);
     let mut seq = std::collections::HashMap::<String, u32>::new();
     for i in 0..DEMO_DOSSIERS {
@@ -327,7 +296,7 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
             .and_then(|t| t.with_minute(rng.u32(0..60)))
             .unwrap_or(local);
         let submitted = local.with_timezone(&Utc);
-        let expected = deadline(calendar.as_ref(), submitted, p.working_days);
+        let expected = deadline::after(submitted, p.working_days);
         let agency = match p.city_level {
             Some("Công an phường") => format!("Công an {}", in_sentence(ward_name)),
             Some(a) => a.to_owned(),
@@ -342,6 +311,13 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
         *n += 1;
         let code = format!("{agency_code}-{day}-{n:04}");
         let steps = plan(&mut rng, submitted, expected, now, i % 30 == 7);
+        // Days spent waiting for the citizen's papers move the deadline, as a live move does.
+        let expected = steps.windows(2).fold(expected, |due, pair| match pair {
+            [(from, since), (_, until)] if from.waits_for_citizen() => {
+                deadline::extend(due, *since, *until)
+            }
+            _ => due,
+        });
         let status = steps.last().map_or(DossierStatus::Received, |(s, _)| *s);
         let finished = steps
             .iter()
@@ -415,41 +391,4 @@ fn insert(
         ],
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
-
-    use chrono::TimeZone;
-
-    use super::*;
-
-    fn vn(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-        vietnam()
-            .with_ymd_and_hms(y, m, d, h, 0, 0)
-            .single()
-            .expect("time")
-            .with_timezone(&Utc)
-    }
-
-    #[test]
-    fn deadlines_skip_vietnams_days_off_where_the_calendar_knows_them() {
-        let calendar = WorkCalendar::bundled().expect("bundled calendar");
-        // Received Wednesday 29/4/2026: 30/4 and 1/5 are holidays, then a weekend.
-        let due = deadline(Some(&calendar), vn(2026, 4, 29, 9), 3);
-        assert_eq!(due, vn(2026, 5, 6, 9));
-        // Weekends only would have said Monday 4/5.
-        assert_eq!(deadline(None, vn(2026, 4, 29, 9), 3), vn(2026, 5, 4, 9));
-        // Through Tết 2026 (16–20/2): received Friday 13/2, 1 working day → Monday 23/2.
-        assert_eq!(
-            deadline(Some(&calendar), vn(2026, 2, 13, 15), 1),
-            vn(2026, 2, 23, 15)
-        );
-        // A year the calendar does not list: weekends only, never no date.
-        assert_eq!(
-            deadline(Some(&calendar), vn(2027, 3, 4, 10), 2),
-            vn(2027, 3, 8, 10)
-        );
-    }
 }

@@ -154,8 +154,10 @@ fn demo_dossier(log: &str) -> Option<(String, String)> {
     (plain(code) && plain(check)).then(|| (code.to_owned(), check.to_owned()))
 }
 
-/// The committed config plus what only this run knows: half of the dossier lookups ask for a
-/// dossier that exists (the other half explore the codes), so its answers are checked too.
+/// The committed config plus what only this run knows: half of the dossier lookups and receipts
+/// (and of the back office's moves) name a dossier that exists (the other half explore the
+/// codes), so its answers are checked too. Wrong check values are throttled (429, documented),
+/// so once the run has spent the client's cells, right values wait too.
 fn write_config(dir: &Path) -> Result<PathBuf> {
     let template = root().join("xtask/api-check/schemathesis.toml");
     let mut config = std::fs::read_to_string(&template)
@@ -169,7 +171,12 @@ fn write_config(dir: &Path) -> Result<PathBuf> {
          [dictionaries.dossier_check]\nvalues = [\"{check}\"]\n\n\
          [[operations]]\ninclude-operation-id = \"get_dossier\"\n\
          parameters = {{ \"path.code\" = {{ dictionary = \"dossier_code\", probability = 0.5 }}, \
-         \"query.check\" = {{ dictionary = \"dossier_check\", probability = 0.5 }} }}\n"
+         \"query.check\" = {{ dictionary = \"dossier_check\", probability = 0.5 }} }}\n\n\
+         [[operations]]\ninclude-operation-id = \"get_dossier_receipt\"\n\
+         parameters = {{ \"path.code\" = {{ dictionary = \"dossier_code\", probability = 0.5 }}, \
+         \"query.check\" = {{ dictionary = \"dossier_check\", probability = 0.5 }} }}\n\n\
+         [[operations]]\ninclude-operation-id = \"staff_move_dossier\"\n\
+         parameters = {{ \"path.code\" = {{ dictionary = \"dossier_code\", probability = 0.5 }} }}\n"
     ));
     let path = dir.join("schemathesis.toml");
     std::fs::write(&path, config).map_err(|e| format!("write {}: {e}", path.display()))?;

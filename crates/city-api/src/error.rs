@@ -41,6 +41,10 @@ pub enum ApiError {
     BadRequest(Reason, String),
     #[error("{0}")]
     Field(#[from] FieldError),
+    /// A JSON body's field that cannot be taken: `(reason, field, description)`; the field is
+    /// named as a path, e.g. `dossiers[3].check`.
+    #[error("{2}")]
+    BadField(Reason, String, String),
     #[error("{0}")]
     Forbidden(Reason, String),
     #[error("method not allowed")]
@@ -54,8 +58,14 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     TooLarge(String),
+    /// Too many wrong check values from this client (see `throttle`).
+    #[error("too many wrong check values from this address: try again in {} s", retry_after_secs(.0))]
+    Throttled(std::time::Duration),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// A failure already logged where it happened: answered as a bare 500.
+    #[error("internal error")]
+    Internal,
 }
 
 impl ApiError {
@@ -69,6 +79,9 @@ impl ApiError {
                 (StatusCode::NOT_FOUND, e.reason(), e.field())
             }
             Self::Field(e) => (StatusCode::BAD_REQUEST, e.reason(), e.field()),
+            Self::BadField(reason, field, _) => {
+                (StatusCode::BAD_REQUEST, *reason, Some(field.clone()))
+            }
             Self::Forbidden(reason, _) => (StatusCode::FORBIDDEN, *reason, None),
             Self::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -87,7 +100,8 @@ impl ApiError {
                 None,
             ),
             Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Reason::TooLarge, None),
-            Self::Db(_) => (
+            Self::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, Reason::Throttled, None),
+            Self::Db(_) | Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Reason::InternalError,
                 None,
@@ -127,7 +141,25 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        entry_response(status, reason, description, field)
+        let mut res = entry_response(status, reason, description, field);
+        if let Self::Throttled(wait) = self {
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs(&wait)),
+            );
+        }
+        res
+    }
+}
+
+/// Whole seconds to wait, rounded up: a client that waits exactly that long is let in.
+pub fn retry_after_secs(wait: &std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+impl From<crate::throttle::Throttled> for ApiError {
+    fn from(t: crate::throttle::Throttled) -> Self {
+        Self::Throttled(t.retry_after)
     }
 }
 

@@ -7,9 +7,11 @@ pub mod idempotent;
 pub mod local;
 pub mod open311;
 pub mod openapi;
+pub mod receipt;
 pub mod routes;
 pub mod staff;
 pub mod state;
+pub mod throttle;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -52,6 +54,8 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::ward_ratings::stats))
         .routes(routes!(routes::ward_ratings::rate))
         .routes(routes!(routes::dossiers::one))
+        .routes(routes!(routes::dossier_sync::changes))
+        .routes(routes!(routes::dossiers::receipt))
         .routes(routes!(routes::services::catalog))
         .routes(routes!(open311::discovery::json))
         .routes(routes!(open311::discovery::xml))
@@ -68,6 +72,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(open311::followup::media))
         .routes(routes!(staff::set_status))
         .routes(routes!(staff::add_result_photo))
+        .routes(routes!(staff::dossiers::move_dossier))
         .split_for_parts();
     (router.with_state(state), doc)
 }
@@ -100,7 +105,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // The peer's address keys the throttle of wrong check values.
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

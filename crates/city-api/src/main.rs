@@ -32,6 +32,16 @@ struct Cli {
     /// The address clients use to reach this server (for photo URLs); default http://BIND.
     #[arg(long)]
     public_url: Option<String>,
+    /// Behind a proxy: the header it puts the client's address in (e.g. X-Forwarded-For; its
+    /// last address is used). Wrong check values are counted per client; without this, every
+    /// client behind the proxy would share one count. Never set it without such a proxy: a
+    /// client could then name any address.
+    #[arg(long, value_parser = parse_header_name)]
+    client_ip_header: Option<axum::http::HeaderName>,
+}
+
+fn parse_header_name(text: &str) -> Result<axum::http::HeaderName, String> {
+    axum::http::HeaderName::try_from(text.trim()).map_err(|e| format!("not a header name: {e}"))
 }
 
 /// The api_key the app uses against a server started without `--api-key`.
@@ -96,7 +106,11 @@ async fn main() -> ExitCode {
                     "seeded the HCMC units, services and demo dossiers"
                 );
                 for (code, check) in samples {
+                    // xtask api-check reads this exact line; the receipt goes on its own.
                     tracing::info!("demo dossier: /api/v1/dossiers/{code}?check={check}");
+                    tracing::info!(
+                        "demo receipt: /api/v1/dossiers/{code}/receipt.svg?check={check}"
+                    );
                 }
             }
             Err(err) => {
@@ -129,7 +143,7 @@ async fn main() -> ExitCode {
     };
     let public_url = cli.public_url.unwrap_or_else(|| format!("http://{addr}"));
     let state = match AppState::new(db, keys, &public_url) {
-        Ok(s) => s,
+        Ok(s) => s.with_client_ip_header(cli.client_ip_header),
         Err(err) => {
             eprintln!("city-api: cannot load services and wards: {err}");
             return ExitCode::from(2);

@@ -8,6 +8,8 @@
 //! `service_code`s exist, which questions each asks (required or not, their choices), which
 //! ward codes are known.
 
+use model::dossier::DossierStatus;
+use model::dossier::supplement::{MAX_PAPERS, MAX_TEXT as SUPPLEMENT_TEXT};
 use model::feedback::{
     MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS,
     MAX_PHOTO_BYTES,
@@ -26,6 +28,11 @@ const MONTH_DAY: &str = "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-
 
 /// What the server trims off a value: Unicode White_Space, as Rust's `str::trim`.
 const WS: &str = r"[\t\n\x0B\x0C\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]";
+
+/// A text that is not only what [`WS`] holds (the server refuses a blank one).
+fn not_blank() -> String {
+    format!("[^{}]", &WS[1..WS.len() - 1])
+}
 
 /// A query value as the server reads it: `core`, or nothing (Open311: an empty argument is an
 /// absent one), with blanks around it.
@@ -48,6 +55,14 @@ fn w3c_time() -> String {
     let clock = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?";
     format!("[0-9]{{4}}(-(0[1-9]|1[0-2]))?|[0-9]{{4}}-{MONTH_DAY}(T{clock}{zone})?")
 }
+
+/// A dossier code as printed on the receipt (`model::dossier::DossierCode`): any agency of the
+/// national format, a real date (February 29 of leap years only), that day's number from 0001.
+pub const DOSSIER_CODE: &str = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Za-z][0-9]{2}-([0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])|[0-9]{2}(0[13-9]|1[0-2])(29|30)|[0-9]{2}(0[13578]|1[02])31|([02468][048]|[13579][26])0229)-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})$";
+/// A check value (`model::dossier::CheckValue`; the server also forgives spaces).
+pub const CHECK: &str = "^[2-9A-HJKMNP-Za-hjkmnp-z]{6}$";
+/// The largest cursor a JSON client can hold exactly (2⁵³ − 1).
+pub const MAX_CURSOR: i64 = 9_007_199_254_740_991;
 
 /// The patterns of `GET requests.json`'s arguments (too long to read in the route's `params`).
 fn query_patterns() -> Vec<(&'static str, String)> {
@@ -228,34 +243,41 @@ pub fn served(doc: &OpenApi, state: &AppState) -> Value {
     };
     let patterns = query_patterns();
     if let Some(paths) = doc["paths"].as_object_mut() {
-        for op in paths
-            .values_mut()
-            .filter_map(Value::as_object_mut)
-            .flat_map(|item| item.values_mut())
-        {
-            let parameters = op.get_mut("parameters").and_then(Value::as_array_mut);
-            for p in parameters.into_iter().flatten() {
-                let name = p["name"].as_str().unwrap_or_default();
-                let pattern = patterns.iter().find(|(n, _)| *n == name);
-                if p["in"] == "query"
-                    && let Some((_, pattern)) = pattern
-                    && let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut)
-                {
-                    schema.insert("pattern".into(), pattern.clone().into());
+        for (path, item) in paths.iter_mut() {
+            let is_dossier_route = path.starts_with("/api/v1/dossiers/{code}")
+                || path.starts_with("/api/v1/staff/dossiers/{code}");
+            for op in item
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|item| item.values_mut())
+            {
+                let parameters = op.get_mut("parameters").and_then(Value::as_array_mut);
+                for p in parameters.into_iter().flatten() {
+                    let name = p["name"].as_str().unwrap_or_default();
+                    let pattern = patterns.iter().find(|(n, _)| *n == name);
+                    if p["in"] == "query"
+                        && let Some((_, pattern)) = pattern
+                        && let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut)
+                    {
+                        schema.insert("pattern".into(), pattern.clone().into());
+                    }
                 }
-            }
-            // Every body here is required: a POST without one is refused.
-            if let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) {
-                body.insert("required".into(), true.into());
-                if let Some(multipart) = body
-                    .get_mut("content")
-                    .and_then(|c| c.get_mut("multipart/form-data"))
-                    .and_then(Value::as_object_mut)
-                {
-                    multipart.insert(
-                        "encoding".into(),
-                        json!({"media": {"contentType": PHOTO_TYPES}}),
-                    );
+                if is_dossier_route {
+                    dossier_params(op);
+                }
+                // Every body here is required: a POST without one is refused.
+                if let Some(body) = op.get_mut("requestBody").and_then(Value::as_object_mut) {
+                    body.insert("required".into(), true.into());
+                    if let Some(multipart) = body
+                        .get_mut("content")
+                        .and_then(|c| c.get_mut("multipart/form-data"))
+                        .and_then(Value::as_object_mut)
+                    {
+                        multipart.insert(
+                            "encoding".into(),
+                            json!({"media": {"contentType": PHOTO_TYPES}}),
+                        );
+                    }
                 }
             }
         }
@@ -270,8 +292,81 @@ pub fn served(doc: &OpenApi, state: &AppState) -> Value {
             "NewRequestForm".into(),
             new_request_form(&state.services, &wards),
         );
+        dossier_schemas(schemas);
+        dossier_move_schemas(schemas);
     }
     doc
+}
+
+/// The dossier routes' `code` (path) and `check` (query) as the server reads them.
+fn dossier_params(op: &mut Value) {
+    let parameters = op.get_mut("parameters").and_then(Value::as_array_mut);
+    for p in parameters.into_iter().flatten() {
+        let pattern = match (p["in"].as_str(), p["name"].as_str()) {
+            (Some("path"), Some("code")) => DOSSIER_CODE,
+            (Some("query"), Some("check")) => CHECK,
+            _ => continue,
+        };
+        if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+            schema.insert("pattern".into(), pattern.into());
+        }
+    }
+}
+
+/// A back-office move: a known state, and a supplement request exactly with
+/// `supplement_requested`, one the citizen can act on (`SupplementRequest::check`).
+fn dossier_move_schemas(schemas: &mut Map<String, Value>) {
+    let name = json!({"type": "string", "minLength": 1, "maxLength": SUPPLEMENT_TEXT, "pattern": not_blank()});
+    if let Some(m) = schemas.get_mut("DossierMove") {
+        let states: Vec<&str> = DossierStatus::ALL
+            .iter()
+            .filter(|s| **s != DossierStatus::Other)
+            .map(|s| s.as_str())
+            .collect();
+        m["properties"]["status"]["enum"] = json!(states);
+        m["if"] = json!({"properties": {"status": {"const": "supplement_requested"}}, "required": ["status"]});
+        m["then"] = json!({"required": ["supplement"], "properties": {"supplement": {"$ref": "#/components/schemas/SupplementRequest"}}});
+        m["else"] = json!({"properties": {"supplement": {"type": "null"}}});
+    }
+    if let Some(s) = schemas.get_mut("SupplementRequest") {
+        s["properties"]["papers"]["minItems"] = 1.into();
+        s["properties"]["papers"]["maxItems"] = MAX_PAPERS.into();
+        s["properties"]["due"]["description"] =
+            "The last day to hand it in, if the agency set one; not before the day it is asked (Vietnam time).".into();
+    }
+    if let Some(p) = schemas.get_mut("RequestedPaper") {
+        p["properties"]["name"] = name.clone();
+        p["properties"]["copies"]["minimum"] = 1.into();
+        p["properties"]["copies"]["maximum"] = u8::MAX.into();
+    }
+    let ways = schemas
+        .get_mut("HandIn")
+        .and_then(|h| h.get_mut("oneOf"))
+        .and_then(Value::as_array_mut);
+    for way in ways.into_iter().flatten() {
+        for field in ["place", "address"] {
+            if let Some(prop) = way["properties"].get_mut(field) {
+                let nullable = prop["type"].is_array();
+                *prop = name.clone();
+                if nullable {
+                    prop["type"] = json!(["string", "null"]);
+                }
+            }
+        }
+    }
+}
+
+/// The sync request's limits: the pairs' patterns, at most 500 of them, a cursor ≥ 0.
+fn dossier_schemas(schemas: &mut Map<String, Value>) {
+    if let Some(pair) = schemas.get_mut("TrackedPair") {
+        pair["properties"]["code"]["pattern"] = DOSSIER_CODE.into();
+        pair["properties"]["check"]["pattern"] = CHECK.into();
+    }
+    if let Some(request) = schemas.get_mut("ChangesRequest") {
+        request["properties"]["dossiers"]["maxItems"] = model::dossier::MAX_TRACKED.into();
+        request["properties"]["cursor"]["minimum"] = 0.into();
+        request["properties"]["cursor"]["maximum"] = MAX_CURSOR.into();
+    }
 }
 
 /// A report's id in an answer that is a list of reports (or of one posted report).

@@ -5,11 +5,13 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::http::HeaderName;
 use chrono::{DateTime, Utc};
 use model::Ward;
 use model::service::ServiceCatalog;
 
 use crate::db::{self, Db, DbError};
+use crate::throttle::Throttle;
 
 /// Who may do what. Open311 api_keys identify client applications (they ship inside apps, so
 /// they are not secrets); the staff key is a secret of the city's back office.
@@ -56,6 +58,11 @@ pub struct AppState {
     pub clock: Clock,
     pub services: Arc<ServiceCatalog>,
     pub wards: Arc<Vec<Ward>>,
+    /// Wrong check values per client (dossier lookups).
+    pub throttle: Arc<Throttle>,
+    /// Where a trusted proxy in front puts the client's address (`--client-ip-header`); without
+    /// it the peer address is the client.
+    pub client_ip_header: Option<HeaderName>,
     inflight: Arc<Mutex<HashSet<String>>>,
 }
 
@@ -70,15 +77,25 @@ impl AppState {
             let (wards, _) = db::wards(conn)?;
             Ok::<_, DbError>((services, wards))
         })?;
+        let clock = Clock::default();
         Ok(Self {
             db,
             keys: Arc::new(keys),
             public_url: public_url.trim_end_matches('/').into(),
-            clock: Clock::default(),
+            throttle: Arc::new(Throttle::new(clock.clone())),
+            clock,
             services: Arc::new(services),
             wards: Arc::new(wards),
+            client_ip_header: None,
             inflight: Arc::default(),
         })
+    }
+
+    /// Reads the client's address from `header`, which a proxy in front sets (never trust a
+    /// header a client can send straight to this server).
+    pub fn with_client_ip_header(mut self, header: Option<HeaderName>) -> Self {
+        self.client_ip_header = header;
+        self
     }
 
     /// Marks `key` as being worked on; `None` when it already is.

@@ -203,6 +203,7 @@ async fn openapi_documents_every_route() {
     // The routes this server has; a route added without documentation fails here.
     let served = [
         "GET /api/v1/dossiers/{code}",
+        "GET /api/v1/dossiers/{code}/receipt.svg",
         "GET /api/v1/services",
         "GET /api/v1/wards",
         "GET /api/v1/wards/{code}",
@@ -217,6 +218,8 @@ async fn openapi_documents_every_route() {
         "GET /open311/v2/services.json",
         "GET /open311/v2/services/{code}",
         "GET /open311/v2/tokens/{token}",
+        "POST /api/v1/dossiers/changes",
+        "POST /api/v1/staff/dossiers/{code}/status",
         "POST /api/v1/staff/requests/{id}/media",
         "POST /api/v1/staff/requests/{id}/status",
         "POST /api/v1/wards/{code}/ratings",

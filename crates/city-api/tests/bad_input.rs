@@ -102,7 +102,7 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (HeaderMap, Vec<u8>) {
     (headers, body)
 }
 
-fn corpus(open_id: &str) -> Vec<Case> {
+fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     let post = "/open311/v2/requests.json";
     let mut cases = Vec::new();
 
@@ -824,6 +824,30 @@ fn corpus(open_id: &str) -> Vec<Case> {
             "dossier bad utf-8 query",
             format!("/api/v1/dossiers/{dossier}?check=%FF%FE"),
         ),
+        (
+            "receipt without check",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg"),
+        ),
+        (
+            "receipt short check",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?check=K7M2Q"),
+        ),
+        (
+            "receipt unknown dossier",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?check=K7M2QX"),
+        ),
+        (
+            "receipt not a date",
+            "/api/v1/dossiers/000.00.04.H29-240231-0001/receipt.svg?check=K7M2QX".into(),
+        ),
+        (
+            "receipt as png",
+            format!("/api/v1/dossiers/{dossier}/receipt.png?check=K7M2QX"),
+        ),
+        (
+            "receipt bad utf-8 query",
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?check=%FF%FE"),
+        ),
     ] {
         cases.push(Case {
             what: what.into(),
@@ -839,6 +863,8 @@ fn corpus(open_id: &str) -> Vec<Case> {
         for path in [
             format!("/api/v1/dossiers/{seg}?check=K7M2QX"),
             format!("/api/v1/dossiers/{dossier}?{check}"),
+            format!("/api/v1/dossiers/{seg}/receipt.svg?check=K7M2QX"),
+            format!("/api/v1/dossiers/{dossier}/receipt.svg?{check}"),
             format!("/api/v1/wards/{seg}/stats"),
         ] {
             cases.push(Case {
@@ -850,6 +876,8 @@ fn corpus(open_id: &str) -> Vec<Case> {
             });
         }
     }
+    cases.extend(sync_cases(dossier));
+    cases.extend(staff_dossier_cases(open_dossier));
     // Ward ratings: every criterion missing, out of range or of the wrong type; bad devices,
     // keys, wards, fields and content types.
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
@@ -953,6 +981,376 @@ fn corpus(open_id: &str) -> Vec<Case> {
     cases
 }
 
+/// The dossiers' sync (`POST /api/v1/dossiers/changes`): bodies of the wrong type, shape, size
+/// and content, bad pairs, cursors and keys.
+fn sync_cases(dossier: &str) -> Vec<Case> {
+    let path = "/api/v1/dossiers/changes";
+    let json_case = |what: String, body: Vec<u8>| {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Case {
+            what: format!("sync {what}"),
+            method: Method::POST,
+            path: path.into(),
+            headers,
+            body,
+        }
+    };
+    let pair = serde_json::json!({"code": dossier, "check": "K7M2QX"});
+    let mut bodies: Vec<(String, serde_json::Value)> = vec![
+        ("no cursor".into(), serde_json::json!({"dossiers": []})),
+        ("no list".into(), serde_json::json!({"cursor": 0})),
+        (
+            "cursor -1".into(),
+            serde_json::json!({"cursor": -1, "dossiers": []}),
+        ),
+        (
+            "cursor text".into(),
+            serde_json::json!({"cursor": "0", "dossiers": []}),
+        ),
+        (
+            "cursor float".into(),
+            serde_json::json!({"cursor": 1.5, "dossiers": []}),
+        ),
+        (
+            "cursor huge".into(),
+            serde_json::json!({"cursor": 1e30, "dossiers": []}),
+        ),
+        (
+            "list of strings".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [dossier]}),
+        ),
+        (
+            "list is an object".into(),
+            serde_json::json!({"cursor": 0, "dossiers": pair}),
+        ),
+        (
+            "unknown field".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [], "all": true}),
+        ),
+        (
+            "pair without check".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier}]}),
+        ),
+        (
+            "pair with extra".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": "K7M2QX", "id": 1}]}),
+        ),
+        (
+            "pair check null".into(),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": null}]}),
+        ),
+        (
+            "501 pairs".into(),
+            serde_json::json!({"cursor": 0, "dossiers": vec![pair.clone(); 501]}),
+        ),
+        ("top-level array".into(), serde_json::json!([pair])),
+    ];
+    for bad in ["", "K7M2Q", "K7M2QO", "K7M2QX9", "Ð7M2QX"] {
+        bodies.push((
+            format!("check {bad:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": bad}]}),
+        ));
+    }
+    for bad in [
+        "",
+        "000.00.04.H29-240115-001",
+        "000.00.04.H29-241315-0001",
+        "000.00.04.H29-240115-0000",
+    ] {
+        bodies.push((
+            format!("code {bad:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": bad, "check": "K7M2QX"}]}),
+        ));
+    }
+    for inj in INJECTIONS {
+        bodies.push((
+            format!("code {inj:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": inj, "check": "K7M2QX"}]}),
+        ));
+        bodies.push((
+            format!("check {inj:?}"),
+            serde_json::json!({"cursor": 0, "dossiers": [{"code": dossier, "check": inj}]}),
+        ));
+    }
+    let mut cases: Vec<Case> = bodies
+        .into_iter()
+        .map(|(what, body)| json_case(what, serde_json::to_vec(&body).expect("json")))
+        .collect();
+    for (what, body) in [
+        ("empty body", Vec::new()),
+        ("not json", b"cursor=0".to_vec()),
+        (
+            "truncated json",
+            br#"{"cursor": 0, "dossiers": [{"code""#.to_vec(),
+        ),
+        (
+            "invalid utf-8",
+            b"{\"cursor\": 0, \"dossiers\": [\"\xff\"]}".to_vec(),
+        ),
+        (
+            "deep nesting",
+            format!("{}{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+        ),
+        (
+            "200 KiB",
+            format!(
+                r#"{{"cursor": 0, "dossiers": [], "x": "{}"}}"#,
+                "a".repeat(200 * 1024)
+            )
+            .into_bytes(),
+        ),
+    ] {
+        cases.push(json_case(what.into(), body));
+    }
+    let ok = serde_json::to_vec(&serde_json::json!({"cursor": 0, "dossiers": []})).expect("json");
+    let mut form = json_case("as a form".into(), b"cursor=0&dossiers=".to_vec());
+    form.headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    cases.push(form);
+    let mut no_type = json_case("no content type".into(), ok.clone());
+    no_type.headers.remove(CONTENT_TYPE);
+    cases.push(no_type);
+    let mut bad_key = json_case("bad idempotency key".into(), ok);
+    bad_key.headers.insert(
+        HeaderName::from_static("idempotency-key"),
+        HeaderValue::from_static("two words"),
+    );
+    cases.push(bad_key);
+    cases
+}
+
+/// The back office's dossier moves: keys, codes, states, notes, supplement requests of every
+/// wrong shape, content types; on a dossier that exists, so only the request is at fault.
+fn staff_dossier_cases(code: &str) -> Vec<Case> {
+    let path = format!("/api/v1/staff/dossiers/{code}/status");
+    let case = |what: String, path: &str, key: Option<&str>, ct: &'static str, body: Vec<u8>| {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+        if let Some(k) = key {
+            headers.insert(
+                HeaderName::from_static("x-staff-key"),
+                HeaderValue::from_str(k).expect("key"),
+            );
+        }
+        Case {
+            what: format!("staff dossier {what}"),
+            method: Method::POST,
+            path: path.into(),
+            headers,
+            body,
+        }
+    };
+    let json = "application/json";
+    let ok = |v: serde_json::Value| serde_json::to_vec(&v).expect("json");
+    let paper = serde_json::json!({"name": "Tờ khai", "form": "original"});
+    let desk = serde_json::json!({"way": "at_desk", "place": "Bộ phận một cửa"});
+    let supplement = |over: serde_json::Value| {
+        let mut s = serde_json::json!({"papers": [paper], "hand_in": desk});
+        if let (Some(s), Some(o)) = (s.as_object_mut(), over.as_object()) {
+            for (k, v) in o {
+                s.insert(k.clone(), v.clone());
+            }
+        }
+        serde_json::json!({"status": "supplement_requested", "supplement": s})
+    };
+    let mut cases = vec![
+        case(
+            "no key".into(),
+            &path,
+            None,
+            json,
+            ok(serde_json::json!({"status": "paused"})),
+        ),
+        case(
+            "wrong key".into(),
+            &path,
+            Some("nope"),
+            json,
+            ok(serde_json::json!({"status": "paused"})),
+        ),
+    ];
+    let bodies: Vec<(String, serde_json::Value)> = vec![
+        ("no status".into(), serde_json::json!({"note": "x"})),
+        (
+            "status other".into(),
+            serde_json::json!({"status": "other"}),
+        ),
+        (
+            "status unknown".into(),
+            serde_json::json!({"status": "da_chuyen_lien_thong"}),
+        ),
+        (
+            "status upper".into(),
+            serde_json::json!({"status": "PAUSED"}),
+        ),
+        ("status number".into(), serde_json::json!({"status": 3})),
+        (
+            "same state".into(),
+            serde_json::json!({"status": "received", "x": 1}),
+        ),
+        (
+            "note too long".into(),
+            serde_json::json!({"status": "paused", "note": "ư".repeat(2001)}),
+        ),
+        (
+            "note_en too long".into(),
+            serde_json::json!({"status": "paused", "note_en": "a".repeat(2001)}),
+        ),
+        (
+            "note number".into(),
+            serde_json::json!({"status": "paused", "note": 1}),
+        ),
+        (
+            "unknown field".into(),
+            serde_json::json!({"status": "paused", "agency": "x"}),
+        ),
+        (
+            "papers without request".into(),
+            serde_json::json!({"status": "supplement_requested"}),
+        ),
+        (
+            "papers null".into(),
+            serde_json::json!({"status": "supplement_requested", "supplement": null}),
+        ),
+        (
+            "papers on another state".into(),
+            serde_json::json!({"status": "paused", "supplement": {"papers": [paper], "hand_in": desk}}),
+        ),
+        (
+            "no papers".into(),
+            supplement(serde_json::json!({"papers": []})),
+        ),
+        (
+            "31 papers".into(),
+            supplement(serde_json::json!({"papers": vec![paper.clone(); 31]})),
+        ),
+        (
+            "blank paper".into(),
+            supplement(serde_json::json!({"papers": [{"name": " \u{3000} ", "form": "copy"}]})),
+        ),
+        (
+            "long paper".into(),
+            supplement(serde_json::json!({"papers": [{"name": "a".repeat(301), "form": "copy"}]})),
+        ),
+        (
+            "0 copies".into(),
+            supplement(serde_json::json!({"papers": [{"name": "a", "form": "copy", "copies": 0}]})),
+        ),
+        (
+            "256 copies".into(),
+            supplement(
+                serde_json::json!({"papers": [{"name": "a", "form": "copy", "copies": 256}]}),
+            ),
+        ),
+        (
+            "unknown form".into(),
+            supplement(serde_json::json!({"papers": [{"name": "a", "form": "scan"}]})),
+        ),
+        (
+            "no hand_in".into(),
+            serde_json::json!({"status": "supplement_requested", "supplement": {"papers": [paper]}}),
+        ),
+        (
+            "unknown way".into(),
+            supplement(serde_json::json!({"hand_in": {"way": "by_pigeon"}})),
+        ),
+        (
+            "desk without place".into(),
+            supplement(serde_json::json!({"hand_in": {"way": "at_desk"}})),
+        ),
+        (
+            "blank desk".into(),
+            supplement(serde_json::json!({"hand_in": {"way": "at_desk", "place": "  "}})),
+        ),
+        (
+            "blank post".into(),
+            supplement(serde_json::json!({"hand_in": {"way": "by_post", "address": ""}})),
+        ),
+        (
+            "due yesterday".into(),
+            supplement(serde_json::json!({"due": "2020-01-01"})),
+        ),
+        (
+            "due not a date".into(),
+            supplement(serde_json::json!({"due": "2026-02-30"})),
+        ),
+        (
+            "due as time".into(),
+            supplement(serde_json::json!({"due": "2030-01-01T00:00:00Z"})),
+        ),
+    ];
+    for (what, body) in bodies {
+        cases.push(case(what, &path, Some(STAFF_KEY), json, ok(body)));
+    }
+    for inj in INJECTIONS {
+        cases.push(case(
+            format!("status {inj:?}"),
+            &path,
+            Some(STAFF_KEY),
+            json,
+            ok(serde_json::json!({"status": inj})),
+        ));
+        let seg = encode_segment(inj);
+        cases.push(case(
+            format!("code {inj:?}"),
+            &format!("/api/v1/staff/dossiers/{seg}/status"),
+            Some(STAFF_KEY),
+            json,
+            ok(serde_json::json!({"status": "paused"})),
+        ));
+    }
+    let paused = ok(serde_json::json!({"status": "paused"}));
+    cases.push(case(
+        "as a form".into(),
+        &path,
+        Some(STAFF_KEY),
+        "application/x-www-form-urlencoded",
+        b"status=paused".to_vec(),
+    ));
+    cases.push(case(
+        "truncated".into(),
+        &path,
+        Some(STAFF_KEY),
+        json,
+        b"{\"status\": \"pau".to_vec(),
+    ));
+    cases.push(case(
+        "bad code".into(),
+        "/api/v1/staff/dossiers/000.00.04.H29-240230-0001/status",
+        Some(STAFF_KEY),
+        json,
+        paused.clone(),
+    ));
+    cases.push(case(
+        "unknown code".into(),
+        "/api/v1/staff/dossiers/000.99.99.H29-010101-9999/status",
+        Some(STAFF_KEY),
+        json,
+        paused.clone(),
+    ));
+    cases.push(case(
+        "huge".into(),
+        &path,
+        Some(STAFF_KEY),
+        json,
+        format!(
+            r#"{{"status": "paused", "note": "{}"}}"#,
+            "a".repeat(70 * 1024)
+        )
+        .into_bytes(),
+    ));
+    let mut reused = case("reused key".into(), &path, Some(STAFF_KEY), json, paused);
+    reused.headers.insert(
+        HeaderName::from_static("idempotency-key"),
+        HeaderValue::from_static("used-key"),
+    );
+    cases.push(reused);
+    cases
+}
+
 /// Percent-encodes every byte that is not an ASCII letter or digit.
 fn encode_segment(text: &str) -> String {
     text.bytes()
@@ -974,7 +1372,12 @@ fn support_limit() -> usize {
 async fn every_bad_request_is_a_clear_4xx_and_changes_nothing() {
     let s = TestServer::start().await;
     let open_id = s.file_report(Some("used-key")).await;
-    let cases = corpus(&open_id);
+    let open_dossier =
+        s.db.with(|c| city_api::db::dossiers::samples(c, 1))
+            .expect("sample")
+            .remove(0)
+            .0;
+    let cases = corpus(&open_id, &open_dossier);
     assert!(cases.len() >= 500, "corpus has {} cases", cases.len());
     let before = s.snapshot();
     let client = common::client();

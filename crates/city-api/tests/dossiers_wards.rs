@@ -197,3 +197,73 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
         .expect("send");
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn check_values_are_random_for_each_database() {
+    let (a, b) = (TestServer::start().await, TestServer::start().await);
+    let (a, b) = (samples(&a, 500), samples(&b, 500));
+    for (_, check) in &a {
+        assert!(
+            model::dossier::CheckValue::parse(check).is_some(),
+            "{check}"
+        );
+    }
+    // The same demo plan, other check values: knowing this program opens no other server.
+    let same = a.iter().zip(&b).filter(|((_, x), (_, y))| x == y).count();
+    assert!(same <= 1, "{same} of {} check values repeat", a.len());
+    let distinct: std::collections::HashSet<_> = a.iter().map(|(_, c)| c).collect();
+    assert!(distinct.len() >= a.len() - 1);
+}
+
+#[tokio::test]
+async fn an_unknown_stored_state_reads_as_other() {
+    let s = TestServer::start().await;
+    let (code, check) = samples(&s, 1).remove(0);
+    s.db.with(|c| {
+        c.execute(
+            "UPDATE dossiers SET status = 'da_chuyen_lien_thong' WHERE code = ?1",
+            [&code],
+        )
+    })
+    .expect("a city's own state");
+    let (status, body) = common::json(
+        s.get(&format!("/api/v1/dossiers/{code}?check={check}"))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "other");
+}
+
+#[tokio::test]
+async fn a_demo_dossier_waiting_for_papers_says_what_where_and_by_when() {
+    let s = TestServer::start().await;
+    let waiting: Vec<(String, String)> =
+        s.db.with(|c| {
+            c.prepare(
+                "SELECT code, check_value FROM dossiers WHERE status = 'supplement_requested'",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()
+        })
+        .expect("query");
+    assert!(
+        !waiting.is_empty(),
+        "the demo set has a dossier waiting for papers"
+    );
+    for (code, check) in waiting {
+        let d: Dossier = s
+            .get(&format!("/api/v1/dossiers/{code}?check={check}"))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("dossier");
+        let asked = d.supplement.expect("supplement");
+        assert!(!asked.papers.is_empty());
+        assert!(asked.due.is_some());
+    }
+}

@@ -40,6 +40,8 @@ wire_enum! {
         InvalidWardCode = "invalid_ward_code",
         InvalidDossierCode = "invalid_dossier_code",
         InvalidCheck = "invalid_check",
+        /// Too many wrong check values from this client: wait `Retry-After` seconds.
+        Throttled = "throttled",
         // Keys.
         MissingApiKey = "missing_api_key",
         InvalidApiKey = "invalid_api_key",
@@ -64,6 +66,9 @@ wire_enum! {
         /// "Me too" on a closed report.
         Closed = "closed",
         InvalidTransition = "invalid_transition",
+        /// A back-office "needs more papers" step without its list, or a list the citizen could
+        /// not act on (`model::dossier::SupplementProblem`).
+        InvalidSupplement = "invalid_supplement",
         NoStaffStep = "no_staff_step",
         /// The server failed; nothing was stored.
         InternalError = "internal_error",
@@ -91,6 +96,7 @@ impl Reason {
             Self::AlreadyRated => "reason.already_rated",
             Self::NotOwner => "reason.not_owner",
             Self::InvalidApiKey => "reason.invalid_api_key",
+            Self::Throttled => "reason.throttled",
             _ => OTHER_KEY,
         }
     }

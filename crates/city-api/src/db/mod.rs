@@ -23,6 +23,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0002_open311.sql")),
     M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
     M::up(include_str!("../migrations/0004_supporters.sql")),
+    M::up(include_str!("../migrations/0005_dossier_changes.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,8 @@ pub enum DbError {
     Services(#[from] model::service::ServiceError),
     #[error("stored JSON is invalid: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("no random numbers from the operating system: {0}")]
+    Random(String),
     #[error("database worker stopped")]
     Worker,
 }
@@ -91,5 +94,77 @@ impl Db {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
+    use super::*;
+
+    fn at_version(conn: &mut Connection, n: usize) {
+        conn.pragma_update(None, "foreign_keys", true).expect("fk");
+        Migrations::from_slice(&MIGRATIONS[..n])
+            .to_latest(conn)
+            .expect("migrate");
+    }
+
+    #[test]
+    fn dossiers_of_a_version_4_database_survive_the_upgrade() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("city.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            at_version(&mut conn, 4);
+            conn.execute_batch(
+                "INSERT INTO wards (code, name, kind, lat, lon, area_km2)
+                     VALUES ('26734', 'Phường Bến Thành', 'phuong', 10.77, 106.69, 1.0);
+                 INSERT INTO dossiers VALUES ('000.00.04.H29-240115-0001', 'K7M2QX', 'p', 'Thủ tục',
+                     'Procedure', 'land', 'UBND', '26734', 'processing', '2024-01-15T02:00:00Z',
+                     '2024-01-29T02:00:00Z', NULL);
+                 INSERT INTO dossiers VALUES ('000.00.04.H29-240115-0002', 'K7M2QY', 'p', 'Thủ tục',
+                     'Procedure', 'land', 'UBND', '26734', 'ready', '2024-01-15T02:00:00Z',
+                     '2024-01-29T02:00:00Z', '2024-01-20T02:00:00Z');
+                 INSERT INTO dossier_events (id, dossier, at, status, note_vi, note_en)
+                     VALUES (7, '000.00.04.H29-240115-0001', '2024-01-15T02:00:00Z', 'received', 'a', 'b');",
+            )
+            .expect("v4 rows");
+        }
+        let db = Db::open(&path).expect("upgrade");
+        db.with(|conn| {
+            let seqs: Vec<i64> = conn
+                .prepare("SELECT change_seq FROM dossiers ORDER BY code")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            assert_eq!(seqs, vec![1, 2]);
+            assert_eq!(dossiers::high_water(conn).expect("counter"), 2);
+            let event: (i64, Option<String>) =
+                conn.query_row("SELECT id, supplement FROM dossier_events", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            assert_eq!(event, (7, None));
+            // Every state may be stored now; the events still need their dossier.
+            conn.execute(
+                "UPDATE dossiers SET status = 'payment_requested' WHERE change_seq = 1",
+                [],
+            )?;
+            let orphan = conn.execute(
+                "INSERT INTO dossier_events (dossier, at, status, note_vi, note_en)
+                 VALUES ('000.00.04.H29-240115-0099', 'x', 'received', '', '')",
+                [],
+            );
+            assert!(orphan.is_err(), "the foreign key survived the rebuild");
+            let lookup = dossiers::lookup(conn, "000.00.04.H29-240115-0001", "K7M2QX", false)
+                .expect("lookup")
+                .expect("found");
+            assert_eq!(lookup.timeline.len(), 1);
+            assert_eq!(
+                lookup.status,
+                model::dossier::DossierStatus::PaymentRequested
+            );
+            Ok::<_, rusqlite::Error>(())
+        })
+        .expect("checks");
     }
 }

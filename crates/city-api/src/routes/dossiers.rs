@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use model::Language;
 use model::dossier::{Dossier, DossierCode, normalize_check};
 use model::reason::Reason;
@@ -12,10 +13,59 @@ use crate::AppState;
 use crate::db::dossiers;
 use crate::error::{ApiError, ErrorEntry};
 use crate::open311::{get, language, pairs};
+use crate::throttle::Client;
 
 /// One answer for "no such code" and "wrong check value": a code's existence is not revealed.
 fn not_found() -> ApiError {
     ApiError::NotFound("no dossier has this code and check value".into())
+}
+
+/// The dossier `code` + `check` opens, for `who`: refused while `who` is throttled, and a
+/// wrong pair is charged to it (see `throttle`). Decided under the database's lock, so the
+/// client's concurrent guesses are counted one after another.
+async fn open(
+    state: &AppState,
+    who: Client,
+    code: DossierCode,
+    check: String,
+    english: bool,
+) -> Result<Dossier, ApiError> {
+    let throttle = state.throttle.clone();
+    state
+        .db
+        .call(move |conn| {
+            throttle.admit(who)?;
+            match dossiers::lookup(conn, code.as_str(), &check, english)? {
+                Some(d) => Ok(d),
+                None => {
+                    throttle.charge(who)?;
+                    Err(not_found())
+                }
+            }
+        })
+        .await
+}
+
+/// The receipt's code from the path and the check value from the query.
+fn code_and_check(
+    code: &str,
+    query: &[(String, String)],
+) -> Result<(DossierCode, String), ApiError> {
+    let code = DossierCode::parse(code).ok_or_else(|| {
+        ApiError::bad(
+            Reason::InvalidDossierCode,
+            "a dossier code looks like 000.00.04.H29-240115-0001",
+        )
+    })?;
+    let check = get(query, "check")
+        .and_then(normalize_check)
+        .ok_or_else(|| {
+            ApiError::bad(
+                Reason::InvalidCheck,
+                "check is the 6-character value printed on the receipt",
+            )
+        })?;
+    Ok((code, check))
 }
 
 /// A dossier with its timeline, the agency and ward in charge and its legal deadline.
@@ -24,42 +74,77 @@ fn not_found() -> ApiError {
     path = "/api/v1/dossiers/{code}", operation_id = "get_dossier",
     tag = "dossiers",
     params(
-        ("code" = String, Path, pattern = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Za-z][0-9]{2}-([0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])|[0-9]{2}(0[13-9]|1[0-2])(29|30)|[0-9]{2}(0[13578]|1[02])31|([02468][048]|[13579][26])0229)-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})$", description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001: any agency of the national format (Circular 01/2018/TT-VPCP art. 19), a real date, that day's number from 0001"),
-        ("check" = String, Query, pattern = "^[2-9A-HJKMNP-Za-hjkmnp-z]{6}$", description = "The 6-character check value printed next to the code"),
+        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001: any agency of the national format (Circular 01/2018/TT-VPCP art. 19), a real date, that day's number from 0001"),
+        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
         ("locale" = Option<String>, Query, description = "`en` for English names and notes"),
     ),
     responses(
         (status = 200, body = Dossier),
         (status = 400, body = [ErrorEntry], description = "Not a dossier code, or no valid check value"),
         (status = 404, body = [ErrorEntry], description = "No dossier has this code and check value"),
+        (status = 429, body = [ErrorEntry], description = "Too many wrong check values from this client: nothing was looked up; try again after `Retry-After` seconds",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn one(
     State(state): State<AppState>,
+    who: Client,
     headers: HeaderMap,
     Path(code): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Dossier>, ApiError> {
     let query = pairs(query.unwrap_or_default().as_bytes())?;
-    let code = DossierCode::parse(&code).ok_or_else(|| {
-        ApiError::bad(
-            Reason::InvalidDossierCode,
-            "a dossier code looks like 000.00.04.H29-240115-0001",
-        )
-    })?;
-    let check = get(&query, "check")
-        .and_then(normalize_check)
-        .ok_or_else(|| {
-            ApiError::bad(
-                Reason::InvalidCheck,
-                "check is the 6-character value printed on the receipt",
-            )
-        })?;
+    let (code, check) = code_and_check(&code, &query)?;
     let english = language(&headers, &query) == Language::En;
-    state
-        .db
-        .call(move |conn| dossiers::lookup(conn, code.as_str(), &check, english))
-        .await?
-        .map(Json)
-        .ok_or_else(not_found)
+    open(&state, who, code, check, english).await.map(Json)
+}
+
+/// The dossier's demo receipt (phiếu tiếp nhận và hẹn trả kết quả) as an SVG page, for whoever
+/// holds its code and check value, like the lookup (the same 404, the same throttle): the QR
+/// code at the top left holds the code and check value (`HSQR1/MA:…/KT:…`, see the README),
+/// then the procedure, the agency and the appointment day.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{code}/receipt.svg", operation_id = "get_dossier_receipt",
+    tag = "dossiers",
+    params(
+        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
+        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
+    ),
+    responses(
+        (status = 200, content_type = "image/svg+xml", body = String, description = "The receipt: an SVG page with no script, the QR code at its top left"),
+        (status = 400, body = [ErrorEntry], description = "Not a dossier code, or no valid check value"),
+        (status = 404, body = [ErrorEntry], description = "No dossier has this code and check value"),
+        (status = 429, body = [ErrorEntry], description = "Too many wrong check values from this client: nothing was looked up; try again after `Retry-After` seconds",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn receipt(
+    State(state): State<AppState>,
+    who: Client,
+    Path(code): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = pairs(query.unwrap_or_default().as_bytes())?;
+    let (code, check) = code_and_check(&code, &query)?;
+    let dossier = open(&state, who, code, check.clone(), false).await?;
+    let page = crate::receipt::svg(&dossier, &check).map_err(|err| {
+        tracing::error!(%err, "receipt");
+        ApiError::Internal
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            // A page to look at and print, never a program: no script runs in it.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            // It carries the check value: no shared cache keeps it.
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        page,
+    )
+        .into_response())
 }

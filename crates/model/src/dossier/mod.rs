@@ -5,13 +5,15 @@ mod check;
 mod code;
 pub mod qr;
 mod status;
-mod supplement;
+pub mod supplement;
+pub mod sync;
 pub mod typing;
 
 pub use check::{CHECK_ALPHABET, CHECK_LEN, CheckValue, normalize_check};
 pub use code::{AgencyCode, DossierCode, HcmcOrigin};
 pub use status::DossierStatus;
 pub use supplement::{HandIn, PaperForm, RequestedPaper, SupplementProblem, SupplementRequest};
+pub use sync::{ChangesAnswer, ChangesRequest, MAX_TRACKED, TrackedPair};
 pub use typing::{CodeMistake, CodePart, MistakeReason, TypedCode, check_as_typed};
 
 use serde::{Deserialize, Serialize};

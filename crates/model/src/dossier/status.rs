@@ -85,6 +85,35 @@ impl DossierStatus {
         )
     }
 
+    /// Whether an agency may move a dossier from this state to `next`, following the portals'
+    /// life cycle: a filing is received or not accepted; while it is handled it may wait for
+    /// papers or fees, be paused, refused or withdrawn, or get its result, which is then handed
+    /// over. A finished dossier stays finished (a result handed over is not taken back). A state
+    /// this app does not know may be left for any known one; nothing moves to [`Self::Other`],
+    /// and no move stays in place.
+    pub fn can_move_to(self, next: Self) -> bool {
+        use DossierStatus::*;
+        if next == self || next == Other {
+            return false;
+        }
+        match self {
+            New => matches!(next, Received | NotAccepted | Withdrawn),
+            Received | Processing | SupplementRequested | PaymentRequested | Paused => matches!(
+                next,
+                Processing
+                    | SupplementRequested
+                    | PaymentRequested
+                    | Paused
+                    | Ready
+                    | Rejected
+                    | Withdrawn
+            ),
+            Ready => next == Returned,
+            Returned | Rejected | NotAccepted | Withdrawn => false,
+            Other => next != New,
+        }
+    }
+
     /// Whether the dossier waits for the citizen: that time does not count against the agency's
     /// deadline (Decision 766/QĐ-TTg's "on time").
     pub fn waits_for_citizen(self) -> bool {
@@ -205,6 +234,38 @@ mod tests {
         assert!(DossierStatus::SupplementRequested.waits_for_citizen());
         assert!(DossierStatus::PaymentRequested.waits_for_citizen());
         assert!(!DossierStatus::Paused.waits_for_citizen());
+    }
+
+    #[test]
+    fn moves_follow_the_portals_life_cycle() {
+        use DossierStatus::*;
+        let allowed = |from: DossierStatus| -> Vec<DossierStatus> {
+            DossierStatus::ALL
+                .into_iter()
+                .filter(|&to| from.can_move_to(to))
+                .collect()
+        };
+        assert_eq!(allowed(New), vec![Received, NotAccepted, Withdrawn]);
+        let handling = vec![
+            Processing,
+            SupplementRequested,
+            Ready,
+            Rejected,
+            PaymentRequested,
+            Paused,
+            Withdrawn,
+        ];
+        for from in [Received, Processing, SupplementRequested, PaymentRequested, Paused] {
+            let want: Vec<_> = handling.iter().copied().filter(|&s| s != from).collect();
+            assert_eq!(allowed(from), want, "{from}");
+        }
+        assert_eq!(allowed(Ready), vec![Returned]);
+        for finished in [Returned, Rejected, NotAccepted, Withdrawn] {
+            assert!(allowed(finished).is_empty(), "{finished}");
+        }
+        // A city's own state can be left for any known one but "new"; none goes to Other.
+        assert_eq!(allowed(Other).len(), DossierStatus::ALL.len() - 2);
+        assert!(DossierStatus::ALL.iter().all(|s| !s.can_move_to(Other)));
     }
 
     #[test]

@@ -1,17 +1,18 @@
-//! Administrative dossiers: a realistic demo set across the wards, and lookup by code + check
-//! value.
+//! The demo set of dossiers: realistic, across the wards, dated around the day it is seeded.
 //!
 //! The procedures, their fields and legal periods (working days) follow the national catalogue
 //! of administrative procedures as applied in Ho Chi Minh City after the 2025 reorganisation;
 //! the agency codes inside dossier codes are synthetic but shaped like the portal's.
 
 use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
-use model::dossier::{CHECK_ALPHABET, CHECK_LEN, Dossier, DossierEvent, DossierStatus};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use model::dossier::{
+    CHECK_ALPHABET, CHECK_LEN, DossierStatus, HandIn, PaperForm, RequestedPaper, SupplementRequest,
+};
+use rusqlite::{Connection, Transaction, params};
 
-use super::DbError;
-use super::requests::timestamp;
-use crate::open311::requests::add_working_days;
+use super::deadline;
+use super::{DbError, Step, add_event};
+use crate::db::requests::timestamp;
 
 struct Procedure {
     code: &'static str,
@@ -117,18 +118,32 @@ fn in_sentence(ward_name: &str) -> String {
     }
 }
 
-fn check_value(rng: &mut fastrand::Rng) -> String {
-    (0..CHECK_LEN)
-        .map(|_| CHECK_ALPHABET[rng.usize(..CHECK_ALPHABET.len())] as char)
-        .collect()
+/// A check value from the operating system's random source: it guards the dossier, so it must
+/// not follow from anything an outsider could know (a seed, the date, the code). Bytes of 248
+/// or more are skipped so that every character is equally likely (248 = 8 × 31).
+pub fn new_check_value() -> Result<String, DbError> {
+    let mut out = String::with_capacity(CHECK_LEN);
+    let mut bytes = [0u8; 32];
+    while out.len() < CHECK_LEN {
+        getrandom::fill(&mut bytes).map_err(|e| DbError::Random(e.to_string()))?;
+        let fair = bytes.iter().filter(|&&b| b < 248);
+        for &b in fair.take(CHECK_LEN - out.len()) {
+            out.push(char::from(
+                CHECK_ALPHABET[usize::from(b) % CHECK_ALPHABET.len()],
+            ));
+        }
+    }
+    Ok(out)
 }
 
-/// Where a demo dossier ends up, decided from its dates and a die.
+/// Where a demo dossier ends up, decided from its dates and a die; `waits` keeps it waiting
+/// for papers once processing started, so every demo set shows that state.
 fn plan(
     rng: &mut fastrand::Rng,
     submitted: DateTime<Utc>,
     expected: DateTime<Utc>,
     now: DateTime<Utc>,
+    waits: bool,
 ) -> Vec<(DossierStatus, DateTime<Utc>)> {
     use DossierStatus::*;
     let mut steps = vec![(Received, submitted)];
@@ -138,6 +153,11 @@ fn plan(
     }
     steps.push((Processing, started));
     let span = (expected - started).num_minutes().max(60);
+    if waits {
+        let asked = (started + Duration::minutes(30)).min(now);
+        steps.push((SupplementRequested, asked));
+        return steps;
+    }
     if rng.u8(..10) == 0 {
         let asked = started + Duration::minutes(rng.i64(30..=span / 2 + 30));
         if asked > now {
@@ -172,7 +192,9 @@ fn plan(
     steps
 }
 
-fn note(status: DossierStatus, agency: &str) -> (String, String) {
+/// The usual sentence of a step into `status` (Vietnamese, English), for the demo and for a
+/// back-office move that gives no note of its own.
+pub fn note(status: DossierStatus, agency: &str) -> (String, String) {
     use DossierStatus::*;
     match status {
         Received => (
@@ -224,8 +246,30 @@ fn note(status: DossierStatus, agency: &str) -> (String, String) {
     }
 }
 
-/// Seeds the demo set once (when there are no dossiers yet), dated around `now`. Deterministic
-/// for a given `now`: the same codes and check values every time. Returns how many were added.
+/// What the demo's "needs more papers" steps ask for: the paper the notes name, at the desk of
+/// the agency in charge, within five days.
+fn demo_supplement(agency: &str, asked: DateTime<Utc>) -> SupplementRequest {
+    SupplementRequest {
+        papers: vec![RequestedPaper {
+            name: "Bản sao giấy tờ tùy thân (Căn cước công dân)".into(),
+            form: PaperForm::CertifiedCopy,
+            copies: 1,
+        }],
+        hand_in: HandIn::AtDesk {
+            place: format!("Bộ phận một cửa {agency}"),
+            address: None,
+        },
+        due: Some(
+            (asked + Duration::days(5))
+                .with_timezone(&vietnam())
+                .date_naive(),
+        ),
+    }
+}
+
+/// Seeds the demo set once (when there are no dossiers yet), dated around `now`. The codes,
+/// dates and states follow from `now`; the check values are random for each database, so
+/// knowing this program does not open another server's dossiers. Returns how many were added.
 pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize, DbError> {
     let tx = conn.transaction()?;
     let have: i64 = tx.query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0))?;
@@ -252,7 +296,7 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
             .and_then(|t| t.with_minute(rng.u32(0..60)))
             .unwrap_or(local);
         let submitted = local.with_timezone(&Utc);
-        let expected = add_working_days(submitted, p.working_days);
+        let expected = deadline::after(submitted, p.working_days);
         let agency = match p.city_level {
             Some("Công an phường") => format!("Công an {}", in_sentence(ward_name)),
             Some(a) => a.to_owned(),
@@ -266,7 +310,14 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
         let n = seq.entry(format!("{agency_code}-{day}")).or_insert(0);
         *n += 1;
         let code = format!("{agency_code}-{day}-{n:04}");
-        let steps = plan(&mut rng, submitted, expected, now);
+        let steps = plan(&mut rng, submitted, expected, now, i % 30 == 7);
+        // Days spent waiting for the citizen's papers move the deadline, as a live move does.
+        let expected = steps.windows(2).fold(expected, |due, pair| match pair {
+            [(from, since), (_, until)] if from.waits_for_citizen() => {
+                deadline::extend(due, *since, *until)
+            }
+            _ => due,
+        });
         let status = steps.last().map_or(DossierStatus::Received, |(s, _)| *s);
         let finished = steps
             .iter()
@@ -275,7 +326,7 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
         insert(
             &tx,
             &code,
-            &check_value(&mut rng),
+            &new_check_value()?,
             p,
             &agency,
             ward_code,
@@ -286,9 +337,18 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
         )?;
         for (s, at) in &steps {
             let (vi, en) = note(*s, &agency);
-            tx.execute(
-                "INSERT INTO dossier_events (dossier, at, status, note_vi, note_en) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![code, timestamp(*at), s.as_str(), vi, en],
+            let supplement =
+                (*s == DossierStatus::SupplementRequested).then(|| demo_supplement(&agency, *at));
+            add_event(
+                &tx,
+                &Step {
+                    code: &code,
+                    status: *s,
+                    note_vi: &vi,
+                    note_en: &en,
+                    supplement: supplement.as_ref(),
+                    at: *at,
+                },
             )?;
         }
     }
@@ -309,10 +369,11 @@ fn insert(
     expected: &str,
     finished: Option<&str>,
 ) -> Result<(), DbError> {
+    let seq = super::next_seq(tx)?;
     tx.execute(
         "INSERT INTO dossiers (code, check_value, procedure_code, procedure_vi, procedure_en, field,
-             agency, ward_code, status, submitted_at, expected_at, finished_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             agency, ward_code, status, submitted_at, expected_at, finished_at, change_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             code,
             check,
@@ -325,83 +386,9 @@ fn insert(
             status.as_str(),
             submitted,
             expected,
-            finished
+            finished,
+            seq
         ],
     )?;
     Ok(())
-}
-
-/// A dossier, if `code` exists and `check` matches (compared in constant time). Both failures
-/// look the same to the caller, so the answer never confirms that a code exists.
-pub fn lookup(
-    conn: &Connection,
-    code: &str,
-    check: &str,
-    english: bool,
-) -> Result<Option<Dossier>, DbError> {
-    let row = conn
-        .query_row(
-            "SELECT d.check_value, d.procedure_code, d.procedure_vi, d.procedure_en, d.field,
-                    d.agency, d.ward_code, coalesce(w.name, ''), d.status, d.submitted_at,
-                    d.expected_at, d.finished_at
-             FROM dossiers d LEFT JOIN wards w ON w.code = d.ward_code WHERE d.code = ?1",
-            [code],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Dossier {
-                        code: code.to_owned(),
-                        procedure_code: r.get(1)?,
-                        procedure: if english { r.get(3)? } else { r.get(2)? },
-                        field: r.get(4)?,
-                        agency: r.get(5)?,
-                        ward_code: r.get(6)?,
-                        ward_name: r.get(7)?,
-                        status: DossierStatus::from_wire(&r.get::<_, String>(8)?),
-                        submitted_at: r.get(9)?,
-                        expected_at: r.get(10)?,
-                        finished_at: r.get(11)?,
-                        on_time: None,
-                        timeline: Vec::new(),
-                        supplement: None,
-                    },
-                ))
-            },
-        )
-        .optional()?;
-    let Some((stored, mut dossier)) = row else {
-        // Same work as a hit, so timing does not tell codes apart either.
-        let _ = constant_time_eq::constant_time_eq(check.as_bytes(), b"------");
-        return Ok(None);
-    };
-    if !constant_time_eq::constant_time_eq(stored.as_bytes(), check.as_bytes()) {
-        return Ok(None);
-    }
-    // RFC 3339 UTC strings of one format compare in time order.
-    dossier.on_time = dossier
-        .finished_at
-        .as_ref()
-        .map(|f| f.as_str() <= dossier.expected_at.as_str());
-    let mut stmt = conn.prepare(
-        "SELECT at, status, note_vi, note_en FROM dossier_events WHERE dossier = ?1 ORDER BY id",
-    )?;
-    dossier.timeline = stmt
-        .query_map([code], |r| {
-            Ok(DossierEvent {
-                at: r.get(0)?,
-                status: DossierStatus::from_wire(&r.get::<_, String>(1)?),
-                note: if english { r.get(3)? } else { r.get(2)? },
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(Some(dossier))
-}
-
-/// A few codes with their check values, for the operator's log and the tests.
-pub fn samples(conn: &Connection, n: usize) -> Result<Vec<(String, String)>, DbError> {
-    let mut stmt =
-        conn.prepare("SELECT code, check_value FROM dossiers ORDER BY rowid LIMIT ?1")?;
-    Ok(stmt
-        .query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?)
 }

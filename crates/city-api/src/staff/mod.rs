@@ -1,10 +1,12 @@
 //! The city's back office (extension): staff move a report through its states, so a demo or a
-//! test can show a report being handled. Needs the staff key (`X-Staff-Key`), which is off
-//! unless the server was started with `--staff-key`.
+//! test can show a report being handled, and dossiers through theirs ([`dossiers`]). Needs the
+//! staff key (`X-Staff-Key`), which is off unless the server was started with `--staff-key`.
+
+pub mod dossiers;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use model::Language;
 use model::feedback::MAX_PHOTOS;
@@ -21,6 +23,7 @@ use crate::idempotent::Post;
 use crate::open311::followup::{keep_photo, read_upload, sniff_image};
 use crate::open311::requests::parse_id;
 use crate::open311::{public_request, report};
+use crate::routes::json_body;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -36,7 +39,7 @@ pub struct StatusChange {
     pub agency: Option<String>,
 }
 
-fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let key = headers.get("x-staff-key").and_then(|v| v.to_str().ok());
     match key {
         Some(k) if state.keys.is_staff_key(k) => Ok(()),
@@ -75,22 +78,7 @@ pub async fn set_status(
 ) -> Result<Response, ApiError> {
     check_staff(&state, &headers)?;
     let id = parse_id(&id)?;
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
-        return Err(ApiError::UnsupportedMediaType(
-            "send a JSON body (application/json)".into(),
-        ));
-    }
-    if body.len() > 16 * 1024 {
-        return Err(ApiError::TooLarge(
-            "a status change is at most 16 KiB".into(),
-        ));
-    }
-    let change: StatusChange = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad(Reason::InvalidJson, format!("invalid body: {e}")))?;
+    let change: StatusChange = json_body(&headers, &body, 16 * 1024)?;
     for (field, value, max) in [
         ("note", &change.note, MAX_NOTE_CHARS),
         ("agency", &change.agency, 200),

@@ -246,7 +246,7 @@ mod tests {
                 .collect()
         };
         assert_eq!(allowed(New), vec![Received, NotAccepted, Withdrawn]);
-        let handling = vec![
+        let handling = [
             Processing,
             SupplementRequested,
             Ready,
@@ -255,7 +255,13 @@ mod tests {
             Paused,
             Withdrawn,
         ];
-        for from in [Received, Processing, SupplementRequested, PaymentRequested, Paused] {
+        for from in [
+            Received,
+            Processing,
+            SupplementRequested,
+            PaymentRequested,
+            Paused,
+        ] {
             let want: Vec<_> = handling.iter().copied().filter(|&s| s != from).collect();
             assert_eq!(allowed(from), want, "{from}");
         }

@@ -18,6 +18,17 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
+
+/// The `Idempotency-Key` header as the OpenAPI document states it, once for every POST whose
+/// first answer is stored under it (`params(…, KeyHeader)` in a route's `utoipa::path`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub struct KeyHeader {
+    /// The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422
+    #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,255}$")]
+    key: Option<String>,
+}
 const MAX_KEY_LEN: usize = 255;
 
 /// A POST about to be processed: its key (if any) and what identifies its content.

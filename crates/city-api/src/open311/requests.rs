@@ -49,7 +49,7 @@ pub fn add_working_days(t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     tag = "open311",
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/NewRequestForm"),
         description = "Open311 form fields"),
-    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    params(crate::idempotent::KeyHeader),
     security(("api_key" = [])),
     responses(
         (status = 200, body = [Posted]),

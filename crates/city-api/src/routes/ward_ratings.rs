@@ -56,7 +56,7 @@ pub async fn stats(
     post,
     path = "/api/v1/wards/{code}/ratings", operation_id = "rate_ward",
     tag = "wards",
-    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), crate::idempotent::KeyHeader),
     security(("api_key" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/WardRatingForm"),
         description = "`api_key`, `device_id`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`"),

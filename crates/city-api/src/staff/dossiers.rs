@@ -93,7 +93,7 @@ fn read_move(asked: &DossierMove, today: chrono::NaiveDate) -> Result<DossierSta
     tag = "staff",
     params(
         ("code" = String, Path, description = "The dossier's code, as printed on its receipt"),
-        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422"),
+        crate::idempotent::KeyHeader,
     ),
     security(("staff_key" = [])),
     request_body = DossierMove,

@@ -56,7 +56,7 @@ pub(crate) fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), A
     post,
     path = "/api/v1/staff/requests/{id}/status", operation_id = "staff_set_status",
     tag = "staff",
-    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader),
     security(("staff_key" = [])),
     request_body = StatusChange,
     responses(
@@ -129,7 +129,7 @@ pub async fn set_status(
     post,
     path = "/api/v1/staff/requests/{id}/media", operation_id = "staff_add_photo",
     tag = "staff",
-    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "The client's id for this action, new for each action: a replay of the same request gets the first answer; the same key with another request is 422")),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader),
     security(("staff_key" = [])),
     request_body(content_type = "multipart/form-data", content = ref("#/components/schemas/StaffPhotoUpload")),
     responses(

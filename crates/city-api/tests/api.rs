@@ -12,14 +12,7 @@ use common::{TestServer, client};
 #[tokio::test]
 async fn health_answers() {
     let s = TestServer::start().await;
-    let body: Value = s
-        .get("/health")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let body: Value = s.get_json("/health").await;
     assert_eq!(body["status"], "ok");
 }
 
@@ -124,14 +117,7 @@ async fn etag_revalidation_and_changes() {
 #[tokio::test]
 async fn one_ward_and_errors_are_json_arrays() {
     let s = TestServer::start().await;
-    let ward: Value = s
-        .get("/api/v1/wards/26743")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let ward: Value = s.get_json("/api/v1/wards/26743").await;
     assert_eq!(ward["name"], "Phường Bến Thành");
     let cases = [
         ("/api/v1/wards/99999", StatusCode::NOT_FOUND, "not_found"),
@@ -183,14 +169,7 @@ async fn one_ward_and_errors_are_json_arrays() {
 #[tokio::test]
 async fn openapi_documents_every_route() {
     let s = TestServer::start().await;
-    let doc: Value = s
-        .get("/openapi.json")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = s.get_json("/openapi.json").await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().expect("paths");
     let mut documented: Vec<String> = Vec::new();
@@ -261,14 +240,7 @@ async fn openapi_documents_every_route() {
 #[tokio::test]
 async fn openapi_operation_ids_are_unique_and_links_lead_to_them() {
     let s = TestServer::start().await;
-    let doc: Value = s
-        .get("/openapi.json")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = s.get_json("/openapi.json").await;
     let ops: Vec<&Value> = doc["paths"]
         .as_object()
         .expect("paths")

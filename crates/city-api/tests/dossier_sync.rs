@@ -312,14 +312,7 @@ async fn the_idempotency_key_is_checked_but_nothing_is_stored_under_it() {
 #[tokio::test]
 async fn the_document_states_the_limits_the_server_keeps() {
     let s = TestServer::start().await;
-    let doc: Value = s
-        .get("/openapi.json")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = s.get_json("/openapi.json").await;
     let schemas = &doc["components"]["schemas"];
     let pair = &schemas["TrackedPair"]["properties"];
     assert_eq!(pair["code"]["pattern"], city_api::openapi::DOSSIER_CODE);

@@ -50,13 +50,8 @@ async fn a_dossier_is_found_with_its_check_value_only() {
     assert_eq!(d.on_time.is_some(), d.finished_at.is_some());
 
     let english: Dossier = s
-        .get(&format!("/api/v1/dossiers/{code}?check={check}&locale=en"))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+        .get_json(&format!("/api/v1/dossiers/{code}?check={check}&locale=en"))
+        .await;
     assert_ne!(english.procedure, d.procedure);
 
     // A wrong check value and an unknown code answer exactly alike.

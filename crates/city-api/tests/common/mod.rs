@@ -51,6 +51,17 @@ impl TestServer {
         client().get(format!("{}{path}", self.url))
     }
 
+    /// The JSON body of `GET path` (whatever its status), read as `T`.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.get(path)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
         client().post(format!("{}{path}", self.url))
     }

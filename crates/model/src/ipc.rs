@@ -40,6 +40,14 @@ wire_enum! {
         FollowReport = "follow_report",
         WardReports = "ward_reports",
         SyncNow = "sync_now",
+        AddDossier = "add_dossier",
+        ReadReceiptQr = "read_receipt_qr",
+        MyDossiers = "my_dossiers",
+        DossierDetail = "dossier_detail",
+        RemoveDossier = "remove_dossier",
+        DossiersUnseen = "dossiers_unseen",
+        Ask = "ask",
+        ProcedureGuide = "procedure_guide",
     }
 }
 
@@ -54,6 +62,8 @@ wire_enum! {
         OutboxChanged = "outbox-changed",
         /// `report_dto::NewsEvent`: the city said something new about a report.
         ReportsNews = "reports-news",
+        /// `dossier_dto::DossierNewsEvent`: the city changed a tracked dossier.
+        DossiersNews = "dossiers-news",
     }
 }
 

@@ -7,6 +7,7 @@ pub mod api_url;
 pub mod ask;
 pub mod delivery;
 pub mod dossier;
+pub mod dossier_dto;
 pub mod draft;
 pub mod draft_reason;
 pub mod draft_save;

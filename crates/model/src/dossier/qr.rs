@@ -81,7 +81,8 @@ pub struct ReceiptQr {
 }
 
 /// Why a scanned QR code cannot be used as our receipt: each gets its own words on screen.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
 pub enum QrProblem {
     #[error("the QR code holds nothing")]
     Empty,

@@ -56,9 +56,9 @@ fn w3c_time() -> String {
     format!("[0-9]{{4}}(-(0[1-9]|1[0-2]))?|[0-9]{{4}}-{MONTH_DAY}(T{clock}{zone})?")
 }
 
-/// A dossier code as printed on the receipt (`model::dossier::DossierCode`): any agency of the
-/// national format, a real date (February 29 of leap years only), that day's number from 0001.
-pub const DOSSIER_CODE: &str = "^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Za-z][0-9]{2}-([0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])|[0-9]{2}(0[13-9]|1[0-2])(29|30)|[0-9]{2}(0[13578]|1[02])31|([02468][048]|[13579][26])0229)-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})$";
+/// A dossier code as printed on the receipt: `model::dossier::DossierCode::parse`'s rule, kept
+/// next to the parser (and tested against it) in `model`.
+pub use model::dossier::CODE_PATTERN as DOSSIER_CODE;
 /// A check value (`model::dossier::CheckValue`; the server also forgives spaces).
 pub const CHECK: &str = "^[2-9A-HJKMNP-Za-hjkmnp-z]{6}$";
 /// The largest cursor a JSON client can hold exactly (2⁵³ − 1).

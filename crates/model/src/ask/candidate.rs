@@ -1,6 +1,7 @@
 //! The local items a question can be answered with, all in one shape: what the item is, what it
 //! is searched by, and where it comes from. New kinds of items join by giving a constructor.
 
+use crate::dossier::DossierCode;
 use crate::guide::Guide;
 use crate::service::{Localized, ServiceCatalog};
 
@@ -65,13 +66,17 @@ impl Candidate {
             .collect()
     }
 
-    /// A dossier the citizen tracks: found by its procedure's name or by its receipt code.
+    /// A dossier the citizen tracks: found by its procedure's name or by its receipt code,
+    /// read by the one rule of [`DossierCode::parse`] (a text that is no code finds nothing by
+    /// code, only by name).
     pub fn dossier(code: &str, procedure: &Localized) -> Self {
         Self {
             kind: AnswerKind::Dossier,
             id: code.to_owned(),
             // The index compares codes in lower case, as typed codes are folded.
-            code: code.trim().to_lowercase(),
+            code: DossierCode::parse(code)
+                .map(|c| c.as_str().to_lowercase())
+                .unwrap_or_default(),
             title: procedure.clone(),
             texts: vec![procedure.vi.clone(), procedure.en.clone()],
             origin: Origin::TrackedDossier,

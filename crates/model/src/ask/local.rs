@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::dossier::DossierCode;
 use crate::fold::fold;
 use crate::search::{MatchTier, SearchIndex, StopWords};
 
@@ -55,6 +56,10 @@ impl LocalAnswerer {
 
     /// Each item's score for `question` (0–1), where it has one.
     fn scores(&self, question: &str) -> Vec<(usize, f32)> {
+        // A dossier code typed any way the receipt allows (spaces, lower case) is read by the
+        // one rule of `DossierCode::parse`, as the candidates' codes are.
+        let code = DossierCode::parse(question).map(|c| c.as_str().to_lowercase());
+        let question = code.as_deref().unwrap_or(question);
         let content = SearchIndex::content_words(question, &self.stop).join(" ");
         // The phrase reading uses the question as typed when it has no filler (so marks still
         // rank exact names first), else only its meaningful words.
@@ -206,6 +211,32 @@ mod tests {
             ids("đăng ký khai sinh"),
             ["khai-sinh", "000.00.04.H29-240115-0001"]
         );
+    }
+
+    /// Codes are read by `DossierCode::parse` on both sides: spaces anywhere and any case,
+    /// in what was tracked and in what is typed.
+    #[test]
+    fn dossier_codes_are_read_by_the_parsers_rule() {
+        let a = LocalAnswerer::new(vec![Candidate::dossier(
+            "000.00.04.h29 - 240115 - 0001",
+            &l("Đăng ký khai sinh", "Birth registration"),
+        )]);
+        for typed in [
+            "000.00.04.H29-240115-0001",
+            "000.00.04.H29 - 240115 - 0001",
+            " 000.00.04.h29-240115-0001",
+        ] {
+            let ids: Vec<String> = a
+                .answer(typed, 5)
+                .matches()
+                .iter()
+                .map(|m| m.id.clone())
+                .collect();
+            assert_eq!(ids, ["000.00.04.h29 - 240115 - 0001"], "{typed}");
+        }
+        // A text that is no code is found by its name only, never by a code.
+        let odd = Candidate::dossier("H29-xyz", &l("Khai sinh", "Birth"));
+        assert_eq!(odd.code, "");
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod sync;
 pub mod typing;
 
 pub use check::{CHECK_ALPHABET, CHECK_LEN, CheckValue, normalize_check};
-pub use code::{AgencyCode, DossierCode, HcmcOrigin};
+pub use code::{AgencyCode, CODE_PATTERN, DossierCode, HcmcOrigin};
 pub use status::DossierStatus;
 pub use supplement::{HandIn, PaperForm, RequestedPaper, SupplementProblem, SupplementRequest};
 pub use sync::{ChangesAnswer, ChangesRequest, MAX_TRACKED, TrackedPair};

@@ -6,24 +6,36 @@ use std::collections::HashSet;
 
 use crate::dossier::DossierCode;
 use crate::fold::fold;
-use crate::search::{MatchTier, SearchIndex, StopWords};
+use crate::search::{Hit, MatchTier, SearchIndex, StopWords};
 
 use super::{Answer, AnswerKind, Answerer, Candidate, Match, STOP_WORDS, STOP_WORDS_MARKED};
 
 /// The least score (0–1) an item needs to be offered at all. Below it, nothing fits.
 pub const FIT: f32 = 0.5;
 
+/// A phrase hit whose name contradicts a mark the citizen typed scores this share of its tier:
+/// below every hit of any tier that hears the marks (the lowest scores 0.75), still above
+/// [`FIT`] (a mistyped mark still finds the name, after the others).
+const MARKS_DIFFER: f32 = 0.7;
+
 /// Phrase tiers as scores. Mid-word matches ("contains") are left out: "do" inside "don"
 /// answers nothing.
-fn tier_score(tier: MatchTier, query_len: usize) -> Option<f32> {
-    match tier {
-        MatchTier::Exact => Some(1.0),
-        MatchTier::Folded => Some(0.98),
+fn tier_score(hit: Hit, query_len: usize) -> Option<f32> {
+    let score = match hit.tier {
+        MatchTier::Exact => 1.0,
+        MatchTier::Folded => 0.98,
         // A start of one or two letters ("1", "do") begins too many names to mean one.
-        MatchTier::Prefix if query_len >= 3 => Some(0.9),
-        MatchTier::WordPrefix if query_len >= 3 => Some(0.75),
-        MatchTier::Prefix | MatchTier::WordPrefix | MatchTier::Contains | MatchTier::Kind => None,
-    }
+        MatchTier::Prefix if query_len >= 3 => 0.9,
+        MatchTier::WordPrefix if query_len >= 3 => 0.75,
+        MatchTier::Prefix | MatchTier::WordPrefix | MatchTier::Contains | MatchTier::Kind => {
+            return None;
+        }
+    };
+    Some(if hit.marks_differ {
+        score * MARKS_DIFFER
+    } else {
+        score
+    })
 }
 
 pub struct LocalAnswerer {
@@ -61,12 +73,13 @@ impl LocalAnswerer {
         let code = DossierCode::parse(question).map(|c| c.as_str().to_lowercase());
         let question = code.as_deref().unwrap_or(question);
         let content = SearchIndex::content_words(question, &self.stop).join(" ");
-        // The phrase reading uses the question as typed when it has no filler (so marks still
-        // rank exact names first), else only its meaningful words.
+        // The phrase reading uses the question as typed when it has no filler, else only its
+        // meaningful words; both keep the marks typed, which rank names that have them first.
+        let typed = SearchIndex::content_words_as_typed(question, &self.stop).join(" ");
         let phrase = if content == fold(question) {
             question
         } else {
-            content.as_str()
+            typed.as_str()
         };
         let mut best = vec![None::<f32>; self.candidates.len()];
         let mut raise = |at: usize, score: f32| {
@@ -74,7 +87,7 @@ impl LocalAnswerer {
             *slot = Some(slot.map_or(score, |s: f32| s.max(score)));
         };
         for hit in self.index.search(phrase, usize::MAX) {
-            if let Some(score) = tier_score(hit.tier, content.chars().count()) {
+            if let Some(score) = tier_score(hit, content.chars().count()) {
                 raise(hit.position, score);
             }
         }
@@ -264,6 +277,40 @@ mod tests {
         assert_eq!(m[0].title.vi, "Đăng ký khai sinh");
         assert_eq!(m[0].score, 100);
         assert_eq!(a.ground(Answer::AskedNothing), Answer::AskedNothing);
+    }
+
+    /// "nhà" typed: the procedure about a house (nhà) comes before an earlier one about
+    /// dentistry (nha khoa) and one whose name starts with "Nhá", however the phrase matched;
+    /// typed without marks, nothing is contradicted.
+    #[test]
+    fn typed_marks_rank_names_that_have_them_first() {
+        let item = |id: &str, name: &str| Candidate {
+            kind: AnswerKind::Procedure,
+            id: id.into(),
+            code: String::new(),
+            title: l(name, name),
+            texts: vec![name.into()],
+            origin: Origin::TrackedDossier,
+        };
+        let a = LocalAnswerer::new(vec![
+            item("nha-khoa", "Cấp phép phòng khám nha khoa"),
+            item("nha-o", "Cấp phép sửa chữa nhà ở"),
+            item("nha-hang", "Nhá hàng"),
+        ]);
+        let ids = |q: &str| -> Vec<String> {
+            a.answer(q, 5)
+                .matches()
+                .iter()
+                .map(|m| m.id.clone())
+                .collect()
+        };
+        assert_eq!(ids("nhà")[0], "nha-o");
+        assert_eq!(ids("sửa nhà")[0], "nha-o");
+        assert_eq!(ids("tôi muốn xin cấp phép nhà")[0], "nha-o");
+        // Contradicted, not dropped: a mistyped mark still finds the others, after.
+        assert_eq!(ids("nhà").len(), 3);
+        // Without marks nothing is contradicted: tiers, then list order.
+        assert_eq!(ids("nha"), ["nha-hang", "nha-khoa", "nha-o"]);
     }
 
     #[test]

@@ -72,11 +72,14 @@ pub struct SearchIndex {
     weights: words::Weights,
 }
 
-/// One hit: a position in the list the index was built from, and how it matched.
+/// One hit: a position in the list the index was built from, how it matched, and whether the
+/// name contradicts marks the query was typed with (`words::hears`: "nhà" typed, "nhá" or
+/// "nha" written; marks left out contradict nothing). Within a tier such hits come last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     pub position: usize,
     pub tier: MatchTier,
+    pub marks_differ: bool,
 }
 
 /// One entry matched word by word: its position, how well (0..=1, see `words.rs`), and whether
@@ -218,7 +221,11 @@ impl SearchIndex {
         hits.sort_unstable();
         hits.into_iter()
             .take(limit)
-            .map(|((tier, _), position)| Hit { position, tier })
+            .map(|((tier, marks_differ), position)| Hit {
+                position,
+                tier,
+                marks_differ,
+            })
             .collect()
     }
 }
@@ -268,6 +275,16 @@ impl SearchIndex {
             .map(|w| w.folded.clone())
             .collect()
     }
+
+    /// The same words as typed (lower case, marks kept), for a phrase search that must still
+    /// hear the marks.
+    pub fn content_words_as_typed(question: &str, stop: &StopWords) -> Vec<String> {
+        let asked = words::words(&exact_form(question));
+        words::content(&asked, stop)
+            .into_iter()
+            .map(|w| w.exact.clone())
+            .collect()
+    }
 }
 
 /// A tier, then whether the name's marks differ from what was typed: within a tier, a name
@@ -292,7 +309,10 @@ fn rank(entry: &Entry, query: &Query) -> Option<Rank> {
 
 fn name_rank(entry: &Entry, query: &Name) -> Option<Rank> {
     let tier = tier(entry, query)?;
-    let marks_differ = !entry.names.iter().any(|n| n.exact.contains(&query.exact));
+    let marks_differ = !entry
+        .names
+        .iter()
+        .any(|n| words::hears(&query.words, &n.words));
     Some((tier, marks_differ))
 }
 
@@ -482,6 +502,31 @@ mod text_tests {
         assert_eq!(found("dang ky"), [0, 1]);
         assert_eq!(found("1.004222"), [1]);
         assert_eq!(idx.len(), 3);
+    }
+
+    /// Marks typed are heard in the phrase tiers too: "nhà" puts the name with "nhà" before
+    /// an earlier one with "nha", in the same tier; typed without marks, list order stays.
+    #[test]
+    fn hits_say_when_typed_marks_are_contradicted() {
+        let idx = SearchIndex::from_texts([
+            ("", ["Phòng khám nha khoa"]),
+            ("", ["Nhá hàng"]),
+            ("", ["Sửa chữa nhà ở"]),
+        ]);
+        let hits = idx.search("nhà", 10);
+        let order: Vec<(usize, MatchTier, bool)> = hits
+            .iter()
+            .map(|h| (h.position, h.tier, h.marks_differ))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (1, MatchTier::Prefix, true),
+                (2, MatchTier::WordPrefix, false),
+                (0, MatchTier::WordPrefix, true),
+            ]
+        );
+        assert!(idx.search("nha", 10).iter().all(|h| !h.marks_differ));
     }
 
     #[test]

@@ -79,6 +79,24 @@ fn marks_of(exact: &str) -> String {
     marks.into_iter().collect()
 }
 
+/// Whether the marks typed on `q` are all on `t`: a typed mark is heard, a missing one is
+/// forgiven. "nha" may be "nhà", "nhá" or "nha"; "nhà" is "nhà" (and "đương", missing a mark,
+/// still "đường"), never "nhá" or "nha".
+pub(super) fn marks_heard(q: &Word, t: &Word) -> bool {
+    // Both are sorted: walk them together, each typed mark must be found in turn.
+    let mut on_text = t.marks.chars();
+    q.marks.chars().all(|m| on_text.by_ref().any(|c| c == m))
+}
+
+/// Whether `text` hears every word of `query` typed with marks: some word of it that the
+/// typed word begins carries all its marks. A query typed without marks is always heard.
+pub(super) fn hears(query: &[Word], text: &[Word]) -> bool {
+    query.iter().filter(|q| !q.marks.is_empty()).all(|q| {
+        text.iter()
+            .any(|t| t.folded.starts_with(&q.folded) && marks_heard(q, t))
+    })
+}
+
 /// The words of a text, split on anything that is not a letter or digit.
 pub(super) fn words(exact_form: &str) -> Vec<Word> {
     exact_form
@@ -195,7 +213,7 @@ pub(super) fn match_text(
             .or_else(|| text.iter().position(|t| matches(i, q, t)));
         let Some(at) = found else { continue };
         let same_marks = text[at].marks == q.marks;
-        let share = if same_marks || q.marks.is_empty() {
+        let share = if marks_heard(q, &text[at]) {
             1.0
         } else {
             OTHER_MARKS
@@ -328,6 +346,29 @@ mod tests {
             &stop,
         );
         assert!(keyword.0 > long.unwrap().0);
+    }
+
+    #[test]
+    fn a_typed_mark_is_heard_and_a_missing_one_forgiven() {
+        let word = |text: &str| w(text).remove(0);
+        let heard = |q: &str, t: &str| marks_heard(&word(q), &word(t));
+        assert!(heard("nha", "nhà"));
+        assert!(heard("nha", "nhá"));
+        assert!(heard("nhà", "nhà"));
+        assert!(!heard("nhà", "nhá"));
+        assert!(!heard("nhà", "nha"));
+        // Old and new tone placement carry the same marks.
+        assert!(heard("hoà", "hòa"));
+        // A mark left out is forgiven, the one typed is heard.
+        assert!(heard("đương", "đường"));
+        assert!(heard("duờng", "đường"));
+        assert!(!heard("đướng", "đường"));
+        assert!(hears(&w("xây nhà"), &w("cấp phép xây dựng nhà ở")));
+        assert!(!hears(&w("xây nhà"), &w("phòng khám nha khoa xây mới")));
+        assert!(hears(&w("xay nha"), &w("phòng khám nha khoa xây mới")));
+        // A word being typed keeps the marks typed so far.
+        assert!(hears(&w("bến th"), &w("bến thành")));
+        assert!(!hears(&w("bền"), &w("bến thành")));
     }
 
     #[test]

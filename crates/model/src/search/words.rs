@@ -213,7 +213,7 @@ pub(super) fn match_text(
             .or_else(|| text.iter().position(|t| matches(i, q, t)));
         let Some(at) = found else { continue };
         let same_marks = text[at].marks == q.marks;
-        let share = if marks_heard(q, &text[at]) {
+        let share = if marks_heard(q, text[at]) {
             1.0
         } else {
             OTHER_MARKS

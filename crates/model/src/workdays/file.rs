@@ -85,6 +85,10 @@ pub enum CalendarError {
     UnmatchedMakeUp(NaiveDate),
     #[error("swapped day off {0} has no make-up working day")]
     UnmatchedSwap(NaiveDate),
+    #[error(
+        "holiday {0} falls on a weekend and the next working day is not listed as its day in lieu"
+    )]
+    HolidayWithoutDayInLieu(NaiveDate),
 }
 
 impl CalendarError {
@@ -102,12 +106,56 @@ impl CalendarError {
             Self::MakeUpNotOnWeekend(_) => "make_up_not_on_weekend",
             Self::UnmatchedMakeUp(_) => "unmatched_make_up",
             Self::UnmatchedSwap(_) => "unmatched_swap",
+            Self::HolidayWithoutDayInLieu(_) => "holiday_without_day_in_lieu",
         }
     }
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The holidays of Labour Code 2019 art. 112(1), the ones a weekend does not take away.
+fn is_holiday(kind: DayOffKind) -> bool {
+    use DayOffKind::*;
+    match kind {
+        NewYear | LunarNewYear | HungKings | Reunification | LabourDay | NationalDay => true,
+        Compensatory | Swapped | Other => false,
+    }
+}
+
+/// Labour Code 2019 art. 111(3): a holiday of art. 112(1) that falls on the weekly day off is
+/// taken on the next working day. So each such holiday must be followed, in order, by a
+/// compensatory day: on the first weekday after it that is not already off (another holiday,
+/// a swap) or unconfirmed. A file that leaves one out would count that day as worked.
+fn check_days_in_lieu(
+    year: i32,
+    days_off: &BTreeMap<NaiveDate, DayOffKind>,
+    unconfirmed: &BTreeSet<NaiveDate>,
+) -> Result<(), CalendarError> {
+    let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return Ok(());
+    };
+    let mut owed = std::collections::VecDeque::new();
+    for day in first.iter_days().take_while(|d| d.year() == year) {
+        match days_off.get(&day) {
+            Some(&kind) if is_holiday(kind) && is_weekend(day) => owed.push_back(day),
+            Some(DayOffKind::Compensatory) => {
+                owed.pop_front();
+            }
+            Some(_) => {}
+            None if is_weekend(day) || unconfirmed.contains(&day) => {}
+            None => {
+                if let Some(&holiday) = owed.front() {
+                    return Err(CalendarError::HolidayWithoutDayInLieu(holiday));
+                }
+            }
+        }
+    }
+    match owed.front() {
+        Some(&holiday) => Err(CalendarError::HolidayWithoutDayInLieu(holiday)),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn parse(text: &str) -> Result<WorkCalendar, CalendarError> {
@@ -176,10 +224,12 @@ fn check_year(y: RawYear) -> Result<YearDays, CalendarError> {
     {
         return Err(CalendarError::UnmatchedSwap(date));
     }
+    let unconfirmed = y.unconfirmed.iter().map(|u| u.date).collect();
+    check_days_in_lieu(year, &days_off, &unconfirmed)?;
     Ok(YearDays {
         days_off,
         make_up,
-        unconfirmed: y.unconfirmed.iter().map(|u| u.date).collect(),
+        unconfirmed,
         sources: y.sources,
     })
 }
@@ -207,6 +257,57 @@ mod tests {
             )),
             "ok"
         );
+    }
+
+    /// Labour Code 2019 art. 111(3): a holiday on the weekend is taken on the next working day,
+    /// one day in lieu per holiday, after any days already off.
+    #[test]
+    fn a_holiday_on_a_weekend_needs_its_day_in_lieu() {
+        let days = |list: &[(&str, &str)]| {
+            let items: Vec<String> = list
+                .iter()
+                .map(|(d, k)| format!(r#"{{"date":"{d}","kind":"{k}"}}"#))
+                .collect();
+            code_of(&file(&format!(r#""days_off":[{}]"#, items.join(","))))
+        };
+        let sunday = ("2025-04-06", "hung_kings");
+        assert_eq!(days(&[sunday]), "holiday_without_day_in_lieu");
+        assert_eq!(days(&[sunday, ("2025-04-07", "compensatory")]), "ok");
+        // Given on a later day than the next working one: refused.
+        assert_eq!(
+            days(&[sunday, ("2025-04-08", "compensatory")]),
+            "holiday_without_day_in_lieu"
+        );
+        // Two on one weekend: two days in lieu.
+        let weekend = [
+            ("2025-08-30", "national_day"),
+            ("2025-08-31", "national_day"),
+        ];
+        assert_eq!(
+            days(&[weekend[0], weekend[1], ("2025-09-01", "compensatory")]),
+            "holiday_without_day_in_lieu"
+        );
+        assert_eq!(
+            days(&[
+                weekend[0],
+                weekend[1],
+                ("2025-09-01", "compensatory"),
+                ("2025-09-02", "compensatory"),
+            ]),
+            "ok"
+        );
+        // After the holidays that follow it: Sunday 31/8, then 1/9 and 2/9 off, then 3/9.
+        assert_eq!(
+            days(&[
+                ("2025-08-31", "national_day"),
+                ("2025-09-01", "national_day"),
+                ("2025-09-02", "other"),
+                ("2025-09-03", "compensatory"),
+            ]),
+            "ok"
+        );
+        // A day off that is no holiday of art. 112(1) owes nothing.
+        assert_eq!(days(&[("2025-04-06", "other")]), "ok");
     }
 
     #[test]
@@ -257,6 +358,11 @@ mod tests {
             (
                 r#"{"format":1,"years":[{"year":2025,"sources":[" "],"days_off":[]}]}"#,
                 "no_source",
+            ),
+            (
+                // Giỗ Tổ on Sunday 6/4 with Monday 7/4 worked.
+                &file(r#""days_off":[{"date":"2025-04-06","kind":"hung_kings"}]"#),
+                "holiday_without_day_in_lieu",
             ),
             (
                 r#"{"format":1,"years":[{"year":2025,"sources":["a"],"days_off":[]},{"year":2025,"sources":["a"],"days_off":[]}]}"#,

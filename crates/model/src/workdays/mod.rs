@@ -283,6 +283,19 @@ mod tests {
         }
     }
 
+    /// The bundled 2026 lists Giỗ Tổ (Sunday 26/4) with its day in lieu, Monday 27/4
+    /// (Labour Code 2019 art. 111(3)); without that line the file is refused.
+    #[test]
+    fn the_bundled_weekend_holiday_has_its_day_in_lieu() {
+        let line = r#"{ "date": "2026-04-27", "kind": "compensatory", "note": "nghỉ bù Giỗ Tổ trùng Chủ nhật" },"#;
+        assert!(BUNDLED_JSON.contains(line));
+        let without = BUNDLED_JSON.replace(line, "");
+        assert_eq!(
+            WorkCalendar::from_json(&without),
+            Err(CalendarError::HolidayWithoutDayInLieu(day(2026, 4, 26)))
+        );
+    }
+
     #[test]
     fn days_are_told_apart() {
         let c = calendar();

@@ -1,6 +1,7 @@
 //! The reference city API: a small axum server over SQLite that speaks the contract the app
 //! uses (see DESIGN.md), for development, demos, tests, and as a starting point for a city.
 
+pub mod calendar;
 pub mod db;
 pub mod error;
 pub mod idempotent;

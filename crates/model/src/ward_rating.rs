@@ -105,6 +105,11 @@ pub struct ReportStats {
     pub resolved: u64,
     /// Resolved by the expected date.
     pub resolved_on_time: u64,
+    /// Resolved reports that had an expected date, the ones `resolved_on_time` is counted
+    /// among: a report filed where the city's calendar did not reach has none, and is neither
+    /// on time nor late.
+    #[serde(default)]
+    pub resolved_with_due_date: u64,
     /// Of the resolutions the citizens rated, the share they were satisfied with (0–1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfied_share: Option<f64>,

@@ -110,13 +110,14 @@ fn add_event(
     Ok(tx.last_insert_rowid())
 }
 
-/// Stores a new report with its first timeline entry. `expected` is the answer deadline.
+/// Stores a new report with its first timeline entry. `expected` is the answer deadline, when
+/// there is one to give.
 pub fn insert(
     tx: &Transaction<'_>,
     req: &NewRequest,
     agency: &str,
     now: DateTime<Utc>,
-    expected: DateTime<Utc>,
+    expected: Option<DateTime<Utc>>,
 ) -> Result<i64, DbError> {
     let at = timestamp(now);
     let token = uuid::Uuid::new_v4().simple().to_string();
@@ -151,7 +152,7 @@ pub fn insert(
             req.media_url,
             agency,
             at,
-            timestamp(expected),
+            expected.map(timestamp),
             seq,
         ],
     )?;

@@ -58,7 +58,8 @@ pub fn stats(conn: &Connection, ward_code: &str) -> Result<WardStats, DbError> {
                 (SELECT count(*) FROM request_ratings g JOIN requests q ON q.id = g.request_id
                   WHERE q.ward_code = ?1),
                 (SELECT count(*) FROM request_ratings g JOIN requests q ON q.id = g.request_id
-                  WHERE q.ward_code = ?1 AND g.satisfaction = 'satisfied')
+                  WHERE q.ward_code = ?1 AND g.satisfaction = 'satisfied'),
+                count(*) FILTER (WHERE status IN ('resolved', 'closed') AND expected_at IS NOT NULL)
          FROM requests WHERE ward_code = ?1",
         [ward_code],
         |r| {
@@ -68,6 +69,7 @@ pub fn stats(conn: &Connection, ward_code: &str) -> Result<WardStats, DbError> {
                 received: count(r.get(0)?),
                 resolved: count(r.get(1)?),
                 resolved_on_time: count(r.get(2)?),
+                resolved_with_due_date: count(r.get(5)?),
                 satisfied_share: (rated > 0).then(|| satisfied as f64 / rated as f64),
             })
         },

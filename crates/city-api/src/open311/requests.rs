@@ -5,16 +5,18 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use chrono::{DateTime, Duration, Utc};
 use model::feedback::NewRequest;
 use model::geo;
 use model::open311::{Posted, ServiceRequest, TokenAnswer};
 use model::reason::Reason;
+use model::workdays::WorkCalendar;
 
 use super::{
     check_api_key, check_jurisdiction, form_body, language, list_param, no_report, notice, pairs,
     param, parse_time, public_request, report, strip_json,
 };
+use crate::calendar;
 use crate::db::requests::{self as store, Filter};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
@@ -27,17 +29,11 @@ const MAX_IDS: usize = 200;
 /// Working days the city has to answer (Decision 1478/QĐ-UBND).
 const ANSWER_WORKING_DAYS: u32 = 5;
 
-/// `days` working days after `t`, skipping weekends (public holidays are not modelled).
-pub fn add_working_days(t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    let mut out = t;
-    let mut left = days;
-    while left > 0 {
-        out += Duration::days(1);
-        if !matches!(out.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    out
+/// When a report filed at `now` is to be answered: five of Vietnam's working days later
+/// (holidays, Tết and make-up Saturdays as `calendar` lists them); `None` when the calendar
+/// does not reach that far, and the report then carries no `expected_datetime`.
+fn answer_due(calendar: Option<&WorkCalendar>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    crate::calendar::after(calendar, now, ANSWER_WORKING_DAYS)
 }
 
 /// File a report. The body is Open311's form: `api_key`, `service_code`, a location (`lat` +
@@ -87,7 +83,9 @@ pub async fn post(
         .unwrap_or_default();
     let post = Post::new("/open311/v2/requests.json", &headers, &body)?;
     post.commit(&state, StatusCode::OK, move |tx, now| {
-        let expected = add_working_days(now, ANSWER_WORKING_DAYS);
+        // Vietnam's working days; where the calendar does not reach, no date at all (Open311:
+        // `expected_datetime` "may not be returned") rather than a guess.
+        let expected = answer_due(calendar::bundled(), now);
         let id = store::insert(tx, &req, &agency, now, expected)?;
         // Filed at once, so the answer names the report and carries no token ("should not be
         // returned if service_request_id is returned").
@@ -327,19 +325,36 @@ pub async fn token(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
+
     use super::*;
 
-    #[test]
-    fn working_days_skip_weekends() {
-        let fri = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
             .expect("time")
-            .with_timezone(&Utc);
-        let due = add_working_days(fri, 5);
-        assert_eq!(due.to_rfc3339(), "2026-12-04T09:00:00+00:00");
-        let mon = fri + Duration::days(3);
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn reports_are_answered_in_vietnams_working_days_or_not_dated() {
+        let c = calendar::bundled().expect("bundled calendar");
+        // Filed Tuesday 28/4/2026, 9:00 in HCMC: 30/4 and 1/5 are off, then a weekend.
         assert_eq!(
-            add_working_days(mon, 5).to_rfc3339(),
-            "2026-12-07T09:00:00+00:00"
+            answer_due(Some(c), utc("2026-04-28T09:00:00+07:00")),
+            Some(utc("2026-05-07T09:00:00+07:00"))
         );
+        // Filed Friday 13/2/2026, the last day before Tết (16–20/2).
+        assert_eq!(
+            answer_due(Some(c), utc("2026-02-13T16:00:00+07:00")),
+            Some(utc("2026-02-27T16:00:00+07:00"))
+        );
+        // The day counts in HCMC: Sunday 22:00 UTC is Monday 5:00 there.
+        assert_eq!(
+            answer_due(Some(c), utc("2026-11-29T22:00:00Z")),
+            Some(utc("2026-12-07T05:00:00+07:00"))
+        );
+        // Into 2027, which the calendar does not list: no date rather than a guess.
+        assert_eq!(answer_due(Some(c), utc("2026-12-28T09:00:00+07:00")), None);
+        assert_eq!(answer_due(None, utc("2026-11-27T09:00:00+07:00")), None);
     }
 }

@@ -4,27 +4,26 @@
 //! (Decision 766/QĐ-TTg), so leaving such a state moves the deadline by the working days waited.
 //!
 //! A year the calendar does not list yet it calls unknown rather than guess; a dossier still
-//! needs a date, so there the reports' rule applies, weekends only. A city running this server
-//! lists its years in `assets/vn-holidays.json`.
+//! needs a date (its receipt prints one), so there only weekends are skipped. A city running
+//! this server lists its years in `assets/vn-holidays.json`.
 
-use std::sync::OnceLock;
-
-use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use model::workdays::WorkCalendar;
 
 use super::vietnam;
-use crate::open311::requests::add_working_days;
+use crate::calendar;
 
-/// The bundled calendar, read once; `None` (weekends only) if it cannot be read.
-fn calendar() -> Option<&'static WorkCalendar> {
-    static CALENDAR: OnceLock<Option<WorkCalendar>> = OnceLock::new();
-    CALENDAR
-        .get_or_init(|| {
-            WorkCalendar::bundled()
-                .inspect_err(|e| tracing::warn!(code = e.code(), "holiday calendar: weekends only"))
-                .ok()
-        })
-        .as_ref()
+/// `days` weekdays after `t`: a dossier's date where the calendar does not reach.
+fn weekdays_after(t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    let mut out = t;
+    let mut left = days;
+    while left > 0 {
+        out += Duration::days(1);
+        if !matches!(out.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    out
 }
 
 fn local_day(t: DateTime<Utc>) -> NaiveDate {
@@ -33,19 +32,11 @@ fn local_day(t: DateTime<Utc>) -> NaiveDate {
 
 /// `days` working days after the day of `start`, at the same time of day.
 pub fn after(start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    after_in(calendar(), start, days)
+    after_in(calendar::bundled(), start, days)
 }
 
 fn after_in(calendar: Option<&WorkCalendar>, start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    let local = start.with_timezone(&vietnam());
-    calendar
-        .and_then(|c| c.add_working_days(local.date_naive(), days))
-        .and_then(|day| {
-            day.and_time(local.time())
-                .and_local_timezone(vietnam())
-                .single()
-        })
-        .map_or_else(|| add_working_days(start, days), |t| t.with_timezone(&Utc))
+    crate::calendar::after(calendar, start, days).unwrap_or_else(|| weekdays_after(start, days))
 }
 
 /// Working days after the day of `since` up to and including the day of `until`.
@@ -64,7 +55,7 @@ fn waited_in(calendar: Option<&WorkCalendar>, since: DateTime<Utc>, until: DateT
 
 /// The deadline `due` moved by the working days waited from `since` to `until`.
 pub fn extend(due: DateTime<Utc>, since: DateTime<Utc>, until: DateTime<Utc>) -> DateTime<Utc> {
-    extend_in(calendar(), due, since, until)
+    extend_in(calendar::bundled(), due, since, until)
 }
 
 fn extend_in(

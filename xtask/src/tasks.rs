@@ -437,6 +437,7 @@ pub fn bench() -> Result {
     ui()?;
     bundle_report()?;
     exec(cargo().args(["bench", "-p", "citizen-core", "--bench", "ward_search"]))?;
+    exec(cargo().args(["bench", "-p", "citizen-model", "--bench", "ask_search"]))?;
     exec(cargo().args(["bench", "-p", "citizen-core", "--bench", "qr_receipts"]))?;
     exec(cargo().args(["build", "--release", "-p", "citizen-app", "-p", "city-api"]))?;
     for bin in ["citizen-app", "city-api"] {

@@ -33,45 +33,9 @@ fn first(a: &LocalAnswerer, q: &str) -> Option<String> {
     a.answer(q, 5).matches().first().map(|m| m.id.clone())
 }
 
-/// (question, the item that must come first).
-const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "tôi muốn xin giấy phép xây dựng nhà",
-        "cap-giay-phep-xay-dung-nha-o",
-    ),
-    ("xin phép xây nhà", "cap-giay-phep-xay-dung-nha-o"),
-    (
-        "nhà tôi ở quận 1 muốn xin giấy phép xây dựng thêm tầng",
-        "cap-giay-phep-xay-dung-nha-o",
-    ),
-    ("làm sổ đỏ", "cap-gcn-lan-dau"),
-    (
-        "làm sổ đỏ lần đầu cho mảnh đất ông bà để lại",
-        "cap-gcn-lan-dau",
-    ),
-    (
-        "sang tên sổ đỏ khi mua nhà",
-        "dang-ky-bien-dong-chuyen-nhuong",
-    ),
-    ("mất sổ đỏ thì làm sao", "cap-lai-gcn-bi-mat"),
-    ("đăng ký khai sinh cho con", "dang-ky-khai-sinh"),
-    ("làm giấy khai sinh cho bé mới sinh", "dang-ky-khai-sinh"),
-    ("xin lý lịch tư pháp", "cap-phieu-ly-lich-tu-phap"),
-    ("tôi sắp lấy vợ, đăng ký kết hôn ở đâu", "dang-ky-ket-hon"),
-    ("bố tôi mất, làm giấy báo tử", "dang-ky-khai-tu"),
-    ("nhập hộ khẩu cho con", "dang-ky-thuong-tru"),
-    ("đăng ký tạm trú cho người thuê trọ", "dang-ky-tam-tru"),
-    ("công chứng giấy tờ bằng cấp", "chung-thuc-ban-sao"),
-    ("chứng thực chữ ký", "chung-thuc-chu-ky"),
-    ("xin giấy xác nhận độc thân", "xac-nhan-tinh-trang-hon-nhan"),
-    ("mở quán ăn đăng ký kinh doanh", "dang-ky-ho-kinh-doanh"),
-    ("xin giấy xác nhận cư trú CT07", "xac-nhan-thong-tin-cu-tru"),
-    // The feedback fields answer the same box.
-    ("đường nhà tôi bị ngập", "thoat-nuoc"),
-    ("ổ gà trên đường", "giao-thong"),
-    ("karaoke ồn ào ban đêm", "tieng-on"),
-    ("hàng xóm xây dựng không phép", "trat-tu-do-thi"),
-];
+#[path = "common/ask_examples.rs"]
+mod ask_examples;
+use ask_examples::EXAMPLES;
 
 #[test]
 fn the_issues_examples_come_first_with_and_without_marks() {
@@ -233,64 +197,5 @@ fn recall_over_every_entry() {
     eprintln!(
         "recall: {} procedures by name 100 %; {keywords_first}/{keywords} keywords rank their procedure first, all {keywords} find it",
         guide.procedures.len()
-    );
-}
-
-/// The issue's figure: p95 of one question over 10,000 local items (the guide, the 1022 fields
-/// and 9,961 tracked dossiers named after the guide's procedures), with the expected item among
-/// the answers every time. Slow in a debug build: `cargo test -p citizen-model --release --test
-/// ask_guide -- --ignored --nocapture`.
-#[test]
-#[ignore = "a timing figure; run in release"]
-fn p95_over_10000_items() {
-    let guide = guide();
-    let services = ServiceCatalog::from_json(SERVICES).unwrap();
-    let mut items = Candidate::procedures(&guide);
-    items.extend(Candidate::feedback_fields(&services));
-    let fixed = items.len();
-    let mut n = 0u32;
-    while items.len() < 10_000 {
-        let p = &guide.procedures[n as usize % guide.procedures.len()];
-        let code = format!("000.00.04.H29-26{:04}-{:04}", n / 10_000 + 101, n % 10_000);
-        items.push(Candidate::dossier(&code, &p.name));
-        n += 1;
-    }
-    let dossier_code = items[fixed + 1234].id.clone();
-    let build = std::time::Instant::now();
-    let a = LocalAnswerer::new(items);
-    let build = build.elapsed();
-    let mut questions: Vec<(String, String)> = EXAMPLES
-        .iter()
-        .flat_map(|(q, want)| {
-            [
-                (q.to_string(), want.to_string()),
-                (fold(q), want.to_string()),
-            ]
-        })
-        .collect();
-    questions.extend(
-        guide
-            .procedures
-            .iter()
-            .map(|p| (p.name.vi.clone(), p.id.clone())),
-    );
-    questions.push((dossier_code.clone(), dossier_code));
-    let mut times = Vec::new();
-    for (q, want) in &questions {
-        let start = std::time::Instant::now();
-        let answer = a.answer(q, 5);
-        times.push(start.elapsed());
-        assert!(
-            answer.matches().iter().any(|m| &m.id == want),
-            "{q}: {answer:?}"
-        );
-    }
-    times.sort();
-    let p95 = times[times.len() * 95 / 100];
-    eprintln!(
-        "10,000 items: index built in {build:?}; {} questions, p50 {:?}, p95 {p95:?}, max {:?}; expected item found 100 %",
-        times.len(),
-        times[times.len() / 2],
-        times[times.len() - 1]
     );
 }

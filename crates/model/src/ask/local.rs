@@ -76,7 +76,8 @@ impl LocalAnswerer {
         // The phrase reading uses the question as typed when it has no filler, else only its
         // meaningful words; both keep the marks typed, which rank names that have them first.
         let typed = SearchIndex::content_words_as_typed(question, &self.stop).join(" ");
-        let phrase = if content == fold(question) {
+        // A code is one phrase however its parts repeat ("000.00.00…": words are kept once).
+        let phrase = if code.is_some() || content == fold(question) {
             question
         } else {
             typed.as_str()
@@ -230,10 +231,17 @@ mod tests {
     /// in what was tracked and in what is typed.
     #[test]
     fn dossier_codes_are_read_by_the_parsers_rule() {
-        let a = LocalAnswerer::new(vec![Candidate::dossier(
-            "000.00.04.h29 - 240115 - 0001",
-            &l("Đăng ký khai sinh", "Birth registration"),
-        )]);
+        let a = LocalAnswerer::new(vec![
+            Candidate::dossier(
+                "000.00.04.h29 - 240115 - 0001",
+                &l("Đăng ký khai sinh", "Birth registration"),
+            ),
+            // Parts that repeat ("00", "00") are still one code.
+            Candidate::dossier(
+                "000.00.00.H29-260101-0001",
+                &l("Đăng ký khai sinh", "Birth registration"),
+            ),
+        ]);
         for typed in [
             "000.00.04.H29-240115-0001",
             "000.00.04.H29 - 240115 - 0001",
@@ -247,6 +255,13 @@ mod tests {
                 .collect();
             assert_eq!(ids, ["000.00.04.h29 - 240115 - 0001"], "{typed}");
         }
+        let ids: Vec<String> = a
+            .answer("000.00.00.h29 - 260101 - 0001", 5)
+            .matches()
+            .iter()
+            .map(|m| m.id.clone())
+            .collect();
+        assert_eq!(ids, ["000.00.00.H29-260101-0001"]);
         // A text that is no code is found by its name only, never by a code.
         let odd = Candidate::dossier("H29-xyz", &l("Khai sinh", "Birth"));
         assert_eq!(odd.code, "");

@@ -6,7 +6,8 @@
 //!   generator (fixed number of concurrent connections, fixed request count) on 127.0.0.1;
 //! - client: time to sync N queued reports with the worker, as a ratio to a plain sequential
 //!   POST loop sending the same forms to a fresh server;
-//! - local durable save (report + outbox row, `synchronous=FULL`) p50/p95.
+//! - local durable save (report + outbox row, `synchronous=FULL`) p50/p95;
+//! - the dossier status pull against single look-ups (`dossier_bench`).
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -35,6 +36,19 @@ pub struct BenchArgs {
     /// Rounds of the client comparison (the median is reported).
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// Only these figures (all when not given).
+    #[arg(long, value_enum)]
+    pub only: Vec<Figure>,
+}
+
+/// The groups of figures `bench` prints, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Figure {
+    Save,
+    Dossiers,
+    Feedback,
+    Client,
+    Server,
 }
 
 type Failure = String;
@@ -290,10 +304,26 @@ pub fn run(args: BenchArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(code) => return code,
     };
-    let result = save_figures(args.reports)
-        .and_then(|()| runtime.block_on(crate::feedback_bench::figures(200)))
-        .and_then(|()| runtime.block_on(client_figures(&args)))
-        .and_then(|()| runtime.block_on(server_figures(&args)));
+    let wanted = |f: Figure| args.only.is_empty() || args.only.contains(&f);
+    let mut result = Ok(());
+    for figure in [
+        Figure::Save,
+        Figure::Dossiers,
+        Figure::Feedback,
+        Figure::Client,
+        Figure::Server,
+    ] {
+        if result.is_err() || !wanted(figure) {
+            continue;
+        }
+        result = match figure {
+            Figure::Save => save_figures(args.reports),
+            Figure::Dossiers => runtime.block_on(crate::dossier_bench::figures(args.rounds.max(5))),
+            Figure::Feedback => runtime.block_on(crate::feedback_bench::figures(200)),
+            Figure::Client => runtime.block_on(client_figures(&args)),
+            Figure::Server => runtime.block_on(server_figures(&args)),
+        };
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -150,7 +150,7 @@ fn save_figures(shrunk: &[Vec<u8>], n: usize) -> Result<(), Failure> {
 }
 
 /// Forwards 127.0.0.1 connections to `upstream`, counting bytes each way.
-async fn counting_relay(
+pub(crate) async fn counting_relay(
     upstream: std::net::SocketAddr,
 ) -> Result<(String, Arc<(AtomicU64, AtomicU64)>), Failure> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -7,10 +7,13 @@
 //! - [`bench`]: server throughput and latency, client sync against a plain POST loop, and the
 //!   local durable save;
 //! - [`feedback_bench`]: the feedback journey on the device (12 MP photo shrink, "send" to
-//!   "saved" offline, bytes on the wire for a report with 3 photos).
+//!   "saved" offline, bytes on the wire for a report with 3 photos);
+//! - [`dossier_bench`]: one status pull for 500 tracked dossiers against 500 single look-ups
+//!   (bytes on the wire, time).
 
 pub mod bench;
 pub mod client;
+pub mod dossier_bench;
 pub mod feedback_bench;
 pub mod proxy;
 pub mod soak;

@@ -7,7 +7,7 @@
 pub mod deadline;
 mod seed;
 
-pub use seed::{DEMO_DOSSIERS, new_check_value, note, seed_dossiers, vietnam};
+pub use seed::{DEMO_DOSSIERS, new_check_value, note, seed_dossiers, seed_many_dossiers, vietnam};
 
 use chrono::{DateTime, Utc};
 use model::dossier::{Dossier, DossierEvent, DossierStatus, SupplementRequest};

@@ -271,6 +271,16 @@ fn demo_supplement(agency: &str, asked: DateTime<Utc>) -> SupplementRequest {
 /// dates and states follow from `now`; the check values are random for each database, so
 /// knowing this program does not open another server's dossiers. Returns how many were added.
 pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize, DbError> {
+    seed_many_dossiers(conn, now, DEMO_DOSSIERS)
+}
+
+/// [`seed_dossiers`] with `count` dossiers instead of the demo's 180 (benchmarks: a citizen
+/// tracking the most an app may, 500).
+pub fn seed_many_dossiers(
+    conn: &mut Connection,
+    now: DateTime<Utc>,
+    count: usize,
+) -> Result<usize, DbError> {
     let tx = conn.transaction()?;
     let have: i64 = tx.query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0))?;
     if have > 0 {
@@ -286,7 +296,7 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
     }
     let mut rng = fastrand::Rng::with_seed(1022);
     let mut seq = std::collections::HashMap::<String, u32>::new();
-    for i in 0..DEMO_DOSSIERS {
+    for i in 0..count {
         let w = (i * 53) % wards.len();
         let (ward_code, ward_name) = &wards[w];
         let p = &PROCEDURES[(i * 7) % PROCEDURES.len()];
@@ -353,7 +363,7 @@ pub fn seed_dossiers(conn: &mut Connection, now: DateTime<Utc>) -> Result<usize,
         }
     }
     tx.commit()?;
-    Ok(DEMO_DOSSIERS)
+    Ok(count)
 }
 
 #[allow(clippy::too_many_arguments)]

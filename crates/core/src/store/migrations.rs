@@ -8,6 +8,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_photos_and_pull.sql")),
     M::up(include_str!("migrations/0004_feedback_app.sql")),
     M::up(include_str!("migrations/0005_support_outbox.sql")),
+    M::up(include_str!("migrations/0006_dossiers.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

@@ -65,7 +65,10 @@ pub fn visible_change(old: Option<&Dossier>, new: &Dossier) -> bool {
         return true;
     };
     let steps = |d: &Dossier| -> Vec<(String, DossierStatus)> {
-        d.timeline.iter().map(|e| (e.at.clone(), e.status)).collect()
+        d.timeline
+            .iter()
+            .map(|e| (e.at.clone(), e.status))
+            .collect()
     };
     old.status != new.status
         || steps(old) != steps(new)
@@ -88,7 +91,11 @@ pub fn news(id: i64, d: &Dossier) -> DossierNews {
 }
 
 /// A line of "My dossiers".
-pub fn summary(row: &DossierRow, calendar: Option<&WorkCalendar>, today: NaiveDate) -> DossierSummary {
+pub fn summary(
+    row: &DossierRow,
+    calendar: Option<&WorkCalendar>,
+    today: NaiveDate,
+) -> DossierSummary {
     let d = row.dossier.as_ref();
     DossierSummary {
         id: row.id,
@@ -138,8 +145,8 @@ pub fn choose_reading(texts: &[String]) -> ReceiptReading {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::dossier::{DossierCode, DossierEvent, HandIn, PaperForm, RequestedPaper};
     use model::dossier::SupplementRequest;
+    use model::dossier::{DossierCode, DossierEvent, HandIn, PaperForm, RequestedPaper};
     use model::dossier_dto::Lookup;
 
     const CODE: &str = "000.00.04.H29-240115-0001";
@@ -191,7 +198,10 @@ mod tests {
     fn times_are_read_as_days_in_ho_chi_minh_city() {
         // 17:30 UTC is already the next morning in Vietnam.
         assert_eq!(hcmc_date("2025-03-04T17:30:00Z"), Some(day(2025, 3, 5)));
-        assert_eq!(hcmc_date("2025-03-05T08:00:00+07:00"), Some(day(2025, 3, 5)));
+        assert_eq!(
+            hcmc_date("2025-03-05T08:00:00+07:00"),
+            Some(day(2025, 3, 5))
+        );
         assert_eq!(hcmc_date("2025-03-05"), Some(day(2025, 3, 5)));
         for bad in ["", "tomorrow", "2025-02-30", "05/03/2025"] {
             assert_eq!(hcmc_date(bad), None, "{bad}");
@@ -221,8 +231,14 @@ mod tests {
             DeadlineDto::Overdue { days: 1 }
         );
         // No answer, no calendar, a year the file does not list, a date the app cannot read.
-        assert_eq!(deadline(None, Some(&cal), day(2025, 3, 3)), DeadlineDto::NotAvailable);
-        assert_eq!(deadline(Some(&open), None, day(2025, 3, 3)), DeadlineDto::NotAvailable);
+        assert_eq!(
+            deadline(None, Some(&cal), day(2025, 3, 3)),
+            DeadlineDto::NotAvailable
+        );
+        assert_eq!(
+            deadline(Some(&open), None, day(2025, 3, 3)),
+            DeadlineDto::NotAvailable
+        );
         let far = dossier(DossierStatus::Processing, "2093-03-07T09:00:00Z");
         assert_eq!(
             deadline(Some(&far), Some(&cal), day(2093, 3, 2)),

@@ -104,9 +104,7 @@ pub fn read_qr_in(grey: &GrayImage) -> Result<Vec<String>, QrError> {
 
 /// Runs `read`, a panic inside it becoming [`QrError::Unreadable`]. Nothing it touched is
 /// shared: the picture is dropped with the unwinding.
-fn guarded(
-    read: impl FnOnce() -> Result<Vec<String>, QrError>,
-) -> Result<Vec<String>, QrError> {
+fn guarded(read: impl FnOnce() -> Result<Vec<String>, QrError>) -> Result<Vec<String>, QrError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
         tracing::warn!("the QR reader panicked on a photo; read as unreadable");
         Err(QrError::Unreadable)

@@ -64,7 +64,11 @@ impl Engine {
     /// it is kept with the answer; not found, nothing is kept and the citizen looks at the
     /// receipt again. Offline, or when the city cannot answer now, it is kept as waiting and
     /// the background sync looks it up.
-    pub async fn add_dossier(&self, code: &str, check: &str) -> Result<AddDossierAnswer, CoreError> {
+    pub async fn add_dossier(
+        &self,
+        code: &str,
+        check: &str,
+    ) -> Result<AddDossierAnswer, CoreError> {
         let code = DossierCode::parse(code).ok_or(CoreError::DossierCode)?;
         let check = normalize_check(check).ok_or(CoreError::CheckValue)?;
         let (known, count, language) = self.with_ready(|r| {

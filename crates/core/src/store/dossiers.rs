@@ -1,7 +1,9 @@
 //! Tracked dossiers on the device: added (with the city's answer when it came at once), the
 //! city's answers of a sync applied with the sync's cursor in one transaction, seen, removed.
 
-use model::dossier::{ChangesAnswer, Dossier, DossierCode, MAX_TRACKED, TrackedPair, normalize_check};
+use model::dossier::{
+    ChangesAnswer, Dossier, DossierCode, MAX_TRACKED, TrackedPair, normalize_check,
+};
 use model::dossier_dto::{DossierNews, Lookup};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -60,10 +62,16 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DossierRow> {
 /// What adding a dossier did on the device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tracked {
-    Added { id: i64, lookup: Lookup },
+    Added {
+        id: i64,
+        lookup: Lookup,
+    },
     /// Already in the list; `rechecked`: it was not found before and now waits to be looked
     /// up with the new check value.
-    AlreadyTracked { id: i64, rechecked: bool },
+    AlreadyTracked {
+        id: i64,
+        rechecked: bool,
+    },
     /// [`MAX_TRACKED`] dossiers are tracked already.
     Full,
 }
@@ -191,11 +199,11 @@ impl Store {
     }
 
     pub fn unseen_dossiers(&self) -> rusqlite::Result<usize> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM dossiers WHERE unseen = 1",
-            [],
-            |r| r.get(0),
-        )?;
+        let n: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM dossiers WHERE unseen = 1", [], |r| {
+                    r.get(0)
+                })?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 

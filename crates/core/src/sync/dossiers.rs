@@ -201,7 +201,11 @@ mod tests {
             ["000.00.04.H29-240115-0001", "000.00.04.H29-240115-0003"]
         );
         // Only a not-found dossier left: nothing to ask, whatever the cursor.
-        assert!(request_for(&[row(2, Lookup::NotFound)], 17).dossiers.is_empty());
+        assert!(
+            request_for(&[row(2, Lookup::NotFound)], 17)
+                .dossiers
+                .is_empty()
+        );
         let many: Vec<_> = (1..=600).map(|i| row(i, Lookup::Known)).collect();
         assert_eq!(request_for(&many, 3).dossiers.len(), MAX_TRACKED);
     }

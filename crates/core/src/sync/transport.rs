@@ -93,7 +93,10 @@ pub fn is_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> Result<Answer, LinkError> {
+pub(crate) async fn read(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Answer, LinkError> {
     let status = response.status().as_u16();
     let retry_after = response
         .headers()

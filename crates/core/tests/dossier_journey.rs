@@ -447,6 +447,36 @@ async fn one_request_asks_about_every_tracked_dossier_and_a_restart_offline_show
 }
 
 #[tokio::test]
+async fn when_the_city_says_wait_the_app_waits() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let city = city(dir.path()).await;
+    let proxy = Counting::start(&city.url).await;
+    let engine = engine_at(&dir.path().join("app"), &proxy.url);
+    let (code, check) = handled(&city, 1).remove(0);
+    // Wrong check values until the city's throttle for this client is spent.
+    let burst = city_api::throttle::BURST as usize;
+    for _ in 0..burst {
+        let answer = engine
+            .add_dossier(&code, &wrong(&check))
+            .await
+            .expect("add");
+        assert_eq!(answer, AddDossierAnswer::NotFound);
+    }
+    // Now even the right value gets 429: kept as waiting, not refused.
+    let (id, lookup) = added(engine.add_dossier(&code, &check).await.expect("add"));
+    assert_eq!(lookup, Lookup::Waiting);
+    let asked = proxy.count("GET", "/api/v1/dossiers/");
+    assert_eq!(asked, burst + 1);
+    // The sync honours the city's Retry-After: nothing is sent before it.
+    assert_eq!(engine.sync_dossiers().await.expect("sync"), Pulled::Later);
+    assert_eq!(proxy.count("POST", "/api/v1/dossiers/changes"), 0);
+    assert_eq!(
+        engine.dossier_detail(id).expect("detail").summary.lookup,
+        Lookup::Waiting
+    );
+}
+
+#[tokio::test]
 async fn the_501st_dossier_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let engine = engine_at(dir.path(), NOWHERE);

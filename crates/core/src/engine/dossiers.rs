@@ -90,13 +90,17 @@ impl Engine {
         } else {
             self.look_up_now(&pair, language).await
         };
-        let found = match answer {
+        let (found, wait) = match answer {
             Some(LookupAnswer::NotFound) => return Ok(AddDossierAnswer::NotFound),
-            Some(LookupAnswer::Found(d)) => Some(d),
-            Some(LookupAnswer::Later) | None => None,
+            Some(LookupAnswer::Found(d)) => (Some(d), None),
+            Some(LookupAnswer::Later { not_before_ms }) => (None, not_before_ms),
+            None => (None, None),
         };
         let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let tracked = self.with_ready(|r| {
+            if let Some(until) = wait {
+                r.store.delay_dossier_sync(until)?;
+            }
             Ok(r.store.track_dossier(
                 &pair.code,
                 &pair.check,

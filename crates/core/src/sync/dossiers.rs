@@ -33,8 +33,10 @@ pub enum LookupAnswer {
     /// No dossier has this code and check value (the same answer for either being wrong).
     NotFound,
     /// Not now (throttled, the city in trouble, an answer the app cannot read): the dossier
-    /// is kept and the sync asks again.
-    Later,
+    /// is kept and the sync asks again; `not_before_ms` when the city said how long to wait.
+    Later {
+        not_before_ms: Option<i64>,
+    },
 }
 
 fn locale(language: Language) -> (&'static str, String) {
@@ -63,11 +65,19 @@ pub async fn look_up(
             Ok(d) => LookupAnswer::Found(Box::new(d)),
             Err(err) => {
                 tracing::warn!(%err, "the city's dossier answer is unreadable");
-                LookupAnswer::Later
+                LookupAnswer::Later {
+                    not_before_ms: None,
+                }
             }
         },
         404 => LookupAnswer::NotFound,
-        _ => LookupAnswer::Later,
+        // Too many wrong check values from this device: the sync waits as long too.
+        429 => LookupAnswer::Later {
+            not_before_ms: Some(wait_until(now_ms(), answer.retry_after)),
+        },
+        _ => LookupAnswer::Later {
+            not_before_ms: None,
+        },
     })
 }
 

@@ -161,6 +161,7 @@ pub async fn not_fixed(
 pub async fn sync_now(engine: Engines<'_>, syncer: State<'_, Syncer>) -> CmdResult<()> {
     engine.wake_outbox()?;
     syncer.wake();
+    syncer.wake_dossiers();
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! typed commands. Decisions live in `core`, not here.
 
 mod commands;
+mod dossiers;
 mod feedback;
 mod monitor;
 mod notify;
@@ -69,6 +70,14 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             feedback::follow_report,
             feedback::ward_reports,
             feedback::sync_now,
+            dossiers::add_dossier,
+            dossiers::read_receipt_qr,
+            dossiers::my_dossiers,
+            dossiers::dossier_detail,
+            dossiers::remove_dossier,
+            dossiers::dossiers_unseen,
+            dossiers::ask,
+            dossiers::procedure_guide,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

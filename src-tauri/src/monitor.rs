@@ -68,6 +68,7 @@ impl Monitor {
                     tracing::debug!(%err, "outbox not woken");
                 }
                 self.syncer.wake();
+                self.syncer.wake_dossiers();
             }
         }
         if outcome.wards_changed {

@@ -1,15 +1,20 @@
 //! Sends the outbox and brings back the city's news in the background: at once after an action
 //! that queued something, when the link comes back, when the next queued item is due, and every
 //! few minutes for news. Tells the UI through events and the citizen through an OS notification
-//! when one of their reports changed.
+//! when one of their reports changed. Tracked dossiers are asked about in the same rounds (one
+//! request for all): when the link comes back, right after a dossier was kept to be looked up
+//! later, and every few minutes.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use core_engine::Engine;
 use core_engine::store::{ItemState, OutboxItem};
 use core_engine::sync::SyncObserver;
+use core_engine::sync::dossiers::Pulled;
 use core_engine::sync::worker::now_ms;
+use model::dossier_dto::DossierNewsEvent;
 use model::ipc::Event;
 use model::report_dto::NewsEvent;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -33,6 +38,9 @@ impl<R: Runtime> SyncObserver for Progress<R> {
 pub struct Syncer {
     engine: Arc<Engine>,
     wake: Arc<Notify>,
+    /// The next round asks about the dossiers whenever the last ask was.
+    dossiers_due: Arc<AtomicBool>,
+    dossiers_asked: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Syncer {
@@ -40,11 +48,19 @@ impl Syncer {
         Self {
             engine,
             wake: Arc::new(Notify::new()),
+            dossiers_due: Arc::new(AtomicBool::new(true)),
+            dossiers_asked: Arc::new(Mutex::new(None)),
         }
     }
 
     /// Something was queued or the link came back: run a round now.
     pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// A dossier waits to be looked up, or the link came back: ask about the dossiers now.
+    pub fn wake_dossiers(&self) {
+        self.dossiers_due.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -63,6 +79,53 @@ impl Syncer {
 
     /// One round; returns how long to wait before the next.
     async fn round<R: Runtime>(&self, app: &AppHandle<R>) -> Duration {
+        let delay = self.reports_round(app).await;
+        self.dossiers_round(app).await;
+        delay
+    }
+
+    /// Asks about every tracked dossier when woken for it or every [`NEWS_EVERY`], not on each
+    /// quick round of the outbox.
+    async fn dossiers_round<R: Runtime>(&self, app: &AppHandle<R>) {
+        let due = {
+            let mut asked = self
+                .dossiers_asked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = self.dossiers_due.swap(false, Ordering::SeqCst)
+                || asked.is_none_or(|at| at.elapsed() >= NEWS_EVERY);
+            if due {
+                *asked = Some(Instant::now());
+            }
+            due
+        };
+        if !due {
+            return;
+        }
+        let before = self.engine.dossiers_unseen().ok();
+        let news = match self.engine.sync_dossiers().await {
+            Ok(Pulled::Done { news, .. }) => news,
+            Ok(Pulled::Nothing | Pulled::Later) => Vec::new(),
+            Err(err) => {
+                tracing::debug!(%err, "dossier sync failed");
+                return;
+            }
+        };
+        let unseen = self.engine.dossiers_unseen().ok();
+        // "Not found" changes the badge without a notification.
+        if !news.is_empty() || unseen != before {
+            let event = DossierNewsEvent {
+                unseen: unseen.unwrap_or(news.len()),
+            };
+            if let Err(err) = app.emit(Event::DossiersNews.as_str(), event) {
+                tracing::debug!(%err, "could not tell the UI");
+            }
+        }
+        crate::notify::dossier_news(app, &self.engine, &news);
+    }
+
+    /// Sends the outbox and pulls the reports' news; returns how long to wait.
+    async fn reports_round<R: Runtime>(&self, app: &AppHandle<R>) -> Duration {
         let outcome = match self.engine.sync(&Progress(app.clone())).await {
             Ok(o) => o,
             Err(err) => {

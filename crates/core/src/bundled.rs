@@ -1,9 +1,17 @@
-//! The ward catalogue shipped inside the app, so the finder works on first start offline.
+//! The data shipped inside the app: the ward catalogue, so the finder works on first start
+//! offline, and the procedures guide.
 
 use model::WardCatalog;
+use model::guide::{Guide, GuideError};
 use model::ward::WardError;
 
 const HCMC_UNITS: &str = include_str!("../../../assets/hcmc-units.json");
+const PROCEDURES_GUIDE: &str = include_str!("../../../assets/procedures-guide.json");
+
+/// The procedures guide (`assets/procedures-guide.json`), checked.
+pub fn procedures_guide() -> Result<Guide, GuideError> {
+    Guide::from_json(PROCEDURES_GUIDE)
+}
 
 /// The 168 HCMC units generated into `assets/` by `tools/ward-data`.
 pub fn hcmc_catalog() -> Result<WardCatalog, WardError> {
@@ -25,5 +33,11 @@ mod tests {
         let con_dao = catalog.units.iter().find(|u| u.code.as_str() == "26732");
         assert_eq!(con_dao.map(|u| u.name.as_str()), Some("Đặc khu Côn Đảo"));
         assert!(catalog.units.iter().any(|u| u.name == "Phường Bến Thành"));
+    }
+
+    #[test]
+    fn bundled_guide_is_valid() {
+        let guide = super::procedures_guide().expect("bundled guide is valid");
+        assert!(guide.procedures.len() >= 15);
     }
 }

@@ -36,6 +36,16 @@ pub enum CoreError {
     NoteMissing,
     #[error("the note cannot be sent: {0}")]
     Note(#[source] model::feedback::FieldError),
+    #[error("not a dossier code")]
+    DossierCode,
+    #[error("not a check value")]
+    CheckValue,
+    #[error("at most {} dossiers can be tracked", model::dossier::MAX_TRACKED)]
+    TooManyDossiers,
+    #[error("no such dossier on this device")]
+    UnknownDossier,
+    #[error("data shipped with the app is invalid")]
+    BundledData,
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -72,6 +82,11 @@ impl CoreError {
             Self::NotNow => ErrorCode::NotNow,
             Self::NoteMissing => ErrorCode::NoteMissing,
             Self::Note(_) => ErrorCode::NoteInvalid,
+            Self::DossierCode => ErrorCode::DossierCodeInvalid,
+            Self::CheckValue => ErrorCode::CheckInvalid,
+            Self::TooManyDossiers => ErrorCode::TooManyDossiers,
+            Self::UnknownDossier => ErrorCode::UnknownDossier,
+            Self::BundledData => ErrorCode::Internal,
         }
     }
 }

@@ -10,7 +10,10 @@
 //! - [`services`]: the feedback categories with a search over names and keywords.
 //! - [`reports`]: what the citizen sees of their reports (delivery, timeline, what they may
 //!   still do), assembled from the store's rows; pure.
-//! - [`sync`]: the outbox worker, the status pull, timelines and the city's photos.
+//! - [`dossiers`]: what the citizen sees of their tracked dossiers (deadline, news, which QR
+//!   code is the receipt's); pure.
+//! - [`sync`]: the outbox worker, the status pull, timelines and the city's photos, the
+//!   dossiers' sync.
 //! - [`engine`]: ties them together for the shell: one object, one method per user action.
 
 pub mod bundled;
@@ -18,6 +21,7 @@ pub mod client;
 pub mod collate;
 pub mod connection;
 pub mod directory;
+pub mod dossiers;
 pub mod engine;
 pub mod error;
 pub mod photo;

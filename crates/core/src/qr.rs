@@ -10,6 +10,10 @@
 //! is bounded by the list, not by the photo: a 12 MP photo costs its decoding, one shrink and
 //! three looks, at 1.2, 1.2 and 12 MP; a larger photo is shrunk to 4000 px first.
 //!
+//! A hostile or unlucky photo must never take the app down: the whole reading runs under
+//! `catch_unwind` (the native release profile unwinds for this), and a panic inside the image
+//! or QR decoders reads as [`QrError::Unreadable`].
+//!
 //! The texts come back as they are: what they mean (a dossier code, a check value, another
 //! city's format) is for `model` to decide.
 
@@ -33,13 +37,17 @@ pub enum QrError {
     /// A picture, but no QR code could be read in it (none there, or too blurred, dark or small).
     #[error("no QR code could be read in the photo")]
     NotFound,
+    /// A decoder gave up on the picture in a way it did not plan for (a panic, caught): for the
+    /// citizen the same as no code read.
+    #[error("the photo could not be read")]
+    Unreadable,
 }
 
 impl QrError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Photo(err) => err.code(),
-            Self::NotFound => ErrorCode::QrNotFound,
+            Self::NotFound | Self::Unreadable => ErrorCode::QrNotFound,
         }
     }
 }
@@ -83,12 +91,27 @@ const SHARPEN_SIGMA: f32 = 1.0;
 /// Every QR text in the photo, in the order found, each once. Never empty: no code is
 /// [`QrError::NotFound`].
 pub fn read_qr(image_bytes: &[u8]) -> Result<Vec<String>, QrError> {
-    let photo::Opened { img, .. } = photo::open(image_bytes)?;
-    read_qr_in(&grey(img))
+    guarded(|| {
+        let photo::Opened { img, .. } = photo::open(image_bytes)?;
+        read_looks(&grey(img))
+    })
 }
 
 /// [`read_qr`] on pixels already decoded (grey, upright or not: a QR code reads at any turn).
 pub fn read_qr_in(grey: &GrayImage) -> Result<Vec<String>, QrError> {
+    guarded(|| read_looks(grey))
+}
+
+/// Runs `read`, a panic inside it becoming [`QrError::Unreadable`]. Nothing it touched is
+/// shared: the picture is dropped with the unwinding.
+fn guarded(read: impl FnOnce() -> Result<Vec<String>, QrError>) -> Result<Vec<String>, QrError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        tracing::warn!("the QR reader panicked on a photo; read as unreadable");
+        Err(QrError::Unreadable)
+    })
+}
+
+fn read_looks(grey: &GrayImage) -> Result<Vec<String>, QrError> {
     let long = grey.width().max(grey.height());
     let mut tried: Vec<(u32, bool)> = Vec::with_capacity(LOOKS.len());
     let mut current: Option<(u32, Cow<'_, GrayImage>)> = None;
@@ -190,6 +213,7 @@ mod tests {
     #[test]
     fn errors_keep_their_codes() {
         assert_eq!(QrError::NotFound.code(), ErrorCode::QrNotFound);
+        assert_eq!(QrError::Unreadable.code(), ErrorCode::QrNotFound);
         assert_eq!(
             QrError::Photo(PhotoError::NotAnImage).code(),
             ErrorCode::NotAnImage
@@ -222,6 +246,52 @@ mod tests {
         let luma16 =
             image::ImageBuffer::<image::Luma<u16>, _>::from_pixel(2, 2, image::Luma([65535]));
         assert_eq!(grey(DynamicImage::ImageLuma16(luma16)).as_raw(), &[255; 4]);
+    }
+
+    #[test]
+    fn a_panic_inside_the_reader_is_an_error_not_a_crash() {
+        assert_eq!(
+            guarded(|| panic!("index out of bounds in a decoder")),
+            Err(QrError::Unreadable)
+        );
+        assert_eq!(guarded(|| Ok(vec!["x".into()])), Ok(vec!["x".to_owned()]));
+    }
+
+    /// A small xorshift generator: variety without a crate.
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    /// Hundreds of hostile pictures straight into the decoder (each look at its own size, so a
+    /// debug build stays quick): noise, stripes, finder-like squares, codes cut off at an edge.
+    /// None may panic out of it.
+    #[test]
+    fn hostile_pixels_never_panic_out_of_the_decoder() {
+        let mut s = 0x9e37_79b9_7f4a_7c15_u64;
+        for i in 0..300u32 {
+            let w = 1 + (next(&mut s) % 180) as u32;
+            let h = 1 + (next(&mut s) % 180) as u32;
+            let kind = i % 4;
+            let seed = next(&mut s);
+            let img = GrayImage::from_fn(w, h, |x, y| {
+                let v = match kind {
+                    0 => (seed.wrapping_mul(u64::from(x * 31 + y * 17 + 1)) >> 29) as u8,
+                    1 => [0, 255][((x / (1 + (seed % 5) as u32)) % 2) as usize],
+                    // Nested squares: what the finder looks for, in odd numbers.
+                    2 => {
+                        let d = x.abs_diff(w / 2).max(y.abs_diff(h / 2));
+                        [0, 255][((d / (1 + (seed % 3) as u32)) % 2) as usize]
+                    }
+                    _ => [255, 0][usize::from((x ^ y ^ seed as u32) & 4 == 0)],
+                };
+                image::Luma([v])
+            });
+            // Reaching the next picture is the test: a panic that escaped would end it here.
+            let _ = guarded(|| Ok(read_codes(&img)));
+        }
     }
 
     #[test]

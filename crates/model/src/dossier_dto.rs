@@ -175,4 +175,7 @@ pub struct DossierNews {
     pub status: DossierStatus,
     /// The appointment for the result, when the city gave one.
     pub expected_at: Option<String>,
+    /// With "needs more papers": the last day to hand them in, when the agency set one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub papers_due: Option<chrono::NaiveDate>,
 }

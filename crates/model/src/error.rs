@@ -61,10 +61,18 @@ pub enum ErrorCode {
     NoteInvalid,
     /// No QR code could be read in the photo of a receipt.
     QrNotFound,
+    /// What was given as a dossier code is not a complete, well-formed one.
+    DossierCodeInvalid,
+    /// What was given as a check value is not 6 characters of the receipt's alphabet.
+    CheckInvalid,
+    /// The device already tracks the most dossiers one sync can carry (`MAX_TRACKED`).
+    TooManyDossiers,
+    /// No such tracked dossier on this device (removed meanwhile).
+    UnknownDossier,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 28] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -89,6 +97,10 @@ impl ErrorCode {
         Self::NoteMissing,
         Self::NoteInvalid,
         Self::QrNotFound,
+        Self::DossierCodeInvalid,
+        Self::CheckInvalid,
+        Self::TooManyDossiers,
+        Self::UnknownDossier,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -118,6 +130,10 @@ impl ErrorCode {
             Self::NoteMissing => "note_missing",
             Self::NoteInvalid => "note_invalid",
             Self::QrNotFound => "qr_not_found",
+            Self::DossierCodeInvalid => "dossier_code_invalid",
+            Self::CheckInvalid => "check_invalid",
+            Self::TooManyDossiers => "too_many_dossiers",
+            Self::UnknownDossier => "unknown_dossier",
         }
     }
 

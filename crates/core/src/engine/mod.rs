@@ -1,7 +1,9 @@
 //! One object the shell holds: the store, the ward directory and the connection state, with one
-//! method per user action. Every write is committed before the method returns, so the UI may say
-//! "saved" as soon as it gets an answer.
+//! method per user action (the feedback journey in `feedback.rs`, dossiers in `dossiers.rs`).
+//! Every write is committed before the method returns, so the UI may say "saved" as soon as it
+//! gets an answer.
 
+mod dossiers;
 mod feedback;
 
 use std::path::PathBuf;

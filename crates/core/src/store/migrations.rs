@@ -8,6 +8,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_photos_and_pull.sql")),
     M::up(include_str!("migrations/0004_feedback_app.sql")),
     M::up(include_str!("migrations/0005_support_outbox.sql")),
+    M::up(include_str!("migrations/0006_dossiers.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {
@@ -83,5 +84,37 @@ mod tests {
             )
             .expect("indexes");
         assert_eq!(indexes, 2);
+    }
+
+    /// 0006 adds the tracked dossiers to a phone's version 5 file, with the sync at cursor 0.
+    #[test]
+    fn dossiers_join_a_version_5_database() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
+        all().to_version(&mut conn, 5).expect("to 5");
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('language', 'en')",
+            [],
+        )
+        .expect("v5 row");
+        all().to_latest(&mut conn).expect("to latest");
+        let (cursor, wait): (i64, i64) = conn
+            .query_row("SELECT cursor, not_before_ms FROM dossier_sync", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("sync row");
+        assert_eq!((cursor, wait), (0, 0));
+        conn.execute(
+            "INSERT INTO dossiers (code, check_value, lookup, added_ms) VALUES ('c', 'k', 'waiting', 1)",
+            [],
+        )
+        .expect("a dossier");
+        assert!(
+            conn.execute(
+                "INSERT INTO dossiers (code, check_value, lookup, added_ms) VALUES ('d', 'k', 'lost', 1)",
+                [],
+            )
+            .is_err(),
+            "only the wire names of Lookup"
+        );
     }
 }

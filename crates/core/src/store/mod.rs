@@ -3,6 +3,7 @@
 //! Opening classifies every way a file can be unusable (damaged, from a newer app, read-only
 //! folder) so the UI can say what happened; a bad file is moved aside, never deleted.
 
+mod dossiers;
 mod feedback;
 mod migrations;
 mod outbox;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 
+pub use dossiers::{Applied, DossierRow, DossierSync, Tracked};
 pub use feedback::{ItemBrief, NewPendingPhoto, PhotoThumb, ReportRow};
 pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,

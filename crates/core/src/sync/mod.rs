@@ -1,6 +1,8 @@
 //! Delivering what the citizen did to the city and bringing back what the city says: the retry
-//! policy (pure), the HTTP attempts, and the worker that runs them over the store's outbox.
+//! policy (pure), the HTTP attempts, the worker that runs them over the store's outbox, and the
+//! sync of tracked dossiers.
 
+pub mod dossiers;
 pub mod news;
 pub mod policy;
 pub mod transport;

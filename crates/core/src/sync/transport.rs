@@ -93,7 +93,10 @@ pub fn is_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-async fn read(mut response: reqwest::Response, limit: usize) -> Result<Answer, LinkError> {
+pub(crate) async fn read(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Answer, LinkError> {
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -148,6 +151,19 @@ pub async fn get(
         request = request.header(IF_NONE_MATCH, tag);
     }
     read(request.send().await?, limit).await
+}
+
+/// A JSON POST that changes nothing on the city's side (so no Idempotency-Key), read whole
+/// within `limit`.
+pub async fn post_json<T: serde::Serialize + ?Sized>(
+    http: &reqwest::Client,
+    url: &str,
+    query: &[(&str, String)],
+    body: &T,
+    limit: usize,
+) -> Result<Answer, LinkError> {
+    let response = http.post(url).query(query).json(body).send().await?;
+    read(response, limit).await
 }
 
 /// A form POST (report, re-open, rating) with the item's Idempotency-Key.

@@ -6,6 +6,7 @@ use model::dossier_dto::{DossierSummary, Lookup};
 
 use super::{deadline_tag, deadline_text, lookup_tag, state_key, title};
 use crate::format::city_date;
+use crate::screens::feedback::SyncNow;
 use crate::state::{DossierScreen, Screen, use_ctx};
 use crate::{bridge, load};
 
@@ -36,6 +37,8 @@ pub fn MyDossiers() -> impl IntoView {
             </button>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <h2 id="my-dossiers-heading">{move || ctx.t("dossier.mine.list")}</h2>
+            // Asks the city now instead of at the next round (the lists refresh as answers come).
+            <SyncNow/>
             {move || match list.get() {
                 None => view! { <p class="muted" role="status">{ctx.t("app.loading")}</p> }.into_any(),
                 Some(l) if l.is_empty() => view! {

@@ -148,14 +148,22 @@ struct Listen<'a> {
 }
 
 /// Calls `handler` with the payload of every `event` the shell emits, for the app's lifetime.
+/// Only the decoding is generic: the subscription is one function for every event (a copy of it
+/// per listener cost the start part bytes).
 pub fn listen<T: DeserializeOwned + 'static>(event: Event, handler: impl Fn(T) + 'static) {
-    let callback = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
-        let payload =
-            js_sys::Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
-        if let Ok(payload) = serde_wasm_bindgen::from_value(payload) {
-            handler(payload);
-        }
-    });
+    subscribe(
+        event,
+        Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
+            let payload = js_sys::Reflect::get(&message, &JsValue::from_str("payload"))
+                .unwrap_or(JsValue::NULL);
+            if let Ok(payload) = serde_wasm_bindgen::from_value(payload) {
+                handler(payload);
+            }
+        }),
+    );
+}
+
+fn subscribe(event: Event, callback: Closure<dyn Fn(JsValue)>) {
     let id = transform_callback(callback.as_ref().unchecked_ref(), false)
         .ok()
         .and_then(|v| v.as_f64());

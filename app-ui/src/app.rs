@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::dossier_dto::DossierNewsEvent;
 use model::dto::{ConnectionDto, DbStatus};
 use model::ipc::Event;
 use model::report_dto::NewsEvent;
@@ -41,9 +42,16 @@ pub fn App() -> impl IntoView {
         ctx.notify("notify.title");
         ctx.reports_version.update(|v| *v += 1);
     });
+    bridge::listen(Event::DossiersNews, move |news: DossierNewsEvent| {
+        ctx.dossiers_unseen.set(news.unseen);
+        ctx.dossiers_version.update(|v| *v += 1);
+    });
     spawn_local(async move {
         if let Ok(n) = bridge::feedback::unseen_count().await {
             ctx.unseen.set(n);
+        }
+        if let Ok(n) = bridge::dossiers::dossiers_unseen().await {
+            ctx.dossiers_unseen.set(n);
         }
     });
     Effect::new(move |_| {
@@ -88,6 +96,7 @@ pub fn App() -> impl IntoView {
                     Screen::NewReport(step) => lazy::show(lazy::report_form(step)),
                     Screen::Report(id) => lazy::show(lazy::report_view(id)),
                     Screen::WardReports(code) => lazy::show(lazy::ward_reports(code)),
+                    Screen::Dossiers(screen) => lazy::show(lazy::dossiers(screen)),
                 },
             }}
         </main>

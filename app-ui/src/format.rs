@@ -32,6 +32,21 @@ pub fn local_time(ms: f64) -> String {
     )
 }
 
+/// The day of an RFC 3339 time from the city, in the device's time zone: `02/12/2026`.
+pub fn city_date(text: &str) -> String {
+    let ms = js_sys::Date::parse(text);
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    if ms.is_nan() {
+        return text.to_owned();
+    }
+    format!(
+        "{:02}/{:02}/{}",
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year()
+    )
+}
+
 /// An RFC 3339 time from the city, shown the same way.
 pub fn city_time(text: &str) -> String {
     let ms = js_sys::Date::parse(text);

@@ -11,7 +11,7 @@ use model::{ErrorDto, Language, Ward};
 
 use crate::{bridge, i18n};
 
-/// The screens of the app. Dossiers, map and rating are not built yet.
+/// The screens of the app. Map and rating are not built yet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Home,
@@ -24,6 +24,23 @@ pub enum Screen {
     NewReport(FormStep),
     Report(i64),
     WardReports(String),
+    /// Dossiers and the procedures guide: one variant, so the start part holds one lazy door
+    /// for all of them (each door costs start bytes).
+    Dossiers(DossierScreen),
+}
+
+/// The dossier screens, all in one lazily loaded part.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DossierScreen {
+    /// "My dossiers".
+    Mine,
+    Add,
+    /// One tracked dossier, by the device's id.
+    One(i64),
+    /// The question box and the list of procedures.
+    Guide,
+    /// A procedure's page, by its guide id.
+    Procedure(String),
 }
 
 /// A message above the screen: a key (shown in the language of the moment, so switching
@@ -53,6 +70,10 @@ pub struct Ctx {
     pub unseen: RwSignal<usize>,
     /// Bumped when the shell says reports moved or changed: lists re-load.
     pub reports_version: RwSignal<u32>,
+    /// Tracked dossiers with news the citizen has not opened (the dossiers tile's badge).
+    pub dossiers_unseen: RwSignal<usize>,
+    /// Bumped when the shell says the city changed tracked dossiers: lists re-load.
+    pub dossiers_version: RwSignal<u32>,
     /// The report being written, shared by the steps of the form.
     pub form: crate::screens::feedback::draft::Form,
 }
@@ -69,6 +90,8 @@ impl Ctx {
             catalog: RwSignal::new(None),
             unseen: RwSignal::new(0),
             reports_version: RwSignal::new(0),
+            dossiers_unseen: RwSignal::new(0),
+            dossiers_version: RwSignal::new(0),
             form: crate::screens::feedback::draft::Form::new(),
         }
     }

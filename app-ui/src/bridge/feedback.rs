@@ -1,17 +1,17 @@
 //! The feedback commands: one typed async function each. Photos go as the raw request body (a
 //! `Uint8Array` straight from the file, never copied through JSON).
 
+use model::ErrorDto;
 use model::draft::{Draft, DraftProblem};
 use model::feedback::{PhotoPurpose, Satisfaction};
 use model::report_dto::{
     DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
 };
 use model::service::ServiceCatalog;
-use model::{ErrorCode, ErrorDto};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::{NoArgs, call, tauri_invoke_with};
+use super::{NoArgs, call, call_body};
 use model::ipc::Command;
 
 #[derive(Serialize)]
@@ -104,11 +104,7 @@ pub async fn add_photo(bytes: JsValue, purpose: PhotoPurpose) -> Result<PhotoDto
         &purpose.as_str().into(),
     );
     let _ = js_sys::Reflect::set(&options, &"headers".into(), &headers);
-    match tauri_invoke_with(Command::AddPhoto.as_str(), bytes, options.into()).await {
-        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| ErrorCode::Internal.into()),
-        Err(err) => Err(serde_wasm_bindgen::from_value(err)
-            .unwrap_or_else(|_| ErrorDto::from(ErrorCode::Internal))),
-    }
+    call_body(Command::AddPhoto, bytes, options.into()).await
 }
 
 pub async fn remove_photo(id: i64) -> Result<(), ErrorDto> {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+pub mod dossiers;
 pub mod feedback;
 
 #[wasm_bindgen]
@@ -39,14 +40,28 @@ pub(crate) async fn call<A: Serialize, T: DeserializeOwned>(
     invoke(cmd.as_str(), args).await
 }
 
+/// A command whose argument is a raw body (a photo's bytes as a `Uint8Array`), with `options`
+/// (headers, or `undefined`).
+pub(crate) async fn call_body<T: DeserializeOwned>(
+    cmd: Command,
+    body: JsValue,
+    options: JsValue,
+) -> Result<T, ErrorDto> {
+    answer(tauri_invoke_with(cmd.as_str(), body, options).await)
+}
+
+/// A command's answer, or the `ErrorDto` it rejected with (anything else is "internal").
+fn answer<T: DeserializeOwned>(result: Result<JsValue, JsValue>) -> Result<T, ErrorDto> {
+    match result {
+        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| internal()),
+        Err(err) => Err(serde_wasm_bindgen::from_value(err).unwrap_or_else(|_| internal())),
+    }
+}
+
 /// Any IPC command by name: the app's own go through [`call`]; Tauri's plugins have theirs.
 async fn invoke<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<T, ErrorDto> {
     let args = serde_wasm_bindgen::to_value(args).map_err(|_| internal())?;
-    match tauri_invoke(cmd, args).await {
-        Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|_| internal()),
-        // Commands reject with an ErrorDto; anything else (IPC failure) is "internal".
-        Err(err) => Err(serde_wasm_bindgen::from_value(err).unwrap_or_else(|_| internal())),
-    }
+    answer(tauri_invoke(cmd, args).await)
 }
 
 #[derive(Serialize)]
@@ -133,14 +148,22 @@ struct Listen<'a> {
 }
 
 /// Calls `handler` with the payload of every `event` the shell emits, for the app's lifetime.
+/// Only the decoding is generic: the subscription is one function for every event (a copy of it
+/// per listener cost the start part bytes).
 pub fn listen<T: DeserializeOwned + 'static>(event: Event, handler: impl Fn(T) + 'static) {
-    let callback = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
-        let payload =
-            js_sys::Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
-        if let Ok(payload) = serde_wasm_bindgen::from_value(payload) {
-            handler(payload);
-        }
-    });
+    subscribe(
+        event,
+        Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
+            let payload = js_sys::Reflect::get(&message, &JsValue::from_str("payload"))
+                .unwrap_or(JsValue::NULL);
+            if let Ok(payload) = serde_wasm_bindgen::from_value(payload) {
+                handler(payload);
+            }
+        }),
+    );
+}
+
+fn subscribe(event: Event, callback: Closure<dyn Fn(JsValue)>) {
     let id = transform_callback(callback.as_ref().unchecked_ref(), false)
         .ok()
         .and_then(|v| v.as_f64());

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use model::part::Part;
 
-use crate::state::{Screen, use_ctx};
+use crate::state::{DossierScreen, Screen, use_ctx};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -13,16 +13,23 @@ pub fn Home() -> impl IntoView {
         .into_iter()
         .map(|part| {
             let stem = part.stem();
+            // News the citizen has not opened: reports on the feedback tile, dossiers on theirs.
+            let news = move || match part {
+                Part::Feedback => ctx.unseen.get(),
+                Part::Dossiers => ctx.dossiers_unseen.get(),
+                _ => 0,
+            };
             view! {
                 <li>
                     <button id=format!("nav-{stem}") class=format!("tile tile-{stem}") on:click=move |_| ctx.go(match part {
                         Part::Feedback => Screen::Feedback,
+                        Part::Dossiers => Screen::Dossiers(DossierScreen::Mine),
                         other => Screen::Coming(other),
                     })>
                         <span class="tile-title">
                             {move || ctx.t(part.title_key())}
-                            <Show when=move || { part == Part::Feedback && ctx.unseen.get() > 0 }>
-                                <span class="badge-count" id="news-badge">{move || ctx.t_with("home.news_badge", &[("n", &ctx.unseen.get().to_string())])}</span>
+                            <Show when=move || { news() > 0 }>
+                                <span class="badge-count" id=if part == Part::Feedback { "news-badge" } else { "dossiers-badge" }>{move || ctx.t_with("home.news_badge", &[("n", &news().to_string())])}</span>
                             </Show>
                         </span>
                         <span class="tile-hint">{move || ctx.t(part.hint_key())}</span>

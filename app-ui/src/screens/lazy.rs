@@ -10,7 +10,7 @@ use crate::screens::feedback::{
     FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
 };
 use crate::screens::{settings::Settings, wards::Finder, wards::WardDetail};
-use crate::state::use_ctx;
+use crate::state::{DossierScreen, use_ctx};
 use model::draft::FormStep;
 
 #[lazy]
@@ -31,6 +31,12 @@ pub fn report_view(id: i64) -> AnyView {
 #[lazy]
 pub fn ward_reports(code: String) -> AnyView {
     untrack(|| view! { <WardReportList code=code/> }.into_any())
+}
+
+/// Every dossier screen and the procedures guide, behind one door.
+#[lazy]
+pub fn dossiers(screen: DossierScreen) -> AnyView {
+    untrack(|| crate::screens::dossiers::show(screen))
 }
 
 #[lazy]

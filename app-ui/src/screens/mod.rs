@@ -2,6 +2,7 @@
 
 pub mod coming;
 pub mod db_error;
+pub mod dossiers;
 pub mod feedback;
 pub mod home;
 pub mod lazy;

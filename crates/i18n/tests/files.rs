@@ -164,8 +164,8 @@ fn keys_handed_out_by_model_exist() {
     }
 }
 
-/// Dossiers: states, what is wrong in a typed code and where, QR problems, papers asked for,
-/// deadlines and the working-day calendar.
+/// Dossiers: states, where a tracked one stands with the city, what is wrong in a typed code and
+/// where, QR problems, papers asked for, deadlines and the working-day calendar.
 fn dossier_keys() -> impl Iterator<Item = &'static str> {
     use model::dossier::{
         CodePart, DossierStatus, HandIn, HcmcOrigin, MistakeReason, PaperForm, qr::QrProblem,
@@ -181,9 +181,12 @@ fn dossier_keys() -> impl Iterator<Item = &'static str> {
             address: String::new(),
         },
     ];
+    use model::dossier_dto::{DeadlineDto, Lookup};
     DossierStatus::ALL
         .iter()
         .map(|s| s.message_key())
+        .chain(Lookup::ALL.iter().map(|l| l.message_key()))
+        .chain(DeadlineDto::KEYS)
         .chain(CodePart::ALL.iter().map(|p| p.message_key()))
         .chain(MistakeReason::ALL.iter().map(|r| r.message_key()))
         .chain(HcmcOrigin::ALL.iter().map(|o| o.message_key()))

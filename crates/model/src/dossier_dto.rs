@@ -158,13 +158,10 @@ pub enum ReceiptReading {
 }
 
 /// What the shell tells the UI ([`crate::ipc::Event::DossiersNews`]) when tracked dossiers
-/// changed: the badge's count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DossierNewsEvent {
-    /// Tracked dossiers with changes the citizen has not opened yet.
-    pub unseen: usize,
-}
+/// changed: the badge's count (`unseen`: tracked dossiers with changes the citizen has not
+/// opened yet). The same type as the reports' event, so the UI decodes both with one function:
+/// a second decoder of the same JSON cost its start part bytes it has not got.
+pub type DossierNewsEvent = crate::report_dto::NewsEvent;
 
 /// A dossier the city changed since the citizen last looked: for the OS notification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -91,18 +91,27 @@ async fn open_mine(app: &App) -> Result {
     Ok(())
 }
 
-/// Asks the app to sync until `css` shows on home (bounded).
-async fn until_on_home(app: &App, css: &str) -> Result {
+/// Asks the app to sync until the line of `code` in "My dossiers" shows `status` (bounded).
+/// The badge alone says too little: another dossier's first answer also sets it.
+async fn until_status(app: &App, code: &str, status: &str) -> Result {
     let start = Instant::now();
     loop {
-        app.click("#nav-home").await?;
-        if exists(app, css).await {
+        open_mine(app).await?;
+        let shown = app
+            .client
+            .execute(
+                "for (const b of document.querySelectorAll('.report-line')) \
+                   if (b.textContent.includes(arguments[0])) return b.dataset.status || null; \
+                 return null;",
+                vec![json!(code)],
+            )
+            .await?;
+        if shown.as_str() == Some(status) {
             return Ok(());
         }
         if start.elapsed() > Duration::from_secs(90) {
-            return Err(format!("{css} never showed").into());
+            return Err(format!("{code} never showed {status}; last {shown}").into());
         }
-        open_mine(app).await?;
         app.click("#sync-now").await.ok();
         tokio::time::sleep(Duration::from_millis(1500)).await;
     }
@@ -249,7 +258,9 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
         }),
     )
     .await?;
-    until_on_home(&app, "#dossiers-badge").await?;
+    until_status(&app, &photo.0, "supplement_requested").await?;
+    app.click("#nav-home").await?;
+    app.find("#dossiers-badge").await?;
     app.look("dossiers-vi-7-badge").await?;
     let line = line_of(&app, &photo.0).await?;
     app.click(&line).await?;
@@ -270,7 +281,9 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
         json!({"status": "ready", "note": "Đã có kết quả, mời nhận"}),
     )
     .await?;
-    until_on_home(&app, "#dossiers-badge").await?;
+    until_status(&app, &photo.0, "ready").await?;
+    app.click("#nav-home").await?;
+    app.find("#dossiers-badge").await?;
     let line = line_of(&app, &photo.0).await?;
     app.click(&line).await?;
     app.wait_attr("#dossier-state", "data-status", "ready")

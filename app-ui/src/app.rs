@@ -2,14 +2,13 @@
 //! and shows the header plus the current screen (or the database error screen).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use model::dossier_dto::DossierNewsEvent;
 use model::dto::{ConnectionDto, DbStatus};
 use model::ipc::Event;
 use model::report_dto::NewsEvent;
 use model::{Language, TextSize};
 
-use crate::screens::{coming::Coming, db_error::DbError, home::Home, lazy};
+use crate::screens::{home::Home, lazy};
 use crate::state::{Ctx, Notice, Screen, use_ctx};
 use crate::{bridge, i18n};
 
@@ -46,14 +45,6 @@ pub fn App() -> impl IntoView {
         ctx.dossiers_unseen.set(news.unseen);
         ctx.dossiers_version.update(|v| *v += 1);
     });
-    spawn_local(async move {
-        if let Ok(n) = bridge::feedback::unseen_count().await {
-            ctx.unseen.set(n);
-        }
-        if let Ok(n) = bridge::dossiers::dossiers_unseen().await {
-            ctx.dossiers_unseen.set(n);
-        }
-    });
     Effect::new(move |_| {
         if let Some(s) = ctx.settings() {
             apply_to_page(s.language, s.text_size);
@@ -85,10 +76,10 @@ pub fn App() -> impl IntoView {
             {move || match ready.get() {
                 // Before the status, the language and its texts are not known yet.
                 false => view! { <p class="loading" role="status">"Đang tải… · Loading…"</p> }.into_any(),
-                true if failed.get() => view! { <DbError/> }.into_any(),
+                true if failed.get() => lazy::show(lazy::db_error()),
                 true => match ctx.screen.get() {
                     Screen::Home => view! { <Home/> }.into_any(),
-                    Screen::Coming(part) => view! { <Coming part=part/> }.into_any(),
+                    Screen::Coming(part) => lazy::show(lazy::coming(part)),
                     Screen::Wards => lazy::show(lazy::finder()),
                     Screen::Ward(ward) => lazy::show(lazy::ward_detail(ward)),
                     Screen::Settings => lazy::show(lazy::settings()),

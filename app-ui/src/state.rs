@@ -106,6 +106,8 @@ impl Ctx {
                         leptos::logging::error!("ui_messages failed: {}", err.code);
                     }
                     let my = status.settings.my_ward.clone();
+                    self.unseen.set(status.news.reports);
+                    self.dossiers_unseen.set(status.news.dossiers);
                     self.status.set(Some(status));
                     self.load_my_ward(my);
                 }

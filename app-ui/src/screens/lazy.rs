@@ -9,9 +9,12 @@ use send_wrapper::SendWrapper;
 use crate::screens::feedback::{
     FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
 };
-use crate::screens::{settings::Settings, wards::Finder, wards::WardDetail};
+use crate::screens::{
+    coming::Coming, db_error::DbError, settings::Settings, wards::Finder, wards::WardDetail,
+};
 use crate::state::{DossierScreen, use_ctx};
 use model::draft::FormStep;
+use model::part::Part;
 
 #[lazy]
 pub fn feedback_hub() -> AnyView {
@@ -37,6 +40,17 @@ pub fn ward_reports(code: String) -> AnyView {
 #[lazy]
 pub fn dossiers(screen: DossierScreen) -> AnyView {
     untrack(|| crate::screens::dossiers::show(screen))
+}
+
+/// Rare screens stay off the start too: a part not built yet, a database that cannot be used.
+#[lazy]
+pub fn coming(part: Part) -> AnyView {
+    untrack(|| view! { <Coming part=part/> }.into_any())
+}
+
+#[lazy]
+pub fn db_error() -> AnyView {
+    untrack(|| view! { <DbError/> }.into_any())
 }
 
 #[lazy]

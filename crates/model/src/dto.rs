@@ -61,6 +61,18 @@ pub struct AppStatus {
     pub db: DbStatus,
     pub settings: SettingsDto,
     pub connection: ConnectionDto,
+    /// The home badges at start, in the answer the UI waits for anyway (a call of its own
+    /// for each cost the UI's start part bytes).
+    pub news: NewsCounts,
+}
+
+/// What the city changed that the citizen has not opened yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewsCounts {
+    /// Reports with news.
+    pub reports: usize,
+    /// Tracked dossiers with news.
+    pub dossiers: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

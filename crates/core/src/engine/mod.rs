@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use model::dto::{
-    AppStatus, Connection, ConnectionDto, DbStatus, SettingsDto, StartFreshOutcome,
+    AppStatus, Connection, ConnectionDto, DbStatus, NewsCounts, SettingsDto, StartFreshOutcome,
     WardSearchResult,
 };
 use model::service::ServiceCatalog;
@@ -138,10 +138,16 @@ impl Engine {
             },
         };
         let settings = self.settings().unwrap_or_else(|_| self.default_settings());
+        // A database that cannot be read has no news to count: zero, and the error screen.
+        let news = NewsCounts {
+            reports: self.unseen_count().unwrap_or_default(),
+            dossiers: self.dossiers_unseen().unwrap_or_default(),
+        };
         AppStatus {
             db,
             settings,
             connection: lock(&self.connection).0.clone(),
+            news,
         }
     }
 

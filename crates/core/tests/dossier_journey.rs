@@ -217,6 +217,25 @@ async fn added_online_it_is_known_with_its_procedure_and_deadline() {
 }
 
 #[tokio::test]
+async fn a_language_switch_brings_the_names_in_that_language_without_news() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let city = city(dir.path()).await;
+    let engine = engine_at(&dir.path().join("app"), &city.url);
+    let (code, check) = handled(&city, 1).remove(0);
+    added(engine.add_dossier(&code, &check).await.expect("add"));
+    let vi = engine.my_dossiers().expect("list")[0].procedure.clone();
+    // Nothing changed at the city: a sync at the cursor brings nothing.
+    assert!(pull(&engine).await.is_empty());
+
+    engine.set_language(model::Language::En).expect("switch");
+    assert!(pull(&engine).await.is_empty(), "a switch alone is no news");
+    let list = engine.my_dossiers().expect("list");
+    let en = list[0].procedure.clone();
+    assert!(en.is_some() && en != vi, "{vi:?} → {en:?}");
+    assert!(!list[0].unseen);
+}
+
+#[tokio::test]
 async fn a_wrong_check_value_and_an_unknown_code_get_the_same_answer_and_nothing_is_kept() {
     let dir = tempfile::tempdir().expect("tmp");
     let city = city(dir.path()).await;

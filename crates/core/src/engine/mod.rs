@@ -180,8 +180,13 @@ impl Engine {
         self.settings()
     }
 
+    /// The city answers dossiers in the asked language: the next sync asks for all of them
+    /// again (cursor 0), so the names on the list follow the switch. A switch alone is no news
+    /// (`dossiers::visible_change` ignores the words of notes).
     pub fn set_language(&self, language: Language) -> Result<SettingsDto, CoreError> {
-        self.save(Setting::Language(language))
+        let settings = self.save(Setting::Language(language))?;
+        self.with_ready(|r| Ok(r.store.restart_dossier_sync()?))?;
+        Ok(settings)
     }
 
     pub fn set_text_size(&self, size: TextSize) -> Result<SettingsDto, CoreError> {

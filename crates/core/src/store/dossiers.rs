@@ -225,6 +225,13 @@ impl Store {
     }
 
     /// Only the city is asked later: the citizen's list is not touched.
+    /// The next sync asks about every dossier again (cursor 0), e.g. in a new language.
+    pub fn restart_dossier_sync(&self) -> rusqlite::Result<()> {
+        self.conn
+            .execute("UPDATE dossier_sync SET cursor = 0 WHERE id = 1", [])?;
+        Ok(())
+    }
+
     pub fn delay_dossier_sync(&self, not_before_ms: i64) -> rusqlite::Result<()> {
         self.conn.execute(
             "INSERT INTO dossier_sync (id, not_before_ms) VALUES (1, ?1)

@@ -39,14 +39,15 @@ pub fn after(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
     use chrono::TimeZone;
 
     use super::*;
 
-    fn vn(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    /// A moment in Vietnam's time, for tests of the server's dates.
+    pub(crate) fn vn(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         vietnam()
             .with_ymd_and_hms(y, m, d, h, 0, 0)
             .single()

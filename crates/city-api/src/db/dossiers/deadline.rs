@@ -74,17 +74,8 @@ fn extend_in(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]
 
-    use chrono::TimeZone;
-
     use super::*;
-
-    fn vn(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-        vietnam()
-            .with_ymd_and_hms(y, m, d, h, 0, 0)
-            .single()
-            .expect("time")
-            .with_timezone(&Utc)
-    }
+    use crate::calendar::tests::vn;
 
     fn bundled() -> WorkCalendar {
         WorkCalendar::bundled().expect("bundled calendar")

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Uri;
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -91,6 +92,9 @@ pub fn app(state: AppState) -> Router {
         })
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        // axum's extractors stop at 2 MiB of their own unless told: a 2 MiB photo with its
+        // multipart framing is over that, so the limit that counts is `MAX_BODY`, said once.
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(error::json_charset))
         .layer(TimeoutLayer::with_status_code(

@@ -22,6 +22,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Uri;
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -84,17 +85,27 @@ pub fn app(state: AppState) -> Router {
     let (router, doc) = router_and_doc(state.clone());
     let templates: Arc<[String]> = doc.paths.paths.keys().cloned().collect();
     let doc = axum::Json(openapi::served(&doc, &state));
-    router
+    let router = router
         .route("/openapi.json", get(move || async move { doc.clone() }))
         .fallback(move |uri: Uri| {
             let templates = templates.clone();
             async move { error::fallback(uri.path(), &templates) }
         })
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    layered(router)
+}
+
+/// The layers every answer goes through: limits, a handler's panic answered as this one
+/// request's 500 (the release profile unwinds; without the layer the connection just dropped),
+/// every error in the Open311 JSON shape, the timeout and the trace.
+pub fn layered(router: Router) -> Router {
+    router
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         // axum's extractors stop at 2 MiB of their own unless told: a 2 MiB photo with its
         // multipart framing is over that, so the limit that counts is `MAX_BODY`, said once.
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Inside `json_errors`: its plain-text 500 gets the JSON shape there.
+        .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(error::json_charset))
         .layer(TimeoutLayer::with_status_code(

@@ -5,6 +5,7 @@
 
 mod app;
 mod bridge;
+mod debounce;
 mod format;
 mod geo;
 mod i18n;

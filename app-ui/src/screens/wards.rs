@@ -40,18 +40,7 @@ pub fn Finder() -> impl IntoView {
             Err(err) => problem.set(Some(ctx.error_text(&err))),
         },
     );
-    let on_input = move |ev| {
-        let q = event_target_value(&ev);
-        query.set(q.clone());
-        set_timeout(
-            move || {
-                if query.get_untracked() == q {
-                    asked.set(q);
-                }
-            },
-            DEBOUNCE,
-        );
-    };
+    let on_input = crate::debounce::settled_input(query, asked, DEBOUNCE);
     let count_text = move || {
         let Some(r) = result.get() else {
             return String::new();

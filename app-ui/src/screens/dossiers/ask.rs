@@ -45,18 +45,7 @@ pub fn GuideHome() -> impl IntoView {
             Err(err) => problem.set(Some(ctx.error_text(&err))),
         }
     });
-    let on_input = move |ev| {
-        let q = event_target_value(&ev);
-        query.set(q.clone());
-        set_timeout(
-            move || {
-                if query.get_untracked() == q {
-                    asked.set(q);
-                }
-            },
-            DEBOUNCE,
-        );
-    };
+    let on_input = crate::debounce::settled_input(query, asked, DEBOUNCE);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         asked.set(query.get_untracked());

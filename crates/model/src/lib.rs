@@ -27,6 +27,7 @@ pub mod report_dto;
 pub mod search;
 pub mod service;
 pub mod settings;
+pub mod trust;
 pub mod w3c_time;
 pub mod ward;
 pub mod ward_rating;

@@ -47,6 +47,20 @@ wire_enum! {
         InvalidApiKey = "invalid_api_key",
         InvalidStaffKey = "invalid_staff_key",
         InvalidIdempotencyKey = "invalid_idempotency_key",
+        // The device signature (`model::trust::signature`).
+        /// This write is counted per device: it needs a registered device's signature.
+        Unsigned = "unsigned",
+        /// The signature does not match the request (or the headers are malformed).
+        BadSignature = "bad_signature",
+        /// `Citizen-Time` is more than 5 minutes from the server's clock (its `Date` says which).
+        StaleTime = "stale_time",
+        /// The city does not know this device (never registered, or its data was deleted):
+        /// register again.
+        UnknownDevice = "unknown_device",
+        /// Too many requests from this network address or device: wait `Retry-After` seconds.
+        RateLimited = "rate_limited",
+        /// Contact details without `consent_version` and `consent_at`.
+        ConsentMissing = "consent_missing",
         IdempotencyKeyReused = "idempotency_key_reused",
         /// The same Idempotency-Key is still being processed: wait and send again.
         RequestInFlight = "request_in_flight",

@@ -6,6 +6,7 @@
 mod dossiers;
 mod feedback;
 mod migrations;
+mod my_data;
 mod outbox;
 mod settings;
 mod wards;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 
 pub use dossiers::{Applied, DossierRow, DossierSync, Tracked};
 pub use feedback::{ItemBrief, NewPendingPhoto, PhotoThumb, ReportRow};
+pub use my_data::{Held, Holds, PERSONAL_SETTINGS, TABLES};
 pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,
     ServerUpdate,

@@ -7,8 +7,10 @@
 //!   with that key, so an anonymous report is not linked to the device or to other reports.
 //! - [`consent`]: the consent text's version and the moment it was given, sent with contact
 //!   details and stored next to them on both sides.
+//! - [`my_data`]: export my data, delete my data (on the device and at the city).
 
 pub mod consent;
+pub mod my_data;
 pub mod owner;
 pub mod signature;
 

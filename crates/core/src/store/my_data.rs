@@ -1,0 +1,284 @@
+//! The citizen's data on this device, for "export my data" and "delete my data" (Law
+//! 91/2025/QH15 arts. 14–15). Every table of the schema is named in [`TABLES`] with what it
+//! holds; a test fails when a migration adds a table that is not, so a new kind of personal
+//! data cannot be left out of an export or survive a deletion.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rusqlite::types::ValueRef;
+use serde_json::{Map, Value};
+
+use super::Store;
+
+/// What a table holds, which decides what an export and a deletion do with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holds {
+    /// The citizen's own data: exported whole, deleted.
+    Personal,
+    /// A copy of public data the citizen looked at (which wards): not exported (it is the
+    /// city's public data), deleted (it says what the citizen was interested in).
+    PublicCache,
+    /// Sync bookkeeping about the citizen's items (cursors): not exported, deleted with them.
+    Bookkeeping,
+    /// The city's catalogues, the same on every device: neither.
+    Catalogue,
+    /// Settings: some keys are preferences, some personal ([`PERSONAL_SETTINGS`]).
+    Settings,
+}
+
+/// Every table, children before their parents (the order deletion runs in).
+pub const TABLES: &[(&str, Holds)] = &[
+    ("outbox", Holds::Personal),
+    ("report_photos", Holds::Personal),
+    ("city_media", Holds::Personal),
+    ("reports", Holds::Personal),
+    ("pending_photos", Holds::Personal),
+    ("draft", Holds::Personal),
+    ("dossiers", Holds::Personal),
+    ("dossier_sync", Holds::Bookkeeping),
+    ("ward_reports", Holds::PublicCache),
+    ("settings", Holds::Settings),
+    ("sync_state", Holds::Catalogue),
+    ("wards", Holds::Catalogue),
+    ("service_catalog", Holds::Catalogue),
+];
+
+/// Settings that say something about the citizen (where they live, this install's id); the
+/// others (language, text size, city address) are preferences a deletion keeps.
+pub const PERSONAL_SETTINGS: &[&str] = &["my_ward", "device_id"];
+
+/// The sync cursor of the citizen's reports, reset with them.
+const REPORTS_CURSOR: &str = "reports";
+
+/// Counts for the screen that asks before deleting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    pub reports: u32,
+    pub unsent: u32,
+    pub dossiers: u32,
+    pub photos: u32,
+    pub has_draft: bool,
+}
+
+impl Store {
+    pub fn held(&self) -> rusqlite::Result<Held> {
+        let count = |sql: &str| -> rusqlite::Result<u32> {
+            self.conn.query_row(sql, [], |r| r.get::<_, u32>(0))
+        };
+        Ok(Held {
+            reports: count("SELECT COUNT(*) FROM reports")?,
+            unsent: count("SELECT COUNT(*) FROM outbox WHERE state <> 'sent'")?,
+            dossiers: count("SELECT COUNT(*) FROM dossiers")?,
+            photos: count(
+                "SELECT (SELECT COUNT(*) FROM report_photos) + (SELECT COUNT(*) FROM city_media)
+                      + (SELECT COUNT(*) FROM pending_photos)",
+            )?,
+            has_draft: count("SELECT COUNT(*) FROM draft")? > 0,
+        })
+    }
+
+    /// Every personal table as `{table: [row, …]}`, each row `{column: value}`: numbers as
+    /// numbers, JSON text as JSON, other text as text, bytes (photos) as `{"base64": …}`.
+    pub fn export_tables(&self) -> rusqlite::Result<Map<String, Value>> {
+        let mut out = Map::new();
+        for (table, holds) in TABLES {
+            let rows = match holds {
+                Holds::Personal => self.rows(&format!("SELECT * FROM {table}"), [])?,
+                Holds::Settings => self.rows("SELECT * FROM settings ORDER BY key", [])?,
+                Holds::PublicCache | Holds::Bookkeeping | Holds::Catalogue => continue,
+            };
+            out.insert((*table).to_owned(), Value::Array(rows));
+        }
+        Ok(out)
+    }
+
+    fn rows(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Value>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let names: Vec<String> = stmt
+            .column_names()
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect();
+        let rows = stmt.query_map(params, |row| {
+            let mut obj = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                obj.insert(name.clone(), cell(row.get_ref(i)?));
+            }
+            Ok(Value::Object(obj))
+        })?;
+        rows.collect()
+    }
+
+    /// Deletes the citizen's data from this device in one transaction and leaves no copy of it
+    /// in the file: `secure_delete` overwrites what is deleted, and the write-ahead log, which
+    /// still holds the old pages, is checkpointed and truncated. Returns how many outbox items
+    /// had not reached the city (they never will).
+    pub fn delete_personal(&mut self) -> rusqlite::Result<u32> {
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let tx = self.conn.transaction()?;
+        let unsent: u32 = tx.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state <> 'sent'",
+            [],
+            |r| r.get(0),
+        )?;
+        for (table, holds) in TABLES {
+            match holds {
+                Holds::Personal | Holds::PublicCache | Holds::Bookkeeping => {
+                    tx.execute(&format!("DELETE FROM {table}"), [])?;
+                }
+                Holds::Settings => {
+                    for key in PERSONAL_SETTINGS {
+                        tx.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+                    }
+                }
+                Holds::Catalogue => {}
+            }
+        }
+        tx.execute(
+            "UPDATE sync_state SET cursor = NULL WHERE resource = ?1",
+            [REPORTS_CURSOR],
+        )?;
+        tx.commit()?;
+        self.in_flight.clear();
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(unsent)
+    }
+}
+
+fn cell(value: ValueRef<'_>) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(bytes) => {
+            let text = String::from_utf8_lossy(bytes);
+            let looks_json = text.starts_with('{') || text.starts_with('[');
+            looks_json
+                .then(|| serde_json::from_str(&text).ok())
+                .flatten()
+                .unwrap_or_else(|| Value::String(text.into_owned()))
+        }
+        ValueRef::Blob(bytes) => {
+            let mut obj = Map::new();
+            obj.insert("base64".into(), Value::String(STANDARD.encode(bytes)));
+            Value::Object(obj)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_is_classified() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open_in(dir.path()).expect("open");
+        let mut stmt = store
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .expect("prepare");
+        let tables: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        for t in &tables {
+            assert!(
+                TABLES.iter().any(|(name, _)| name == t),
+                "table {t} is not in my_data::TABLES: say what it holds"
+            );
+        }
+        for (name, _) in TABLES {
+            assert!(tables.iter().any(|t| t == name), "{name} is not a table");
+        }
+    }
+
+    fn files_hold(dir: &std::path::Path, marker: &[u8]) -> bool {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .any(|bytes| bytes.windows(marker.len()).any(|w| w == marker))
+    }
+
+    #[test]
+    fn an_export_holds_what_is_personal_and_a_deletion_leaves_no_trace_in_the_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open_in(dir.path()).expect("open");
+        let marker = "Nguyễn Văn Marker-7f3a 0901234567";
+        let draft = serde_json::json!({ "name": marker, "description": "ngập nước" });
+        store
+            .conn
+            .execute(
+                "INSERT INTO draft (id, json, updated_ms) VALUES (1, ?1, 0)",
+                [draft.to_string()],
+            )
+            .expect("draft");
+        store
+            .conn
+            .execute(
+                "INSERT INTO dossiers (code, check_value, lookup, added_ms)
+                 VALUES ('000.00.00.H29-261207-0001', 'MRK7F3', 'waiting', 0)",
+                [],
+            )
+            .expect("dossier");
+        store
+            .conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ('my_ward', '26734'), ('language', 'en')",
+                [],
+            )
+            .expect("settings");
+        // Many pages' worth, so deleted content would sit in free pages.
+        for i in 0..200 {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO pending_photos (purpose, mime, bytes, thumb, added_ms)
+                     VALUES ('report', 'image/jpeg', ?1, x'00', ?2)",
+                    rusqlite::params![format!("{marker} {i}").repeat(40).into_bytes(), i],
+                )
+                .expect("photo");
+        }
+        store
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .expect("checkpoint");
+
+        let held = store.held().expect("held");
+        assert_eq!((held.dossiers, held.photos, held.has_draft), (1, 200, true));
+        let export = store.export_tables().expect("export");
+        assert_eq!(
+            export["draft"][0]["json"]["name"], marker,
+            "JSON text stays JSON"
+        );
+        assert_eq!(export["dossiers"][0]["check_value"], "MRK7F3");
+        assert!(export["pending_photos"][0]["bytes"]["base64"].is_string());
+        assert!(
+            !export.contains_key("wards"),
+            "public catalogues are not the citizen's"
+        );
+        assert!(
+            files_hold(dir.path(), marker.as_bytes()),
+            "the marker was written"
+        );
+
+        assert_eq!(store.delete_personal().expect("delete"), 0);
+        assert_eq!(store.held().expect("held"), Held::default());
+        assert_eq!(store.my_ward().ok(), Some(None));
+        assert_eq!(
+            store.language().ok(),
+            Some(model::Language::En),
+            "preferences stay"
+        );
+        assert!(
+            !files_hold(dir.path(), marker.as_bytes()),
+            "no copy of deleted data in the database or its WAL"
+        );
+        assert!(!files_hold(dir.path(), b"MRK7F3"));
+    }
+}

@@ -411,6 +411,7 @@ fn links() -> Vec<(
         ),
         ("post_request", "200", "support_request", id.clone(), None),
         ("post_request", "200", "staff_set_status", id.clone(), None),
+        ("post_request", "200", "staff_get_request", id.clone(), None),
         (
             "staff_set_status",
             "200",

@@ -878,6 +878,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     }
     cases.extend(sync_cases(dossier));
     cases.extend(staff_dossier_cases(open_dossier));
+    cases.extend(published_cases(open_id));
     // Ward ratings: every criterion missing, out of range or of the wrong type; bad devices,
     // keys, wards, fields and content types.
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
@@ -977,6 +978,49 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             HeaderValue::from_str(key).expect("key"),
         );
         cases.push(c);
+    }
+    cases
+}
+
+/// What the city publishes (issue 13): the staff's exact read of a report without the key or
+/// with bad ids.
+fn published_cases(open_id: &str) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let staff_key = |key: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            HeaderName::from_static("x-staff-key"),
+            HeaderValue::from_str(key).expect("key"),
+        );
+        h
+    };
+    let exact = format!("/api/v1/staff/requests/{open_id}");
+    for (what, headers) in [
+        ("no key", HeaderMap::new()),
+        ("wrong key", staff_key("guess")),
+        ("empty key", staff_key("")),
+    ] {
+        cases.push(Case {
+            what: format!("staff read, {what}"),
+            method: Method::GET,
+            path: exact.clone(),
+            headers,
+            body: Vec::new(),
+        });
+    }
+    let mut ids: Vec<String> = ["0", "-1", "abc", "1.json", "99999999", &"9".repeat(40)]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    ids.extend(INJECTIONS.iter().map(|i| encode_segment(i)));
+    for id in ids {
+        cases.push(Case {
+            what: format!("staff read of {id:?}"),
+            method: Method::GET,
+            path: format!("/api/v1/staff/requests/{id}"),
+            headers: staff_key(STAFF_KEY),
+            body: Vec::new(),
+        });
     }
     cases
 }

@@ -8,6 +8,7 @@ pub mod idempotent;
 pub mod local;
 pub mod open311;
 pub mod openapi;
+pub mod photo_meta;
 pub mod receipt;
 pub mod routes;
 pub mod staff;

@@ -983,7 +983,8 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
 }
 
 /// What the city publishes (issue 13): the staff's exact read of a report without the key or
-/// with bad ids.
+/// with bad ids, and photos whose content passes the sniff but whose container is broken
+/// further in (the metadata stripper must refuse them, not fail).
 fn published_cases(open_id: &str) -> Vec<Case> {
     let mut cases = Vec::new();
     let staff_key = |key: &str| {
@@ -1020,6 +1021,38 @@ fn published_cases(open_id: &str) -> Vec<Case> {
             path: format!("/api/v1/staff/requests/{id}"),
             headers: staff_key(STAFF_KEY),
             body: Vec::new(),
+        });
+    }
+    let jpeg = photo(ImageFormat::Jpeg);
+    let png = photo(ImageFormat::Png);
+    let broken: Vec<(&str, Vec<u8>)> = vec![
+        // An APP1 segment longer than the file.
+        (
+            "jpeg, APP1 past the end",
+            b"\xFF\xD8\xFF\xE1\xFF\xFFExif\0\0MM".to_vec(),
+        ),
+        // The first scan's header, then nothing.
+        (
+            "jpeg, no scan data",
+            b"\xFF\xD8\xFF\xDB\x00\x03\x00\xFF\xDA\x00\x02".to_vec(),
+        ),
+        ("jpeg, cut in a table", jpeg[..30].to_vec()),
+        ("png, cut in a chunk", png[..40].to_vec()),
+        ("png, signature only", png[..8].to_vec()),
+    ];
+    let media = format!("/open311/v2/requests/{open_id}/media.json");
+    for (what, bytes) in &broken {
+        let (headers, body) = multipart(&[
+            ("api_key", None, API_KEY.as_bytes()),
+            ("device_id", None, DEVICE.as_bytes()),
+            ("media", Some("a.jpg"), bytes),
+        ]);
+        cases.push(Case {
+            what: format!("photo: {what}"),
+            method: Method::POST,
+            path: media.clone(),
+            headers,
+            body,
         });
     }
     cases

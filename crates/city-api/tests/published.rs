@@ -1,5 +1,5 @@
 //! What the city publishes and what it keeps (issue 13): public answers carry a coarse place and
-//! no street address, the staff route the exact one.
+//! no street address, the staff route the exact one; photos are served without their metadata.
 
 #![allow(
     clippy::unwrap_used,
@@ -119,4 +119,231 @@ async fn public_answers_never_carry_the_exact_point_and_the_staff_one_does() {
         let (st, body) = json(req.send().await.expect("send")).await;
         common::assert_refused(st, &body, StatusCode::FORBIDDEN, "invalid_staff_key");
     }
+}
+
+// ---- Photos lose their metadata on the server too ----
+
+use img_parts::jpeg::{Jpeg, JpegSegment, markers};
+use img_parts::png::{Png, PngChunk};
+use img_parts::{Bytes, ImageEXIF};
+use little_exif::exif_tag::ExifTag;
+use little_exif::filetype::FileExtension;
+use little_exif::rational::uR64;
+
+/// The camera's serial number a phone writes into EXIF (and here into every other place a
+/// stock client's photo may carry it).
+const SERIAL: &str = "SN-4F7A-990213";
+
+/// An EXIF block as a phone writes it: GPS position (Bến Thành, to the metre), make, serial
+/// number, and "turn 90° clockwise to show" (orientation 6).
+fn phone_exif() -> Vec<u8> {
+    let r = |nominator, denominator| uR64 {
+        nominator,
+        denominator,
+    };
+    let mut meta = little_exif::metadata::Metadata::new();
+    meta.set_tag(ExifTag::GPSLatitudeRef("N".into()));
+    meta.set_tag(ExifTag::GPSLatitude(vec![r(10, 1), r(46, 1), r(1668, 100)]));
+    meta.set_tag(ExifTag::GPSLongitudeRef("E".into()));
+    meta.set_tag(ExifTag::GPSLongitude(vec![
+        r(106, 1),
+        r(41, 1),
+        r(5388, 100),
+    ]));
+    meta.set_tag(ExifTag::Make("PhoneMaker".into()));
+    meta.set_tag(ExifTag::SerialNumber(SERIAL.into()));
+    meta.set_tag(ExifTag::Orientation(vec![6]));
+    let mut jpeg = common::photo(image::ImageFormat::Jpeg);
+    meta.write_to_vec(&mut jpeg, FileExtension::JPEG)
+        .expect("write EXIF");
+    Jpeg::from_bytes(Bytes::from(jpeg))
+        .expect("jpeg")
+        .exif()
+        .expect("EXIF written")
+        .to_vec()
+}
+
+/// A JPEG as a stock Open311 client uploads it from a phone: EXIF (above), XMP, IPTC and a
+/// comment naming the serial, and a "motion photo" appended after the end of the image.
+fn phone_jpeg() -> Vec<u8> {
+    let mut jpeg =
+        Jpeg::from_bytes(Bytes::from(common::photo(image::ImageFormat::Jpeg))).expect("jpeg");
+    jpeg.set_exif(Some(Bytes::from(phone_exif())));
+    let xmp = format!(
+        "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>10,46.278N</exif:GPSLatitude><aux:SerialNumber>{SERIAL}</aux:SerialNumber></x:xmpmeta>"
+    );
+    let iptc =
+        format!("Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\x10\x1c\x02\x5a\0\x0aHo Chi Minh{SERIAL}");
+    let comment = format!("camera {SERIAL}");
+    for (marker, contents) in [
+        (markers::APP1, xmp.into_bytes()),
+        (markers::APP13, iptc.into_bytes()),
+        (markers::COM, comment.into_bytes()),
+    ] {
+        jpeg.segments_mut().insert(
+            2,
+            JpegSegment::new_with_contents(marker, Bytes::from(contents)),
+        );
+    }
+    let mut out = jpeg.encoder().bytes().to_vec();
+    out.extend_from_slice(format!("\0\0\0\x18ftypmp42 motion photo {SERIAL}").as_bytes());
+    out
+}
+
+/// A PNG with text chunks, a time, and the phone's EXIF in `eXIf`.
+fn phone_png() -> Vec<u8> {
+    let mut png =
+        Png::from_bytes(Bytes::from(common::photo(image::ImageFormat::Png))).expect("png");
+    png.set_exif(Some(Bytes::from(phone_exif())));
+    for (kind, contents) in [
+        (*b"tEXt", format!("Comment\0{SERIAL}").into_bytes()),
+        (
+            *b"iTXt",
+            format!("XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>{SERIAL}</x:xmpmeta>").into_bytes(),
+        ),
+        (*b"tIME", vec![0x07, 0xEA, 12, 7, 9, 30, 0]),
+        (*b"prVt", SERIAL.as_bytes().to_vec()),
+    ] {
+        png.chunks_mut()
+            .insert(1, PngChunk::new(kind, Bytes::from(contents)));
+    }
+    png.encoder().bytes().to_vec()
+}
+
+/// The EXIF fields in a photo, as `(tag, value)` texts; empty when it has none.
+fn exif_fields(bytes: &[u8]) -> Vec<(String, String)> {
+    let Ok(exif) = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    exif.fields()
+        .map(|f| (f.tag.to_string(), f.display_value().to_string()))
+        .collect()
+}
+
+async fn upload(s: &TestServer, id: &str, photo: &[u8], name: &str, mime: &str) -> Value {
+    let part = reqwest::multipart::Part::bytes(photo.to_vec())
+        .file_name(name.to_owned())
+        .mime_str(mime)
+        .expect("mime");
+    let form = reqwest::multipart::Form::new()
+        .text("api_key", API_KEY)
+        .text("device_id", common::DEVICE)
+        .part("media", part);
+    let (st, body) = json(
+        s.post(&format!("/open311/v2/requests/{id}/media.json"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    body
+}
+
+async fn served(media_url: &str) -> Vec<u8> {
+    let resp = common::client().get(media_url).send().await.expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.bytes().await.expect("bytes").to_vec()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What a photo must look like once served: no GPS, no serial anywhere in the bytes, no
+/// EXIF field but the orientation, and the same pixels.
+#[track_caller]
+fn assert_clean(what: &str, sent: &[u8], got: &[u8]) {
+    assert!(
+        !contains(got, SERIAL.as_bytes()),
+        "{what}: the serial is served"
+    );
+    assert!(!contains(got, b"xmpmeta"), "{what}: XMP is served");
+    assert!(
+        !contains(got, b"ftypmp42"),
+        "{what}: the video after the image is served"
+    );
+    assert_eq!(
+        exif_fields(got),
+        [(
+            "Orientation".to_owned(),
+            "row 0 at right and column 0 at top".to_owned()
+        )],
+        "{what}: only the orientation is left"
+    );
+    let (a, b) = (
+        image::load_from_memory(sent)
+            .expect("sent decodes")
+            .to_rgb8(),
+        image::load_from_memory(got)
+            .expect("served decodes")
+            .to_rgb8(),
+    );
+    assert!(a == b, "{what}: the pixels changed");
+}
+
+#[tokio::test]
+async fn served_photos_carry_no_gps_no_serial_and_keep_their_orientation() {
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+
+    let jpeg = phone_jpeg();
+    // The test photo is what it claims: GPS and serial are in it before upload.
+    let before = exif_fields(&jpeg);
+    for tag in [
+        "GPSLatitude",
+        "GPSLongitude",
+        "BodySerialNumber",
+        "Orientation",
+    ] {
+        assert!(
+            before.iter().any(|(t, _)| t == tag),
+            "{tag} missing in {before:?}"
+        );
+    }
+    assert!(contains(&jpeg, SERIAL.as_bytes()));
+    let posted = upload(&s, &id, &jpeg, "IMG_0001.jpg", "image/jpeg").await;
+    let got = served(posted["media_url"].as_str().expect("url")).await;
+    assert_clean("jpeg", &jpeg, &got);
+    assert_eq!(posted["bytes"].as_u64(), Some(got.len() as u64));
+    assert!(got.len() < jpeg.len());
+    // Still a JPEG that ends where its image ends.
+    assert!(got.starts_with(&[0xFF, 0xD8]) && got.ends_with(&[0xFF, 0xD9]));
+
+    let png = phone_png();
+    assert!(exif_fields(&png).iter().any(|(t, _)| t == "GPSLatitude"));
+    let posted = upload(&s, &id, &png, "x.png", "image/png").await;
+    let got = served(posted["media_url"].as_str().expect("url")).await;
+    assert_clean("png", &png, &got);
+    let kinds: Vec<[u8; 4]> = Png::from_bytes(Bytes::from(got))
+        .expect("png")
+        .chunks()
+        .iter()
+        .map(PngChunk::kind)
+        .collect();
+    assert_eq!(kinds, [*b"IHDR", *b"eXIf", *b"IDAT", *b"IEND"]);
+
+    // An upright photo (no orientation) comes back with no EXIF at all; so does the city's.
+    let plain = common::photo(image::ImageFormat::Jpeg);
+    let posted = upload(&s, &id, &plain, "y.jpg", "image/jpeg").await;
+    let got = served(posted["media_url"].as_str().expect("url")).await;
+    assert!(exif_fields(&got).is_empty());
+    assert_eq!(s.staff(&id, "assigned").await.status(), StatusCode::OK);
+    let part = reqwest::multipart::Part::bytes(jpeg.clone())
+        .file_name("result.jpg")
+        .mime_str("image/jpeg")
+        .expect("mime");
+    let (st, posted) = json(
+        s.post(&format!("/api/v1/staff/requests/{id}/media"))
+            .header("X-Staff-Key", STAFF_KEY)
+            .multipart(reqwest::multipart::Form::new().part("media", part))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+    let got = served(posted["media_url"].as_str().expect("url")).await;
+    assert_clean("staff jpeg", &jpeg, &got);
 }

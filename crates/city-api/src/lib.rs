@@ -10,6 +10,7 @@ pub mod open311;
 pub mod openapi;
 pub mod photo_meta;
 pub mod receipt;
+pub mod retention;
 pub mod routes;
 pub mod staff;
 pub mod state;

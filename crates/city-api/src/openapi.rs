@@ -600,7 +600,7 @@ pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
                     ),
                     Datatype::Number => (
                         format!("attribute[{}]", a.code),
-                        json!({"type": "number", "minimum": -1e9, "maximum": 1e9}),
+                        json!({"type": "number", "minimum": -model::service::MAX_NUMBER_ANSWER, "maximum": model::service::MAX_NUMBER_ANSWER}),
                     ),
                     Datatype::Datetime => (
                         format!("attribute[{}]", a.code),

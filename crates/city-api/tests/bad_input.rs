@@ -144,7 +144,16 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         ("ward_code", &["99999", "2674", "267430", "abcde", "79"]),
         ("address_id", &["00000", "x"]),
         ("attribute[kind]", &["", "volcano", "FLOOD"]),
-        ("attribute[depth_cm]", &["deep", "NaN", "1e999"]),
+        (
+            "attribute[depth_cm]",
+            &[
+                "deep",
+                "NaN",
+                "1e999",
+                "-2.065648271549829e+16",
+                "1000000000.5",
+            ],
+        ),
         ("attribute[colour]", &["red"]),
         (
             "media_url",

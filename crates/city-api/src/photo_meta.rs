@@ -7,7 +7,7 @@
 //! **Stripped, not re-encoded.** The containers are rewritten keeping only what draws the
 //! picture (with `img-parts`, which reads JPEG segments, PNG chunks and WebP's RIFF chunks):
 //! no pixel is decoded, so nothing is lost to a second compression, a decompression bomb costs
-//! nothing, and a 2 MiB photo takes about a millisecond.
+//! nothing, and a 1.8 MB JPEG took ~6 ms in a debug build (measured once, 20 runs).
 //!
 //! - JPEG: frame, scan, tables and restart markers kept; every APPn and COM dropped (APP1
 //!   EXIF/XMP, APP13 IPTC/Photoshop, APP2 MPF, makers' APP3–APP15) except a plain JFIF APP0

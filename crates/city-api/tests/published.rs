@@ -350,6 +350,36 @@ async fn served_photos_carry_no_gps_no_serial_and_keep_their_orientation() {
     assert_clean("staff jpeg", &jpeg, &got);
 }
 
+/// The smallest lossless WebP (1×1), as `xtask/api-check/hooks.py` sends it.
+const WEBP_1X1: &[u8] = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0e\x00\x00\x00\x2f\x00\x00\x00\x00\x07\x10\x11\xfd\x0f\x44\x44\xff\x03";
+
+#[tokio::test]
+async fn a_webp_loses_its_exif_and_xmp_and_keeps_its_orientation() {
+    use img_parts::riff::{RiffChunk, RiffContent};
+    use img_parts::webp::WebP;
+    let s = TestServer::start().await;
+    let id = s.file_report(None).await;
+    let mut webp = WebP::from_bytes(Bytes::from_static(WEBP_1X1)).expect("webp");
+    webp.set_exif(Some(Bytes::from(phone_exif())));
+    webp.chunks_mut().push(RiffChunk::new(
+        *b"XMP ",
+        RiffContent::Data(Bytes::from(format!("<x:xmpmeta>{SERIAL}</x:xmpmeta>"))),
+    ));
+    let sent = webp.encoder().bytes().to_vec();
+    assert!(contains(&sent, SERIAL.as_bytes()) && contains(&sent, b"VP8X"));
+    let posted = upload(&s, &id, &sent, "z.webp", "image/webp").await;
+    assert_eq!(posted["content_type"], "image/webp");
+    let got = served(posted["media_url"].as_str().expect("url")).await;
+    assert!(!contains(&got, SERIAL.as_bytes()));
+    let back = WebP::from_bytes(Bytes::from(got)).expect("still a WebP");
+    let ids: Vec<[u8; 4]> = back.chunks().iter().map(RiffChunk::id).collect();
+    assert_eq!(ids, [*b"VP8X", *b"VP8L", *b"EXIF"]);
+    let exif = back.exif().expect("the orientation's EXIF");
+    let read = exif::Reader::new().read_raw(exif.to_vec()).expect("exif");
+    let fields: Vec<String> = read.fields().map(|f| f.tag.to_string()).collect();
+    assert_eq!(fields, ["Orientation"]);
+}
+
 // ---- Retention ----
 
 use city_api::db::retention::{Policy, Purged, purge};

@@ -8,7 +8,9 @@ pub mod idempotent;
 pub mod local;
 pub mod open311;
 pub mod openapi;
+pub mod photo_meta;
 pub mod receipt;
+pub mod retention;
 pub mod routes;
 pub mod staff;
 pub mod state;
@@ -73,6 +75,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(open311::followup::support))
         .routes(routes!(open311::followup::upload))
         .routes(routes!(open311::followup::media))
+        .routes(routes!(staff::get_request))
         .routes(routes!(staff::set_status))
         .routes(routes!(staff::add_result_photo))
         .routes(routes!(staff::dossiers::move_dossier))

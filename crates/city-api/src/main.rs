@@ -38,6 +38,15 @@ struct Cli {
     /// client could then name any address.
     #[arg(long, value_parser = parse_header_name)]
     client_ip_header: Option<axum::http::HeaderName>,
+    /// Days a resolved report keeps the citizen's contact details (and consent record).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    contact_days: u32,
+    /// Days an Idempotency-Key's stored answer is kept for retries.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    idempotency_days: u32,
+    /// Minutes between two runs of the retention purge (the first runs at start).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=10080))]
+    purge_every_mins: u32,
 }
 
 fn parse_header_name(text: &str) -> Result<axum::http::HeaderName, String> {
@@ -149,6 +158,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let policy = db::retention::Policy {
+        contact_after_resolved: chrono::Duration::days(i64::from(cli.contact_days)),
+        idempotency: chrono::Duration::days(i64::from(cli.idempotency_days)),
+        ..db::retention::Policy::default()
+    };
+    city_api::retention::spawn(
+        state.db.clone(),
+        policy,
+        std::time::Duration::from_secs(u64::from(cli.purge_every_mins) * 60),
+        state.clock.clone(),
+    );
     // Other programs (xtask, tests) read this exact line to learn the port.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "city-api listening on http://{addr}");

@@ -411,6 +411,7 @@ fn links() -> Vec<(
         ),
         ("post_request", "200", "support_request", id.clone(), None),
         ("post_request", "200", "staff_set_status", id.clone(), None),
+        ("post_request", "200", "staff_get_request", id.clone(), None),
         (
             "staff_set_status",
             "200",
@@ -599,7 +600,7 @@ pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
                     ),
                     Datatype::Number => (
                         format!("attribute[{}]", a.code),
-                        json!({"type": "number", "minimum": -1e9, "maximum": 1e9}),
+                        json!({"type": "number", "minimum": -model::service::MAX_NUMBER_ANSWER, "maximum": model::service::MAX_NUMBER_ANSWER}),
                     ),
                     Datatype::Datetime => (
                         format!("attribute[{}]", a.code),

@@ -184,6 +184,7 @@ async fn openapi_documents_every_route() {
         "GET /api/v1/dossiers/{code}",
         "GET /api/v1/dossiers/{code}/receipt.svg",
         "GET /api/v1/services",
+        "GET /api/v1/staff/requests/{id}",
         "GET /api/v1/wards",
         "GET /api/v1/wards/{code}",
         "GET /api/v1/wards/{code}/stats",

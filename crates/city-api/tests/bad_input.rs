@@ -144,7 +144,16 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         ("ward_code", &["99999", "2674", "267430", "abcde", "79"]),
         ("address_id", &["00000", "x"]),
         ("attribute[kind]", &["", "volcano", "FLOOD"]),
-        ("attribute[depth_cm]", &["deep", "NaN", "1e999"]),
+        (
+            "attribute[depth_cm]",
+            &[
+                "deep",
+                "NaN",
+                "1e999",
+                "-2.065648271549829e+16",
+                "1000000000.5",
+            ],
+        ),
         ("attribute[colour]", &["red"]),
         (
             "media_url",
@@ -878,6 +887,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     }
     cases.extend(sync_cases(dossier));
     cases.extend(staff_dossier_cases(open_dossier));
+    cases.extend(published_cases(open_id));
     // Ward ratings: every criterion missing, out of range or of the wrong type; bad devices,
     // keys, wards, fields and content types.
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
@@ -977,6 +987,82 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             HeaderValue::from_str(key).expect("key"),
         );
         cases.push(c);
+    }
+    cases
+}
+
+/// What the city publishes (issue 13): the staff's exact read of a report without the key or
+/// with bad ids, and photos whose content passes the sniff but whose container is broken
+/// further in (the metadata stripper must refuse them, not fail).
+fn published_cases(open_id: &str) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let staff_key = |key: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            HeaderName::from_static("x-staff-key"),
+            HeaderValue::from_str(key).expect("key"),
+        );
+        h
+    };
+    let exact = format!("/api/v1/staff/requests/{open_id}");
+    for (what, headers) in [
+        ("no key", HeaderMap::new()),
+        ("wrong key", staff_key("guess")),
+        ("empty key", staff_key("")),
+    ] {
+        cases.push(Case {
+            what: format!("staff read, {what}"),
+            method: Method::GET,
+            path: exact.clone(),
+            headers,
+            body: Vec::new(),
+        });
+    }
+    let mut ids: Vec<String> = ["0", "-1", "abc", "1.json", "99999999", &"9".repeat(40)]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    ids.extend(INJECTIONS.iter().map(|i| encode_segment(i)));
+    for id in ids {
+        cases.push(Case {
+            what: format!("staff read of {id:?}"),
+            method: Method::GET,
+            path: format!("/api/v1/staff/requests/{id}"),
+            headers: staff_key(STAFF_KEY),
+            body: Vec::new(),
+        });
+    }
+    let jpeg = photo(ImageFormat::Jpeg);
+    let png = photo(ImageFormat::Png);
+    let broken: Vec<(&str, Vec<u8>)> = vec![
+        // An APP1 segment longer than the file.
+        (
+            "jpeg, APP1 past the end",
+            b"\xFF\xD8\xFF\xE1\xFF\xFFExif\0\0MM".to_vec(),
+        ),
+        // The first scan's header, then nothing.
+        (
+            "jpeg, no scan data",
+            b"\xFF\xD8\xFF\xDB\x00\x03\x00\xFF\xDA\x00\x02".to_vec(),
+        ),
+        ("jpeg, cut in a table", jpeg[..30].to_vec()),
+        ("png, cut in a chunk", png[..40].to_vec()),
+        ("png, signature only", png[..8].to_vec()),
+    ];
+    let media = format!("/open311/v2/requests/{open_id}/media.json");
+    for (what, bytes) in &broken {
+        let (headers, body) = multipart(&[
+            ("api_key", None, API_KEY.as_bytes()),
+            ("device_id", None, DEVICE.as_bytes()),
+            ("media", Some("a.jpg"), bytes),
+        ]);
+        cases.push(Case {
+            what: format!("photo: {what}"),
+            method: Method::POST,
+            path: media.clone(),
+            headers,
+            body,
+        });
     }
     cases
 }

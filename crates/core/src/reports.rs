@@ -330,6 +330,48 @@ mod tests {
         assert_eq!(detail(&unknown, &[], &[], |_| None).supporters, 0);
     }
 
+    /// The city publishes a report's place coarse, with the ward's name for its address; the
+    /// citizen's own report still shows the street address they gave, from this device.
+    #[test]
+    fn my_report_shows_my_address_not_the_citys_public_one() {
+        let mut city = request(
+            "12",
+            "open",
+            Some((10.771, 106.695)),
+            "2026-11-01T08:00:00+07:00",
+        );
+        city.address = Some("Phường Bến Thành".into());
+        let row = ReportRow {
+            id: 1,
+            followed: false,
+            form: vec![
+                ("service_code".into(), "thoat-nuoc".into()),
+                ("address_string".into(), "12 Lê Lợi".into()),
+                ("ward_code".into(), "26743".into()),
+            ],
+            created_ms: 0,
+            server_id: Some("12".into()),
+            status: Some("received".into()),
+            server_json: serde_json::to_string(&city).ok(),
+            events_json: None,
+            unseen: false,
+        };
+        assert_eq!(
+            detail(&row, &[], &[], |_| None).address.as_deref(),
+            Some("12 Lê Lợi")
+        );
+        // Someone else's report, followed: only the city's public words exist.
+        let followed = ReportRow {
+            followed: true,
+            form: Vec::new(),
+            ..row
+        };
+        assert_eq!(
+            detail(&followed, &[], &[], |_| None).address.as_deref(),
+            Some("Phường Bến Thành")
+        );
+    }
+
     #[test]
     fn nearby_reports_are_open_ones_nearest_first() {
         let here = Point::new(10.7725, 106.698);

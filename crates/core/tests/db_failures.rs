@@ -229,6 +229,101 @@ fn moving_aside_takes_the_wal_companions_along() {
     assert!(!dir.path().join("citizen.db-wal").exists());
 }
 
+/// A database whose latest writes are only in its WAL (as after a crash), copied into `dir`
+/// with its `-wal` and `-shm`: `rows` rows in table `t`, none of them in the main file.
+fn database_with_its_rows_in_the_wal(dir: &Path, rows: i64) {
+    let src = tempfile::tempdir().expect("tempdir");
+    let file = src.path().join("src.db");
+    let conn = rusqlite::Connection::open(&file).expect("open");
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .expect("wal");
+    conn.pragma_update(None, "wal_autocheckpoint", 0)
+        .expect("no checkpoint");
+    conn.execute_batch("CREATE TABLE t (x INTEGER)")
+        .expect("table");
+    for x in 0..rows {
+        conn.execute("INSERT INTO t (x) VALUES (?1)", [x])
+            .expect("row");
+    }
+    // Copied while the connection is open, so nothing was checkpointed into the main file.
+    let path = db_file(dir);
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::copy(
+            src.path().join(format!("src.db{suffix}")),
+            path.with_file_name(format!("citizen.db{suffix}")),
+        )
+        .expect("copy");
+    }
+    drop(conn);
+}
+
+fn rows_in(file: &Path) -> rusqlite::Result<i64> {
+    let conn =
+        rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+}
+
+/// "Start fresh" moves three files one rename at a time, and the app can die between two. Cut
+/// short after its first rename, the copy kept aside still has the citizen's latest writes
+/// (its WAL is with it once the next start finishes the move), the file left at the usual
+/// place is not the old database without its WAL, and the new database never reads the old
+/// WAL. (The old order — companions first — fails: the old database stays in place without its
+/// WAL, and the copy aside has no database.)
+#[test]
+fn a_start_fresh_cut_short_keeps_the_wal_with_its_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = db_file(dir.path());
+    database_with_its_rows_in_the_wal(dir.path(), 3);
+    assert_eq!(rows_in(&path).expect("whole database"), 3);
+    database_with_its_rows_in_the_wal(dir.path(), 3);
+
+    let mut renames = 0;
+    let cut_short = core_engine::store::move_aside_with(&path, chrono::Utc::now(), |from, to| {
+        renames += 1;
+        if renames == 2 {
+            return Err(std::io::Error::other("the app died here"));
+        }
+        std::fs::rename(from, to)
+    });
+    assert!(cut_short.is_err());
+    assert!(
+        !path.exists(),
+        "the old database is still in place, without its WAL"
+    );
+    let kept: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|f| {
+            f.starts_with("citizen.db.broken-") && !f.ends_with("-wal") && !f.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept = dir.path().join(&kept[0]);
+
+    // The next start finishes the move before anything opens the new database.
+    let store = core_engine::store::Store::open(&path).expect("a new database");
+    drop(store);
+    assert!(
+        rows_in(&path).is_err(),
+        "the old WAL was replayed into the new database"
+    );
+    assert_eq!(
+        rows_in(&kept).expect("the copy aside"),
+        3,
+        "the latest writes are kept"
+    );
+
+    // A stray WAL with no copy to go to is moved aside too, never deleted or read.
+    let other = tempfile::tempdir().expect("tempdir");
+    std::fs::write(other.path().join("citizen.db-wal"), b"wal").expect("write");
+    let moved = core_engine::store::adopt_stray_companions(&db_file(other.path())).expect("adopt");
+    assert_eq!(moved, ["citizen.db.stray-1-wal"]);
+    assert_eq!(
+        std::fs::read(other.path().join(&moved[0])).expect("kept"),
+        b"wal"
+    );
+}
+
 #[tokio::test]
 async fn a_broken_database_does_not_make_the_city_api_look_offline() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -22,6 +22,7 @@ pub mod ipc;
 pub mod messages;
 pub mod open311;
 pub mod part;
+pub mod public_place;
 pub mod reason;
 pub mod report_dto;
 pub mod search;

@@ -98,13 +98,19 @@ pub struct ServiceRequest {
     pub updated_datetime: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_datetime: Option<String>,
+    /// On public routes the ward's name, never the street address the citizen gave; the staff
+    /// route (`GET /api/v1/staff/requests/{id}`) has that address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// The ward's official code.
+    /// The ward's official code (exact on every route).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
+    /// On public routes coarse: the centre of the 0.002° × 0.002° grid cell (~220 m in HCMC)
+    /// the report's point is in, the same on every read (`model::public_place`); exact only on
+    /// the staff route.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
+    /// Coarse on public routes, like `lat`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,8 @@ const MAX_VALUES: usize = 100;
 /// Longest answer to a `string` attribute, and to a `text` one.
 pub const MAX_STRING_ANSWER: usize = 200;
 pub const MAX_TEXT_ANSWER: usize = 2_000;
+/// The largest number answer either way (the OpenAPI document states the same range).
+pub const MAX_NUMBER_ANSWER: f64 = 1e9;
 
 /// A text in both languages of the app; neither may be empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,7 +201,7 @@ pub enum AnswerError {
     NotAChoice(String, String),
     #[error("attribute {0} takes one answer")]
     TooMany(String),
-    #[error("attribute {0} must be a number")]
+    #[error("attribute {0} must be a number between -1e9 and 1e9")]
     NotANumber(String),
     #[error("attribute {0} must be a date and time (RFC 3339)")]
     NotADatetime(String),
@@ -341,7 +343,7 @@ impl Service {
                 Datatype::Number => values[0]
                     .parse::<f64>()
                     .ok()
-                    .filter(|n| n.is_finite())
+                    .filter(|n| n.is_finite() && n.abs() <= MAX_NUMBER_ANSWER)
                     .map(Answer::Number)
                     .ok_or_else(|| AnswerError::NotANumber(a.code.clone()))?,
                 Datatype::Datetime => {
@@ -437,10 +439,13 @@ mod tests {
             flood.check_answers(&answers(&[("kind", "flood"), ("kind", "blocked")])),
             Err(AnswerError::TooMany("kind".into()))
         );
-        assert_eq!(
-            flood.check_answers(&answers(&[("kind", "flood"), ("depth_cm", "NaN")])),
-            Err(AnswerError::NotANumber("depth_cm".into()))
-        );
+        for n in ["NaN", "-2.065648271549829e+16", "1000000000.5"] {
+            assert_eq!(
+                flood.check_answers(&answers(&[("kind", "flood"), ("depth_cm", n)])),
+                Err(AnswerError::NotANumber("depth_cm".into())),
+                "{n}"
+            );
+        }
         assert_eq!(
             flood.check_answers(&answers(&[("kind", "flood"), ("colour", "x")])),
             Err(AnswerError::Unknown("colour".into()))

@@ -315,6 +315,8 @@ fn PlaceStep(form: Form) -> impl IntoView {
             {choice(PlaceMode::Address, "place-address", "place.address_mode")}
             {choice(PlaceMode::Described, "place-described", "place.described")}
         </fieldset>
+        // What the city publishes of the place (model::public_place): said where it is chosen.
+        <p id="place-public" class="muted">{move || ctx.t("place.public_coarse")}</p>
         {move || match mode.get() {
             PlaceMode::Here => view! {
                 <button id="locate" class="primary" prop:disabled=move || locating.get() on:click=locate>

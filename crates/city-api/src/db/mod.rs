@@ -4,6 +4,7 @@
 pub mod dossiers;
 pub mod idempotency;
 pub mod requests;
+pub mod retention;
 pub mod services;
 pub mod ward_stats;
 pub mod wards;
@@ -24,6 +25,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
     M::up(include_str!("../migrations/0004_supporters.sql")),
     M::up(include_str!("../migrations/0005_dossier_changes.sql")),
+    // 0006 and 0007 are the other parts of issue 13 (device credentials, consent); 0008 goes
+    // after them.
+    M::up(include_str!("../migrations/0008_published.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -217,6 +217,17 @@ pub fn id_for_token(conn: &Connection, token: &str) -> Result<Option<i64>, DbErr
 }
 
 pub fn list(conn: &Connection, f: &Filter) -> Result<Vec<RequestRow>, DbError> {
+    let (sql, args) = list_query(f);
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), row_to_request)?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The SQL [`list`] runs for `f`, with its arguments (public so a test can ask SQLite how it
+/// plans it).
+pub fn list_query(f: &Filter) -> (String, Vec<rusqlite::types::Value>) {
     let mut sql = format!(
         "SELECT {COLUMNS} FROM requests r LEFT JOIN request_ratings g ON g.request_id = r.id WHERE 1"
     );
@@ -264,17 +275,18 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Vec<RequestRow>, DbError> {
     if let Some(seq) = f.after_seq {
         push(" AND r.change_seq > ?", seq.into());
     }
-    sql.push_str(if incremental {
+    sql.push_str(if f.updated_after.is_some() && f.after_seq.is_none() {
+        // In change order all the same, but `+` keeps SQLite from walking the change counter's
+        // index to skip the sort: that reads the whole table when few reports changed since
+        // the moment asked (the usual sync), where `requests_updated` reads only those.
+        " ORDER BY +r.change_seq"
+    } else if incremental {
         " ORDER BY r.change_seq"
     } else {
         " ORDER BY r.requested_at DESC, r.id DESC"
     });
     let _ = write!(sql, " LIMIT {}", f.limit);
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
-        .query_map(params_from_iter(args), row_to_request)?
-        .collect::<Result<_, _>>()?;
-    Ok(rows)
+    (sql, args)
 }
 
 pub fn events(conn: &Connection, id: i64) -> Result<Vec<EventRow>, DbError> {
@@ -344,6 +356,7 @@ pub fn touch(tx: &Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<(), Db
     Ok(())
 }
 
+/// A photo to store; `bytes` already stripped of metadata (`crate::photo_meta`).
 pub struct NewMedia<'a> {
     pub request_id: i64,
     pub event_id: Option<i64>,
@@ -382,8 +395,9 @@ pub fn add_media(
     let id = uuid::Uuid::new_v4().simple().to_string();
     let sha = hex::encode(sha2::Sha256::digest(m.bytes));
     tx.execute(
-        "INSERT INTO media (id, request_id, event_id, kind, content_type, sha256, bytes, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO media (id, request_id, event_id, kind, content_type, sha256, bytes,
+             created_at, stripped)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)",
         params![
             id,
             m.request_id,

@@ -466,13 +466,24 @@ pub async fn upload(
         .await
 }
 
-/// Stores a checked photo, marks its report changed (so apps pull it) and says where it is.
+/// Stores a checked photo without its metadata (`photo_meta`), marks its report changed (so
+/// apps pull it) and says where it is.
 pub(crate) fn keep_photo(
     tx: &rusqlite::Transaction<'_>,
     state: &AppState,
     media: &NewMedia<'_>,
     now: DateTime<chrono::Utc>,
 ) -> Result<MediaPosted, ApiError> {
+    let clean = crate::photo_meta::strip(media.bytes, media.content_type).map_err(|err| {
+        ApiError::bad(
+            Reason::NotAnImage,
+            format!("the photo cannot be read further in: {err}"),
+        )
+    })?;
+    let media = &NewMedia {
+        bytes: &clean,
+        ..*media
+    };
     let media_id = store::add_media(tx, media, now)?;
     store::touch(tx, media.request_id, now)?;
     Ok(MediaPosted {
@@ -490,7 +501,7 @@ pub(crate) fn keep_photo(
     tag = "open311-extensions",
     params(("id" = String, Path, pattern = "^[0-9a-f]{32}$", description = "The media_id of an upload")),
     responses(
-        (status = 200, content(("image/jpeg"), ("image/png"), ("image/webp")), description = "The photo, as stored"),
+        (status = 200, content(("image/jpeg"), ("image/png"), ("image/webp")), description = "The photo as stored: without the metadata it was uploaded with (EXIF, XMP, IPTC, comments, text chunks, data after the image); only an EXIF orientation is kept"),
         (status = 404, body = [ErrorEntry]),
     )
 )]

@@ -182,8 +182,29 @@ pub fn report(conn: &rusqlite::Connection, id: i64) -> Result<RequestRow, ApiErr
     store::get(conn, id)?.ok_or_else(no_report)
 }
 
-/// A stored report as the public may see it.
+/// A stored report as the public may see it: its place coarsened to a ~220 m grid cell
+/// (`model::public_place`), and instead of the street address the name of its ward (the ward
+/// code stays in `address_id`). Every answer that may reach someone other than city staff is
+/// built here; only [`staff_request`] keeps the exact place.
 pub fn public_request(state: &AppState, lang: Language, r: &RequestRow) -> ServiceRequest {
+    let (lat, long) = model::public_place::coarsen_pair(r.lat, r.lon);
+    let ward = r.ward_code.as_deref().and_then(|code| {
+        state
+            .wards
+            .iter()
+            .find(|w| w.code.as_str() == code)
+            .map(|w| w.name.clone())
+    });
+    ServiceRequest {
+        lat,
+        long,
+        address: ward,
+        ..staff_request(state, lang, r)
+    }
+}
+
+/// A stored report with its exact point and street address, for the city's staff only.
+pub fn staff_request(state: &AppState, lang: Language, r: &RequestRow) -> ServiceRequest {
     let service = state.services.get(&r.service_code);
     let media_urls: Vec<String> = r.media_ids.iter().map(|id| media_url(state, id)).collect();
     ServiceRequest {

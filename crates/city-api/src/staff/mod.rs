@@ -4,6 +4,7 @@
 
 pub mod dossiers;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -22,7 +23,7 @@ use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
 use crate::open311::followup::{keep_photo, read_upload, sniff_image};
 use crate::open311::requests::parse_id;
-use crate::open311::{public_request, report};
+use crate::open311::{report, staff_request};
 use crate::routes::json_body;
 use crate::state::AppState;
 
@@ -48,6 +49,31 @@ pub(crate) fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), A
             "a valid X-Staff-Key is required".into(),
         )),
     }
+}
+
+/// One report as the back office sees it: the exact point and the street address the citizen
+/// gave (public routes serve a ~220 m grid cell and the ward only).
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests/{id}", operation_id = "staff_get_request",
+    tag = "staff",
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id")),
+    security(("staff_key" = [])),
+    responses(
+        (status = 200, body = [ServiceRequest], description = "The report with its exact `lat`, `long` and `address`"),
+        (status = 403, body = [ErrorEntry]),
+        (status = 404, body = [ErrorEntry]),
+    )
+)]
+pub async fn get_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<[ServiceRequest; 1]>, ApiError> {
+    check_staff(&state, &headers)?;
+    let id = parse_id(&id)?;
+    let row = state.db.call(move |conn| report(conn, id)).await?;
+    Ok(Json([staff_request(&state, Language::Vi, &row)]))
 }
 
 /// Moves a report to a new state (received → assigned → in_progress → resolved → closed;
@@ -117,7 +143,7 @@ pub async fn set_status(
                 .filter(|n| !n.is_empty());
             store::set_status(tx, id, change.status, note, Actor::Staff, now)?;
             let row = report(tx, id)?;
-            Ok([public_request(&st, Language::Vi, &row)])
+            Ok([staff_request(&st, Language::Vi, &row)])
         })
         .await
 }

@@ -100,6 +100,12 @@ impl Store {
 
     /// Opens the database at `path`. A file it cannot use is left exactly as it was.
     pub fn open(path: &Path) -> Result<Self, OpenError> {
+        // A start-fresh cut short may have left the old WAL behind: never let SQLite read it
+        // into the new database.
+        let adopted = adopt_stray_companions(path).map_err(classify_io)?;
+        if !adopted.is_empty() {
+            tracing::warn!(?adopted, "moved a stray WAL of a database moved aside");
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -162,6 +168,31 @@ fn probe_writable(dir: &Path) -> Result<(), OpenError> {
 /// Moves `path` (and its `-wal`/`-shm` companions) aside as `<name>.broken-<timestamp>` and
 /// returns the new file name. Nothing is deleted.
 pub fn move_aside(path: &Path, now: chrono::DateTime<chrono::Utc>) -> std::io::Result<String> {
+    move_aside_with(path, now, |from, to| std::fs::rename(from, to))
+}
+
+/// The companions SQLite keeps next to a database in WAL mode.
+const COMPANIONS: [&str; 2] = ["-wal", "-shm"];
+
+/// [`move_aside`] with the rename given, so a test can make one fail.
+///
+/// The order matters because the renames are separate steps and the app can die between
+/// them. The main file goes **first**:
+/// - Companions first (the old order) could leave the old database in place without its WAL:
+///   SQLite then opens it as it was at the last checkpoint — the citizen's latest reports
+///   silently gone from it, and from the copy kept aside too, whose WAL now lies next to
+///   nothing.
+/// - Main file first leaves, at worst, a `-wal` with no database. The next open would create
+///   a new database next to it, and SQLite takes that file as the new database's WAL: it resets
+///   it (seen here: the copy aside then loses its latest writes for good) or, if its frames
+///   happen to fit, replays old pages into the new file. So [`adopt_stray_companions`] runs
+///   before every open and moves such a stray WAL (and SHM) next to the copy it belongs to,
+///   finishing the move.
+pub fn move_aside_with(
+    path: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+    mut rename: impl FnMut(&Path, &Path) -> std::io::Result<()>,
+) -> std::io::Result<String> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -169,16 +200,90 @@ pub fn move_aside(path: &Path, now: chrono::DateTime<chrono::Utc>) -> std::io::R
     let stamp = now.format("%Y%m%d-%H%M%S");
     let mut kept = format!("{name}.broken-{stamp}");
     let mut n = 1;
-    while path.with_file_name(&kept).exists() {
+    while path.with_file_name(&kept).exists()
+        || COMPANIONS
+            .iter()
+            .any(|s| path.with_file_name(format!("{kept}{s}")).exists())
+    {
         n += 1;
         kept = format!("{name}.broken-{stamp}-{n}");
     }
-    for suffix in ["-wal", "-shm"] {
+    rename(path, &path.with_file_name(&kept))?;
+    for suffix in COMPANIONS {
         let companion = path.with_file_name(format!("{name}{suffix}"));
         if companion.exists() {
-            std::fs::rename(&companion, path.with_file_name(format!("{kept}{suffix}")))?;
+            rename(&companion, &path.with_file_name(format!("{kept}{suffix}")))?;
         }
     }
-    std::fs::rename(path, path.with_file_name(&kept))?;
     Ok(kept)
+}
+
+/// Finishes a [`move_aside`] the app died in the middle of: when `path` is gone but its
+/// `-wal`/`-shm` are still there, they belong to the newest copy moved aside (the main file
+/// moves first) and go next to it, before SQLite could replay them into a new database. With
+/// no such copy they are still moved aside, never deleted. Returns what was moved.
+pub fn adopt_stray_companions(path: &Path) -> std::io::Result<Vec<String>> {
+    let mut moved = Vec::new();
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return Ok(moved);
+    };
+    if path.exists() {
+        return Ok(moved);
+    }
+    let strays: Vec<&str> = COMPANIONS
+        .into_iter()
+        .filter(|s| path.with_file_name(format!("{name}{s}")).exists())
+        .collect();
+    if strays.is_empty() {
+        return Ok(moved);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let prefix = format!("{name}.broken-");
+    // Copies moved aside: `<name>.broken-<YYYYmmdd-HHMMSS>[-n]`; the newest is the one the
+    // interrupted move made (same second: the highest n).
+    let newest = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|f| f.starts_with(&prefix) && !COMPANIONS.iter().any(|s| f.ends_with(s)))
+        .filter_map(|f| {
+            let rest = &f[prefix.len()..];
+            let (stamp, n) = match rest.get(15..) {
+                Some("") => (rest, 1),
+                Some(tail) => (
+                    rest.get(..15)?,
+                    tail.strip_prefix('-')?.parse::<u32>().ok()?,
+                ),
+                None => return None,
+            };
+            Some(((stamp.to_owned(), n), f))
+        })
+        .max()
+        .map(|(_, f)| f);
+    let home = match newest {
+        Some(kept)
+            if strays
+                .iter()
+                .all(|s| !dir.join(format!("{kept}{s}")).exists()) =>
+        {
+            kept
+        }
+        _ => {
+            let mut n = 1;
+            loop {
+                let candidate = format!("{name}.stray-{n}");
+                if COMPANIONS
+                    .iter()
+                    .all(|s| !dir.join(format!("{candidate}{s}")).exists())
+                {
+                    break candidate;
+                }
+                n += 1;
+            }
+        }
+    };
+    for s in strays {
+        let to = format!("{home}{s}");
+        std::fs::rename(path.with_file_name(format!("{name}{s}")), dir.join(&to))?;
+        moved.push(to);
+    }
+    Ok(moved)
 }

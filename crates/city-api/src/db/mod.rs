@@ -1,6 +1,7 @@
 //! The server's SQLite database: schema, seed and queries, one module per resource. Blocking;
 //! handlers call it through [`Db::call`] on tokio's blocking pool.
 
+pub mod devices;
 pub mod dossiers;
 pub mod idempotency;
 pub mod requests;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
     M::up(include_str!("../migrations/0004_supporters.sql")),
     M::up(include_str!("../migrations/0005_dossier_changes.sql")),
+    M::up(include_str!("../migrations/0006_devices.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -133,6 +133,8 @@ fn follow_up_form(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn reopen(
@@ -201,6 +203,8 @@ pub async fn reopen(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn rate(
@@ -428,6 +432,8 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn upload(

@@ -68,6 +68,8 @@ pub(crate) fn check_staff(state: &AppState, headers: &HeaderMap) -> Result<(), A
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn set_status(
@@ -141,6 +143,8 @@ pub async fn set_status(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn add_result_photo(

@@ -62,7 +62,10 @@ fn form(n: usize) -> Vec<(String, String)> {
         ("long", "106.694".to_owned()),
         ("description", format!("Bench r{n}: cống nghẹt sau mưa")),
         ("attribute[kind]", "blocked".to_owned()),
-        ("device_id", "bench-device-0001".to_owned()),
+        (
+            model::trust::owner::FIELD,
+            model::trust::OwnerKey::from_bytes([7; 32]).to_text(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

@@ -162,3 +162,79 @@ async fn only_a_signed_report_is_linked_to_a_device_and_owner_keys_are_kept_hash
         "only the key's hash is kept"
     );
 }
+
+#[tokio::test]
+async fn limits_answer_429_with_retry_after_before_any_work() {
+    use city_api::limits::{Limits, Rate};
+    use std::time::Duration;
+    let rate = |burst, secs| Rate {
+        burst,
+        every: Duration::from_secs(secs),
+    };
+    let s = TestServer::start_with(|st| {
+        st.with_limits(Limits {
+            register: rate(2, 60),
+            post_per_address: rate(1000, 1),
+            post_per_device: rate(3, 10),
+        })
+    })
+    .await;
+    // Registrations per address: 2, then wait.
+    let (a, _) = (s.register().await, s.register().await);
+    let third = s
+        .post(model::trust::REGISTER_PATH)
+        .form(&[("api_key", API_KEY)])
+        .send()
+        .await
+        .expect("send");
+    let wait = third.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let (st, err) = json(third).await;
+    common::assert_refused(st, &err, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(
+        (1..=60).contains(&wait.parse::<u64>().expect("seconds")),
+        "{wait}"
+    );
+    // Even a malformed registration is counted and refused before its body is read.
+    let junk = s
+        .post(model::trust::REGISTER_PATH)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(junk.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Signed posts per device: 3, then wait; another device is not affected.
+    let report = s.file_report(None).await;
+    let path = format!("/open311/v2/requests/{report}/supporters.json");
+    for i in 0..3 {
+        let r = s
+            .signed(&a, &path, &[("api_key", API_KEY)], &format!("m-{i}"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let (st, err) = json(
+        s.signed(&a, &path, &[("api_key", API_KEY)], "m-3")
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    common::assert_refused(st, &err, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    s.state.clock.advance(chrono::Duration::seconds(60));
+    let b = s.register().await;
+    let r = s
+        .signed(&b, &path, &[("api_key", API_KEY)], "m-4")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.expect("json")[0]["supporters"],
+        2
+    );
+}

@@ -68,6 +68,16 @@ impl Post {
         })
     }
 
+    /// Stores and looks the key up by its SHA-256 only, for an answer that must not be
+    /// replayable by whoever reads the database (a registration, whose replay carries the
+    /// device's secret): the key's owner still gets the first answer again.
+    pub fn key_hashed(mut self) -> Self {
+        self.key = self
+            .key
+            .map(|k| format!("sha256:{}", hex::encode(Sha256::digest(k.as_bytes()))));
+        self
+    }
+
     /// Runs `work` in one immediate transaction and answers `status` with its JSON, or replays
     /// the stored answer. Failures (4xx) are not stored: fixing the request and resending under
     /// the same key works.

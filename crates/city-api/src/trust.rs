@@ -14,7 +14,9 @@
 //! first start and kept in the database's `meta` table (a demo server's convenience; a city
 //! gives the key). Changing the key makes every signature wrong: devices register again. A
 //! forged signature is refused without touching the database; only a valid one is looked up
-//! (a deleted device answers `unknown_device`, and the app registers again).
+//! (a deleted device answers `unknown_device`, and the app registers again). A registration's
+//! Idempotency-Key is stored hashed (its replay answers the secret again), so the database
+//! does not hold what would replay it either.
 //!
 //! **Replays.** A signed write must carry an Idempotency-Key, which is signed: a captured
 //! request replayed within the 5-minute window gets the first answer again

@@ -54,7 +54,10 @@ pub async fn register(
     check_api_key(&state, &headers, &form)?;
     only_known(&form, &["api_key"])?;
     let id = crate::trust::new_device_id()?;
+    // The key is kept hashed: a replay answers the secret again, so the raw key must not be
+    // readable from the database.
     let stored = Post::new(REGISTER_PATH, &headers, &body)?
+        .key_hashed()
         .commit(&state, StatusCode::CREATED, move |tx, now| {
             crate::db::devices::insert(tx, id.as_str(), &timestamp(now))?;
             Ok(Issued {

@@ -112,9 +112,11 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
         }
     }
 
-    /// Takes a cell from `key`'s bucket, or says how long to wait.
-    fn check(&self, key: &K) -> Result<(), ApiError> {
+    /// Takes a cell from `key`'s bucket, or says how long to wait. While the table is full of
+    /// live buckets, every key is counted in `shared`'s, which is no looser than any one's.
+    fn check(&self, key: &K, shared: &K) -> Result<(), ApiError> {
         let now = self.clock.now();
+        let mut key = key;
         if self.limiter.len() >= MAX_KEYS {
             let mut last = self
                 .last_prune
@@ -125,6 +127,9 @@ impl<K: Hash + Eq + Clone> Keyed<K> {
                 *last = now;
                 self.limiter.retain_recent();
                 self.limiter.shrink_to_fit();
+            }
+            if self.limiter.len() >= MAX_KEYS {
+                key = shared;
             }
         }
         self.limiter
@@ -138,6 +143,8 @@ pub struct Limiters {
     register: Keyed<Client>,
     address: Keyed<Client>,
     device: Keyed<DeviceId>,
+    /// The bucket of every device while the device table is full.
+    shared_device: DeviceId,
 }
 
 impl Limiters {
@@ -146,22 +153,24 @@ impl Limiters {
             register: Keyed::new(limits.register, clock),
             address: Keyed::new(limits.post_per_address, clock),
             device: Keyed::new(limits.post_per_device, clock),
+            shared_device: DeviceId::parse("shared-device-bucket")
+                .unwrap_or_else(|| unreachable!("a well-formed device id")),
         }
     }
 
     /// A registration from `who`.
     pub fn register(&self, who: Client) -> Result<(), ApiError> {
-        self.register.check(&who)
+        self.register.check(&who, &Client::SHARED)
     }
 
     /// Any POST from `who`.
     pub fn post(&self, who: Client) -> Result<(), ApiError> {
-        self.address.check(&who)
+        self.address.check(&who, &Client::SHARED)
     }
 
     /// A signed POST from a device whose signature was just verified.
     pub fn device(&self, id: &DeviceId) -> Result<(), ApiError> {
-        self.device.check(id)
+        self.device.check(id, &self.shared_device)
     }
 }
 

@@ -47,6 +47,15 @@ pub enum ApiError {
     BadField(Reason, String, String),
     #[error("{0}")]
     Forbidden(Reason, String),
+    /// The request's device signature is missing, wrong or names an unknown device: 401.
+    #[error("{1}")]
+    Unauthorized(Reason, String),
+    /// `Citizen-Time` is too far from the server's clock, whose time this answer's `Date` gives.
+    #[error("Citizen-Time is more than 5 minutes from the server's clock (see the Date header)")]
+    StaleTime(chrono::DateTime<chrono::Utc>),
+    /// Too many requests from this network address or device (see `limits`).
+    #[error("too many requests from this address or device: try again in {} s", retry_after_secs(.0))]
+    RateLimited(std::time::Duration),
     #[error("method not allowed")]
     MethodNotAllowed,
     /// The request conflicts with the current state: `(reason, description)`.
@@ -83,6 +92,9 @@ impl ApiError {
                 (StatusCode::BAD_REQUEST, *reason, Some(field.clone()))
             }
             Self::Forbidden(reason, _) => (StatusCode::FORBIDDEN, *reason, None),
+            Self::Unauthorized(reason, _) => (StatusCode::UNAUTHORIZED, *reason, None),
+            Self::StaleTime(_) => (StatusCode::UNAUTHORIZED, Reason::StaleTime, None),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, Reason::RateLimited, None),
             Self::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 Reason::MethodNotAllowed,
@@ -142,10 +154,25 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let mut res = entry_response(status, reason, description, field);
-        if let Self::Throttled(wait) = self {
+        match self {
+            Self::Throttled(wait) | Self::RateLimited(wait) => {
+                res.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after_secs(&wait)),
+                );
+            }
+            Self::StaleTime(now) => {
+                // The server's own clock (tests move it), not the one hyper would write.
+                if let Ok(date) = HeaderValue::from_str(&crate::trust::http_date(now)) {
+                    res.headers_mut().insert(header::DATE, date);
+                }
+            }
+            _ => {}
+        }
+        if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs(&wait)),
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Citizen-Signature"),
             );
         }
         res

@@ -31,6 +31,22 @@ pub struct KeyHeader {
 }
 const MAX_KEY_LEN: usize = 255;
 
+/// The request's Idempotency-Key, trimmed; a malformed one is refused.
+pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get(HEADER) else {
+        return Ok(None);
+    };
+    let k = v.to_str().ok().map(str::trim).filter(|k| {
+        !k.is_empty() && k.len() <= MAX_KEY_LEN && k.bytes().all(|b| b.is_ascii_graphic())
+    });
+    k.map(|k| Some(k.to_owned())).ok_or_else(|| {
+        ApiError::bad(
+            Reason::InvalidIdempotencyKey,
+            "Idempotency-Key must be 1-255 visible ASCII characters",
+        )
+    })
+}
+
 /// A POST about to be processed: its key (if any) and what identifies its content.
 pub struct Post {
     key: Option<String>,
@@ -41,25 +57,7 @@ impl Post {
     /// `content` identifies the request: the raw body for forms, a digest of the parts for
     /// uploads (whose multipart boundaries change between retries).
     pub fn new(path: &str, headers: &HeaderMap, content: &[u8]) -> Result<Self, ApiError> {
-        let key = match headers.get(HEADER) {
-            None => None,
-            Some(v) => {
-                let k = v.to_str().ok().map(str::trim).filter(|k| {
-                    !k.is_empty()
-                        && k.len() <= MAX_KEY_LEN
-                        && k.bytes().all(|b| b.is_ascii_graphic())
-                });
-                Some(
-                    k.ok_or_else(|| {
-                        ApiError::bad(
-                            Reason::InvalidIdempotencyKey,
-                            "Idempotency-Key must be 1-255 visible ASCII characters",
-                        )
-                    })?
-                    .to_owned(),
-                )
-            }
-        };
+        let key = key_of(headers)?;
         let mut h = Sha256::new();
         h.update(path.as_bytes());
         h.update([0]);
@@ -68,6 +66,16 @@ impl Post {
             key,
             fingerprint: hex::encode(h.finalize()),
         })
+    }
+
+    /// Stores and looks the key up by its SHA-256 only, for an answer that must not be
+    /// replayable by whoever reads the database (a registration, whose replay carries the
+    /// device's secret): the key's owner still gets the first answer again.
+    pub fn key_hashed(mut self) -> Self {
+        self.key = self
+            .key
+            .map(|k| format!("sha256:{}", hex::encode(Sha256::digest(k.as_bytes()))));
+        self
     }
 
     /// Runs `work` in one immediate transaction and answers `status` with its JSON, or replays

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod db;
 pub mod error;
 pub mod idempotent;
+pub mod limits;
 pub mod local;
 pub mod open311;
 pub mod openapi;
@@ -15,6 +16,7 @@ pub mod routes;
 pub mod staff;
 pub mod state;
 pub mod throttle;
+pub mod trust;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -54,6 +56,7 @@ struct ApiDoc;
 pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::health))
+        .routes(routes!(routes::devices::register))
         .routes(routes!(routes::wards::list))
         .routes(routes!(routes::wards::one))
         .routes(routes!(routes::ward_ratings::stats))
@@ -94,7 +97,9 @@ pub fn app(state: AppState) -> Router {
             let templates = templates.clone();
             async move { error::fallback(uri.path(), &templates) }
         })
-        .method_not_allowed_fallback(error::method_not_allowed);
+        .method_not_allowed_fallback(error::method_not_allowed)
+        // Every POST is counted against its address before anything is read.
+        .layer(axum::middleware::from_fn_with_state(state, limits::guard));
     layered(router)
 }
 
@@ -124,7 +129,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer's address keys the throttle of wrong check values.
+    // The peer's address keys the throttle of wrong check values and the rate limits.
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

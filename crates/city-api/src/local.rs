@@ -26,13 +26,23 @@ impl LocalServer {
     /// Opens (creating and seeding with the HCMC units and services) `db_file` and serves it on
     /// a free loopback port from the current tokio runtime.
     pub async fn start(db_file: &Path, keys: Keys) -> Result<Self, LocalError> {
+        Self::start_with(db_file, keys, |s| s).await
+    }
+
+    /// [`Self::start`], with the state changed by `configure` before serving (limits, a trusted
+    /// proxy header, a device key).
+    pub async fn start_with(
+        db_file: &Path,
+        keys: Keys,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Result<Self, LocalError> {
         let db = Db::open(db_file)?;
         db.with(db::seed_hcmc)?;
         db.with(db::seed_services)?;
         db.with(|c| db::seed_dossiers(c, chrono::Utc::now()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let state = AppState::new(db.clone(), keys, &url)?;
+        let state = configure(AppState::new(db.clone(), keys, &url)?);
         let (stop, stopped) = tokio::sync::oneshot::channel();
         tokio::spawn(crate::serve(listener, state.clone(), async {
             let _ = stopped.await;

@@ -5,6 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::time::Duration;
+
+use city_api::limits::{Limits, Rate};
 use city_api::{AppState, Db, Keys, db};
 use clap::{Parser, ValueEnum};
 
@@ -47,6 +50,50 @@ struct Cli {
     /// Minutes between two runs of the retention purge (the first runs at start).
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=10080))]
     purge_every_mins: u32,
+    /// The key device secrets are derived from (64 hex digits). Without it one is made on first
+    /// start and kept in the database; give it apart from the database so a copy of the
+    /// database cannot sign as any device. Changing it makes every device register again.
+    #[arg(long, env = "CITY_DEVICE_KEY", hide_env_values = true, value_parser = parse_device_key)]
+    device_key: Option<city_api::trust::DeviceKey>,
+    /// Device registrations one network address may make at once (see the README).
+    #[arg(long, default_value_t = Limits::default().register.burst)]
+    register_burst: u32,
+    /// Then one more registration per address every this many seconds.
+    #[arg(long, default_value_t = Limits::default().register.every.as_secs())]
+    register_refill_secs: u64,
+    /// POSTs one network address may make at once (many citizens share a carrier's address).
+    #[arg(long, default_value_t = Limits::default().post_per_address.burst)]
+    post_burst: u32,
+    /// Then one more POST per address every this many milliseconds.
+    #[arg(long, default_value_t = Limits::default().post_per_address.every.as_millis() as u64)]
+    post_refill_ms: u64,
+    /// Signed POSTs one device may make at once.
+    #[arg(long, default_value_t = Limits::default().post_per_device.burst)]
+    device_burst: u32,
+    /// Then one more signed POST per device every this many seconds.
+    #[arg(long, default_value_t = Limits::default().post_per_device.every.as_secs())]
+    device_refill_secs: u64,
+}
+
+impl Cli {
+    fn limits(&self) -> Limits {
+        let rate = |burst, every| Rate { burst, every };
+        Limits {
+            register: rate(
+                self.register_burst,
+                Duration::from_secs(self.register_refill_secs),
+            ),
+            post_per_address: rate(self.post_burst, Duration::from_millis(self.post_refill_ms)),
+            post_per_device: rate(
+                self.device_burst,
+                Duration::from_secs(self.device_refill_secs),
+            ),
+        }
+    }
+}
+
+fn parse_device_key(text: &str) -> Result<city_api::trust::DeviceKey, String> {
+    city_api::trust::DeviceKey::parse(text).ok_or_else(|| "64 hex digits".to_owned())
 }
 
 fn parse_header_name(text: &str) -> Result<axum::http::HeaderName, String> {
@@ -90,6 +137,7 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
+    let limits = cli.limits();
     let db = match Db::open(&cli.db) {
         Ok(db) => db,
         Err(err) => {
@@ -152,7 +200,15 @@ async fn main() -> ExitCode {
     };
     let public_url = cli.public_url.unwrap_or_else(|| format!("http://{addr}"));
     let state = match AppState::new(db, keys, &public_url) {
-        Ok(s) => s.with_client_ip_header(cli.client_ip_header),
+        Ok(s) => {
+            let s = s
+                .with_client_ip_header(cli.client_ip_header)
+                .with_limits(limits);
+            match cli.device_key {
+                Some(k) => s.with_device_key(k),
+                None => s,
+            }
+        }
         Err(err) => {
             eprintln!("city-api: cannot load services and wards: {err}");
             return ExitCode::from(2);

@@ -82,8 +82,27 @@ fn query_patterns() -> Vec<(&'static str, String)> {
 const TEXT: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
 /// Free text that must say something (not only blanks, which read as absent).
 const SOME_TEXT: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
-/// A device id (`feedback::DeviceId`).
-const DEVICE_ID: &str = "^[A-Za-z0-9_-]{8,128}$";
+/// A report's owner key (`model::trust::OwnerKey`): 43 characters of unpadded base64url, the
+/// last one carrying 4 bits (its 2 low bits zero, as a strict decoder wants).
+const OWNER_KEY_CORE: &str = "[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]";
+const OWNER_KEY: &str = "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$";
+
+/// The device signature's headers (`model::trust::signature`), as the OpenAPI document states
+/// them on the routes that read them (`params(…, SignatureHeaders)`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub struct SignatureHeaders {
+    /// The id the city issued at registration (`POST /api/v1/devices`)
+    #[param(rename = "Citizen-Device", pattern = "^[A-Za-z0-9_-]{8,128}$")]
+    device: Option<String>,
+    /// The request's time, Unix seconds; more than 300 s from the server's clock is refused
+    #[param(rename = "Citizen-Time", pattern = "^[0-9]{1,12}$")]
+    time: Option<String>,
+    /// base64url (unpadded) HMAC-SHA256 with the device's secret over `citizen-sig-v1`, the method, the path with its query, Citizen-Time, the Idempotency-Key (required when signing) and the hex SHA-256 of the body, one per line
+    #[param(rename = "Citizen-Signature", pattern = "^[A-Za-z0-9_-]{43}$")]
+    signature: Option<String>,
+}
 
 /// The security schemes: Open311's `api_key` (for posts; sent here as the `X-Api-Key` header,
 /// or as the form field `api_key` that stock clients use) and the back office's key.
@@ -97,6 +116,13 @@ impl Modify for Security {
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-Api-Key",
                 "An api_key the city issued (Open311). Stock clients send it as the form field `api_key` instead; either is enough.",
+            ))),
+        );
+        components.add_security_scheme(
+            "device_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Citizen-Signature",
+                "A registered device's signature of this request, with `Citizen-Device` and `Citizen-Time` (see those headers): register once with `POST /api/v1/devices`.",
             ))),
         );
         components.add_security_scheme(
@@ -121,8 +147,8 @@ fn api_key_field() -> Value {
     json!({"type": "string", "description": "Open311's api_key, when not sent as the X-Api-Key header"})
 }
 
-fn device_id() -> Value {
-    json!({"type": "string", "pattern": DEVICE_ID, "description": "The app's id for this install"})
+fn owner_key() -> Value {
+    json!({"type": "string", "pattern": OWNER_KEY, "description": "The report's owner key, as its filer sent it with the report"})
 }
 
 /// The photo of an upload: its bytes, whose type the multipart `encoding` names.
@@ -150,7 +176,6 @@ fn form(properties: Value, required: &[&str]) -> Value {
 fn static_forms() -> Vec<(String, Value)> {
     let mut ward_rating = Map::new();
     ward_rating.insert("api_key".into(), api_key_field());
-    ward_rating.insert("device_id".into(), device_id());
     for c in CRITERIA {
         ward_rating.insert(
             c.into(),
@@ -158,8 +183,7 @@ fn static_forms() -> Vec<(String, Value)> {
         );
     }
     ward_rating.insert("comment".into(), text(MAX_COMMENT_CHARS));
-    let mut rating_required = vec!["device_id"];
-    rating_required.extend(CRITERIA);
+    let rating_required = CRITERIA;
     let photo = |fields: Value, required: &[&str]| {
         json!({
             "type": "object",
@@ -174,10 +198,10 @@ fn static_forms() -> Vec<(String, Value)> {
             form(
                 json!({
                     "api_key": api_key_field(),
-                    "device_id": device_id(),
+                    "owner_key": owner_key(),
                     "description": some_text(MAX_NOTE_CHARS),
                 }),
-                &["device_id", "description"],
+                &["owner_key", "description"],
             ),
         ),
         (
@@ -185,19 +209,20 @@ fn static_forms() -> Vec<(String, Value)> {
             form(
                 json!({
                     "api_key": api_key_field(),
-                    "device_id": device_id(),
+                    "owner_key": owner_key(),
                     "satisfaction": {"type": "string", "enum": ["satisfied", "neutral", "unsatisfied"]},
                     "comment": text(MAX_NOTE_CHARS),
                 }),
-                &["device_id", "satisfaction"],
+                &["owner_key", "satisfaction"],
             ),
         ),
         (
             "SupportForm".into(),
-            form(
-                json!({"api_key": api_key_field(), "device_id": device_id()}),
-                &["device_id"],
-            ),
+            form(json!({"api_key": api_key_field()}), &[]),
+        ),
+        (
+            "DeviceForm".into(),
+            form(json!({"api_key": api_key_field()}), &[]),
         ),
         (
             "WardRatingForm".into(),
@@ -208,11 +233,11 @@ fn static_forms() -> Vec<(String, Value)> {
             photo(
                 json!({
                     "api_key": api_key_field(),
-                    "device_id": device_id(),
+                    "owner_key": owner_key(),
                     "kind": {"type": "string", "enum": ["report", "reopen"], "description": "`reopen` for a photo sent with a \"not fixed\" answer"},
                     "media": photo_part(),
                 }),
-                &["device_id", "media"],
+                &["owner_key", "media"],
             ),
         ),
         (
@@ -373,8 +398,8 @@ fn dossier_schemas(schemas: &mut Map<String, Value>) {
 const FIRST_ID: &str = "$response.body#/0/service_request_id";
 /// The same, as the `{id}` of `requests/{id}` (Open311 puts the format in that segment).
 const FIRST_ID_JSON: &str = "{$response.body#/0/service_request_id}.json";
-/// The filer's device, which alone may add photos, re-open and rate.
-const FILER: &str = "$request.body#/device_id";
+/// The report's owner key, which alone may add photos, re-open and rate.
+const FILER: &str = "$request.body#/owner_key";
 
 /// How answers lead to further requests (OpenAPI links): what a client does next with a
 /// report it filed, a photo it sent, a list it read. `(from, status, to, parameters, body)`.
@@ -386,7 +411,7 @@ fn links() -> Vec<(
     Option<Value>,
 )> {
     let id = json!({"id": FIRST_ID});
-    let by_filer = Some(json!({"device_id": FILER}));
+    let by_filer = Some(json!({"owner_key": FILER}));
     vec![
         (
             "post_request",
@@ -567,7 +592,13 @@ pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
     );
     common.insert(
         "device_id".into(),
-        json!({"type": "string", "pattern": "^([A-Za-z0-9_-]{8,128})?$"}),
+        json!({"type": "string", "pattern": "^([A-Za-z0-9_-]{8,128})?$",
+               "description": "Open311's; accepted, never stored or trusted (a signature proves a device)"}),
+    );
+    common.insert(
+        "owner_key".into(),
+        json!({"type": "string", "pattern": format!("^({OWNER_KEY_CORE})?$"),
+               "description": "Extension: the report's own key (43 characters of base64url), which its photos, \"not fixed\" and rating must show; only its SHA-256 is kept"}),
     );
     common.insert("account_id".into(), json!({"type": "string"}));
     common.insert(

@@ -11,7 +11,9 @@ use model::Ward;
 use model::service::ServiceCatalog;
 
 use crate::db::{self, Db, DbError};
+use crate::limits::{Limiters, Limits};
 use crate::throttle::Throttle;
+use crate::trust::DeviceKey;
 
 /// Who may do what. Open311 api_keys identify client applications (they ship inside apps, so
 /// they are not secrets); the staff key is a secret of the city's back office.
@@ -63,19 +65,23 @@ pub struct AppState {
     /// Where a trusted proxy in front puts the client's address (`--client-ip-header`); without
     /// it the peer address is the client.
     pub client_ip_header: Option<HeaderName>,
+    /// Derives each registered device's secret (`trust`).
+    pub device_key: Arc<DeviceKey>,
+    /// Registrations and POSTs per address and per device (`limits`).
+    pub limits: Arc<Limiters>,
     inflight: Arc<Mutex<HashSet<String>>>,
 }
 
 impl AppState {
     /// Loads the service list and wards (seed first: later changes need a restart).
     pub fn new(db: Db, keys: Keys, public_url: &str) -> Result<Self, DbError> {
-        let (services, wards) = db.with(|conn| {
+        let (services, wards, device_key) = db.with(|conn| {
             let services = db::services::catalog(conn)?.unwrap_or(ServiceCatalog {
                 jurisdiction_id: "hochiminhcity.gov.vn".into(),
                 services: Vec::new(),
             });
             let (wards, _) = db::wards(conn)?;
-            Ok::<_, DbError>((services, wards))
+            Ok::<_, DbError>((services, wards, DeviceKey::stored(conn)?))
         })?;
         let clock = Clock::default();
         Ok(Self {
@@ -83,10 +89,12 @@ impl AppState {
             keys: Arc::new(keys),
             public_url: public_url.trim_end_matches('/').into(),
             throttle: Arc::new(Throttle::new(clock.clone())),
+            limits: Arc::new(Limiters::new(Limits::default(), &clock)),
             clock,
             services: Arc::new(services),
             wards: Arc::new(wards),
             client_ip_header: None,
+            device_key: Arc::new(device_key),
             inflight: Arc::default(),
         })
     }
@@ -95,6 +103,18 @@ impl AppState {
     /// header a client can send straight to this server).
     pub fn with_client_ip_header(mut self, header: Option<HeaderName>) -> Self {
         self.client_ip_header = header;
+        self
+    }
+
+    /// Derives device secrets from `key` instead of the one kept in the database.
+    pub fn with_device_key(mut self, key: DeviceKey) -> Self {
+        self.device_key = Arc::new(key);
+        self
+    }
+
+    /// Runs with `limits` instead of the defaults.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = Arc::new(Limiters::new(limits, &self.clock));
         self
     }
 

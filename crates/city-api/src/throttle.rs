@@ -100,7 +100,7 @@ pub struct Throttled {
 
 /// The server's clock as governor's, so tests that move the clock also refill buckets.
 #[derive(Clone)]
-struct ServerClock(Clock);
+pub(crate) struct ServerClock(pub(crate) Clock);
 
 impl GovernorClock for ServerClock {
     /// Time since the Unix epoch.

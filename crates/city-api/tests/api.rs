@@ -198,6 +198,7 @@ async fn openapi_documents_every_route() {
         "GET /open311/v2/services.json",
         "GET /open311/v2/services/{code}",
         "GET /open311/v2/tokens/{token}",
+        "POST /api/v1/devices",
         "POST /api/v1/dossiers/changes",
         "POST /api/v1/staff/dossiers/{code}/status",
         "POST /api/v1/staff/requests/{id}/media",

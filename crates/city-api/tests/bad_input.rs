@@ -10,11 +10,16 @@
 
 mod common;
 
-use common::{API_KEY, DEVICE, STAFF_KEY, TestServer, photo, report_form};
+use common::{API_KEY, OWNER_KEY, STAFF_KEY, TestServer, photo, report_form};
 use image::ImageFormat;
+use model::trust::signature::SignedRequest;
+use model::trust::{ContentDigest, DeviceCredential};
 use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
+
+/// Headers of a case: name, value.
+type HeaderPairs = Vec<(&'static str, Vec<u8>)>;
 
 /// Multipart parts: name, file name (for files), content.
 type Parts<'a> = Vec<(&'a str, Option<&'a str>, &'a [u8])>;
@@ -428,7 +433,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "not an image",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("a.jpg"), b"GIF89a-not-really"),
             ],
         ),
@@ -436,7 +441,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "html as jpg",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("a.jpg"), b"<html><script>x</script></html>"),
             ],
         ),
@@ -444,7 +449,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "empty file",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("a.jpg"), b""),
             ],
         ),
@@ -452,37 +457,57 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "no photo",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
             ],
         ),
         (
             "two photos",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("a.jpg"), &jpeg),
                 ("media", Some("b.jpg"), &jpeg),
             ],
         ),
         (
-            "wrong device",
+            "wrong owner key",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, b"another-device-123"),
+                (
+                    "owner_key",
+                    None,
+                    b"BgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgY",
+                ),
                 ("media", Some("a.jpg"), &jpeg),
             ],
         ),
         (
-            "no device",
+            "no owner key",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "a device id instead of the owner key",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("device_id", None, b"device-0001-aaaa-bbbb"),
+                ("media", Some("a.jpg"), &jpeg),
+            ],
+        ),
+        (
+            "malformed owner key",
+            vec![
+                ("api_key", None, API_KEY.as_bytes()),
+                ("owner_key", None, b"' OR 1=1 --"),
                 ("media", Some("a.jpg"), &jpeg),
             ],
         ),
         (
             "no api key",
             vec![
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("a.jpg"), &jpeg),
             ],
         ),
@@ -490,7 +515,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "bad kind",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("kind", None, b"result"),
                 ("media", Some("a.jpg"), &jpeg),
             ],
@@ -499,7 +524,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "unknown field",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("path", None, b"/etc"),
                 ("media", Some("a.jpg"), &jpeg),
             ],
@@ -508,7 +533,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "path trick name, not image",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("../../../etc/passwd"), b"root:x:0:0"),
             ],
         ),
@@ -516,7 +541,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "null byte name, not image",
             vec![
                 ("api_key", None, API_KEY.as_bytes()),
-                ("device_id", None, DEVICE.as_bytes()),
+                ("owner_key", None, OWNER_KEY.as_bytes()),
                 ("media", Some("a\0.jpg"), b"\0\0\0\0"),
             ],
         ),
@@ -533,7 +558,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     }
     let (headers, body) = multipart(&[
         ("api_key", None, API_KEY.as_bytes()),
-        ("device_id", None, DEVICE.as_bytes()),
+        ("owner_key", None, OWNER_KEY.as_bytes()),
         ("media", Some("a.jpg"), &jpeg),
     ]);
     for id in ["0", "999999", "abc"] {
@@ -555,37 +580,46 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         body: truncated,
     });
 
-    // Re-open and rating on a report that is not resolved, or from the wrong device.
+    // Re-open and rating on a report that is not resolved, or with the wrong owner key.
     for (what, path, pairs) in [
         (
             "reopen while open",
             format!("/open311/v2/requests/{open_id}/reopen.json"),
             vec![
                 ("api_key", API_KEY),
-                ("device_id", DEVICE),
+                ("owner_key", OWNER_KEY),
                 ("description", "x"),
             ],
         ),
         (
-            "reopen wrong device",
+            "reopen wrong owner key",
             format!("/open311/v2/requests/{open_id}/reopen.json"),
             vec![
                 ("api_key", API_KEY),
-                ("device_id", "other-device-99"),
+                ("owner_key", "BgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgY"),
+                ("description", "x"),
+            ],
+        ),
+        (
+            "reopen with a device id as before",
+            format!("/open311/v2/requests/{open_id}/reopen.json"),
+            vec![
+                ("api_key", API_KEY),
+                ("device_id", "device-0001-aaaa-bbbb"),
                 ("description", "x"),
             ],
         ),
         (
             "reopen no text",
             format!("/open311/v2/requests/{open_id}/reopen.json"),
-            vec![("api_key", API_KEY), ("device_id", DEVICE)],
+            vec![("api_key", API_KEY), ("owner_key", OWNER_KEY)],
         ),
         (
             "rate while open",
             format!("/open311/v2/requests/{open_id}/rating.json"),
             vec![
                 ("api_key", API_KEY),
-                ("device_id", DEVICE),
+                ("owner_key", OWNER_KEY),
                 ("satisfaction", "satisfied"),
             ],
         ),
@@ -594,7 +628,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             format!("/open311/v2/requests/{open_id}/rating.json"),
             vec![
                 ("api_key", API_KEY),
-                ("device_id", DEVICE),
+                ("owner_key", OWNER_KEY),
                 ("satisfaction", "5"),
             ],
         ),
@@ -603,22 +637,22 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             "/open311/v2/requests/999999/rating.json".to_owned(),
             vec![
                 ("api_key", API_KEY),
-                ("device_id", DEVICE),
+                ("owner_key", OWNER_KEY),
                 ("satisfaction", "neutral"),
             ],
         ),
         (
             "rate no key",
             format!("/open311/v2/requests/{open_id}/rating.json"),
-            vec![("device_id", DEVICE), ("satisfaction", "neutral")],
+            vec![("owner_key", OWNER_KEY), ("satisfaction", "neutral")],
         ),
         (
-            "me too on one's own report",
+            "me too naming a device in the form, as before",
             format!("/open311/v2/requests/{open_id}/supporters.json"),
-            vec![("api_key", API_KEY), ("device_id", DEVICE)],
+            vec![("api_key", API_KEY), ("device_id", "device-0001-aaaa-bbbb")],
         ),
         (
-            "me too without a device",
+            "me too unsigned",
             format!("/open311/v2/requests/{open_id}/supporters.json"),
             vec![("api_key", API_KEY)],
         ),
@@ -633,12 +667,32 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         (
             "me too on an unknown report",
             "/open311/v2/requests/999999/supporters.json".to_owned(),
-            vec![("api_key", API_KEY), ("device_id", "device-9999-other")],
+            vec![("api_key", API_KEY)],
         ),
         (
             "me too without a key",
             format!("/open311/v2/requests/{open_id}/supporters.json"),
-            vec![("device_id", "device-9999-other")],
+            vec![],
+        ),
+        (
+            "register without a key",
+            "/api/v1/devices".to_owned(),
+            vec![],
+        ),
+        (
+            "register with a wrong key",
+            "/api/v1/devices".to_owned(),
+            vec![("api_key", "nope")],
+        ),
+        (
+            "register with a chosen id",
+            "/api/v1/devices".to_owned(),
+            vec![("api_key", API_KEY), ("device_id", "device-0001-aaaa-bbbb")],
+        ),
+        (
+            "register with a chosen secret",
+            "/api/v1/devices".to_owned(),
+            vec![("api_key", API_KEY), ("secret", "AAAA")],
         ),
     ] {
         let pairs = pairs
@@ -757,20 +811,20 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
                 .collect()
         };
         cases.push(form_case(
-            format!("reopen device {inj:?}"),
+            format!("reopen owner key {inj:?}"),
             &reopen,
             pairs(vec![
                 ("api_key", API_KEY),
-                ("device_id", inj),
+                ("owner_key", inj),
                 ("description", "x"),
             ]),
         ));
         cases.push(form_case(
-            format!("rating device {inj:?}"),
+            format!("rating owner key {inj:?}"),
             &rating,
             pairs(vec![
                 ("api_key", API_KEY),
-                ("device_id", inj),
+                ("owner_key", inj),
                 ("satisfaction", "neutral"),
             ]),
         ));
@@ -779,7 +833,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             &rating,
             pairs(vec![
                 ("api_key", API_KEY),
-                ("device_id", DEVICE),
+                ("owner_key", OWNER_KEY),
                 ("satisfaction", inj),
             ]),
         ));
@@ -893,7 +947,6 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
         let mut f: Vec<(String, String)> = [
             ("api_key", API_KEY),
-            ("device_id", DEVICE),
             ("access", "5"),
             ("procedures", "4"),
             ("attitude", "5"),
@@ -935,10 +988,14 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         }
     }
     for (what, over, drop) in [
-        ("rating without device", vec![], "device_id"),
+        ("rating unsigned", vec![], ""),
         ("rating without key", vec![], "api_key"),
         ("rating wrong key", vec![("api_key", "nope")], ""),
-        ("rating short device", vec![("device_id", "abc")], ""),
+        (
+            "rating naming a device, as before",
+            vec![("device_id", "device-0001-aaaa-bbbb")],
+            "",
+        ),
         (
             "rating device injection",
             vec![("device_id", "' OR 1=1 --")],
@@ -1053,7 +1110,7 @@ fn published_cases(open_id: &str) -> Vec<Case> {
     for (what, bytes) in &broken {
         let (headers, body) = multipart(&[
             ("api_key", None, API_KEY.as_bytes()),
-            ("device_id", None, DEVICE.as_bytes()),
+            ("owner_key", None, OWNER_KEY.as_bytes()),
             ("media", Some("a.jpg"), bytes),
         ]);
         cases.push(Case {
@@ -1450,20 +1507,230 @@ fn encode_segment(text: &str) -> String {
         .collect()
 }
 
+/// The device signature's headers, junk and near misses, on the three routes that read them;
+/// and what a valid signature cannot carry (another body, another key, no key, a stale time).
+fn signature_cases(s: &TestServer, open_id: &str, device: &DeviceCredential) -> Vec<Case> {
+    let now = s.state.clock.now().timestamp();
+    let me_too = format!("/open311/v2/requests/{open_id}/supporters.json");
+    let rating: Vec<(String, String)> = [
+        ("api_key", API_KEY),
+        ("access", "5"),
+        ("procedures", "4"),
+        ("attitude", "5"),
+        ("result", "4"),
+        ("timeliness", "3"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    // A report that is valid but for its signature (a new key, so not a replay).
+    let mut report = with("description", "Một phản ánh có chữ ký sai");
+    report.retain(|(k, _)| k != "owner_key");
+    let routes: Vec<(String, Vec<(String, String)>)> = vec![
+        (me_too, vec![("api_key".into(), API_KEY.into())]),
+        ("/api/v1/wards/26743/ratings".into(), rating),
+        ("/open311/v2/requests.json".into(), report),
+    ];
+    // Signed by a device the city never registered (its secret derived as the city would).
+    let stranger = DeviceCredential::from_registration(
+        &s.state
+            .device_key
+            .registration(&model::feedback::DeviceId::parse("never-registered-0001").expect("id")),
+    )
+    .expect("credential");
+    let mut cases = Vec::new();
+    for (path, pairs) in routes {
+        let body = form_bytes(&pairs);
+        let sign = |who: &DeviceCredential, time: i64, key: &str, content: &[u8]| {
+            who.sign(&SignedRequest {
+                method: "POST",
+                path_and_query: &path,
+                time,
+                idempotency_key: key,
+                content: ContentDigest::of_body(content),
+            })
+        };
+        let good = sign(device, now, "sig-key", &body);
+        let id = device.id.as_str().to_owned();
+        let t = now.to_string();
+        let headers: Vec<(&str, HeaderPairs)> = vec![
+            (
+                "device only",
+                vec![("citizen-device", id.clone().into_bytes())],
+            ),
+            (
+                "no signature",
+                vec![
+                    ("citizen-device", id.clone().into_bytes()),
+                    ("citizen-time", t.clone().into_bytes()),
+                    ("idempotency-key", b"sig-key".to_vec()),
+                ],
+            ),
+            (
+                "signature only",
+                vec![
+                    ("citizen-signature", good.clone().into_bytes()),
+                    ("idempotency-key", b"sig-key".to_vec()),
+                ],
+            ),
+            (
+                "stale time",
+                vec![
+                    ("citizen-device", id.clone().into_bytes()),
+                    ("citizen-time", (now - 3600).to_string().into_bytes()),
+                    (
+                        "citizen-signature",
+                        sign(device, now - 3600, "sig-key", &body).into_bytes(),
+                    ),
+                    ("idempotency-key", b"sig-key".to_vec()),
+                ],
+            ),
+            (
+                "time from the future",
+                vec![
+                    ("citizen-device", id.clone().into_bytes()),
+                    ("citizen-time", (now + 3600).to_string().into_bytes()),
+                    (
+                        "citizen-signature",
+                        sign(device, now + 3600, "sig-key", &body).into_bytes(),
+                    ),
+                    ("idempotency-key", b"sig-key".to_vec()),
+                ],
+            ),
+            (
+                "signed without an Idempotency-Key",
+                vec![
+                    ("citizen-device", id.clone().into_bytes()),
+                    ("citizen-time", t.clone().into_bytes()),
+                    (
+                        "citizen-signature",
+                        sign(device, now, "", &body).into_bytes(),
+                    ),
+                ],
+            ),
+            (
+                "another body's signature",
+                vec![
+                    ("citizen-device", id.clone().into_bytes()),
+                    ("citizen-time", t.clone().into_bytes()),
+                    (
+                        "citizen-signature",
+                        sign(device, now, "sig-key", b"api_key=other").into_bytes(),
+                    ),
+                    ("idempotency-key", b"sig-key".to_vec()),
+                ],
+            ),
+            (
+                "another key's signature",
+                vec![
+                    ("citizen-device", id.clone().into_bytes()),
+                    ("citizen-time", t.clone().into_bytes()),
+                    ("citizen-signature", good.clone().into_bytes()),
+                    ("idempotency-key", b"sig-key-2".to_vec()),
+                ],
+            ),
+            (
+                "an unregistered device",
+                vec![
+                    ("citizen-device", stranger.id.as_str().as_bytes().to_vec()),
+                    ("citizen-time", t.clone().into_bytes()),
+                    (
+                        "citizen-signature",
+                        sign(&stranger, now, "sig-key", &body).into_bytes(),
+                    ),
+                    ("idempotency-key", b"sig-key".to_vec()),
+                ],
+            ),
+        ];
+        for (what, hs) in headers {
+            let mut c = form_case(format!("{path}: {what}"), &path, pairs.clone());
+            for (name, value) in hs {
+                c.headers.insert(
+                    HeaderName::from_static(name),
+                    HeaderValue::from_bytes(&value).expect("value"),
+                );
+            }
+            cases.push(c);
+        }
+        let junk: &[(&str, &[&[u8]])] = &[
+            (
+                "citizen-device",
+                &[b"x", b"' OR 1=1 --", "ü-ü-ü-ü-ü".as_bytes(), &[b'a'; 200]],
+            ),
+            (
+                "citizen-time",
+                &[
+                    b"",
+                    b"abc",
+                    b"-5",
+                    b"1e9",
+                    b"1.5",
+                    b"99999999999999999999",
+                    b"+1800000000",
+                ],
+            ),
+            (
+                "citizen-signature",
+                &[b"", b"!!!", &[b'A'; 43], &[b'A'; 10_000], "é".as_bytes()],
+            ),
+        ];
+        for (name, values) in junk {
+            for v in *values {
+                let mut c = form_case(
+                    format!("{path}: {name}={:?}", String::from_utf8_lossy(v)),
+                    &path,
+                    pairs.clone(),
+                );
+                for (n, good_value) in [
+                    ("citizen-device", id.as_bytes()),
+                    ("citizen-time", t.as_bytes()),
+                    ("citizen-signature", good.as_bytes()),
+                    ("idempotency-key", &b"sig-key"[..]),
+                ] {
+                    let value: &[u8] = if n == *name { v } else { good_value };
+                    c.headers.insert(
+                        HeaderName::from_static(n),
+                        HeaderValue::from_bytes(value).expect("value"),
+                    );
+                }
+                cases.push(c);
+            }
+        }
+        let mut twice = form_case(format!("{path}: device header twice"), &path, pairs.clone());
+        for (n, v) in [
+            ("citizen-device", id.as_bytes()),
+            ("citizen-device", id.as_bytes()),
+            ("citizen-time", t.as_bytes()),
+            ("citizen-signature", good.as_bytes()),
+            ("idempotency-key", &b"sig-key"[..]),
+        ] {
+            twice.headers.append(
+                HeaderName::from_static(n),
+                HeaderValue::from_bytes(v).expect("value"),
+            );
+        }
+        cases.push(twice);
+    }
+    cases
+}
+
 fn support_limit() -> usize {
     city_api::MAX_BODY
 }
 
 #[tokio::test]
 async fn every_bad_request_is_a_clear_4xx_and_changes_nothing() {
-    let s = TestServer::start().await;
+    // The corpus is about what each request says, not how many come from one address.
+    let s = TestServer::start_with(|st| st.with_limits(common::generous_limits())).await;
     let open_id = s.file_report(Some("used-key")).await;
+    let device = s.register().await;
     let open_dossier =
         s.db.with(|c| city_api::db::dossiers::samples(c, 1))
             .expect("sample")
             .remove(0)
             .0;
-    let cases = corpus(&open_id, &open_dossier);
+    let mut cases = corpus(&open_id, &open_dossier);
+    cases.extend(signature_cases(&s, &open_id, &device));
     assert!(cases.len() >= 500, "corpus has {} cases", cases.len());
     let before = s.snapshot();
     let client = common::client();

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{API_KEY, DEVICE, TestServer};
+use common::{API_KEY, TestServer};
 use model::dossier::{Dossier, DossierStatus};
 use model::ward_rating::{RatingReceipt, WardStats};
 use reqwest::StatusCode;
@@ -103,16 +103,15 @@ async fn the_demo_set_is_realistic() {
     assert_eq!(again, 0);
 }
 
-fn rating(device: &str, access: &str) -> Vec<(&'static str, String)> {
+fn rating(access: &str) -> Vec<(&str, &str)> {
     vec![
-        ("api_key", API_KEY.into()),
-        ("device_id", device.into()),
-        ("access", access.into()),
-        ("procedures", "4".into()),
-        ("attitude", "5".into()),
-        ("result", "4".into()),
-        ("timeliness", "2".into()),
-        ("comment", "Chờ hơi lâu nhưng cán bộ tận tình".into()),
+        ("api_key", API_KEY),
+        ("access", access),
+        ("procedures", "4"),
+        ("attitude", "5"),
+        ("result", "4"),
+        ("timeliness", "2"),
+        ("comment", "Chờ hơi lâu nhưng cán bộ tận tình"),
     ]
 }
 
@@ -120,10 +119,14 @@ fn rating(device: &str, access: &str) -> Vec<(&'static str, String)> {
 async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     let s = TestServer::start().await;
     let path = "/api/v1/wards/26743/ratings";
+    let device = s.register().await;
+    // Unsigned: refused (it used to be counted per claimed device id).
+    let unsigned = s.post(path).form(&rating("5")).send().await.expect("send");
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = unsigned.json().await.expect("json");
+    assert_eq!(body[0]["reason"], "unsigned");
     let first = s
-        .post(path)
-        .header("Idempotency-Key", "rate-1")
-        .form(&rating(DEVICE, "5"))
+        .signed(&device, path, &rating("5"), "rate-1")
         .send()
         .await
         .expect("send");
@@ -132,17 +135,14 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     assert_eq!(receipt.overall, 4.0);
     // The same request again (a retry) replays; a second rating the same month is refused.
     let replay = s
-        .post(path)
-        .header("Idempotency-Key", "rate-1")
-        .form(&rating(DEVICE, "5"))
+        .signed(&device, path, &rating("5"), "rate-1")
         .send()
         .await
         .expect("send");
     assert_eq!(replay.status(), StatusCode::CREATED);
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
     let again = s
-        .post(path)
-        .form(&rating(DEVICE, "1"))
+        .signed(&device, path, &rating("1"), "rate-2")
         .send()
         .await
         .expect("send");
@@ -150,17 +150,16 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     let body: Value = again.json().await.expect("json");
     assert_eq!(body[0]["reason"], "already_rated_this_month");
     // Another device may; so may the first one next month.
+    let other_device = s.register().await;
     let other = s
-        .post(path)
-        .form(&rating("device-0002-cccc-dddd", "3"))
+        .signed(&other_device, path, &rating("3"), "rate-3")
         .send()
         .await
         .expect("send");
     assert_eq!(other.status(), StatusCode::CREATED);
     s.state.clock.advance(chrono::Duration::days(32));
     let next_month = s
-        .post(path)
-        .form(&rating(DEVICE, "4"))
+        .signed(&device, path, &rating("4"), "rate-4")
         .send()
         .await
         .expect("send");

@@ -318,16 +318,11 @@ async fn locale_is_no_field_of_a_post() {
         ("supporters", &[]),
     ];
     for (route, fields) in follow_ups {
-        let device = if route == "supporters" {
-            "device-0002-cccc-dddd"
-        } else {
-            common::DEVICE
-        };
-        let mut form = vec![
-            ("api_key", common::API_KEY),
-            ("device_id", device),
-            ("locale", "en"),
-        ];
+        let mut form = vec![("api_key", common::API_KEY)];
+        if route != "supporters" {
+            form.push(("owner_key", common::OWNER_KEY));
+        }
+        form.push(("locale", "en"));
         form.extend_from_slice(fields);
         let resp = s
             .post(&format!("/open311/v2/requests/{id}/{route}.json"))

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{API_KEY, DEVICE, TestServer, json, photo, report_form};
+use common::{API_KEY, OWNER_KEY, TestServer, json, photo, report_form};
 use image::ImageFormat;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
@@ -126,7 +126,7 @@ async fn a_stock_client_files_and_reads_a_report_without_personal_data_leaking()
         None => assert!(r.get("expected_datetime").is_none(), "{r}"),
     }
     let text = one.to_string();
-    for private in ["an.nguyen", "0909", "\"An\"", DEVICE] {
+    for private in ["an.nguyen", "0909", "\"An\"", OWNER_KEY] {
         assert!(!text.contains(private), "{private} leaked: {text}");
     }
     assert!(
@@ -312,23 +312,29 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
     for status in ["assigned", "in_progress", "resolved"] {
         assert_eq!(s.staff(&id, status).await.status(), StatusCode::OK);
     }
-    let reopen = |device: &'static str, key: &'static str| {
+    let reopen = |owner: &'static str, key: &'static str| {
         s.post(&format!("/open311/v2/requests/{id}/reopen.json"))
             .header("Idempotency-Key", key)
             .form(&[
                 ("api_key", API_KEY),
-                ("device_id", device),
+                ("owner_key", owner),
                 ("description", "Vẫn còn ngập"),
             ])
             .send()
     };
-    let (st, err) = json(reopen("someone-else-device", "r0").await.expect("send")).await;
+    // Another key (well-formed, not this report's) is refused.
+    let (st, err) = json(
+        reopen("BgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgYGBgY", "r0")
+            .await
+            .expect("send"),
+    )
+    .await;
     common::assert_refused(st, &err, StatusCode::FORBIDDEN, "not_owner");
-    let (st, r) = json(reopen(DEVICE, "r1").await.expect("send")).await;
+    let (st, r) = json(reopen(OWNER_KEY, "r1").await.expect("send")).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r[0]["detailed_status"], "reopened");
     assert_eq!(r[0]["status"], "open");
-    let (st, _) = json(reopen(DEVICE, "r1").await.expect("send")).await;
+    let (st, _) = json(reopen(OWNER_KEY, "r1").await.expect("send")).await;
     assert_eq!(
         st,
         StatusCode::OK,
@@ -363,7 +369,7 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
     // Resolved again; 31 days later the window has passed.
     assert_eq!(s.staff(&id, "resolved").await.status(), StatusCode::OK);
     s.state.clock.advance(chrono::Duration::days(31));
-    let (st, err) = json(reopen(DEVICE, "r2").await.expect("send")).await;
+    let (st, err) = json(reopen(OWNER_KEY, "r2").await.expect("send")).await;
     common::assert_refused(st, &err, StatusCode::CONFLICT, "reopen_window_passed");
 
     let rate = |key: &'static str| {
@@ -371,7 +377,7 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
             .header("Idempotency-Key", key)
             .form(&[
                 ("api_key", API_KEY),
-                ("device_id", DEVICE),
+                ("owner_key", OWNER_KEY),
                 ("satisfaction", "satisfied"),
             ])
             .send()
@@ -384,41 +390,71 @@ async fn staff_resolve_citizen_says_not_fixed_within_the_window_then_rates() {
 }
 
 #[tokio::test]
-async fn me_too_counts_each_other_device_once_and_not_the_filer() {
+async fn me_too_counts_each_verified_device_once_and_not_the_filer() {
     let s = TestServer::start().await;
-    let id = s.file_report(None).await;
-    let support = |device: &'static str, key: &'static str| {
-        s.post(&format!("/open311/v2/requests/{id}/supporters.json"))
-            .header("Idempotency-Key", key)
-            .form(&[("api_key", API_KEY), ("device_id", device)])
-            .send()
+    let filer = s.register().await;
+    // A named report, signed: linked to its device, which cannot then "me too" it.
+    let resp = s
+        .signed(
+            &filer,
+            "/open311/v2/requests.json",
+            &report_form(),
+            "filed-1",
+        )
+        .send()
+        .await
+        .expect("send");
+    let (st, posted) = json(resp).await;
+    assert_eq!(st, StatusCode::OK, "{posted}");
+    let id = posted[0]["service_request_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let path = format!("/open311/v2/requests/{id}/supporters.json");
+    let form = [("api_key", API_KEY)];
+    let support = |device: &model::trust::DeviceCredential, key: &'static str| {
+        s.signed(device, &path, &form, key).send()
     };
-    let (st, err) = json(support(DEVICE, "m0").await.expect("send")).await;
+    let (st, err) = json(support(&filer, "m0").await.expect("send")).await;
     common::assert_refused(st, &err, StatusCode::CONFLICT, "own_report");
-    let (st, r) = json(support("neighbour-device-01", "m1").await.expect("send")).await;
+    // Unsigned, or naming a device in the form as before: refused, nothing counted.
+    let (st, err) = json(s.post(&path).form(&form).send().await.expect("send")).await;
+    common::assert_refused(st, &err, StatusCode::UNAUTHORIZED, "unsigned");
+    let (st, err) = json(
+        s.post(&path)
+            .form(&[("api_key", API_KEY), ("device_id", "neighbour-device-01")])
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    common::assert_refused(st, &err, StatusCode::BAD_REQUEST, "unknown_field");
+    let (one, two) = (s.register().await, s.register().await);
+    let (st, r) = json(support(&one, "m1").await.expect("send")).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r[0]["supporters"], 1);
     // The same device again (a new key, so not a replay) is still one supporter.
-    let (st, r) = json(support("neighbour-device-01", "m2").await.expect("send")).await;
+    let (st, r) = json(support(&one, "m2").await.expect("send")).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r[0]["supporters"], 1);
-    let (_, r) = json(support("neighbour-device-02", "m3").await.expect("send")).await;
+    let (_, r) = json(support(&two, "m3").await.expect("send")).await;
     assert_eq!(r[0]["supporters"], 2);
     // Everyone sees the count; nobody sees who.
-    let (_, one) = json(
+    let (_, one_report) = json(
         s.get(&format!("/open311/v2/requests/{id}.json"))
             .send()
             .await
             .expect("send"),
     )
     .await;
-    assert_eq!(one[0]["supporters"], 2);
-    assert!(!one.to_string().contains("neighbour-device"));
+    assert_eq!(one_report[0]["supporters"], 2);
+    assert!(!one_report.to_string().contains(one.id.as_str()));
     // A closed report takes no more.
     for status in ["assigned", "in_progress", "resolved", "closed"] {
         assert_eq!(s.staff(&id, status).await.status(), StatusCode::OK);
     }
-    let (st, err) = json(support("neighbour-device-03", "m4").await.expect("send")).await;
+    let three = s.register().await;
+    let (st, err) = json(support(&three, "m4").await.expect("send")).await;
     common::assert_refused(st, &err, StatusCode::CONFLICT, "closed");
 }
 
@@ -435,7 +471,7 @@ fn upload(
         .expect("mime");
     let form = Form::new()
         .text("api_key", API_KEY)
-        .text("device_id", DEVICE)
+        .text("owner_key", OWNER_KEY)
         .part("media", part);
     s.post(&format!("/open311/v2/requests/{id}/media.json"))
         .multipart(form)

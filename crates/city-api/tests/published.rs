@@ -82,12 +82,17 @@ async fn public_answers_never_carry_the_exact_point_and_the_staff_one_does() {
         assert_public(&path, &body);
     }
     // "Me too" answers the supporter, another citizen, with the report.
+    let neighbour = s.register().await;
     let (st, body) = json(
-        s.post(&format!("/open311/v2/requests/{id}/supporters.json"))
-            .form(&[("api_key", API_KEY), ("device_id", "another-device-0002")])
-            .send()
-            .await
-            .expect("send"),
+        s.signed(
+            &neighbour,
+            &format!("/open311/v2/requests/{id}/supporters.json"),
+            &[("api_key", API_KEY)],
+            "me-too-1",
+        )
+        .send()
+        .await
+        .expect("send"),
     )
     .await;
     assert_eq!(st, StatusCode::OK, "{body}");
@@ -229,7 +234,7 @@ async fn upload(s: &TestServer, id: &str, photo: &[u8], name: &str, mime: &str) 
         .expect("mime");
     let form = reqwest::multipart::Form::new()
         .text("api_key", API_KEY)
-        .text("device_id", common::DEVICE)
+        .text("owner_key", common::OWNER_KEY)
         .part("media", part);
     let (st, body) = json(
         s.post(&format!("/open311/v2/requests/{id}/media.json"))

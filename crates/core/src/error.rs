@@ -46,6 +46,8 @@ pub enum CoreError {
     UnknownDossier,
     #[error("data shipped with the app is invalid")]
     BundledData,
+    #[error("no random numbers from the operating system")]
+    Random,
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -86,7 +88,7 @@ impl CoreError {
             Self::CheckValue => ErrorCode::CheckInvalid,
             Self::TooManyDossiers => ErrorCode::TooManyDossiers,
             Self::UnknownDossier => ErrorCode::UnknownDossier,
-            Self::BundledData => ErrorCode::Internal,
+            Self::BundledData | Self::Random => ErrorCode::Internal,
         }
     }
 }

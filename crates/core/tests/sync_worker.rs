@@ -23,7 +23,8 @@ use core_engine::sync::transport::Target;
 use core_engine::sync::{Quiet, Worker};
 use model::ApiBaseUrl;
 
-const DEVICE: &str = "device-sync-0001";
+/// The owner key of the reports these tests file (`OwnerKey::from_bytes([5; 32])`).
+const OWNER_KEY: &str = "BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU";
 
 fn form(description: &str) -> Vec<(String, String)> {
     [
@@ -33,7 +34,7 @@ fn form(description: &str) -> Vec<(String, String)> {
         ("description", description),
         ("attribute[kind]", "flood"),
         ("attribute[depth_cm]", "35"),
-        ("device_id", DEVICE),
+        ("owner_key", OWNER_KEY),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -250,7 +251,7 @@ async fn the_city_wins_for_status_and_follow_ups_wait_for_their_report() {
 
     // "Not fixed" with a photo, then (after the city resolves again) a rating.
     let reopen = vec![
-        ("device_id".to_owned(), DEVICE.to_owned()),
+        ("owner_key".to_owned(), OWNER_KEY.to_owned()),
         ("description".to_owned(), "Vẫn chưa sáng".to_owned()),
     ];
     store

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::draft_reason::{Gap, ProblemReason};
-use crate::feedback::{self, DeviceId, FieldError, NewRequest};
+use crate::feedback::{self, FieldError, NewRequest};
 use crate::geo::{self, Point};
 use crate::reason::Reason;
 use crate::service::ServiceCatalog;
+use crate::trust::OwnerKey;
 use crate::ward::Ward;
 
 /// Longest "where exactly" note when there is no street address.
@@ -172,13 +173,14 @@ fn trimmed(s: &str) -> Option<&str> {
 }
 
 impl Draft {
-    /// The Open311 form to queue, checked exactly as the city API will check it. `device_id`
-    /// lets the citizen follow the report and answer "not fixed" from this device.
+    /// The Open311 form to queue, checked exactly as the city API will check it. `owner_key`,
+    /// the report's own, lets the citizen add photos, answer "not fixed" and rate it later; no
+    /// device id is sent, so an anonymous report links to nothing else.
     pub fn to_form(
         &self,
         catalog: &ServiceCatalog,
         units: &[Ward],
-        device_id: &DeviceId,
+        owner_key: &OwnerKey,
     ) -> Result<Vec<(String, String)>, DraftProblem> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         let mut push = |k: &str, v: &str| pairs.push((k.to_owned(), v.to_owned()));
@@ -258,7 +260,7 @@ impl Draft {
                 }
             }
         }
-        push("device_id", device_id.as_str());
+        push(crate::trust::owner::FIELD, &owner_key.to_text());
         let checked = NewRequest::from_pairs(&pairs, catalog, units);
         // Open311 makes the description optional; the app asks for one (the city must know what
         // is wrong), checked where the server used to check it: after the category.
@@ -347,14 +349,14 @@ mod tests {
         assert_eq!(FormStep::Review.index(), FormStep::ALL.len() - 1);
     }
 
-    fn setup() -> (ServiceCatalog, Vec<Ward>, DeviceId) {
+    fn setup() -> (ServiceCatalog, Vec<Ward>, OwnerKey) {
         (
             ServiceCatalog::from_json(include_str!("../../../assets/services-1022.json"))
                 .expect("services"),
             WardCatalog::from_json(include_str!("../../../assets/hcmc-units.json"))
                 .expect("units")
                 .units,
-            DeviceId::parse("device-0001-test").expect("id"),
+            OwnerKey::from_bytes([3; 32]),
         )
     }
 
@@ -382,7 +384,15 @@ mod tests {
         assert_eq!(value(&form, "description"), Some("Ngập sâu trước số 12"));
         assert_eq!(value(&form, "ward_code"), Some("26743"));
         assert_eq!(value(&form, "attribute[kind]"), Some("flood"));
-        assert_eq!(value(&form, "device_id"), Some("device-0001-test"));
+        assert_eq!(
+            value(&form, "device_id"),
+            None,
+            "no device id goes with a report"
+        );
+        assert_eq!(
+            value(&form, "owner_key").and_then(OwnerKey::parse),
+            Some(OwnerKey::from_bytes([3; 32]))
+        );
         assert_eq!(value(&form, "phone"), None, "anonymous sends no contact");
         // What the app queues, the city reads back unchanged.
         let again = NewRequest::from_pairs(&form, &catalog, &units).expect("city accepts");

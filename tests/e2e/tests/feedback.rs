@@ -72,17 +72,41 @@ async fn staff_move(api: &CityApi, id: &str, status: &str, note: &str) -> Result
     Ok(())
 }
 
-/// A neighbour's "me too" on the report, from their own device.
+/// A neighbour's "me too" on the report, from their own registered device, signed.
 async fn neighbour_me_too(api: &CityApi, id: &str) -> Result {
-    let res = reqwest::Client::new()
-        .post(format!(
-            "{}/open311/v2/requests/{id}/supporters.json",
-            api.url.trim_end_matches('/')
-        ))
-        .form(&[
-            ("api_key", "citizen-app-demo"),
-            ("device_id", "neighbour-device-01"),
-        ])
+    use model::trust::signature::{DEVICE_HEADER, SIGNATURE_HEADER, SignedRequest, TIME_HEADER};
+    use model::trust::{ContentDigest, DeviceCredential, REGISTER_PATH, Registration};
+    let base = api.url.trim_end_matches('/');
+    let http = reqwest::Client::new();
+    let registration: Registration = http
+        .post(format!("{base}{REGISTER_PATH}"))
+        .header("Idempotency-Key", "neighbour-install")
+        .form(&[("api_key", "citizen-app-demo")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let device = DeviceCredential::from_registration(&registration).expect("credential");
+    let path = format!("/open311/v2/requests/{id}/supporters.json");
+    let body = "api_key=citizen-app-demo";
+    let time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs() as i64;
+    let signature = device.sign(&SignedRequest {
+        method: "POST",
+        path_and_query: &path,
+        time,
+        idempotency_key: "neighbour-me-too",
+        content: ContentDigest::of_body(body.as_bytes()),
+    });
+    let res = http
+        .post(format!("{base}{path}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Idempotency-Key", "neighbour-me-too")
+        .header(DEVICE_HEADER, device.id.as_str())
+        .header(TIME_HEADER, time.to_string())
+        .header(SIGNATURE_HEADER, signature)
+        .body(body)
         .send()
         .await?;
     assert_eq!(res.status(), 200, "me too");

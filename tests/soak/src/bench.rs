@@ -7,7 +7,8 @@
 //! - client: time to sync N queued reports with the worker, as a ratio to a plain sequential
 //!   POST loop sending the same forms to a fresh server;
 //! - local durable save (report + outbox row, `synchronous=FULL`) p50/p95;
-//! - the dossier status pull against single look-ups (`dossier_bench`).
+//! - the dossier status pull against single look-ups (`dossier_bench`);
+//! - the device signature's cost per request (`signature_bench`).
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -47,6 +48,7 @@ pub enum Figure {
     Save,
     Dossiers,
     Feedback,
+    Signature,
     Client,
     Server,
 }
@@ -60,7 +62,10 @@ fn form(n: usize) -> Vec<(String, String)> {
         ("long", "106.694".to_owned()),
         ("description", format!("Bench r{n}: cống nghẹt sau mưa")),
         ("attribute[kind]", "blocked".to_owned()),
-        ("device_id", "bench-device-0001".to_owned()),
+        (
+            model::trust::owner::FIELD,
+            model::trust::OwnerKey::from_bytes([7; 32]).to_text(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -79,9 +84,12 @@ async fn server(dir: &std::path::Path, name: &str) -> Result<LocalServer, Failur
         api_keys: vec![API_KEY.into()],
         staff_key: None,
     };
-    LocalServer::start(&dir.join(name), keys)
-        .await
-        .map_err(|e| e.to_string())
+    LocalServer::start_with(&dir.join(name), keys, |s| {
+        // Load from one address: the rate limits are not what is measured here.
+        s.with_limits(city_api::limits::Limits::lifted())
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -310,6 +318,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
         Figure::Save,
         Figure::Dossiers,
         Figure::Feedback,
+        Figure::Signature,
         Figure::Client,
         Figure::Server,
     ] {
@@ -320,6 +329,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Figure::Save => save_figures(args.reports),
             Figure::Dossiers => runtime.block_on(crate::dossier_bench::figures(args.rounds.max(5))),
             Figure::Feedback => runtime.block_on(crate::feedback_bench::figures(200)),
+            Figure::Signature => runtime.block_on(crate::signature_bench::figures()),
             Figure::Client => runtime.block_on(client_figures(&args)),
             Figure::Server => runtime.block_on(server_figures(&args)),
         };

@@ -9,13 +9,16 @@
 //! - [`feedback_bench`]: the feedback journey on the device (12 MP photo shrink, "send" to
 //!   "saved" offline, bytes on the wire for a report with 3 photos);
 //! - [`dossier_bench`]: one status pull for 500 tracked dossiers against 500 single look-ups
-//!   (bytes on the wire, time).
+//!   (bytes on the wire, time);
+//! - [`signature_bench`]: the device signature's cost per request (sign, verify) and its share
+//!   of a signed POST's time.
 
 pub mod bench;
 pub mod client;
 pub mod dossier_bench;
 pub mod feedback_bench;
 pub mod proxy;
+pub mod signature_bench;
 pub mod soak;
 
 /// The runtime each subcommand runs on (two workers: the machines have two cores).

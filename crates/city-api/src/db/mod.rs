@@ -1,6 +1,7 @@
 //! The server's SQLite database: schema, seed and queries, one module per resource. Blocking;
 //! handlers call it through [`Db::call`] on tokio's blocking pool.
 
+pub mod devices;
 pub mod dossiers;
 pub mod idempotency;
 pub mod requests;
@@ -25,8 +26,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
     M::up(include_str!("../migrations/0004_supporters.sql")),
     M::up(include_str!("../migrations/0005_dossier_changes.sql")),
-    // 0006 and 0007 are the other parts of issue 13 (device credentials, consent); 0008 goes
-    // after them.
+    M::up(include_str!("../migrations/0006_devices.sql")),
+    // 0007 is the consent record (issue 13, another branch); 0008 goes after it.
     M::up(include_str!("../migrations/0008_published.sql")),
 ];
 

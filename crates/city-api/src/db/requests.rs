@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 
 use super::DbError;
 
-/// A stored report with what the public may see, plus the owner's device (never served).
+/// A stored report with what the public may see, plus its links to its filer (never served).
 #[derive(Clone, Debug)]
 pub struct RequestRow {
     pub id: i64,
@@ -21,7 +21,10 @@ pub struct RequestRow {
     pub lon: Option<f64>,
     pub address: Option<String>,
     pub ward_code: Option<String>,
+    /// The device that filed it, only when the report was signed (verified): never a claim.
     pub device_id: Option<String>,
+    /// The SHA-256 (hex) of the report's owner key, when the filer sent one.
+    pub owner_key_hash: Option<String>,
     pub media_url: Option<String>,
     pub status: RequestStatus,
     pub status_notes: Option<String>,
@@ -111,10 +114,12 @@ fn add_event(
 }
 
 /// Stores a new report with its first timeline entry. `expected` is the answer deadline, when
-/// there is one to give.
+/// there is one to give. `device` is the verified device of a signed report (never the form's
+/// `device_id`, which is a claim and is not stored).
 pub fn insert(
     tx: &Transaction<'_>,
     req: &NewRequest,
+    device: Option<&str>,
     agency: &str,
     now: DateTime<Utc>,
     expected: Option<DateTime<Utc>>,
@@ -136,8 +141,9 @@ pub fn insert(
     tx.execute(
         "INSERT INTO requests (token, service_code, description, lat, lon, address, ward_code,
              answers, device_id, contact, media_url, status, agency, requested_at, updated_at,
-             expected_at, change_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?13, ?14, ?15)",
+             expected_at, change_seq, owner_key_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?13, ?14, ?15,
+             ?16)",
         params![
             token,
             req.service_code.as_str(),
@@ -147,13 +153,14 @@ pub fn insert(
             req.place.address,
             req.place.ward.as_ref().map(|w| w.as_str()),
             answers,
-            req.device_id.as_ref().map(|d| d.as_str()),
+            device,
             contact,
             req.media_url,
             agency,
             at,
             expected.map(timestamp),
             seq,
+            req.owner_key.as_ref().map(model::trust::OwnerKey::hash_hex),
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -166,7 +173,7 @@ const COLUMNS: &str = "r.id, r.token, r.service_code, r.description, r.lat, r.lo
     r.updated_at, r.expected_at, r.resolved_at, r.change_seq, g.satisfaction,
     (SELECT group_concat(m.id) FROM
         (SELECT id FROM media WHERE request_id = r.id ORDER BY rowid) m),
-    (SELECT count(*) FROM supporters s WHERE s.request_id = r.id)";
+    (SELECT count(*) FROM supporters s WHERE s.request_id = r.id), r.owner_key_hash";
 
 fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
     let status: String = row.get(10)?;
@@ -197,6 +204,7 @@ fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
             .map(|ids| ids.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
         supporters: row.get(20)?,
+        owner_key_hash: row.get(21)?,
     })
 }
 

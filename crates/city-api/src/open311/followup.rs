@@ -1,6 +1,8 @@
 //! Extensions for following a report: its timeline, photos, the citizen's "not fixed" answer
-//! (re-open), their rating of the resolution, and other citizens' "me too". Only the device that
-//! filed a report may add photos to it, re-open it or rate it.
+//! (re-open), their rating of the resolution, and other citizens' "me too". Only the filer, who
+//! holds the report's owner key (`model::trust::owner`; the city keeps its SHA-256), may add
+//! photos to it, re-open it or rate it. "Me too" is counted per verified device: it must be
+//! signed by a registered device (`crate::trust`).
 
 use model::reason::Reason;
 use std::convert::Infallible;
@@ -8,14 +10,15 @@ use std::convert::Infallible;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration};
 use model::feedback::{
-    DeviceId, FieldError, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoFields, REOPEN_WINDOW_DAYS, RatingForm,
+    FieldError, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoFields, REOPEN_WINDOW_DAYS, RatingForm,
     ReopenForm, RequestStatus, SupportForm, only_known,
 };
 use model::open311::{MediaPosted, RequestEvent, ServiceRequest};
+use model::trust::{ContentDigest, OwnerKey};
 use sha2::{Digest, Sha256};
 
 use super::requests::parse_id;
@@ -68,14 +71,17 @@ pub async fn events(
     ))
 }
 
-/// Only the device that filed a report may add photos to it, re-open it or rate it.
-fn owner(row: &RequestRow, device: &DeviceId) -> Result<(), ApiError> {
-    if row.device_id.as_deref() == Some(device.as_str()) {
+/// Only the filer, who holds the report's owner key, may add photos to it, re-open it or rate
+/// it. A report filed without a key has no owner here.
+fn owner(row: &RequestRow, key: &OwnerKey) -> Result<(), ApiError> {
+    let given = key.hash_hex();
+    let kept = row.owner_key_hash.as_deref().unwrap_or("");
+    if constant_time_eq::constant_time_eq(given.as_bytes(), kept.as_bytes()) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
             Reason::NotOwner,
-            "only the device that filed this report may do this".into(),
+            "only the citizen who filed this report (its owner key) may do this".into(),
         ))
     }
 }
@@ -117,7 +123,7 @@ fn follow_up_form(
     params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader),
     security(("api_key" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/ReopenForm"),
-        description = "`api_key`, `device_id` (the filer's), `description` (what is still wrong)"),
+        description = "`api_key`, `owner_key` (the report's, given by its filer), `description` (what is still wrong)"),
     responses(
         (status = 200, body = [ServiceRequest]),
         (status = 400, body = [ErrorEntry]),
@@ -127,6 +133,8 @@ fn follow_up_form(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn reopen(
@@ -138,7 +146,7 @@ pub async fn reopen(
 ) -> Result<Response, ApiError> {
     let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body, &ReopenForm::NAMES)?;
     let ReopenForm {
-        device_id,
+        owner_key,
         description,
     } = ReopenForm::from_pairs(&form)?;
     let path = format!("/open311/v2/requests/{id}/reopen.json");
@@ -146,7 +154,7 @@ pub async fn reopen(
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            owner(&row, &device_id)?;
+            owner(&row, &owner_key)?;
             if row.status != RequestStatus::Resolved {
                 return Err(ApiError::Conflict(
                     Reason::NotResolved,
@@ -185,7 +193,7 @@ pub async fn reopen(
     params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader),
     security(("api_key" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/RatingForm"),
-        description = "`api_key`, `device_id`, `satisfaction` (satisfied | neutral | unsatisfied), optional `comment`"),
+        description = "`api_key`, `owner_key` (the report's), `satisfaction` (satisfied | neutral | unsatisfied), optional `comment`"),
     responses(
         (status = 200, body = [ServiceRequest]),
         (status = 400, body = [ErrorEntry]),
@@ -195,6 +203,8 @@ pub async fn reopen(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn rate(
@@ -206,7 +216,7 @@ pub async fn rate(
 ) -> Result<Response, ApiError> {
     let (id, form, lang) = follow_up_form(&state, &headers, &id, query, &body, &RatingForm::NAMES)?;
     let RatingForm {
-        device_id,
+        owner_key,
         satisfaction,
         comment,
     } = RatingForm::from_pairs(&form)?;
@@ -215,7 +225,7 @@ pub async fn rate(
     Post::new(&path, &headers, &body)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            owner(&row, &device_id)?;
+            owner(&row, &owner_key)?;
             if !matches!(row.status, RequestStatus::Resolved | RequestStatus::Closed) {
                 return Err(ApiError::Conflict(
                     Reason::NotResolved,
@@ -235,43 +245,57 @@ pub async fn rate(
 }
 
 /// "Me too": another citizen's device follows the report instead of filing it again, and the
-/// city sees how many people it affects. Counted once per device; the filer's own device and a
+/// city sees how many people it affects. Counted once per verified device (the request must be
+/// signed by a registered device); the filer's own device (when its report was signed) and a
 /// closed report are refused.
 #[utoipa::path(
     post,
     path = "/open311/v2/requests/{id}/supporters.json", operation_id = "support_request",
     tag = "open311-extensions",
-    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader),
-    security(("api_key" = [])),
+    params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader, crate::openapi::SignatureHeaders),
+    security(("api_key" = [], "device_signature" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/SupportForm"),
-        description = "`api_key`, `device_id` (the supporter's)"),
+        description = "`api_key` only: the supporter is the signing device"),
     responses(
         (status = 200, body = [ServiceRequest], description = "The report with its `supporters` count"),
         (status = 400, body = [ErrorEntry]),
+        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device"),
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "The filer's own report, or closed"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn support(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (id, form, lang) =
+    let (id, _form, lang) =
         follow_up_form(&state, &headers, &id, query, &body, &SupportForm::NAMES)?;
-    let SupportForm { device_id } = SupportForm::from_pairs(&form)?;
+    let device = crate::trust::require(
+        &state,
+        &Method::POST,
+        &uri,
+        &headers,
+        ContentDigest::of_body(&body),
+    )
+    .await?;
     let path = format!("/open311/v2/requests/{id}/supporters.json");
     let st = state.clone();
-    Post::new(&path, &headers, &body)?
+    // The device is part of what the key's answer stands for.
+    let content = [device.as_str().as_bytes(), b"\0", &body].concat();
+    Post::new(&path, &headers, &content)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            if row.device_id.as_deref() == Some(device_id.as_str()) {
+            if row.device_id.as_deref() == Some(device.as_str()) {
                 return Err(ApiError::Conflict(
                     Reason::OwnReport,
                     "this device filed the report; it is already followed".into(),
@@ -283,7 +307,7 @@ pub async fn support(
                     "this report is closed; file a new one if the problem is back".into(),
                 ));
             }
-            store::support(tx, id, device_id.as_str(), now)?;
+            store::support(tx, id, device.as_str(), now)?;
             let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })
@@ -312,7 +336,7 @@ pub fn sniff_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
 /// The fields of a photo upload.
 pub(crate) struct Upload {
     pub(crate) api_key: Option<String>,
-    /// `kind` and `device_id`, read as [`PhotoFields`] by the citizen's route.
+    /// `kind` and `owner_key`, read as [`PhotoFields`] by the citizen's route.
     pub(crate) fields: Vec<(String, String)>,
     pub(crate) photo: Vec<u8>,
 }
@@ -390,7 +414,7 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
 }
 
 /// Adds one photo to a report (at most 5 per report; JPEG, PNG or WebP up to 2 MiB, checked
-/// by content). Multipart fields: `api_key`, `device_id` (the filer's), `media` (the file),
+/// by content). Multipart fields: `api_key`, `owner_key` (the report's), `media` (the file),
 /// optional `kind` (`report`, or `reopen` for a photo with a "not fixed" answer).
 #[utoipa::path(
     post,
@@ -408,6 +432,8 @@ pub(crate) async fn read_upload(headers: &HeaderMap, body: Bytes) -> Result<Uplo
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn upload(
@@ -425,14 +451,14 @@ pub async fn upload(
         .collect::<Vec<_>>();
     check_api_key(&state, &headers, &key_pairs)?;
     let fields = PhotoFields::from_pairs(&up.fields)?;
-    let device_id = fields
-        .device_id
-        .ok_or(FieldError::Missing { field: "device_id" })?;
+    let owner_key = fields.owner_key.ok_or(FieldError::Missing {
+        field: model::trust::owner::FIELD,
+    })?;
     let kind = MediaKind::Citizen(fields.purpose);
     let content_type = sniff_image(&up.photo)?;
     // Multipart boundaries differ between retries: fingerprint the content, not the bytes.
     let mut h = Sha256::new();
-    h.update(device_id.as_str().as_bytes());
+    h.update(owner_key.hash_hex().as_bytes());
     h.update([0]);
     h.update(fields.purpose.as_str().as_bytes());
     h.update([0]);
@@ -443,7 +469,7 @@ pub async fn upload(
     Post::new(&path, &headers, &fingerprint)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            owner(&row, &device_id)?;
+            owner(&row, &owner_key)?;
             if store::media_count(tx, id, kind)? >= MAX_PHOTOS {
                 return Err(ApiError::Conflict(
                     Reason::TooManyPhotos,

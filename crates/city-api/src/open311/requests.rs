@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use model::feedback::NewRequest;
@@ -38,29 +38,38 @@ fn answer_due(calendar: Option<&WorkCalendar>, now: DateTime<Utc>) -> Option<Dat
 
 /// File a report. The body is Open311's form: `api_key`, `service_code`, a location (`lat` +
 /// `long`, `address_string` or `address_id`), `description`, optional contact fields and
-/// `attribute[code]` answers; `ward_code` is this API's extension.
+/// `attribute[code]` answers; `ward_code` and `owner_key` (the report's own key, which later
+/// follow-ups must show; only its SHA-256 is kept) are this API's extensions.
+///
+/// Open311's own `device_id` is accepted from stock clients but neither stored nor trusted: a
+/// report is linked to a device only when a registered device signed it (the app signs named
+/// reports, never anonymous ones), so nothing links an anonymous report to anything.
 #[utoipa::path(
     post,
     path = "/open311/v2/requests.json", operation_id = "post_request",
     tag = "open311",
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/NewRequestForm"),
         description = "Open311 form fields"),
-    params(crate::idempotent::KeyHeader),
-    security(("api_key" = [])),
+    params(crate::idempotent::KeyHeader, crate::openapi::SignatureHeaders),
+    security(("api_key" = []), ("api_key" = [], "device_signature" = [])),
     responses(
         (status = 200, body = [Posted]),
         (status = 400, body = [ErrorEntry], description = "A field is missing or invalid (`field` names it)"),
+        (status = 401, body = [ErrorEntry], description = "Signed, but the signature is wrong, the time more than 5 minutes off (the `Date` header gives the server's) or the device unknown"),
         (status = 403, body = [ErrorEntry], description = "Missing or invalid api_key"),
         (status = 404, body = [ErrorEntry], description = "Unknown service_code or jurisdiction_id"),
         (status = 409, body = [ErrorEntry], description = "Same Idempotency-Key still in flight"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn post(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -81,12 +90,25 @@ pub async fn post(
         .get(req.service_code.as_str())
         .map(|s| s.agency.vi.clone())
         .unwrap_or_default();
-    let post = Post::new("/open311/v2/requests.json", &headers, &body)?;
+    let device = crate::trust::verify(
+        &state,
+        &Method::POST,
+        &uri,
+        &headers,
+        model::trust::ContentDigest::of_body(&body),
+    )
+    .await?;
+    let content = match &device {
+        Some(d) => [d.as_str().as_bytes(), b"\0", &body].concat(),
+        None => body.to_vec(),
+    };
+    let post = Post::new("/open311/v2/requests.json", &headers, &content)?;
     post.commit(&state, StatusCode::OK, move |tx, now| {
         // Vietnam's working days; where the calendar does not reach, no date at all (Open311:
         // `expected_datetime` "may not be returned") rather than a guess.
         let expected = answer_due(calendar::bundled(), now);
-        let id = store::insert(tx, &req, &agency, now, expected)?;
+        let device = device.as_ref().map(|d| d.as_str());
+        let id = store::insert(tx, &req, device, &agency, now, expected)?;
         // Filed at once, so the answer names the report and carries no token ("should not be
         // returned if service_request_id is returned").
         Ok([Posted {

@@ -1,6 +1,7 @@
 //! HTTP routes, each documented for the OpenAPI document (one list: the router is built from
 //! the same `routes!` that feed the document, so they cannot drift).
 
+pub mod devices;
 pub mod dossier_sync;
 pub mod dossiers;
 pub mod health;

@@ -4,18 +4,19 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use model::WardCode;
-use model::feedback::{DeviceId, FieldError, only_known};
+use model::feedback::only_known;
 use model::reason::Reason;
+use model::trust::ContentDigest;
 use model::ward_rating::{CRITERIA, RatingReceipt, WardRating, WardStats};
 
 use crate::AppState;
 use crate::db::{dossiers, ward_stats};
 use crate::error::{ApiError, ErrorEntry};
 use crate::idempotent::Post;
-use crate::open311::{check_api_key, form_body, get};
+use crate::open311::{check_api_key, form_body};
 use crate::routes::wards::{no_ward, ward_code};
 
 async fn known_ward(state: &AppState, code: &WardCode) -> Result<(), ApiError> {
@@ -50,50 +51,57 @@ pub async fn stats(
     Ok(Json(stats))
 }
 
-/// A citizen rates their ward's service (SIPAS-style criteria, 1–5 each): once per device per
-/// ward per calendar month, Vietnam time.
+/// A citizen rates their ward's service (SIPAS-style criteria, 1–5 each): once per verified
+/// device (the request is signed by a registered device) per ward per calendar month, Vietnam
+/// time.
 #[utoipa::path(
     post,
     path = "/api/v1/wards/{code}/ratings", operation_id = "rate_ward",
     tag = "wards",
-    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), crate::idempotent::KeyHeader),
-    security(("api_key" = [])),
+    params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), crate::idempotent::KeyHeader, crate::openapi::SignatureHeaders),
+    security(("api_key" = [], "device_signature" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/WardRatingForm"),
-        description = "`api_key`, `device_id`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`"),
+        description = "`api_key`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`; the rater is the signing device"),
     responses(
         (status = 201, body = RatingReceipt),
         (status = 400, body = [ErrorEntry], description = "A score is missing or not 1-5 (`field` names it)"),
+        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device"),
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "This device already rated this ward this month"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn rate(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let code = ward_code(&code)?;
     let form = form_body(&headers, &body)?;
     check_api_key(&state, &headers, &form)?;
-    let known: Vec<&str> = CRITERIA
-        .into_iter()
-        .chain(["api_key", "device_id", "comment"])
-        .collect();
+    let known: Vec<&str> = CRITERIA.into_iter().chain(["api_key", "comment"]).collect();
     only_known(&form, &known)?;
-    let device = get(&form, "device_id")
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .ok_or(FieldError::Missing { field: "device_id" })?;
-    let device = DeviceId::parse(device).ok_or(FieldError::Invalid { field: "device_id" })?;
     let rating = WardRating::from_pairs(&form)?;
+    let device = crate::trust::require(
+        &state,
+        &Method::POST,
+        &uri,
+        &headers,
+        ContentDigest::of_body(&body),
+    )
+    .await?;
     known_ward(&state, &code).await?;
     let path = format!("/api/v1/wards/{code}/ratings");
-    Post::new(&path, &headers, &body)?
+    // The device is part of what the key's answer stands for.
+    let content = [device.as_str().as_bytes(), b"\0", &body].concat();
+    Post::new(&path, &headers, &content)?
         .commit(&state, StatusCode::CREATED, move |tx, now| {
             let month = now
                 .with_timezone(&dossiers::vietnam())

@@ -94,6 +94,8 @@ pub async fn get_request(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn set_status(
@@ -167,6 +169,8 @@ pub async fn set_status(
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
+        (status = 429, body = [ErrorEntry], description = "Too many requests from this address",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn add_result_photo(

@@ -15,10 +15,14 @@ use serde_json::Value;
 
 use city_api::local::LocalServer;
 use city_api::{AppState, Db, Keys};
+use model::trust::signature::SignedRequest;
+use model::trust::{ContentDigest, DeviceCredential, Registration};
 
 pub const API_KEY: &str = "test-app-key";
 pub const STAFF_KEY: &str = "test-staff-secret";
 pub const DEVICE: &str = "device-0001-aaaa-bbbb";
+/// The owner key of the reports `file_report` files (`OwnerKey::from_bytes([5; 32])`).
+pub const OWNER_KEY: &str = "BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU";
 
 pub struct TestServer {
     pub url: String,
@@ -30,12 +34,17 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(|s| s).await
+    }
+
+    /// [`Self::start`] with the state changed by `configure` (limits, a proxy header).
+    pub async fn start_with(configure: impl FnOnce(AppState) -> AppState) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let keys = Keys {
             api_keys: vec![API_KEY.into()],
             staff_key: Some(STAFF_KEY.into()),
         };
-        let server = LocalServer::start(&dir.path().join("city.db"), keys)
+        let server = LocalServer::start_with(&dir.path().join("city.db"), keys, configure)
             .await
             .expect("server");
         Self {
@@ -81,6 +90,57 @@ impl TestServer {
             .to_owned()
     }
 
+    /// Registers a device (a fresh Idempotency-Key).
+    pub async fn register(&self) -> DeviceCredential {
+        let resp = self
+            .post(model::trust::REGISTER_PATH)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .form(&[("api_key", API_KEY)])
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let r: Registration = resp.json().await.expect("registration");
+        DeviceCredential::from_registration(&r).expect("credential")
+    }
+
+    /// A form POST signed by `device` at the server's time, under Idempotency-Key `key`.
+    pub fn signed(
+        &self,
+        device: &DeviceCredential,
+        path: &str,
+        form: &[(&str, &str)],
+        key: &str,
+    ) -> reqwest::RequestBuilder {
+        self.signed_at(device, path, form, key, self.state.clock.now().timestamp())
+    }
+
+    /// [`Self::signed`] at `time` (Unix seconds).
+    pub fn signed_at(
+        &self,
+        device: &DeviceCredential,
+        path: &str,
+        form: &[(&str, &str)],
+        key: &str,
+        time: i64,
+    ) -> reqwest::RequestBuilder {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        let sig = device.sign(&SignedRequest {
+            method: "POST",
+            path_and_query: path,
+            time,
+            idempotency_key: key,
+            content: ContentDigest::of_body(body.as_bytes()),
+        });
+        self.post(path)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Idempotency-Key", key)
+            .header("Citizen-Device", device.id.as_str())
+            .header("Citizen-Time", time.to_string())
+            .header("Citizen-Signature", sig)
+            .body(body)
+    }
+
     pub async fn staff(&self, id: &str, status: &str) -> reqwest::Response {
         self.post(&format!("/api/v1/staff/requests/{id}/status"))
             .header("X-Staff-Key", STAFF_KEY)
@@ -118,6 +178,11 @@ impl TestServer {
     }
 }
 
+/// Limits no test of a single client reaches (for tests about something else).
+pub fn generous_limits() -> city_api::limits::Limits {
+    city_api::limits::Limits::lifted()
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -134,7 +199,7 @@ pub fn report_form() -> Vec<(&'static str, &'static str)> {
         ("description", "Đường ngập sâu sau cơn mưa chiều"),
         ("attribute[kind]", "flood"),
         ("attribute[depth_cm]", "35"),
-        ("device_id", DEVICE),
+        ("owner_key", OWNER_KEY),
     ]
 }
 

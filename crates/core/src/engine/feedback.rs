@@ -23,6 +23,14 @@ use crate::reports;
 use crate::store::{NewPendingPhoto, OutboxKind, ReportRow, Store};
 use crate::sync::transport::{self, LinkError};
 use crate::sync::worker::now_ms;
+use model::trust::OwnerKey;
+
+/// A new report's owner key: 256 bits from the OS RNG, never derived from the device.
+fn new_owner_key() -> Result<OwnerKey, CoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| CoreError::Random)?;
+    Ok(OwnerKey::from_bytes(bytes))
+}
 
 #[derive(Debug, thiserror::Error)]
 enum ListError {
@@ -169,16 +177,16 @@ impl Engine {
         })
     }
 
-    /// Sends the draft: checked by the city's rules, then the report, its photos and their
-    /// outbox rows are saved in one transaction. When this returns `Queued`, the report is on
-    /// disk and will go out by itself.
+    /// Sends the draft: checked by the city's rules, then the report (with its own new owner
+    /// key, kept in its form), its photos and their outbox rows are saved in one transaction.
+    /// When this returns `Queued`, the report is on disk and will go out by itself.
     pub fn submit_draft(&self) -> Result<SubmitAnswer, CoreError> {
         let now = now_ms();
+        let owner_key = new_owner_key()?;
         self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
-            let device = r.store.device_id()?;
             let units = r.wards.all();
-            let form = match draft.to_form(r.services.catalog(), units, &device) {
+            let form = match draft.to_form(r.services.catalog(), units, &owner_key) {
                 Ok(form) => form,
                 Err(problem) => return Ok(SubmitAnswer::Incomplete { problem }),
             };
@@ -191,9 +199,10 @@ impl Engine {
     pub fn check_draft(&self) -> Result<Option<DraftProblem>, CoreError> {
         self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
-            let device = r.store.device_id()?;
+            // Any well-formed key checks the same; the real one is made when the report goes.
+            let placeholder = OwnerKey::from_bytes([0; 32]);
             Ok(draft
-                .to_form(r.services.catalog(), r.wards.all(), &device)
+                .to_form(r.services.catalog(), r.wards.all(), &placeholder)
                 .err())
         })
     }
@@ -265,12 +274,17 @@ impl Engine {
         })
     }
 
-    fn followup_allowed(r: &Ready, id: i64) -> Result<ReportDetail, CoreError> {
+    /// The report's detail and its owner key, when the citizen may follow it up (filed here,
+    /// known to the city, with a key: a report filed before owner keys cannot be).
+    fn followup_allowed(r: &Ready, id: i64) -> Result<(ReportDetail, OwnerKey), CoreError> {
         let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
         if row.followed || row.server_id.is_none() {
             return Err(CoreError::NotNow);
         }
-        Ok(detail_of(&r.store, &row)?)
+        let key = model::form::field(&row.form, model::trust::owner::FIELD)
+            .and_then(OwnerKey::parse)
+            .ok_or(CoreError::NotNow)?;
+        Ok((detail_of(&r.store, &row)?, key))
     }
 
     /// Rates how the report was resolved; queued, sent after everything before it.
@@ -282,12 +296,12 @@ impl Engine {
     ) -> Result<ReportDetail, CoreError> {
         let comment = note(comment, false)?;
         self.with_ready(|r| {
-            let detail = Self::followup_allowed(r, id)?;
+            let (detail, owner_key) = Self::followup_allowed(r, id)?;
             if !detail.can_rate() {
                 return Err(CoreError::NotNow);
             }
             let form = RatingForm {
-                device_id: r.store.device_id()?,
+                owner_key,
                 satisfaction,
                 comment,
             };
@@ -302,7 +316,7 @@ impl Engine {
     pub fn not_fixed(&self, id: i64, description: &str) -> Result<ReportDetail, CoreError> {
         let description = note(description, true)?.ok_or(CoreError::NoteMissing)?;
         self.with_ready(|r| {
-            let detail = Self::followup_allowed(r, id)?;
+            let (detail, owner_key) = Self::followup_allowed(r, id)?;
             let open = detail
                 .reopen_until
                 .as_deref()
@@ -312,7 +326,7 @@ impl Engine {
                 return Err(CoreError::NotNow);
             }
             let form = ReopenForm {
-                device_id: r.store.device_id()?,
+                owner_key,
                 description,
             };
             r.store.submit_reopen(id, &form.to_pairs(), now_ms())?;

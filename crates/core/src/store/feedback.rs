@@ -241,9 +241,7 @@ impl Store {
         server_json: &str,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
-        let support = SupportForm {
-            device_id: self.device_id()?,
-        };
+        let support = SupportForm;
         let tx = self.conn.transaction()?;
         let known: Option<i64> = tx
             .query_row(

@@ -3,6 +3,7 @@
 //! Opening classifies every way a file can be unusable (damaged, from a newer app, read-only
 //! folder) so the UI can say what happened; a bad file is moved aside, never deleted.
 
+mod device;
 mod dossiers;
 mod feedback;
 mod migrations;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 
+pub use device::StoredCredential;
 pub use dossiers::{Applied, DossierRow, DossierSync, Tracked};
 pub use feedback::{ItemBrief, NewPendingPhoto, PhotoThumb, ReportRow};
 pub use my_data::{Held, Holds, PERSONAL_SETTINGS, TABLES};

@@ -24,6 +24,10 @@ pub enum Holds {
     Catalogue,
     /// Settings: some keys are preferences, some personal ([`PERSONAL_SETTINGS`]).
     Settings,
+    /// The device's credential: exported without its secret (a file in Downloads must not be
+    /// able to vote as the device); kept by a deletion until the city has confirmed its part,
+    /// which needs it to sign the request (`Store::forget_device_credential` then).
+    Credential,
 }
 
 /// Every table, children before their parents (the order deletion runs in).
@@ -38,6 +42,7 @@ pub const TABLES: &[(&str, Holds)] = &[
     ("dossier_sync", Holds::Bookkeeping),
     ("ward_reports", Holds::PublicCache),
     ("settings", Holds::Settings),
+    ("device_credential", Holds::Credential),
     ("sync_state", Holds::Catalogue),
     ("wards", Holds::Catalogue),
     ("service_catalog", Holds::Catalogue),
@@ -85,6 +90,9 @@ impl Store {
             let rows = match holds {
                 Holds::Personal => self.rows(&format!("SELECT * FROM {table}"), [])?,
                 Holds::Settings => self.rows("SELECT * FROM settings ORDER BY key", [])?,
+                Holds::Credential => {
+                    self.rows(&format!("SELECT origin, device_id FROM {table}"), [])?
+                }
                 Holds::PublicCache | Holds::Bookkeeping | Holds::Catalogue => continue,
             };
             out.insert((*table).to_owned(), Value::Array(rows));
@@ -131,7 +139,7 @@ impl Store {
                         tx.execute("DELETE FROM settings WHERE key = ?1", [key])?;
                     }
                 }
-                Holds::Catalogue => {}
+                Holds::Catalogue | Holds::Credential => {}
             }
         }
         tx.execute(

@@ -3,8 +3,9 @@
 //! report survives a crash and will be sent.
 
 use model::delivery::{Refusal, RetryReason};
-use model::feedback::{DeviceId, PhotoFields, PhotoPurpose};
+use model::feedback::{PhotoFields, PhotoPurpose};
 use model::form::field;
+use model::trust::OwnerKey;
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -202,11 +203,11 @@ pub(super) fn enqueue(
     Ok(tx.last_insert_rowid())
 }
 
-/// The filing device named in a form this app wrote, for the photos sent with it.
+/// The report's owner key named in a form this app wrote, for the photos sent with it.
 pub(super) fn photo_fields(purpose: PhotoPurpose, form: &[(String, String)]) -> PhotoFields {
     PhotoFields {
         purpose,
-        device_id: field(form, "device_id").and_then(DeviceId::parse),
+        owner_key: field(form, model::trust::owner::FIELD).and_then(OwnerKey::parse),
     }
 }
 

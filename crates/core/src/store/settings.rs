@@ -1,7 +1,6 @@
 //! Preferences as key/value rows. Values are validated when read back: a bad stored value
 //! (hand-edited, from an old build) falls back to the default instead of breaking start-up.
 
-use model::feedback::DeviceId;
 use model::{ApiBaseUrl, Language, TextSize, WardCode};
 use rusqlite::{OptionalExtension, params};
 
@@ -83,25 +82,6 @@ impl Store {
             .raw_setting("my_ward")?
             .and_then(|v| WardCode::parse(&v).ok()))
     }
-
-    /// This install's random id, sent with reports so that "not fixed" and ratings are taken
-    /// from the device that filed them. Made on first use; never tied to the person.
-    pub fn device_id(&self) -> rusqlite::Result<DeviceId> {
-        if let Some(id) = self
-            .raw_setting("device_id")?
-            .and_then(|v| DeviceId::parse(&v))
-        {
-            return Ok(id);
-        }
-        let fresh = uuid::Uuid::new_v4().to_string();
-        let id = DeviceId::parse(&fresh).ok_or(rusqlite::Error::InvalidQuery)?;
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('device_id', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [id.as_str()],
-        )?;
-        Ok(id)
-    }
 }
 
 #[cfg(test)]
@@ -162,16 +142,5 @@ mod tests {
         assert_eq!(store.text_size().ok(), Some(TextSize::Normal));
         assert_eq!(store.my_ward().ok(), Some(None));
         assert_eq!(store.api_base_url().ok(), Some(None));
-    }
-
-    #[test]
-    fn the_device_id_is_made_once_and_kept() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let first = Store::open_in(dir.path())
-            .expect("open")
-            .device_id()
-            .expect("id");
-        let store = Store::open_in(dir.path()).expect("reopen");
-        assert_eq!(store.device_id().ok(), Some(first));
     }
 }

@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime};
 use model::ApiBaseUrl;
 use model::open311::{MediaPosted, Posted, ServiceRequest};
 use model::reason::Reason;
-use reqwest::header::{ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use model::trust::signature::{DEVICE_HEADER, SIGNATURE_HEADER, SignedRequest, TIME_HEADER};
+use model::trust::{ContentDigest, DeviceCredential};
+use reqwest::header::{CONTENT_TYPE, DATE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
 
 use super::policy::parse_retry_after;
 
@@ -33,6 +35,8 @@ pub struct Answer {
     pub etag: Option<String>,
     /// The `Content-Type` header, lowercased, without parameters.
     pub content_type: Option<String>,
+    /// The server's clock, from its `Date` header.
+    pub date: Option<SystemTime>,
 }
 
 /// Why no answer came: the link, or an answer too large to be the city's.
@@ -42,6 +46,8 @@ pub enum LinkError {
     Network(#[from] reqwest::Error),
     #[error("the answer was larger than {0} bytes")]
     TooLarge(usize),
+    #[error("the form could not be encoded")]
+    Encode,
 }
 
 /// The city's reason for a refusal, from its `[{"code","description","reason","field"}]` body.
@@ -112,6 +118,7 @@ pub(crate) async fn read(
             .map(str::to_owned)
     };
     let etag = header(ETAG);
+    let date = header(DATE).and_then(|d| httpdate::parse_http_date(&d).ok());
     let content_type = header(reqwest::header::CONTENT_TYPE).map(|t| {
         t.split(';')
             .next()
@@ -135,6 +142,7 @@ pub(crate) async fn read(
         retry_after,
         etag,
         content_type,
+        date,
     })
 }
 
@@ -166,13 +174,23 @@ pub async fn post_json<T: serde::Serialize + ?Sized>(
     read(response, limit).await
 }
 
-/// A form POST (report, re-open, rating) with the item's Idempotency-Key.
+/// How a request is signed: the device's credential and the time to sign with (Unix seconds,
+/// this device's clock corrected by the city's).
+#[derive(Clone, Copy, Debug)]
+pub struct Signing<'a> {
+    pub credential: &'a DeviceCredential,
+    pub time: i64,
+}
+
+/// A form POST (report, re-open, rating, "me too") with the item's Idempotency-Key, signed
+/// when `signing` is given. The form is serialised once: the bytes signed are the bytes sent.
 pub async fn post_form(
     http: &reqwest::Client,
     target: &Target,
     path: &str,
     key: &str,
     fields: &[(String, String)],
+    signing: Option<Signing<'_>>,
 ) -> Result<Answer, LinkError> {
     let mut form: Vec<(&str, &str)> = vec![("api_key", target.api_key.as_str())];
     form.extend(
@@ -181,10 +199,40 @@ pub async fn post_form(
             .filter(|(k, _)| k != "api_key")
             .map(|(k, v)| (k.as_str(), v.as_str())),
     );
+    let body = serde_urlencoded::to_string(&form).map_err(|_| LinkError::Encode)?;
+    let url = target.base.join(path);
+    let mut request = http
+        .post(&url)
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("Idempotency-Key", key);
+    if let Some(s) = signing {
+        let parsed = reqwest::Url::parse(&url).map_err(|_| LinkError::Encode)?;
+        let path_and_query = match parsed.query() {
+            Some(q) => format!("{}?{q}", parsed.path()),
+            None => parsed.path().to_owned(),
+        };
+        let signature = s.credential.sign(&SignedRequest {
+            method: "POST",
+            path_and_query: &path_and_query,
+            time: s.time,
+            idempotency_key: key,
+            content: ContentDigest::of_body(body.as_bytes()),
+        });
+        request = request
+            .header(DEVICE_HEADER, s.credential.id.as_str())
+            .header(TIME_HEADER, s.time.to_string())
+            .header(SIGNATURE_HEADER, signature);
+    }
+    read(request.body(body).send().await?, MAX_POST_ANSWER).await
+}
+
+/// Registers this device with the city (`POST /api/v1/devices`) under a fresh key.
+pub async fn register(http: &reqwest::Client, target: &Target) -> Result<Answer, LinkError> {
+    let path = model::trust::REGISTER_PATH.trim_start_matches('/');
     let response = http
         .post(target.base.join(path))
-        .header("Idempotency-Key", key)
-        .form(&form)
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .form(&[("api_key", target.api_key.as_str())])
         .send()
         .await?;
     read(response, MAX_POST_ANSWER).await

@@ -4,6 +4,13 @@
 //! An item's end (delivered, retry later, refused) is recorded in one transaction after the
 //! answer; a crash before that only means the item is sent again under the same
 //! Idempotency-Key and the city replays its first answer.
+//!
+//! A "me too" and a named report are signed by this device's credential (`model::trust`),
+//! registered with the city the first time one needs it (an install that never votes never
+//! registers). An anonymous report is never signed: nothing links it to the device. When the
+//! city says the time is off (`stale_time`), the clock is corrected by its `Date` and the item
+//! sent again at once; when it no longer knows the device (`unknown_device`, `bad_signature`),
+//! the credential is dropped, the device registers again and the item goes again.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -11,9 +18,10 @@ use futures_util::StreamExt;
 use model::delivery::{Refusal, RetryReason};
 use model::open311::ServiceRequest;
 use model::reason::Reason;
+use model::trust::{DeviceCredential, Registration};
 
 use super::policy::{self, Outcome};
-use super::transport::{self, Answer, LinkError, Target};
+use super::transport::{self, Answer, LinkError, Signing, Target};
 use crate::error::CoreError;
 use crate::store::{ItemState, OutboxItem, OutboxKind, PhotoPayload, Receipt, ServerUpdate, Store};
 
@@ -156,10 +164,63 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
     }
 }
 
+/// Whether an item carries the device's signature: "me too" always (it is counted per
+/// device), a report only when it names the citizen (an anonymous one links to nothing).
+pub fn needs_signature(kind: OutboxKind, fields: &[(String, String)]) -> bool {
+    match kind {
+        OutboxKind::Support => true,
+        OutboxKind::Report => ["first_name", "last_name", "email", "phone"]
+            .iter()
+            .any(|name| model::form::field(fields, name).is_some_and(|v| !v.trim().is_empty())),
+        OutboxKind::Photo | OutboxKind::Reopen | OutboxKind::Rating => false,
+    }
+}
+
+/// The attempt's end when no answer came.
+fn link_failed(err: &LinkError, item: i64) -> Attempt {
+    match err {
+        LinkError::TooLarge(_) => retry(RetryReason::BadResponse),
+        LinkError::Encode => refused(Refusal::DamagedItem),
+        LinkError::Network(err) => {
+            tracing::debug!(%err, item, "send failed");
+            retry(RetryReason::Offline)
+        }
+    }
+}
+
+fn now_secs() -> i64 {
+    now_ms().div_euclid(1000)
+}
+
+/// After the city refused a signature: corrects the clock by its `Date` (`stale_time`), or
+/// drops a credential it no longer knows (`unknown_device`, `bad_signature`). True when the
+/// item is worth sending again now.
+fn recover(store: &impl StoreAccess, answer: &Answer, credential: &DeviceCredential) -> bool {
+    match transport::refusal(&answer.body).reason {
+        Some(Reason::StaleTime) => {
+            let Some(date) = answer.date else {
+                return false;
+            };
+            let city = date
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+            let off = city - now_secs();
+            tracing::info!(off, "clock corrected by the city's");
+            store.with_store(|s| s.set_clock_offset(off)).is_ok()
+        }
+        Some(Reason::UnknownDevice | Reason::BadSignature) => store
+            .with_store(|s| s.forget_device_credential(&credential.id))
+            .is_ok(),
+        _ => false,
+    }
+}
+
 pub struct Worker {
     http: reqwest::Client,
     target: Target,
     concurrency: usize,
+    /// One registration at a time: items sent together share the device they register.
+    registering: tokio::sync::Mutex<()>,
 }
 
 impl Worker {
@@ -168,6 +229,101 @@ impl Worker {
             http,
             target,
             concurrency: 4,
+            registering: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The device's credential for this city, registering it first when there is none.
+    async fn credential(
+        &self,
+        store: &impl StoreAccess,
+    ) -> Result<(DeviceCredential, i64), Attempt> {
+        let origin = self.target.base.as_str();
+        let stored = || {
+            store
+                .with_store(|s| s.device_credential(origin))
+                .map_err(|err| {
+                    tracing::warn!(code = %err.code(), "device credential unreadable");
+                    retry(RetryReason::Local)
+                })
+        };
+        if let Some(c) = stored()? {
+            return Ok((c.credential, c.clock_offset_secs));
+        }
+        let _one = self.registering.lock().await;
+        // Registered meanwhile by another item of this pass.
+        if let Some(c) = stored()? {
+            return Ok((c.credential, c.clock_offset_secs));
+        }
+        let answer = transport::register(&self.http, &self.target)
+            .await
+            .map_err(|e| link_failed(&e, 0))?;
+        if answer.status != 201 {
+            let why = transport::refusal(&answer.body);
+            return Err(
+                match policy::classify(
+                    answer.status,
+                    why.reason,
+                    why.field.as_deref(),
+                    answer.retry_after,
+                ) {
+                    Outcome::Retry { not_before } => Attempt::Retry {
+                        not_before,
+                        reason: RetryReason::Status(answer.status),
+                    },
+                    Outcome::Refused { reason, field } => Attempt::Refused { reason, field },
+                    Outcome::Delivered => retry(RetryReason::BadResponse),
+                },
+            );
+        }
+        let credential = serde_json::from_slice::<Registration>(&answer.body)
+            .ok()
+            .and_then(|r| DeviceCredential::from_registration(&r))
+            .ok_or_else(|| retry(RetryReason::BadResponse))?;
+        store
+            .with_store(|s| s.save_device_credential(&credential, origin))
+            .map_err(|_| retry(RetryReason::Local))?;
+        tracing::info!("device registered with the city");
+        Ok((credential, 0))
+    }
+
+    /// Sends a form signed by the device: registers first if needed, and once more after the
+    /// city corrected the clock or forgot the device.
+    async fn send_signed(
+        &self,
+        store: &impl StoreAccess,
+        item: &OutboxItem,
+        path: &str,
+        fields: &[(String, String)],
+    ) -> Attempt {
+        let mut second_try = false;
+        loop {
+            let (credential, offset) = match self.credential(store).await {
+                Ok(c) => c,
+                Err(attempt) => return attempt,
+            };
+            let signing = Signing {
+                credential: &credential,
+                time: now_secs().saturating_add(offset),
+            };
+            let answer = match transport::post_form(
+                &self.http,
+                &self.target,
+                path,
+                &item.idempotency_key,
+                fields,
+                Some(signing),
+            )
+            .await
+            {
+                Ok(a) => a,
+                Err(err) => return link_failed(&err, item.id),
+            };
+            if answer.status == 401 && !second_try && recover(store, &answer, &credential) {
+                second_try = true;
+                continue;
+            }
+            return judge(item.kind, &answer);
         }
     }
 
@@ -211,16 +367,15 @@ impl Worker {
                 else {
                     return refused(Refusal::DamagedItem);
                 };
-                transport::post_form(&self.http, &self.target, &path, key, &fields).await
+                if needs_signature(item.kind, &fields) {
+                    return self.send_signed(store, item, &path, &fields).await;
+                }
+                transport::post_form(&self.http, &self.target, &path, key, &fields, None).await
             }
         };
         match sent {
             Ok(answer) => judge(item.kind, &answer),
-            Err(LinkError::TooLarge(_)) => retry(RetryReason::BadResponse),
-            Err(LinkError::Network(err)) => {
-                tracing::debug!(%err, item = item.id, "send failed");
-                retry(RetryReason::Offline)
-            }
+            Err(err) => link_failed(&err, item.id),
         }
     }
 
@@ -371,6 +526,29 @@ mod tests {
             retry_after: None,
             etag: None,
             content_type: None,
+            date: None,
+        }
+    }
+
+    #[test]
+    fn me_too_and_named_reports_are_signed_anonymous_ones_never() {
+        let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+            p.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert!(needs_signature(OutboxKind::Support, &[]));
+        let anonymous = pairs(&[("service_code", "x"), ("description", "y")]);
+        assert!(!needs_signature(OutboxKind::Report, &anonymous));
+        let mut named = anonymous.clone();
+        named.push(("phone".into(), "0903123456".into()));
+        assert!(needs_signature(OutboxKind::Report, &named));
+        assert!(!needs_signature(
+            OutboxKind::Report,
+            &pairs(&[("email", "  ")])
+        ));
+        for kind in [OutboxKind::Photo, OutboxKind::Reopen, OutboxKind::Rating] {
+            assert!(!needs_signature(kind, &named), "{kind:?}");
         }
     }
 

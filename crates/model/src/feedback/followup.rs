@@ -1,9 +1,13 @@
 //! The forms of the follow-up extensions (a report's "not fixed" answer, its rating, "me too",
 //! and the fields sent with a photo): each written by the app with `to_pairs` and read by the
 //! city API with `from_pairs`, so the two sides share every field name and rule.
+//!
+//! The filer proves a report is theirs with the report's own [`OwnerKey`] (never with a device
+//! id: an anonymous report links to nothing). "Me too" carries no field at all: the supporter is
+//! the verified device of the request's signature (`crate::trust::signature`).
 
 use super::field::{FieldError, text};
-use super::{DeviceId, MAX_NOTE_CHARS, Satisfaction};
+use super::{MAX_NOTE_CHARS, Satisfaction};
 use crate::form::{Pairs, field, push};
 use crate::wire::wire_enum;
 
@@ -20,13 +24,22 @@ impl PhotoPurpose {
     pub const HEADER: &'static str = "x-purpose";
 }
 
-/// The device that filed (or follows) the report: required, and well-formed.
-fn device(pairs: &[(String, String)]) -> Result<DeviceId, FieldError> {
-    let text = field(pairs, "device_id")
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .ok_or(FieldError::Missing { field: "device_id" })?;
-    DeviceId::parse(text).ok_or(FieldError::Invalid { field: "device_id" })
+use crate::trust::OwnerKey;
+use crate::trust::owner::FIELD as OWNER_FIELD;
+
+/// The report's owner key: required, and well-formed.
+fn owner(pairs: &[(String, String)]) -> Result<OwnerKey, FieldError> {
+    optional_owner(pairs)?.ok_or(FieldError::Missing { field: OWNER_FIELD })
+}
+
+/// The owner key when one is given (an empty field is none).
+pub(crate) fn optional_owner(pairs: &[(String, String)]) -> Result<Option<OwnerKey>, FieldError> {
+    match field(pairs, OWNER_FIELD).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(k) => OwnerKey::parse(k)
+            .map(Some)
+            .ok_or(FieldError::Invalid { field: OWNER_FIELD }),
+    }
 }
 
 /// A free-text note of at most [`MAX_NOTE_CHARS`].
@@ -34,23 +47,23 @@ fn note(pairs: &[(String, String)], name: &'static str) -> Result<Option<String>
     text(field(pairs, name), name, MAX_NOTE_CHARS)
 }
 
-/// "Not fixed": what is still wrong, from the device that filed the report.
+/// "Not fixed": what is still wrong, from the citizen who filed the report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReopenForm {
-    pub device_id: DeviceId,
+    pub owner_key: OwnerKey,
     pub description: String,
 }
 
 impl ReopenForm {
     /// The fields this form has (the sender adds `api_key`); the city API refuses others.
-    pub const NAMES: [&'static str; 2] = ["description", "device_id"];
+    pub const NAMES: [&'static str; 2] = ["description", OWNER_FIELD];
 
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
         let description = note(pairs, "description")?.ok_or(FieldError::Missing {
             field: "description",
         })?;
         Ok(Self {
-            device_id: device(pairs)?,
+            owner_key: owner(pairs)?,
             description,
         })
     }
@@ -58,7 +71,7 @@ impl ReopenForm {
     pub fn to_pairs(&self) -> Pairs {
         vec![
             ("description".to_owned(), self.description.clone()),
-            ("device_id".to_owned(), self.device_id.as_str().to_owned()),
+            (OWNER_FIELD.to_owned(), self.owner_key.to_text()),
         ]
     }
 }
@@ -66,13 +79,13 @@ impl ReopenForm {
 /// The filer's rating of how the report was resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RatingForm {
-    pub device_id: DeviceId,
+    pub owner_key: OwnerKey,
     pub satisfaction: Satisfaction,
     pub comment: Option<String>,
 }
 
 impl RatingForm {
-    pub const NAMES: [&'static str; 3] = ["satisfaction", "comment", "device_id"];
+    pub const NAMES: [&'static str; 3] = ["satisfaction", "comment", OWNER_FIELD];
 
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
         let satisfaction = field(pairs, "satisfaction")
@@ -82,7 +95,7 @@ impl RatingForm {
             })?;
         let comment = note(pairs, "comment")?;
         Ok(Self {
-            device_id: device(pairs)?,
+            owner_key: owner(pairs)?,
             satisfaction,
             comment,
         })
@@ -94,47 +107,40 @@ impl RatingForm {
                 "satisfaction".to_owned(),
                 self.satisfaction.as_str().to_owned(),
             ),
-            ("device_id".to_owned(), self.device_id.as_str().to_owned()),
+            (OWNER_FIELD.to_owned(), self.owner_key.to_text()),
         ];
         push(&mut out, "comment", self.comment.as_deref());
         out
     }
 }
 
-/// "Me too" from another citizen's device.
+/// "Me too" from another citizen's device: no field of its own (the sender adds `api_key`);
+/// who supports is the device whose signature the request carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SupportForm {
-    pub device_id: DeviceId,
-}
+pub struct SupportForm;
 
 impl SupportForm {
-    pub const NAMES: [&'static str; 1] = ["device_id"];
-
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
-        Ok(Self {
-            device_id: device(pairs)?,
-        })
-    }
+    pub const NAMES: [&'static str; 0] = [];
 
     pub fn to_pairs(&self) -> Pairs {
-        vec![("device_id".to_owned(), self.device_id.as_str().to_owned())]
+        Vec::new()
     }
 }
 
 /// The text fields sent beside a photo (multipart `media.json`): what it goes with, and the
-/// filing device (the server checks it is the report's).
+/// report's owner key (the server checks it against the report's).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PhotoFields {
     pub purpose: PhotoPurpose,
-    pub device_id: Option<DeviceId>,
+    pub owner_key: Option<OwnerKey>,
 }
 
 impl PhotoFields {
     /// Field names a photo upload may carry besides `media` and `api_key`.
-    pub const NAMES: [&'static str; 2] = ["kind", "device_id"];
+    pub const NAMES: [&'static str; 2] = ["kind", OWNER_FIELD];
 
     /// `kind` defaults to `report` when absent (stock clients send none); a `kind` that names
-    /// no purpose is refused. The device is checked by the caller against the report.
+    /// no purpose is refused. The key is checked by the caller against the report.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, FieldError> {
         let purpose = match field(pairs, "kind") {
             None => PhotoPurpose::Report,
@@ -142,19 +148,18 @@ impl PhotoFields {
                 PhotoPurpose::parse(k.trim()).ok_or(FieldError::Invalid { field: "kind" })?
             }
         };
-        let device_id = match field(pairs, "device_id").map(str::trim) {
-            None | Some("") => None,
-            Some(d) => Some(DeviceId::parse(d).ok_or(FieldError::Invalid { field: "device_id" })?),
-        };
-        Ok(Self { purpose, device_id })
+        Ok(Self {
+            purpose,
+            owner_key: optional_owner(pairs)?,
+        })
     }
 
     pub fn to_pairs(&self) -> Pairs {
         let mut out = vec![("kind".to_owned(), self.purpose.as_str().to_owned())];
         push(
             &mut out,
-            "device_id",
-            self.device_id.as_ref().map(DeviceId::as_str),
+            OWNER_FIELD,
+            self.owner_key.as_ref().map(OwnerKey::to_text).as_deref(),
         );
         out
     }
@@ -164,34 +169,31 @@ impl PhotoFields {
 mod tests {
     use super::*;
 
-    fn device_id() -> DeviceId {
-        DeviceId::parse("0b9f7a3c-1111-4222-8333-444455556666").expect("id")
+    fn key() -> OwnerKey {
+        OwnerKey::from_bytes([9; 32])
     }
 
     #[test]
     fn each_form_round_trips() {
         let reopen = ReopenForm {
-            device_id: device_id(),
+            owner_key: key(),
             description: "Vẫn còn ngập".into(),
         };
         assert_eq!(ReopenForm::from_pairs(&reopen.to_pairs()), Ok(reopen));
         for comment in [None, Some("Nhanh".to_owned())] {
             let rating = RatingForm {
-                device_id: device_id(),
+                owner_key: key(),
                 satisfaction: Satisfaction::Neutral,
                 comment,
             };
             assert_eq!(RatingForm::from_pairs(&rating.to_pairs()), Ok(rating));
         }
-        let support = SupportForm {
-            device_id: device_id(),
-        };
-        assert_eq!(SupportForm::from_pairs(&support.to_pairs()), Ok(support));
+        assert!(SupportForm.to_pairs().is_empty());
         for purpose in PhotoPurpose::ALL {
-            for device_id in [None, Some(device_id())] {
+            for owner_key in [None, Some(key())] {
                 let photo = PhotoFields {
                     purpose: *purpose,
-                    device_id,
+                    owner_key,
                 };
                 assert_eq!(PhotoFields::from_pairs(&photo.to_pairs()), Ok(photo));
             }
@@ -205,26 +207,29 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect()
         };
-        let id = "0b9f7a3c-1111-4222-8333-444455556666";
+        let k = key().to_text();
         assert_eq!(
-            ReopenForm::from_pairs(&pairs(&[("device_id", id), ("description", " ")])),
+            ReopenForm::from_pairs(&pairs(&[("owner_key", &k), ("description", " ")])),
             Err(FieldError::Missing {
                 field: "description"
             })
         );
         assert_eq!(
             ReopenForm::from_pairs(&pairs(&[("description", "x")])),
-            Err(FieldError::Missing { field: "device_id" })
+            Err(FieldError::Missing { field: "owner_key" })
         );
         assert_eq!(
-            RatingForm::from_pairs(&pairs(&[("device_id", id), ("satisfaction", "ok")])),
+            RatingForm::from_pairs(&pairs(&[("owner_key", &k), ("satisfaction", "ok")])),
             Err(FieldError::Invalid {
                 field: "satisfaction"
             })
         );
         assert_eq!(
-            SupportForm::from_pairs(&pairs(&[("device_id", "short")])),
-            Err(FieldError::Invalid { field: "device_id" })
+            RatingForm::from_pairs(&pairs(&[
+                ("owner_key", "short"),
+                ("satisfaction", "neutral")
+            ])),
+            Err(FieldError::Invalid { field: "owner_key" })
         );
         assert_eq!(
             PhotoFields::from_pairs(&pairs(&[("kind", "selfie")])),

@@ -42,7 +42,12 @@ pub struct NewRequest {
     pub description: Option<String>,
     pub place: Place,
     pub contact: Contact,
+    /// Open311's optional `device_id`, as stock clients send it: read (a malformed one is
+    /// refused) but never stored or trusted by the city API — a device is only what a signature
+    /// proves (`crate::trust::signature`). The app sends none.
     pub device_id: Option<DeviceId>,
+    /// The report's own owner key (`crate::trust::owner`): follow-ups prove ownership with it.
+    pub owner_key: Option<crate::trust::OwnerKey>,
     /// Open311's `media_url`: a photo the citizen already put online (http/https only).
     pub media_url: Option<String>,
     pub answers: BTreeMap<String, Answer>,
@@ -66,6 +71,7 @@ const FIELDS: &[&str] = &[
     "description",
     "media_url",
     "ward_code",
+    crate::trust::owner::FIELD,
 ];
 
 impl NewRequest {
@@ -197,6 +203,7 @@ impl NewRequest {
                 phone,
             },
             device_id,
+            owner_key: super::followup::optional_owner(pairs)?,
             answers,
         })
     }
@@ -217,6 +224,13 @@ impl NewRequest {
         push("address_string", self.place.address.as_deref());
         push("ward_code", self.place.ward.as_ref().map(WardCode::as_str));
         push("device_id", self.device_id.as_ref().map(DeviceId::as_str));
+        push(
+            crate::trust::owner::FIELD,
+            self.owner_key
+                .as_ref()
+                .map(crate::trust::OwnerKey::to_text)
+                .as_deref(),
+        );
         push("first_name", self.contact.first_name.as_deref());
         push("last_name", self.contact.last_name.as_deref());
         push("email", self.contact.email.as_deref());

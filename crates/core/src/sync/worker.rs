@@ -215,7 +215,17 @@ impl Worker {
             }
         };
         match sent {
-            Ok(answer) => judge(item.kind, &answer),
+            Ok(answer) => {
+                if (300..400).contains(&answer.status) {
+                    // Not followed (`client::http_client`); kept with the status as its reason.
+                    tracing::warn!(
+                        status = answer.status,
+                        item = item.id,
+                        "the city API answered with a redirect: not followed, tried again later"
+                    );
+                }
+                judge(item.kind, &answer)
+            }
             Err(LinkError::TooLarge(_)) => retry(RetryReason::BadResponse),
             Err(LinkError::Network(err)) => {
                 tracing::debug!(%err, item = item.id, "send failed");

@@ -26,11 +26,17 @@ impl LocalServer {
     /// Opens (creating and seeding with the HCMC units and services) `db_file` and serves it on
     /// a free loopback port from the current tokio runtime.
     pub async fn start(db_file: &Path, keys: Keys) -> Result<Self, LocalError> {
+        Self::start_on(db_file, keys, 0).await
+    }
+
+    /// As [`Self::start`], on loopback `port` (0: a free one): a test that queued work for an
+    /// address while nothing answered there starts the city at that very address later.
+    pub async fn start_on(db_file: &Path, keys: Keys, port: u16) -> Result<Self, LocalError> {
         let db = Db::open(db_file)?;
         db.with(db::seed_hcmc)?;
         db.with(db::seed_services)?;
         db.with(|c| db::seed_dossiers(c, chrono::Utc::now()))?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let state = AppState::new(db.clone(), keys, &url)?;
         let (stop, stopped) = tokio::sync::oneshot::channel();

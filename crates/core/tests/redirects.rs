@@ -84,7 +84,7 @@ async fn a_redirect_is_never_followed_and_the_report_waits() {
         let api = redirector(status, target).await;
         let engine = engine_at(dir.path(), &api);
         let report = engine
-            .with_store(|s| s.save_report(&form(), &[], 1))
+            .with_store(|s| s.save_report(&form(), &[], &common::origin(&api), 1))
             .expect("saved");
 
         let round = engine.sync(&Quiet).await.expect("round");

@@ -14,7 +14,7 @@ use model::report_dto::{
     DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
 };
 use model::service::ServiceCatalog;
-use model::{WardCode, feedback};
+use model::{ApiBaseUrl, WardCode, feedback};
 
 use super::{Engine, Ready};
 use crate::error::CoreError;
@@ -41,7 +41,8 @@ const NEARBY_LIMIT: usize = 10;
 /// Largest public list read for a ward (1000 reports of a few KB).
 const MAX_LIST_ANSWER: usize = 8 * 1024 * 1024;
 
-fn detail_of(store: &Store, row: &ReportRow) -> rusqlite::Result<ReportDetail> {
+/// One report as the detail screen shows it; `current` is the city API address in use.
+fn detail_of(store: &Store, row: &ReportRow, current: &str) -> rusqlite::Result<ReportDetail> {
     let items = store
         .item_briefs(Some(row.id))?
         .remove(&row.id)
@@ -56,7 +57,7 @@ fn detail_of(store: &Store, row: &ReportRow) -> rusqlite::Result<ReportDetail> {
             has_place: false,
         })
     };
-    Ok(reports::detail(row, &items, &photos, city_photo))
+    Ok(reports::detail(row, &items, &photos, city_photo, current))
 }
 
 fn note(text: &str, required: bool) -> Result<Option<String>, CoreError> {
@@ -169,11 +170,12 @@ impl Engine {
         })
     }
 
-    /// Sends the draft: checked by the city's rules, then the report, its photos and their
-    /// outbox rows are saved in one transaction. When this returns `Queued`, the report is on
-    /// disk and will go out by itself.
+    /// Sends the draft: checked by the city's rules, then the report (bound to the city API
+    /// address in use), its photos and their outbox rows are saved in one transaction. When
+    /// this returns `Queued`, the report is on disk and will go out by itself.
     pub fn submit_draft(&self) -> Result<SubmitAnswer, CoreError> {
         let now = now_ms();
+        let origin = self.api_url();
         self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
             let device = r.store.device_id()?;
@@ -182,7 +184,7 @@ impl Engine {
                 Ok(form) => form,
                 Err(problem) => return Ok(SubmitAnswer::Incomplete { problem }),
             };
-            let report_id = r.store.submit_draft(&form, draft.resend_of, now)?;
+            let report_id = r.store.submit_draft(&form, draft.resend_of, &origin, now)?;
             Ok(SubmitAnswer::Queued { report_id })
         })
     }
@@ -227,12 +229,16 @@ impl Engine {
 
     /// The citizen's reports (filed and followed), newest first.
     pub fn my_reports(&self) -> Result<Vec<ReportSummary>, CoreError> {
+        let current = self.api_url();
         self.with_ready(|r| {
             let items = r.store.item_briefs(None)?;
             Ok(r.store
                 .reports()?
                 .iter()
-                .map(|row| reports::summary(row, items.get(&row.id).map_or(&[][..], Vec::as_slice)))
+                .map(|row| {
+                    let items = items.get(&row.id).map_or(&[][..], Vec::as_slice);
+                    reports::summary(row, items, current.as_str())
+                })
                 .collect())
         })
     }
@@ -244,9 +250,10 @@ impl Engine {
 
     /// One report with its timeline; looking at it marks its news as seen.
     pub fn report_detail(&self, id: i64) -> Result<ReportDetail, CoreError> {
+        let current = self.api_url();
         self.with_ready(|r| {
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
-            let detail = detail_of(&r.store, &row)?;
+            let detail = detail_of(&r.store, &row, current.as_str())?;
             r.store.mark_seen(id)?;
             Ok(detail)
         })
@@ -265,12 +272,12 @@ impl Engine {
         })
     }
 
-    fn followup_allowed(r: &Ready, id: i64) -> Result<ReportDetail, CoreError> {
+    fn followup_allowed(r: &Ready, id: i64, current: &str) -> Result<ReportDetail, CoreError> {
         let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
         if row.followed || row.server_id.is_none() {
             return Err(CoreError::NotNow);
         }
-        Ok(detail_of(&r.store, &row)?)
+        Ok(detail_of(&r.store, &row, current)?)
     }
 
     /// Rates how the report was resolved; queued, sent after everything before it.
@@ -281,8 +288,9 @@ impl Engine {
         comment: &str,
     ) -> Result<ReportDetail, CoreError> {
         let comment = note(comment, false)?;
+        let current = self.api_url();
         self.with_ready(|r| {
-            let detail = Self::followup_allowed(r, id)?;
+            let detail = Self::followup_allowed(r, id, current.as_str())?;
             if !detail.can_rate() {
                 return Err(CoreError::NotNow);
             }
@@ -294,15 +302,16 @@ impl Engine {
             r.store
                 .save_followup(id, OutboxKind::Rating, &form.to_pairs(), &[], now_ms())?;
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
-            Ok(detail_of(&r.store, &row)?)
+            Ok(detail_of(&r.store, &row, current.as_str())?)
         })
     }
 
     /// "Not fixed": re-opens a resolved report, with a note and the photos added for it.
     pub fn not_fixed(&self, id: i64, description: &str) -> Result<ReportDetail, CoreError> {
         let description = note(description, true)?.ok_or(CoreError::NoteMissing)?;
+        let current = self.api_url();
         self.with_ready(|r| {
-            let detail = Self::followup_allowed(r, id)?;
+            let detail = Self::followup_allowed(r, id, current.as_str())?;
             let open = detail
                 .reopen_until
                 .as_deref()
@@ -317,16 +326,17 @@ impl Engine {
             };
             r.store.submit_reopen(id, &form.to_pairs(), now_ms())?;
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
-            Ok(detail_of(&r.store, &row)?)
+            Ok(detail_of(&r.store, &row, current.as_str())?)
         })
     }
 
     async fn list_requests(
         &self,
+        base: &ApiBaseUrl,
         query: Vec<(&str, String)>,
     ) -> Result<Vec<ServiceRequest>, ListError> {
         let client = self.client.as_ref().ok_or(ListError::NoClient)?.http();
-        let url = self.api_url().join("open311/v2/requests.json");
+        let url = base.join("open311/v2/requests.json");
         let answer = transport::get(client, &url, &query, None, MAX_LIST_ANSWER).await?;
         if answer.status != 200 {
             return Err(ListError::Status(answer.status));
@@ -337,6 +347,7 @@ impl Engine {
     /// "Is this yours?": open reports of the draft's category in its ward (or near its
     /// position). Offline, the check is skipped; sending works the same.
     pub async fn nearby(&self) -> Result<Nearby, CoreError> {
+        let current = self.api_url();
         // The position counts only when the citizen chose "where I am".
         let asked = self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
@@ -351,7 +362,7 @@ impl Engine {
                 return Ok(None);
             };
             let triage = r.services.catalog().get(&code).is_none_or(|s| s.triage);
-            let known: HashSet<String> = r.store.known_server_ids()?.into_iter().collect();
+            let known: HashSet<String> = r.store.known_server_ids(&current)?.into_iter().collect();
             Ok(Some((code, ward, triage, from, known)))
         })?;
         let Some((code, ward, triage, from, known)) = asked else {
@@ -365,7 +376,7 @@ impl Engine {
         if !triage {
             query.push(("service_code", code));
         }
-        match self.list_requests(query).await {
+        match self.list_requests(&current, query).await {
             Ok(list) => Ok(Nearby::Found {
                 reports: reports::rank_nearby(list, from, &known, NEARBY_LIMIT),
             }),
@@ -381,8 +392,10 @@ impl Engine {
         if !transport::is_id(server_id) {
             return Err(CoreError::UnknownReport);
         }
+        // Asked and followed on the same address, even if Settings change in between.
+        let origin = self.api_url();
         let list = self
-            .list_requests(vec![("service_request_id", server_id.to_owned())])
+            .list_requests(&origin, vec![("service_request_id", server_id.to_owned())])
             .await
             .map_err(|_| CoreError::Offline)?;
         let report = list
@@ -396,6 +409,7 @@ impl Engine {
                 report.detailed_status.as_str(),
                 report.change_seq,
                 &json,
+                &origin,
                 now_ms(),
             )?)
         })
@@ -410,10 +424,13 @@ impl Engine {
             None => Err(CoreError::UnknownWard),
         })?;
         let fetched = self
-            .list_requests(vec![
-                ("ward_code", code.to_string()),
-                ("page_size", "200".to_owned()),
-            ])
+            .list_requests(
+                &self.api_url(),
+                vec![
+                    ("ward_code", code.to_string()),
+                    ("page_size", "200".to_owned()),
+                ],
+            )
             .await;
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         self.with_ready(|r| match fetched {

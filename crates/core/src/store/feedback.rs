@@ -8,8 +8,10 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use super::outbox::{
-    OutboxKind, Photo, enqueue, enqueue_photo, photo_at, photo_fields, requeue_refused, to_json,
+    OutboxKind, Photo, enqueue, enqueue_photo, insert_report, photo_at, photo_fields,
+    requeue_refused, to_json,
 };
+use model::ApiBaseUrl;
 use model::draft::Draft;
 use model::feedback::{PhotoPurpose, SupportForm};
 
@@ -43,6 +45,8 @@ pub struct ReportRow {
     pub server_json: Option<String>,
     pub events_json: Option<String>,
     pub unseen: bool,
+    /// The city API address it belongs to (`None` only before the engine bound old reports).
+    pub api_base: Option<String>,
 }
 
 /// One outbox row of a report, as the delivery state needs it.
@@ -56,7 +60,7 @@ pub struct ItemBrief {
 }
 
 const REPORT_COLUMNS: &str = "id, origin, form, created_at, server_id, status, server_json, \
-    events_json, coalesce(change_seq, -1) > coalesce(seen_seq, -1)";
+    events_json, coalesce(change_seq, -1) > coalesce(seen_seq, -1), api_base";
 
 fn report_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
     let form: String = r.get(2)?;
@@ -71,6 +75,7 @@ fn report_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
         server_json: r.get(6)?,
         events_json: r.get(7)?,
         unseen: r.get(8)?,
+        api_base: r.get(9)?,
     })
 }
 
@@ -179,13 +184,15 @@ impl Store {
         Ok(())
     }
 
-    /// Sends the draft: the report, its photos and their outbox rows are written and the draft
-    /// cleared, all in one transaction. When the draft fixes a refused report (`resend_of`),
-    /// that item is queued again with the new form instead. Returns the report's local id.
+    /// Sends the draft: the report (bound to `origin`), its
+    /// photos and their outbox rows are written and the draft cleared, all in one transaction.
+    /// When the draft fixes a refused report (`resend_of`), that item is queued again with the
+    /// new form instead (still bound where it was filed). Returns the report's local id.
     pub fn submit_draft(
         &mut self,
         form: &[(String, String)],
         resend_of: Option<i64>,
+        origin: &ApiBaseUrl,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let form_json = to_json(&form)?;
@@ -202,11 +209,7 @@ impl Store {
                 report_id
             }
             None => {
-                tx.execute(
-                    "INSERT INTO reports (form, created_at) VALUES (?1, ?2)",
-                    params![form_json, now_ms],
-                )?;
-                let id = tx.last_insert_rowid();
+                let id = insert_report(&tx, &form_json, origin, now_ms)?;
                 enqueue(&tx, OutboxKind::Report, id, &form_json, now_ms)?;
                 id
             }
@@ -231,14 +234,16 @@ impl Store {
         Ok(id)
     }
 
-    /// Follows someone else's report ("me too"): it joins "My reports" and the status pull.
-    /// Following one already on this device changes nothing and returns its id.
+    /// Follows someone else's report on the city at `origin` ("me too"): it joins "My reports"
+    /// and that city's status pull. Following one already on this device changes nothing and
+    /// returns its id.
     pub fn follow(
         &mut self,
         server_id: &str,
         status: &str,
         change_seq: i64,
         server_json: &str,
+        origin: &ApiBaseUrl,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let support = SupportForm {
@@ -247,8 +252,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         let known: Option<i64> = tx
             .query_row(
-                "SELECT id FROM reports WHERE server_id = ?1",
-                [server_id],
+                "SELECT id FROM reports WHERE server_id = ?1 AND api_base = ?2",
+                params![server_id, origin.as_str()],
                 |r| r.get(0),
             )
             .optional()?;
@@ -257,9 +262,16 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO reports (form, created_at, server_id, status, server_json,
-                         change_seq, seen_seq, origin)
-                     VALUES ('[]', ?1, ?2, ?3, ?4, ?5, ?5, 'followed')",
-                    params![now_ms, server_id, status, server_json, change_seq],
+                         change_seq, seen_seq, origin, api_base)
+                     VALUES ('[]', ?1, ?2, ?3, ?4, ?5, ?5, 'followed', ?6)",
+                    params![
+                        now_ms,
+                        server_id,
+                        status,
+                        server_json,
+                        change_seq,
+                        origin.as_str()
+                    ],
                 )?;
                 let id = tx.last_insert_rowid();
                 // The city counts this "me too": sent by the worker like any other action.
@@ -272,12 +284,12 @@ impl Store {
         Ok(id)
     }
 
-    /// Server ids of every report on this device (filed or followed).
-    pub fn known_server_ids(&self) -> rusqlite::Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT server_id FROM reports WHERE server_id IS NOT NULL")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
+    /// Server ids of every report on this device (filed or followed) with the city at `origin`.
+    pub fn known_server_ids(&self, origin: &ApiBaseUrl) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT server_id FROM reports WHERE server_id IS NOT NULL AND api_base = ?1",
+        )?;
+        let rows = stmt.query_map([origin.as_str()], |r| r.get(0))?;
         rows.collect()
     }
 
@@ -366,15 +378,16 @@ impl Store {
         rows.collect()
     }
 
-    /// Reports whose timeline is older than their state (server id, local id).
-    pub fn stale_timelines(&self) -> rusqlite::Result<Vec<(String, i64)>> {
+    /// Reports of the city at `origin` whose timeline is older than their state (server id,
+    /// local id).
+    pub fn stale_timelines(&self, origin: &ApiBaseUrl) -> rusqlite::Result<Vec<(String, i64)>> {
         let mut stmt = self.conn.prepare(
             "SELECT server_id, id FROM reports
              WHERE server_id IS NOT NULL AND change_seq IS NOT NULL
-               AND coalesce(events_seq, -1) < change_seq
+               AND coalesce(events_seq, -1) < change_seq AND api_base = ?1
              ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([origin.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     }
 

@@ -138,12 +138,12 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
 
     // A photo: shrunk, kept with the draft; a non-photo refused with its own code.
     let added = engine
-        .add_photo(PhotoPurpose::Report, &photo_bytes(2400, 1800))
+        .add_photo(PhotoPurpose::Report, None, &photo_bytes(2400, 1800))
         .expect("photo");
     assert!(added.thumb.starts_with("data:image/jpeg;base64,"));
     assert!(added.bytes <= core_engine::photo::TARGET_BYTES);
     let err = engine
-        .add_photo(PhotoPurpose::Report, b"<html>not a photo</html>")
+        .add_photo(PhotoPurpose::Report, None, b"<html>not a photo</html>")
         .expect_err("refused");
     assert_eq!(err.code(), model::ErrorCode::NotAnImage);
 
@@ -205,7 +205,11 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
         model::ErrorCode::NoteMissing
     );
     engine
-        .add_photo(PhotoPurpose::Reopen, &photo_bytes(800, 600))
+        .add_photo(
+            PhotoPurpose::Reopen,
+            Some(report_id),
+            &photo_bytes(800, 600),
+        )
         .expect("photo");
     let after = engine
         .not_fixed(report_id, "Vẫn ngập sau mưa tối qua")

@@ -107,7 +107,7 @@ fn save_figures(shrunk: &[Vec<u8>], n: usize) -> Result<(), Failure> {
         engine.save_draft(draft()).map_err(|e| e.to_string())?;
         for p in shrunk.iter().take(3) {
             engine
-                .add_photo(PhotoPurpose::Report, p)
+                .add_photo(PhotoPurpose::Report, None, p)
                 .map_err(|e| e.to_string())?;
         }
         let t = Instant::now();
@@ -197,7 +197,7 @@ async fn wire_figures(shrunk: &[Vec<u8>]) -> Result<(), Failure> {
     let mut photo_bytes = 0;
     for p in shrunk.iter().take(3) {
         photo_bytes += engine
-            .add_photo(PhotoPurpose::Report, p)
+            .add_photo(PhotoPurpose::Report, None, p)
             .map_err(|e| e.to_string())?
             .bytes;
     }

@@ -84,7 +84,7 @@ impl Engine {
             Some((d, at)) => (d, Some(at)),
             None => (Draft::default(), None),
         };
-        let photos = r.store.pending_photos(PhotoPurpose::Report)?;
+        let photos = r.store.pending_photos(PhotoPurpose::Report, None)?;
         Ok(DraftDto {
             draft,
             photos: photos.iter().map(reports::photo_dto).collect(),
@@ -114,10 +114,55 @@ impl Engine {
         })
     }
 
-    /// Checks, shrinks and strips a photo, then keeps it with the draft (or with a "not fixed"
-    /// answer). The slow part runs before the store is taken.
-    pub fn add_photo(&self, purpose: PhotoPurpose, bytes: &[u8]) -> Result<PhotoDto, CoreError> {
-        let count = self.with_ready(|r| Ok(r.store.pending_photo_count(purpose)?))?;
+    /// How many photos of `purpose` already count against the city's limit: waiting with the
+    /// draft (and on the refused report it fixes), or for `report`'s "not fixed" answer (and
+    /// already on it from an earlier one).
+    fn photos_counted(
+        r: &Ready,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> Result<usize, CoreError> {
+        let on_report = match purpose {
+            PhotoPurpose::Report => r
+                .store
+                .draft()?
+                .and_then(|(d, _)| d.resend_of)
+                .map(|outbox_id| r.store.outbox_item(outbox_id))
+                .transpose()?
+                .flatten()
+                .map(|item| item.report_id),
+            PhotoPurpose::Reopen => report,
+        };
+        Ok(r.store.photo_count(purpose, report, on_report)?)
+    }
+
+    /// Which report's "not fixed" photos these are: one on this device for `Reopen`, none for
+    /// the draft's.
+    fn photo_report(
+        r: &Ready,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> Result<Option<i64>, CoreError> {
+        match (purpose, report) {
+            (PhotoPurpose::Report, _) => Ok(None),
+            (PhotoPurpose::Reopen, Some(id)) if r.store.report(id)?.is_some() => Ok(Some(id)),
+            (PhotoPurpose::Reopen, _) => Err(CoreError::UnknownReport),
+        }
+    }
+
+    /// Checks, shrinks and strips a photo, then keeps it with the draft (or with `report`'s
+    /// "not fixed" answer). Photos already queued with the report count against the limit.
+    /// The slow part runs before the store is taken.
+    pub fn add_photo(
+        &self,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+        bytes: &[u8],
+    ) -> Result<PhotoDto, CoreError> {
+        let count = self.with_ready(|r| {
+            let report = Self::photo_report(r, purpose, report)?;
+            Self::photos_counted(r, purpose, report)
+        })?;
         if count >= MAX_PHOTOS {
             return Err(CoreError::TooManyPhotos);
         }
@@ -129,10 +174,13 @@ impl Engine {
         };
         self.with_ready(|r| {
             // Counted again under the lock: two quick taps must not make six.
-            if r.store.pending_photo_count(purpose)? >= MAX_PHOTOS {
+            let report = Self::photo_report(r, purpose, report)?;
+            if Self::photos_counted(r, purpose, report)? >= MAX_PHOTOS {
                 return Err(CoreError::TooManyPhotos);
             }
-            let id = r.store.add_pending_photo(purpose, &pending, now_ms())?;
+            let id = r
+                .store
+                .add_pending_photo(purpose, report, &pending, now_ms())?;
             Ok(PhotoDto {
                 id,
                 thumb: reports::data_url("image/jpeg", &pending.thumb),
@@ -149,10 +197,16 @@ impl Engine {
         })
     }
 
-    pub fn pending_photos(&self, purpose: PhotoPurpose) -> Result<Vec<PhotoDto>, CoreError> {
+    /// Photos waiting for the draft, or for `report`'s "not fixed" answer.
+    pub fn pending_photos(
+        &self,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> Result<Vec<PhotoDto>, CoreError> {
         self.with_ready(|r| {
+            let report = Self::photo_report(r, purpose, report)?;
             Ok(r.store
-                .pending_photos(purpose)?
+                .pending_photos(purpose, report)?
                 .iter()
                 .map(reports::photo_dto)
                 .collect())
@@ -163,7 +217,7 @@ impl Engine {
     pub fn photo_place(&self, id: i64) -> Result<Option<(f64, f64)>, CoreError> {
         self.with_ready(|r| {
             Ok(r.store
-                .pending_photos(PhotoPurpose::Report)?
+                .pending_photos(PhotoPurpose::Report, None)?
                 .into_iter()
                 .find(|p| p.id == id)
                 .and_then(|p| p.place))

@@ -109,16 +109,18 @@ impl Store {
         tx.commit()
     }
 
+    /// Keeps a photo for the draft (`report` None) or for the "not fixed" answer of `report`.
     pub fn add_pending_photo(
         &self,
         purpose: PhotoPurpose,
+        report: Option<i64>,
         photo: &NewPendingPhoto,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let (lat, lon) = photo.place.unzip();
         self.conn.execute(
-            "INSERT INTO pending_photos (purpose, mime, bytes, thumb, lat, lon, added_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO pending_photos (purpose, report_id, mime, bytes, thumb, lat, lon, added_ms)
+             VALUES (?1, ?8, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 purpose.as_str(),
                 photo.photo.mime,
@@ -126,18 +128,24 @@ impl Store {
                 photo.thumb,
                 lat,
                 lon,
-                now_ms
+                now_ms,
+                report
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn pending_photos(&self, purpose: PhotoPurpose) -> rusqlite::Result<Vec<PhotoThumb>> {
+    /// The photos waiting for the draft (`report` None) or for `report`'s "not fixed" answer.
+    pub fn pending_photos(
+        &self,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> rusqlite::Result<Vec<PhotoThumb>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, thumb, length(bytes), lat, lon FROM pending_photos
-             WHERE purpose = ?1 ORDER BY id",
+             WHERE purpose = ?1 AND report_id IS ?2 ORDER BY id",
         )?;
-        let rows = stmt.query_map([purpose.as_str()], |r| {
+        let rows = stmt.query_map(params![purpose.as_str(), report], |r| {
             let lat: Option<f64> = r.get(3)?;
             let lon: Option<f64> = r.get(4)?;
             Ok(PhotoThumb {
@@ -158,7 +166,8 @@ impl Store {
     }
 
     /// Moves the pending photos of `purpose` onto a report, each with its outbox row; `form`
-    /// (the report's or the answer's) names the filing device.
+    /// (the report's or the answer's) names the filing device. The draft's photos wait with no
+    /// report; "not fixed" photos wait with the report they were added on, and only those go.
     fn attach_pending(
         tx: &rusqlite::Transaction<'_>,
         purpose: PhotoPurpose,
@@ -167,19 +176,26 @@ impl Store {
         now_ms: i64,
     ) -> rusqlite::Result<()> {
         let fields = photo_fields(purpose, form);
+        let waiting_for = match purpose {
+            PhotoPurpose::Report => None,
+            PhotoPurpose::Reopen => Some(report_id),
+        };
         let photos: Vec<(Photo, Vec<u8>)> = {
             let mut stmt = tx.prepare(
-                "SELECT mime, bytes, thumb FROM pending_photos WHERE purpose = ?1 ORDER BY id",
+                "SELECT mime, bytes, thumb FROM pending_photos
+                 WHERE purpose = ?1 AND report_id IS ?2 ORDER BY id",
             )?;
-            let rows = stmt.query_map([purpose.as_str()], |r| Ok((photo_at(r, 0)?, r.get(2)?)))?;
+            let rows = stmt.query_map(params![purpose.as_str(), waiting_for], |r| {
+                Ok((photo_at(r, 0)?, r.get(2)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (photo, thumb) in &photos {
             enqueue_photo(tx, report_id, &fields, photo, Some(thumb), now_ms)?;
         }
         tx.execute(
-            "DELETE FROM pending_photos WHERE purpose = ?1",
-            [purpose.as_str()],
+            "DELETE FROM pending_photos WHERE purpose = ?1 AND report_id IS ?2",
+            params![purpose.as_str(), waiting_for],
         )?;
         Ok(())
     }
@@ -350,11 +366,26 @@ impl Store {
         Ok(out)
     }
 
-    /// How many photos wait for the report (or "not fixed" answer) they go with.
-    pub fn pending_photo_count(&self, purpose: PhotoPurpose) -> rusqlite::Result<usize> {
+    /// How many photos of `purpose` count against the city's limit for the draft (`report`
+    /// None, or the refused report it fixes, `resend_of`) or for `report`'s "not fixed" answers:
+    /// those waiting to be attached, and those already on the report — sent, or queued to go —
+    /// since the city counts every photo a report has of that kind. A photo the city refused
+    /// is not on the city's side and does not count.
+    pub fn photo_count(
+        &self,
+        purpose: PhotoPurpose,
+        pending_for: Option<i64>,
+        on_report: Option<i64>,
+    ) -> rusqlite::Result<usize> {
         self.conn.query_row(
-            "SELECT count(*) FROM pending_photos WHERE purpose = ?1",
-            [purpose.as_str()],
+            "SELECT (SELECT count(*) FROM pending_photos WHERE purpose = ?1 AND report_id IS ?2)
+                  + (SELECT count(*) FROM report_photos p
+                     WHERE p.report_id = ?3 AND p.kind = ?1
+                       AND NOT EXISTS (SELECT 1 FROM outbox o
+                           WHERE o.kind = 'photo' AND o.state = 'needs_attention'
+                             AND o.report_id = p.report_id
+                             AND json_extract(o.payload, '$.photo_id') = p.id))",
+            params![purpose.as_str(), pending_for, on_report],
             |r| Ok(usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX)),
         )
     }

@@ -170,9 +170,11 @@ fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
 
 const ITEM_COLUMNS: &str = "o.id, o.idempotency_key, o.kind, o.report_id, o.payload, o.state, \
     o.attempts, o.next_attempt_ms, o.last_error, o.last_field, r.server_id";
-/// Nothing queued earlier for the same report is still undelivered.
+/// Nothing queued earlier for the same report is still undelivered. A photo the city refused
+/// holds nothing up: nothing later needs it (the citizen still sees it, needing attention).
 const UNBLOCKED: &str = "NOT EXISTS (SELECT 1 FROM outbox p \
-    WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent')";
+    WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent' \
+      AND NOT (p.kind = 'photo' AND p.state = 'needs_attention'))";
 const ITEM_FROM: &str = "outbox o JOIN reports r ON r.id = o.report_id";
 
 /// A photo from columns `first` (mime) and `first + 1` (bytes) of a row.

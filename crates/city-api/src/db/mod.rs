@@ -24,6 +24,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0003_dossiers_ratings.sql")),
     M::up(include_str!("../migrations/0004_supporters.sql")),
     M::up(include_str!("../migrations/0005_dossier_changes.sql")),
+    M::up(include_str!("../migrations/0007_consent.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use model::draft::{Draft, DraftProblem, draft_from_form};
+use model::draft::{Draft, DraftProblem, consent_to_keep, draft_from_form};
 use model::feedback::{
     MAX_NOTE_CHARS, MAX_PHOTOS, PhotoPurpose, RatingForm, ReopenForm, RequestStatus, Satisfaction,
 };
@@ -97,13 +97,18 @@ impl Engine {
     }
 
     /// Saves what is on screen (called as the citizen types); returns when it was saved. An
-    /// anonymous draft keeps no contact details.
+    /// anonymous draft keeps no contact details. The consent box ticked is recorded here, on
+    /// the device, with the text's version and the moment it was first saved ticked.
     pub fn save_draft(&self, mut draft: Draft) -> Result<i64, CoreError> {
         if draft.identity == model::draft::Identity::Anonymous {
             draft.forget_contact();
         }
         let now = now_ms();
-        self.with_ready(|r| Ok(r.store.save_draft(&draft, now)?))?;
+        self.with_ready(|r| {
+            let kept = r.store.draft_consent()?;
+            let consent = consent_to_keep(draft.consent, kept, chrono::Utc::now());
+            Ok(r.store.save_draft(&draft, consent, now)?)
+        })?;
         Ok(now)
     }
 
@@ -234,7 +239,8 @@ impl Engine {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
             let device = r.store.device_id()?;
             let units = r.wards.all();
-            let form = match draft.to_form(r.services.catalog(), units, &device) {
+            let consent = r.store.draft_consent()?;
+            let form = match draft.to_form(r.services.catalog(), units, &device, consent) {
                 Ok(form) => form,
                 Err(problem) => return Ok(SubmitAnswer::Incomplete { problem }),
             };
@@ -248,8 +254,9 @@ impl Engine {
         self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
             let device = r.store.device_id()?;
+            let consent = r.store.draft_consent()?;
             Ok(draft
-                .to_form(r.services.catalog(), r.wards.all(), &device)
+                .to_form(r.services.catalog(), r.wards.all(), &device, consent)
                 .err())
         })
     }
@@ -276,7 +283,7 @@ impl Engine {
             }
             let mut draft = draft_from_form(&row.form);
             draft.resend_of = Some(refused.id);
-            r.store.save_draft(&draft, now_ms())?;
+            r.store.save_draft(&draft, None, now_ms())?;
             Self::draft_dto(r)
         })
     }

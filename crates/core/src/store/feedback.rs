@@ -14,6 +14,7 @@ use super::outbox::{
 use model::ApiBaseUrl;
 use model::draft::Draft;
 use model::feedback::{PhotoPurpose, SupportForm};
+use model::trust::Consent;
 
 /// A photo ready to go (checked, shrunk, stripped), with its preview.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,13 +93,40 @@ impl Store {
         Ok(row.map(|(json, at)| (serde_json::from_str(&json).unwrap_or_default(), at)))
     }
 
-    pub fn save_draft(&self, draft: &Draft, now_ms: i64) -> rusqlite::Result<()> {
+    /// Saves the draft with the consent recorded for it (none when the box is not ticked).
+    pub fn save_draft(
+        &self,
+        draft: &Draft,
+        consent: Option<Consent>,
+        now_ms: i64,
+    ) -> rusqlite::Result<()> {
         self.conn.execute(
-            "INSERT INTO draft (id, json, updated_ms) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_ms = excluded.updated_ms",
-            params![to_json(draft)?, now_ms],
+            "INSERT INTO draft (id, json, updated_ms, consent_version, consent_at)
+             VALUES (1, ?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_ms = excluded.updated_ms,
+                 consent_version = excluded.consent_version, consent_at = excluded.consent_at",
+            params![
+                to_json(draft)?,
+                now_ms,
+                consent.map(|c| c.version),
+                consent.map(|c| c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            ],
         )?;
         Ok(())
+    }
+
+    /// The consent recorded with the draft; an unreadable one reads as none (asked again).
+    pub fn draft_consent(&self) -> rusqlite::Result<Option<Consent>> {
+        let row: Option<(Option<i64>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT consent_version, consent_at FROM draft WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row
+            .and_then(|(v, at)| Consent::parse(v.map(|v| v.to_string()).as_deref(), at.as_deref())))
     }
 
     /// Throws the draft and its photos away (the citizen asked to).
@@ -200,7 +228,7 @@ impl Store {
         Ok(())
     }
 
-    /// Sends the draft: the report (bound to `origin`), its
+    /// Sends the draft: the report (bound to `origin`, with the consent its form carries), its
     /// photos and their outbox rows are written and the draft cleared, all in one transaction.
     /// When the draft fixes a refused report (`resend_of`), that item is queued again with the
     /// new form instead (still bound where it was filed). Returns the report's local id.
@@ -225,7 +253,7 @@ impl Store {
                 report_id
             }
             None => {
-                let id = insert_report(&tx, &form_json, origin, now_ms)?;
+                let id = insert_report(&tx, &form_json, form, origin, now_ms)?;
                 enqueue(&tx, OutboxKind::Report, id, &form_json, now_ms)?;
                 id
             }

@@ -11,6 +11,7 @@ use model::ApiBaseUrl;
 use model::delivery::{Refusal, RetryReason};
 use model::feedback::{DeviceId, PhotoFields, PhotoPurpose};
 use model::form::field;
+use model::trust::{Consent, consent};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -210,16 +211,38 @@ pub(super) fn enqueue(
     Ok(tx.last_insert_rowid())
 }
 
-/// Writes a new report bound to `origin`; its local id.
+/// The consent a form this app wrote carries (with its contact details), if any.
+pub(super) fn form_consent(form: &[(String, String)]) -> Option<Consent> {
+    Consent::parse(
+        field(form, consent::VERSION_FIELD),
+        field(form, consent::AT_FIELD),
+    )
+}
+
+/// When consent was given, as sent (RFC 3339, seconds).
+fn consent_at(c: &Consent) -> String {
+    c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Writes a new report bound to `origin`, with the consent its form carries; its local id.
 pub(super) fn insert_report(
     tx: &rusqlite::Transaction<'_>,
     form_json: &str,
+    form: &[(String, String)],
     origin: &ApiBaseUrl,
     now_ms: i64,
 ) -> rusqlite::Result<i64> {
+    let consent = form_consent(form);
     tx.execute(
-        "INSERT INTO reports (form, created_at, api_base) VALUES (?1, ?2, ?3)",
-        params![form_json, now_ms, origin.as_str()],
+        "INSERT INTO reports (form, created_at, api_base, consent_version, consent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            form_json,
+            now_ms,
+            origin.as_str(),
+            consent.map(|c| c.version),
+            consent.map(|c| consent_at(&c)),
+        ],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -287,10 +310,17 @@ pub(super) fn requeue_refused(
         ],
     )?;
     if changed == 1 {
+        let form: Vec<(String, String)> = serde_json::from_str(form_json).unwrap_or_default();
+        let consent = form_consent(&form);
         tx.execute(
-            "UPDATE reports SET form = ?2
+            "UPDATE reports SET form = ?2, consent_version = ?3, consent_at = ?4
              WHERE id = (SELECT report_id FROM outbox WHERE id = ?1 AND kind = 'report')",
-            params![outbox_id, form_json],
+            params![
+                outbox_id,
+                form_json,
+                consent.map(|c| c.version),
+                consent.map(|c| consent_at(&c)),
+            ],
         )?;
     }
     Ok(changed == 1)
@@ -308,7 +338,7 @@ impl Store {
     ) -> rusqlite::Result<i64> {
         let form_json = to_json(&form)?;
         let tx = self.conn.transaction()?;
-        let report_id = insert_report(&tx, &form_json, origin, now_ms)?;
+        let report_id = insert_report(&tx, &form_json, form, origin, now_ms)?;
         enqueue(&tx, OutboxKind::Report, report_id, &form_json, now_ms)?;
         let fields = photo_fields(PhotoPurpose::Report, form);
         enqueue_photos(&tx, report_id, &fields, photos, now_ms)?;

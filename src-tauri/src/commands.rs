@@ -55,14 +55,16 @@ pub async fn set_text_size(engine: Engines<'_>, text_size: TextSize) -> CmdResul
     Ok(engine.set_text_size(text_size)?)
 }
 
-/// Saves a new city API address, then checks it at once.
+/// Saves a new city API address, then checks it at once. One that is not the city's official
+/// address needs `confirmed` (the citizen said yes to it by name).
 #[tauri::command]
 pub async fn set_api_base_url(
     engine: Engines<'_>,
     monitor: State<'_, Monitor>,
     url: String,
+    confirmed: Option<bool>,
 ) -> CmdResult<SettingsDto> {
-    let settings = engine.set_api_base_url(&url)?;
+    let settings = engine.set_api_base_url(&url, confirmed.unwrap_or(false))?;
     monitor.wake();
     Ok(settings)
 }

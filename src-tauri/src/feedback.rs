@@ -51,8 +51,8 @@ pub async fn check_draft(engine: Engines<'_>) -> CmdResult<Option<DraftProblem>>
 }
 
 /// The photo's bytes come as the raw request body (no JSON number arrays for megabytes); the
-/// `x-purpose` header says whether it goes with the draft or with a "not fixed" answer. The
-/// shrinking runs off the async threads.
+/// `x-purpose` header says whether it goes with the draft or with a "not fixed" answer, and
+/// `x-report` which report's answer. The shrinking runs off the async threads.
 #[tauri::command]
 pub async fn add_photo(engine: Engines<'_>, request: Request<'_>) -> CmdResult<PhotoDto> {
     let InvokeBody::Raw(bytes) = request.body() else {
@@ -65,11 +65,17 @@ pub async fn add_photo(engine: Engines<'_>, request: Request<'_>) -> CmdResult<P
         .and_then(|v| v.to_str().ok())
         .and_then(PhotoPurpose::parse)
         .ok_or(ErrorDto::from(ErrorCode::Internal))?;
+    let report = request
+        .headers()
+        .get(PhotoPurpose::REPORT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok());
     let bytes = bytes.clone();
     let engine = Arc::clone(&engine);
-    let added = tauri::async_runtime::spawn_blocking(move || engine.add_photo(purpose, &bytes))
-        .await
-        .map_err(|_| ErrorDto::from(ErrorCode::Internal))?;
+    let added =
+        tauri::async_runtime::spawn_blocking(move || engine.add_photo(purpose, report, &bytes))
+            .await
+            .map_err(|_| ErrorDto::from(ErrorCode::Internal))?;
     Ok(added?)
 }
 
@@ -82,8 +88,9 @@ pub async fn remove_photo(engine: Engines<'_>, id: i64) -> CmdResult<()> {
 pub async fn pending_photos(
     engine: Engines<'_>,
     purpose: PhotoPurpose,
+    report: Option<i64>,
 ) -> CmdResult<Vec<PhotoDto>> {
-    Ok(engine.pending_photos(purpose)?)
+    Ok(engine.pending_photos(purpose, report)?)
 }
 
 /// Where a draft photo was taken, offered as the report's place when the citizen shares it.

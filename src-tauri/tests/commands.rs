@@ -127,6 +127,26 @@ fn commands_over_ipc() {
         err,
         json!({"code": "api_url_insecure", "messageKey": "error.api_url_insecure"})
     );
+    // Not the city's official address: asked about first, used once confirmed.
+    let other = json!({"url": "https://other-city.example.vn"});
+    let err = invoke(&webview, "set_api_base_url", other.clone()).expect_err("not official");
+    assert_eq!(
+        err,
+        json!({"code": "api_url_not_official", "messageKey": "error.api_url_not_official"})
+    );
+    let settings = invoke(
+        &webview,
+        "set_api_base_url",
+        json!({"url": "https://other-city.example.vn", "confirmed": true}),
+    )
+    .expect("confirmed");
+    assert_eq!(settings["apiBaseUrl"], "https://other-city.example.vn/");
+    invoke(
+        &webview,
+        "set_api_base_url",
+        json!({"url": "http://127.0.0.1:9/"}),
+    )
+    .expect("this device, in a test build");
     let err = invoke(&webview, "set_language", json!({"language": "fr"})).expect_err("bad enum");
     assert!(
         err.is_string(),

@@ -38,6 +38,7 @@ struct ReportId {
 #[derive(Serialize)]
 struct Purpose {
     purpose: PhotoPurpose,
+    report: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -94,8 +95,13 @@ pub async fn check_draft() -> Result<Option<DraftProblem>, ErrorDto> {
     call(Command::CheckDraft, &NoArgs {}).await
 }
 
-/// `bytes` is the file's content as a JS `Uint8Array`.
-pub async fn add_photo(bytes: JsValue, purpose: PhotoPurpose) -> Result<PhotoDto, ErrorDto> {
+/// `bytes` is the file's content as a JS `Uint8Array`; `report` the report whose "not fixed"
+/// answer the photo is for.
+pub async fn add_photo(
+    bytes: JsValue,
+    purpose: PhotoPurpose,
+    report: Option<i64>,
+) -> Result<PhotoDto, ErrorDto> {
     let options = js_sys::Object::new();
     let headers = js_sys::Object::new();
     let _ = js_sys::Reflect::set(
@@ -103,6 +109,13 @@ pub async fn add_photo(bytes: JsValue, purpose: PhotoPurpose) -> Result<PhotoDto
         &PhotoPurpose::HEADER.into(),
         &purpose.as_str().into(),
     );
+    if let Some(id) = report {
+        let _ = js_sys::Reflect::set(
+            &headers,
+            &PhotoPurpose::REPORT_HEADER.into(),
+            &id.to_string().into(),
+        );
+    }
     let _ = js_sys::Reflect::set(&options, &"headers".into(), &headers);
     call_body(Command::AddPhoto, bytes, options.into()).await
 }
@@ -111,8 +124,11 @@ pub async fn remove_photo(id: i64) -> Result<(), ErrorDto> {
     call(Command::RemovePhoto, &Id { id }).await
 }
 
-pub async fn pending_photos(purpose: PhotoPurpose) -> Result<Vec<PhotoDto>, ErrorDto> {
-    call(Command::PendingPhotos, &Purpose { purpose }).await
+pub async fn pending_photos(
+    purpose: PhotoPurpose,
+    report: Option<i64>,
+) -> Result<Vec<PhotoDto>, ErrorDto> {
+    call(Command::PendingPhotos, &Purpose { purpose, report }).await
 }
 
 pub async fn photo_place(id: i64) -> Result<Option<(f64, f64)>, ErrorDto> {

@@ -93,6 +93,7 @@ struct Size {
 #[derive(Serialize)]
 struct Url<'a> {
     url: &'a str,
+    confirmed: bool,
 }
 
 pub async fn app_status() -> Result<AppStatus, ErrorDto> {
@@ -123,8 +124,9 @@ pub async fn set_text_size(text_size: TextSize) -> Result<SettingsDto, ErrorDto>
     call(Command::SetTextSize, &Size { text_size }).await
 }
 
-pub async fn set_api_base_url(url: &str) -> Result<SettingsDto, ErrorDto> {
-    call(Command::SetApiBaseUrl, &Url { url }).await
+/// `confirmed`: the citizen said yes to an address that is not the city's official one.
+pub async fn set_api_base_url(url: &str, confirmed: bool) -> Result<SettingsDto, ErrorDto> {
+    call(Command::SetApiBaseUrl, &Url { url, confirmed }).await
 }
 
 pub async fn refresh_wards() -> Result<ConnectionDto, ErrorDto> {

@@ -1,8 +1,10 @@
-//! Settings: language, text size, the city API address (validated by the shell), connection.
+//! Settings: language, text size, the city API address (validated by the shell; one that is
+//! not the city's official address is used only after the citizen confirms it by name),
+//! connection.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::{Language, TextSize};
+use model::{ErrorCode, Language, TextSize};
 
 use crate::bridge;
 use crate::state::use_ctx;
@@ -14,25 +16,46 @@ pub fn Settings() -> impl IntoView {
     let url_error = RwSignal::new(None::<&'static str>);
     let url_saved = RwSignal::new(false);
     let checking = RwSignal::new(false);
+    // An address waiting for the citizen's yes (not the city's official one).
+    let to_confirm = RwSignal::new(None::<String>);
 
-    let save_url = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let text = url.get_untracked();
+    let save = move |text: String, confirmed: bool| {
         spawn_local(async move {
-            match bridge::set_api_base_url(&text).await {
+            match bridge::set_api_base_url(&text, confirmed).await {
                 Ok(settings) => {
                     url.set(settings.api_base_url.clone());
                     ctx.set_settings(settings);
                     url_error.set(None);
                     url_saved.set(true);
+                    to_confirm.set(None);
+                }
+                Err(err) if err.code == ErrorCode::ApiUrlNotOfficial => {
+                    url_error.set(Some(ctx.error_text(&err)));
+                    url_saved.set(false);
+                    to_confirm.set(Some(text));
                 }
                 // What the citizen typed stays in the field.
                 Err(err) => {
                     url_error.set(Some(ctx.error_text(&err)));
                     url_saved.set(false);
+                    to_confirm.set(None);
                 }
             }
         });
+    };
+    let save_url = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save(url.get_untracked(), false);
+    };
+    let confirm = move |_| {
+        if let Some(text) = to_confirm.get_untracked() {
+            save(text, true);
+        }
+    };
+    let keep = move |_| {
+        to_confirm.set(None);
+        url_error.set(None);
+        url.set(ctx.settings().map(|s| s.api_base_url).unwrap_or_default());
     };
     let check_now = move |_| {
         checking.set(true);
@@ -126,6 +149,13 @@ pub fn Settings() -> impl IntoView {
                 <p class="ok" role="status">{move || if url_saved.get() { ctx.t("settings.saved") } else { "" }}</p>
                 <button id="api-url-save" type="submit" class="primary">{move || ctx.t("settings.save")}</button>
             </form>
+            <Show when=move || to_confirm.with(Option::is_some)>
+                <div class="card confirm-address" role="group" aria-labelledby="confirm-address-text">
+                    <p id="confirm-address-text">{move || ctx.t_with("settings.confirm_address", &[("address", &to_confirm.get().unwrap_or_default())])}</p>
+                    <button id="confirm-address-yes" type="button" class="secondary" on:click=confirm>{move || ctx.t("settings.confirm_yes")}</button>
+                    <button id="confirm-address-no" type="button" class="primary" on:click=keep>{move || ctx.t("settings.confirm_no")}</button>
+                </div>
+            </Show>
             <section class="connection" aria-labelledby="connection-heading">
                 <h2 id="connection-heading">{move || ctx.t("settings.connection")}</h2>
                 <p class="muted">{refreshed}</p>

@@ -36,11 +36,26 @@ impl LocalServer {
         keys: Keys,
         configure: impl FnOnce(AppState) -> AppState,
     ) -> Result<Self, LocalError> {
+        Self::serve(db_file, keys, 0, configure).await
+    }
+
+    /// As [`Self::start`], on loopback `port` (0: a free one): a test that queued work for an
+    /// address while nothing answered there starts the city at that very address later.
+    pub async fn start_on(db_file: &Path, keys: Keys, port: u16) -> Result<Self, LocalError> {
+        Self::serve(db_file, keys, port, |s| s).await
+    }
+
+    async fn serve(
+        db_file: &Path,
+        keys: Keys,
+        port: u16,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Result<Self, LocalError> {
         let db = Db::open(db_file)?;
         db.with(db::seed_hcmc)?;
         db.with(db::seed_services)?;
         db.with(|c| db::seed_dossiers(c, chrono::Utc::now()))?;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let state = configure(AppState::new(db.clone(), keys, &url)?);
         let (stop, stopped) = tokio::sync::oneshot::channel();

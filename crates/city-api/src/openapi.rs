@@ -15,6 +15,7 @@ use model::feedback::{
     MAX_PHOTO_BYTES,
 };
 use model::service::{Datatype, MAX_STRING_ANSWER, MAX_TEXT_ANSWER, ServiceCatalog};
+use model::trust::{CONSENT_VERSION, consent};
 use model::ward_rating::{CRITERIA, MAX_COMMENT_CHARS};
 use serde_json::{Map, Value, json};
 use utoipa::Modify;
@@ -601,6 +602,18 @@ pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
                "description": "Extension: the report's own key (43 characters of base64url), which its photos, \"not fixed\" and rating must show; only its SHA-256 is kept"}),
     );
     common.insert("account_id".into(), json!({"type": "string"}));
+    // The citizen's consent to send contact details (`model::trust::Consent`): with any contact
+    // field, both are required (`consent_missing` names the one absent).
+    common.insert(
+        consent::VERSION_FIELD.into(),
+        json!({"type": "integer", "minimum": 1, "maximum": CONSENT_VERSION,
+               "description": "Which consent text the citizen agreed to (the app's version of it); required with contact details"}),
+    );
+    common.insert(
+        consent::AT_FIELD.into(),
+        json!({"type": "string", "format": "date-time",
+               "description": "When the citizen agreed (RFC 3339); required with contact details"}),
+    );
     common.insert(
         "media_url".into(),
         json!({"type": "string", "maxLength": 500,
@@ -666,7 +679,7 @@ pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
         })
         .collect();
     json!({
-        "description": "Open311's form: the service, a location, the answers to its questions (`attribute[code]`), optional contact fields. Empty fields read as absent.",
+        "description": "Open311's form: the service, a location, the answers to its questions (`attribute[code]`), optional contact fields — sent at all, only with the citizen's consent (`consent_version` and `consent_at`; without them: 400 `consent_missing`). Other empty fields read as absent.",
         "type": "object",
         "oneOf": services,
         "anyOf": [
@@ -675,6 +688,15 @@ pub fn new_request_form(catalog: &ServiceCatalog, wards: &[&str]) -> Value {
             {"required": ["address_id"], "properties": {"address_id": {"minLength": 1}}},
             {"required": ["ward_code"], "properties": {"ward_code": {"minLength": 1}}},
         ],
-        "dependentRequired": {"lat": ["long"], "long": ["lat"]},
+        // Contact fields need the consent to send them: sent at all (even empty), both
+        // consent fields are required, and each of those needs the other.
+        "dependentRequired": {
+            "lat": ["long"], "long": ["lat"],
+            "first_name": ["consent_version", "consent_at"],
+            "last_name": ["consent_version", "consent_at"],
+            "email": ["consent_version", "consent_at"],
+            "phone": ["consent_version", "consent_at"],
+            "consent_version": ["consent_at"], "consent_at": ["consent_version"],
+        },
     })
 }

@@ -209,6 +209,85 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             with(field, &"ạ".repeat(max + 1)),
         ));
     }
+    // Contact details without the consent to send them, half a consent, or a consent that
+    // cannot be read (issue 13): refused, naming the field, nothing stored.
+    let consented = |extra: &[(&str, &str)]| {
+        let mut f = base();
+        f.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        f
+    };
+    let at = ("consent_at", "2026-12-07T08:00:00+07:00");
+    for contact in [
+        ("email", "an@example.vn"),
+        ("phone", "0903123456"),
+        ("first_name", "An"),
+        ("last_name", "Nguyễn"),
+    ] {
+        cases.push(form_case(
+            format!("{} without consent", contact.0),
+            post,
+            consented(&[contact]),
+        ));
+        cases.push(form_case(
+            format!("{} with consent_version only", contact.0),
+            post,
+            consented(&[contact, ("consent_version", "1")]),
+        ));
+        cases.push(form_case(
+            format!("{} with consent_at only", contact.0),
+            post,
+            consented(&[contact, at]),
+        ));
+    }
+    cases.push(form_case(
+        "email sent empty without consent".into(),
+        post,
+        consented(&[("email", "")]),
+    ));
+    for v in [
+        "0", "-1", "99", "65536", "1.5", "abc", "NaN", "1e3", "\u{0}",
+    ] {
+        cases.push(form_case(
+            format!("consent_version={v:?}"),
+            post,
+            consented(&[("email", "an@example.vn"), ("consent_version", v), at]),
+        ));
+    }
+    for v in [
+        "yesterday",
+        "2026-12-07",
+        "2026-12-07 08:00:00",
+        "2026-12-07 08:00:00Z",
+        "2026-13-07T08:00:00Z",
+        "2026-12-07T25:00:00Z",
+        "1e9",
+        "\u{0}",
+    ] {
+        cases.push(form_case(
+            format!("consent_at={v:?}"),
+            post,
+            consented(&[
+                ("email", "an@example.vn"),
+                ("consent_version", "1"),
+                ("consent_at", v),
+            ]),
+        ));
+    }
+    for inj in INJECTIONS {
+        cases.push(form_case(
+            format!("consent_at injection {inj:?}"),
+            post,
+            consented(&[
+                ("email", "an@example.vn"),
+                ("consent_version", "1"),
+                ("consent_at", inj),
+            ]),
+        ));
+    }
     let mut dup = base();
     dup.push(("description".into(), "again".into()));
     cases.push(form_case("repeated field".into(), post, dup));

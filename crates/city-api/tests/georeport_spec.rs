@@ -242,6 +242,9 @@ async fn phone_numbers_are_taken_as_people_write_them() {
     ] {
         let mut form = report_form();
         form.push(("phone", phone));
+        // Contact details go with the citizen's consent (issue 13).
+        form.push(("consent_version", "1"));
+        form.push(("consent_at", "2026-12-07T08:00:00+07:00"));
         let (st, answer) = post(&s, &form).await;
         assert_eq!(st, StatusCode::OK, "{phone}: {answer}");
     }

@@ -78,6 +78,21 @@ async fn a_stock_client_files_and_reads_a_report_without_personal_data_leaking()
     form.push(("email", "an.nguyen@example.vn"));
     form.push(("phone", "0909 123 456"));
     form.push(("first_name", "An"));
+    // Without the citizen's consent, contact details are refused and nothing is stored.
+    let before = s.snapshot();
+    let (st, err) = json(
+        s.post("/open311/v2/requests.json")
+            .form(&form)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    common::assert_refused(st, &err, StatusCode::BAD_REQUEST, "consent_missing");
+    assert_eq!(err[0]["field"], "consent_version");
+    assert_eq!(s.snapshot(), before);
+    form.push(("consent_version", "1"));
+    form.push(("consent_at", "2026-12-07T08:00:00+07:00"));
     let (st, posted) = json(
         s.post("/open311/v2/requests.json")
             .form(&form)
@@ -126,9 +141,22 @@ async fn a_stock_client_files_and_reads_a_report_without_personal_data_leaking()
         None => assert!(r.get("expected_datetime").is_none(), "{r}"),
     }
     let text = one.to_string();
-    for private in ["an.nguyen", "0909", "\"An\"", OWNER_KEY] {
+    for private in ["an.nguyen", "0909", "\"An\"", OWNER_KEY, "consent"] {
         assert!(!text.contains(private), "{private} leaked: {text}");
     }
+    // The consent is kept next to the contact details it allowed.
+    let kept: (Option<i64>, Option<String>, String) =
+        s.db.with(|c| {
+            c.query_row(
+                "SELECT consent_version, consent_at, contact FROM requests WHERE id = ?1",
+                [id.parse::<i64>().expect("numeric id")],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+        })
+        .expect("row");
+    assert_eq!(kept.0, Some(1));
+    assert_eq!(kept.1.as_deref(), Some("2026-12-07T01:00:00Z"));
+    assert!(kept.2.contains("an.nguyen@example.vn"));
     assert!(
         r.get("status_notes").is_none(),
         "absent fields are omitted, not empty"

@@ -1,4 +1,11 @@
 //! The city API over HTTP. Every answer is checked before anything is stored.
+//!
+//! Where the app connects: only to addresses that passed [`ApiBaseUrl`] (`https`, or plain
+//! `http` to this device) and to URLs under the one in use (`sync::news` refuses a photo URL of
+//! another origin). The client follows no redirect: a 307 or 308 makes a client send the same
+//! form again to wherever the `Location` says, `http://` included, so a contact form or a
+//! device id would go in clear text or to another host. A 3xx is an answer the app does not
+//! accept (the outbox tries again later, `policy::classify`).
 
 use std::time::Duration;
 
@@ -56,14 +63,21 @@ pub struct CityClient {
     http: reqwest::Client,
 }
 
+/// The one HTTP client the app builds: bounded times, rustls, and no redirects followed.
+pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("citizen-app/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
 impl CityClient {
     pub fn new() -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .user_agent(concat!("citizen-app/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { http })
+        Ok(Self {
+            http: http_client()?,
+        })
     }
 
     /// The shared connection pool (the sync worker sends through it too).

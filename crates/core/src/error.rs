@@ -12,6 +12,8 @@ pub enum CoreError {
     UnknownWard,
     #[error("invalid city API address: {0}")]
     ApiUrl(#[from] ApiUrlError),
+    #[error("not an official city API address: the citizen must confirm it")]
+    ApiUrlNotOfficial,
     #[error("local storage failed")]
     Storage(#[from] rusqlite::Error),
     #[error("the database is working; there is nothing to start fresh from")]
@@ -65,6 +67,7 @@ impl CoreError {
             Self::DbNotReady(code) => *code,
             Self::UnknownWard => ErrorCode::UnknownWard,
             Self::ApiUrl(err) => (*err).into(),
+            Self::ApiUrlNotOfficial => ErrorCode::ApiUrlNotOfficial,
             Self::Storage(err) => match err.sqlite_error_code() {
                 Some(SqliteCode::DiskFull) => ErrorCode::StorageFull,
                 Some(SqliteCode::ReadOnly) => ErrorCode::DbReadOnly,

@@ -34,8 +34,9 @@ pub fn photo_dto(p: &PhotoThumb) -> PhotoDto {
 }
 
 /// Where a report and everything queued with it stand. A refusal wins (the citizen must act),
-/// then anything still on its way, then "sent".
-pub fn delivery(items: &[ItemBrief]) -> Delivery {
+/// then anything still on its way — waiting for the address it was filed with (`elsewhere`),
+/// when that is not the one in use —, then "sent".
+pub fn delivery(items: &[ItemBrief], elsewhere: Option<&str>) -> Delivery {
     if let Some(refused) = items.iter().find(|i| i.state == ItemState::NeedsAttention) {
         return Delivery::NeedsAttention {
             outbox_id: refused.id,
@@ -55,6 +56,12 @@ pub fn delivery(items: &[ItemBrief]) -> Delivery {
         .unwrap_or(u32::MAX);
     if done == total {
         Delivery::Sent
+    } else if let Some(address) = elsewhere {
+        Delivery::OtherAddress {
+            done,
+            total,
+            address: address.to_owned(),
+        }
     } else if items.iter().any(|i| i.state == ItemState::Sending) {
         Delivery::Sending { done, total }
     } else {
@@ -67,7 +74,13 @@ pub fn city_record(row: &ReportRow) -> Option<ServiceRequest> {
     serde_json::from_str(row.server_json.as_deref()?).ok()
 }
 
-pub fn summary(row: &ReportRow, items: &[ItemBrief]) -> ReportSummary {
+/// The address a report belongs to, when it is not `current` (the one in use).
+pub fn elsewhere<'a>(row: &'a ReportRow, current: &str) -> Option<&'a str> {
+    row.api_base.as_deref().filter(|base| *base != current)
+}
+
+/// A line of "My reports"; `current` is the city API address in use.
+pub fn summary(row: &ReportRow, items: &[ItemBrief], current: &str) -> ReportSummary {
     let city = city_record(row);
     // The citizen's own words for their report; the city's record for one they follow.
     let (service_code, description) = match (field(&row.form, "service_code"), &city) {
@@ -95,7 +108,7 @@ pub fn summary(row: &ReportRow, items: &[ItemBrief]) -> ReportSummary {
         created_ms: row.created_ms,
         server_id: row.server_id.clone(),
         status: row.status.as_deref().and_then(RequestStatus::parse),
-        delivery: delivery(items),
+        delivery: delivery(items, elsewhere(row, current)),
         unseen: row.unseen,
     }
 }
@@ -121,14 +134,16 @@ pub fn events(row: &ReportRow) -> Vec<RequestEvent> {
         .unwrap_or_default()
 }
 
-/// Everything about one report. `city_photo` gives the kept copy of a city photo by URL.
+/// Everything about one report. `city_photo` gives the kept copy of a city photo by URL;
+/// `current` is the city API address in use.
 pub fn detail(
     row: &ReportRow,
     items: &[ItemBrief],
     photos: &[PhotoThumb],
     city_photo: impl Fn(&str) -> Option<PhotoDto>,
+    current: &str,
 ) -> ReportDetail {
-    let summary = summary(row, items);
+    let summary = summary(row, items, current);
     let city = city_record(row);
     let events = events(row);
     let followup_pending = items.iter().any(|i| {
@@ -214,6 +229,8 @@ pub fn rank_nearby(
 mod tests {
     use super::*;
 
+    const HERE: &str = "http://127.0.0.1:8722/";
+
     fn item(id: i64, kind: OutboxKind, state: ItemState) -> ItemBrief {
         ItemBrief {
             id,
@@ -228,21 +245,39 @@ mod tests {
     fn delivery_states() {
         use ItemState::*;
         use OutboxKind::*;
-        assert_eq!(delivery(&[]), Delivery::Sent);
+        assert_eq!(delivery(&[], None), Delivery::Sent);
         assert_eq!(
-            delivery(&[item(1, Report, Sent), item(2, Photo, Queued)]),
+            delivery(&[item(1, Report, Sent), item(2, Photo, Queued)], None),
             Delivery::Queued { done: 1, total: 2 }
         );
         assert_eq!(
-            delivery(&[item(1, Report, Sending), item(2, Photo, Queued)]),
+            delivery(&[item(1, Report, Sending), item(2, Photo, Queued)], None),
             Delivery::Sending { done: 0, total: 2 }
         );
         assert_eq!(
-            delivery(&[item(1, Report, Sent), item(2, Photo, Sent)]),
+            delivery(&[item(1, Report, Sent), item(2, Photo, Sent)], None),
             Delivery::Sent
         );
+        // Filed with another address than the one in use: it waits for that one.
+        let other = Some("https://other.example/");
         assert_eq!(
-            delivery(&[item(1, Report, NeedsAttention), item(2, Photo, Queued)]),
+            delivery(&[item(1, Report, Sent), item(2, Photo, Queued)], other),
+            Delivery::OtherAddress {
+                done: 1,
+                total: 2,
+                address: "https://other.example/".into()
+            }
+        );
+        assert_eq!(
+            delivery(&[item(1, Report, Sent), item(2, Photo, Sent)], other),
+            Delivery::Sent,
+            "all with the city: nothing waits"
+        );
+        assert_eq!(
+            delivery(
+                &[item(1, Report, NeedsAttention), item(2, Photo, Queued)],
+                None
+            ),
             Delivery::NeedsAttention {
                 outbox_id: 1,
                 reason: Refusal::City(model::reason::Reason::TooLong),
@@ -321,13 +356,14 @@ mod tests {
             server_json: serde_json::to_string(&city).ok(),
             events_json: None,
             unseen: false,
+            api_base: Some(HERE.into()),
         };
-        assert_eq!(detail(&row, &[], &[], |_| None).supporters, 3);
+        assert_eq!(detail(&row, &[], &[], |_| None, HERE).supporters, 3);
         let unknown = ReportRow {
             server_json: Some("not json".into()),
             ..row
         };
-        assert_eq!(detail(&unknown, &[], &[], |_| None).supporters, 0);
+        assert_eq!(detail(&unknown, &[], &[], |_| None, HERE).supporters, 0);
     }
 
     /// The city publishes a report's place coarse, with the ward's name for its address; the
@@ -355,9 +391,10 @@ mod tests {
             server_json: serde_json::to_string(&city).ok(),
             events_json: None,
             unseen: false,
+            api_base: Some(HERE.into()),
         };
         assert_eq!(
-            detail(&row, &[], &[], |_| None).address.as_deref(),
+            detail(&row, &[], &[], |_| None, HERE).address.as_deref(),
             Some("12 Lê Lợi")
         );
         // Someone else's report, followed: only the city's public words exist.
@@ -367,7 +404,9 @@ mod tests {
             ..row
         };
         assert_eq!(
-            detail(&followed, &[], &[], |_| None).address.as_deref(),
+            detail(&followed, &[], &[], |_| None, HERE)
+                .address
+                .as_deref(),
             Some("Phường Bến Thành")
         );
     }

@@ -111,7 +111,7 @@ async fn newer_list_replaces_ours_then_304_changes_nothing() {
 
     // Another server: our ETag means nothing there, so the whole list is asked for again.
     engine
-        .set_api_base_url(&url)
+        .set_api_base_url(&url, false)
         .expect("same address, set explicitly");
     assert!(
         engine.check_city_api().await.wards_changed,

@@ -297,7 +297,7 @@ async fn kept_while_the_city_is_down_then_one_pull_looks_it_up() {
     assert!(engine.sync_dossiers().await.is_err(), "no city yet");
 
     // The city comes back: one pull.
-    engine.set_api_base_url(&city.url).expect("address");
+    engine.set_api_base_url(&city.url, false).expect("address");
     let news = pull(&engine).await;
     assert_eq!(news.iter().map(|n| n.id).collect::<Vec<_>>(), [id]);
     let list = engine.my_dossiers().expect("list");

@@ -28,8 +28,8 @@ fn choices_survive_a_restart() {
         engine.set_language(Language::En).expect("language");
         engine.set_text_size(TextSize::Large).expect("text size");
         engine
-            .set_api_base_url("https://api.example.vn/city")
-            .expect("url");
+            .set_api_base_url("https://api.example.vn/city", true)
+            .expect("url, confirmed");
     }
     let engine = engine_at(dir.path(), NOWHERE);
     let s = engine.status().settings;
@@ -55,19 +55,67 @@ fn bad_input_is_refused_with_a_code_and_changes_nothing() {
         Some(ErrorCode::UnknownWard)
     );
     assert_eq!(
-        code(engine.set_api_base_url("http://api.city.vn")),
+        code(engine.set_api_base_url("http://api.city.vn", true)),
         Some(ErrorCode::ApiUrlInsecure)
     );
     assert_eq!(
-        code(engine.set_api_base_url("")),
+        code(engine.set_api_base_url("", true)),
         Some(ErrorCode::ApiUrlEmpty)
     );
     assert_eq!(
-        code(engine.set_api_base_url("not a url")),
+        code(engine.set_api_base_url("not a url", true)),
         Some(ErrorCode::ApiUrlMalformed)
+    );
+    // Not an official address, not confirmed: asked about first, nothing changes.
+    assert_eq!(
+        code(engine.set_api_base_url("https://api.example.vn/city", false)),
+        Some(ErrorCode::ApiUrlNotOfficial)
     );
     let s = engine.status().settings;
     assert_eq!(s.my_ward, None);
     assert_eq!(s.api_base_url, NOWHERE);
     assert_eq!(engine.search_wards("", 500).expect("all").total, 168);
+}
+
+/// The city's official address, the one the app was started with and (in debug and test
+/// builds) this device are used without asking; any other only once confirmed.
+#[test]
+fn only_other_addresses_are_confirmed_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = engine_at(dir.path(), "https://started-with.example.vn/");
+    let official = model::api_url::OFFICIAL_API_URLS[0];
+    let set = |url: &str, confirmed: bool| {
+        engine
+            .set_api_base_url(url, confirmed)
+            .map(|s| s.api_base_url)
+            .map_err(|e| e.code())
+    };
+    assert_eq!(set(official, false), Ok(official.to_owned()));
+    assert_eq!(
+        set("https://started-with.example.vn", false),
+        Ok("https://started-with.example.vn/".to_owned())
+    );
+    assert_eq!(
+        set("http://127.0.0.1:8722", false),
+        Ok("http://127.0.0.1:8722/".to_owned()),
+        "the local reference server, in a test build"
+    );
+    assert_eq!(
+        set("https://elsewhere.example.com/", false),
+        Err(ErrorCode::ApiUrlNotOfficial)
+    );
+    assert_eq!(
+        engine.status().settings.api_base_url,
+        "http://127.0.0.1:8722/",
+        "unchanged"
+    );
+    assert_eq!(
+        set("https://elsewhere.example.com/", true),
+        Ok("https://elsewhere.example.com/".to_owned())
+    );
+    assert_eq!(
+        set("https://elsewhere.example.com/", false),
+        Ok("https://elsewhere.example.com/".to_owned()),
+        "the address in use is not asked about again"
+    );
 }

@@ -98,8 +98,11 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = dir.path().join("app");
 
-    // Offline: categories from the bundled catalogue, a draft kept across a restart.
-    let engine = common::engine_at(&app, common::NOWHERE);
+    // Offline (the city's address answers nothing yet): categories from the bundled catalogue,
+    // a draft kept across a restart.
+    let port = common::free_port();
+    let api = format!("http://127.0.0.1:{port}/");
+    let engine = common::engine_at(&app, &api);
     assert_eq!(engine.services().expect("services").services.len(), 19);
     assert_eq!(
         engine.search_services("ngap").expect("search").first(),
@@ -111,7 +114,7 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
     };
     engine.save_draft(half.clone()).expect("save");
     drop(engine);
-    let engine = common::engine_at(&app, common::NOWHERE);
+    let engine = common::engine_at(&app, &api);
     assert_eq!(
         engine.draft().expect("draft").draft,
         half,
@@ -135,12 +138,12 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
 
     // A photo: shrunk, kept with the draft; a non-photo refused with its own code.
     let added = engine
-        .add_photo(PhotoPurpose::Report, &photo_bytes(2400, 1800))
+        .add_photo(PhotoPurpose::Report, None, &photo_bytes(2400, 1800))
         .expect("photo");
     assert!(added.thumb.starts_with("data:image/jpeg;base64,"));
     assert!(added.bytes <= core_engine::photo::TARGET_BYTES);
     let err = engine
-        .add_photo(PhotoPurpose::Report, b"<html>not a photo</html>")
+        .add_photo(PhotoPurpose::Report, None, b"<html>not a photo</html>")
         .expect_err("refused");
     assert_eq!(err.code(), model::ErrorCode::NotAnImage);
 
@@ -158,8 +161,7 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
     assert_eq!(engine.outbox_counts().expect("counts").queued, 2);
 
     // The city comes up: it goes out by itself, photo too, and is not news to its sender.
-    let city = common::city(dir.path()).await;
-    engine.set_api_base_url(&city.url).expect("url");
+    let city = common::city_on(dir.path(), port).await;
     let outcome = sync_until_sent(&engine).await;
     assert!(outcome.news.is_empty(), "{:?}", outcome.news);
     assert_eq!(count(&city, "SELECT count(*) FROM requests"), 1);
@@ -203,7 +205,11 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
         model::ErrorCode::NoteMissing
     );
     engine
-        .add_photo(PhotoPurpose::Reopen, &photo_bytes(800, 600))
+        .add_photo(
+            PhotoPurpose::Reopen,
+            Some(report_id),
+            &photo_bytes(800, 600),
+        )
         .expect("photo");
     let after = engine
         .not_fixed(report_id, "Vẫn ngập sau mưa tối qua")
@@ -297,7 +303,9 @@ async fn file_offline_follow_it_to_resolution_and_answer() {
             .iter()
             .all(|r| serde_json::to_string(r).is_ok_and(|j| !j.contains("device")))
     );
-    engine.set_api_base_url(common::NOWHERE).expect("url");
+    engine
+        .set_api_base_url(common::NOWHERE, false)
+        .expect("url");
     let kept = engine.ward_reports("26743").await.expect("kept");
     assert!(kept.offline);
     assert_eq!(kept.reports, list.reports);
@@ -323,7 +331,7 @@ async fn a_refused_report_is_fixed_in_the_form_and_resent() {
         ("address_string".to_owned(), "12 Lê Lợi".to_owned()),
     ];
     let id = engine
-        .with_store(|s| s.save_report(&bad, &[], 1))
+        .with_store(|s| s.save_report(&bad, &[], &common::origin(&city.url), 1))
         .expect("save");
     engine.sync(&Quiet).await.expect("sync");
     let mine = engine.my_reports().expect("reports");

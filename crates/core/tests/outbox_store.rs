@@ -2,8 +2,16 @@
 //! off by a crash goes back to the queue; answers move items to sent or needs-attention.
 
 use core_engine::store::{ItemState, OutboxCounts, Receipt, Store};
+use model::ApiBaseUrl;
 use model::delivery::{Refusal, RetryReason};
 use model::reason::Reason;
+
+const CITY: &str = "https://city.example/";
+
+#[allow(clippy::expect_used, reason = "test code: a constant, valid")]
+fn city() -> ApiBaseUrl {
+    ApiBaseUrl::parse(CITY).expect("url")
+}
 
 fn form(n: usize) -> Vec<(String, String)> {
     vec![
@@ -17,10 +25,14 @@ fn form(n: usize) -> Vec<(String, String)> {
 fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open_in(dir.path()).expect("open");
-    let a = store.save_report(&form(1), &[], 1_000).expect("save");
-    let b = store.save_report(&form(2), &[], 1_001).expect("save");
+    let a = store
+        .save_report(&form(1), &[], &city(), 1_000)
+        .expect("save");
+    let b = store
+        .save_report(&form(2), &[], &city(), 1_001)
+        .expect("save");
     assert_ne!(a, b);
-    let due = store.due_items(2_000, 10).expect("due");
+    let due = store.due_items(&city(), 2_000, 10).expect("due");
     assert_eq!(due.len(), 2);
     assert_eq!(due[0].report_id, a);
     assert_ne!(due[0].idempotency_key, due[1].idempotency_key);
@@ -29,7 +41,7 @@ fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
     drop(store); // the process dies mid-send
 
     let mut store = Store::open_in(dir.path()).expect("reopen");
-    let due = store.due_items(2_000, 10).expect("due");
+    let due = store.due_items(&city(), 2_000, 10).expect("due");
     assert_eq!(due.len(), 2, "nothing lost");
     assert_eq!(due[0].idempotency_key, key, "the same key is sent again");
 
@@ -40,14 +52,14 @@ fn saved_reports_are_queued_durably_and_survive_an_interrupted_send() {
         .record_delivered(&due[0], &receipt, 3_000)
         .expect("delivered");
     assert_eq!(
-        store.followed_reports().expect("followed")[0].server_id,
+        store.followed_reports(&city()).expect("followed")[0].server_id,
         "41"
     );
     store
         .record_retry(due[1].id, 9_000, RetryReason::Offline)
         .expect("retry");
-    assert!(store.due_items(8_999, 10).expect("due").is_empty());
-    assert_eq!(store.next_due_ms().expect("next"), Some(9_000));
+    assert!(store.due_items(&city(), 8_999, 10).expect("due").is_empty());
+    assert_eq!(store.next_due_ms(&city()).expect("next"), Some(9_000));
     store
         .record_refused(
             due[1].id,

@@ -105,7 +105,7 @@ fn a_full_disk_refuses_writes_with_its_code_and_loses_nothing() {
     let kept = draft("Ngập sâu 40 cm trước chợ");
     engine.save_draft(kept.clone()).expect("save with room");
     engine
-        .add_photo(PhotoPurpose::Report, &noisy_photo())
+        .add_photo(PhotoPurpose::Report, None, &noisy_photo())
         .expect("photo with room");
     // Closing checkpoints and removes the write-ahead log, so the next writes need new space.
     drop(engine);
@@ -120,7 +120,7 @@ fn a_full_disk_refuses_writes_with_its_code_and_loses_nothing() {
         ErrorCode::StorageFull
     );
     assert_eq!(
-        code(engine.add_photo(PhotoPurpose::Report, &noisy_photo())),
+        code(engine.add_photo(PhotoPurpose::Report, None, &noisy_photo())),
         ErrorCode::StorageFull
     );
     assert_eq!(code(engine.submit_draft()), ErrorCode::StorageFull);

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use city_api::local::LocalServer;
-use common::{NOWHERE, STAFF_KEY};
+use common::{STAFF_KEY, origin};
 use core_engine::engine::DEMO_API_KEY;
 use core_engine::store::{ItemState, OutboxKind, Photo, Store};
 use core_engine::sync::transport::Target;
@@ -92,26 +92,31 @@ async fn queued_offline_then_delivered_exactly_once_with_photos() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open_in(&dir.path().join("app")).expect("open");
     let store = Mutex::new(store);
+    // The city's address, where nothing answers yet.
+    let port = common::free_port();
+    let url = format!("http://127.0.0.1:{port}/");
     for n in 0..6 {
         let photos: Vec<Photo> = (0..(n % 3)).map(|p| jpeg(p as u8)).collect();
         store
             .lock()
             .expect("lock")
-            .save_report(&form(&format!("Ngập nước lần {n}")), &photos, 1)
+            .save_report(
+                &form(&format!("Ngập nước lần {n}")),
+                &photos,
+                &origin(&url),
+                1,
+            )
             .expect("save");
     }
     // Offline: every attempt fails, nothing is lost, the next try is scheduled.
-    let offline = worker(NOWHERE)
-        .send_due(&store, &Quiet)
-        .await
-        .expect("pass");
+    let offline = worker(&url).send_due(&store, &Quiet).await.expect("pass");
     assert_eq!(offline.delivered, 0);
     assert!(offline.retried >= 1);
     assert!(offline.next_due_ms.is_some());
     let counts = store.lock().expect("lock").outbox_counts().expect("counts");
     assert_eq!(counts.queued, 6 + 6, "6 reports and 6 photos still queued");
 
-    let city = common::city(dir.path()).await;
+    let city = common::city_on(dir.path(), port).await;
     drain(&worker(&city.url), &store).await;
     let counts = store.lock().expect("lock").outbox_counts().expect("counts");
     assert_eq!((counts.queued, counts.sent), (0, 12));
@@ -133,7 +138,7 @@ async fn a_replayed_acknowledgement_files_nothing_twice() {
     store
         .lock()
         .expect("lock")
-        .save_report(&form("Cống nghẹt"), &[jpeg(1)], 1)
+        .save_report(&form("Cống nghẹt"), &[jpeg(1)], &origin(&city.url), 1)
         .expect("save");
     drain(&worker(&city.url), &store).await;
     // As if the app had died after the city's answers and before recording them.
@@ -149,7 +154,11 @@ async fn a_replayed_acknowledgement_files_nothing_twice() {
     drain(&worker(&city.url), &store).await;
     assert_eq!(count(&city, "SELECT count(*) FROM requests"), 1);
     assert_eq!(count(&city, "SELECT count(*) FROM media"), 1);
-    let followed = store.lock().expect("lock").followed_reports().expect("f");
+    let followed = store
+        .lock()
+        .expect("lock")
+        .followed_reports(&origin(&city.url))
+        .expect("f");
     assert_eq!(
         followed.len(),
         1,
@@ -168,7 +177,7 @@ async fn a_refusal_waits_for_the_citizen_and_a_fix_goes_out() {
     let report = store
         .lock()
         .expect("lock")
-        .save_report(&bad, &[jpeg(2)], 1)
+        .save_report(&bad, &[jpeg(2)], &origin(&city.url), 1)
         .expect("save");
     let w = worker(&city.url);
     let pass = w.send_due(&store, &Quiet).await.expect("pass");
@@ -209,12 +218,16 @@ async fn the_city_wins_for_status_and_follow_ups_wait_for_their_report() {
     let report = store
         .lock()
         .expect("lock")
-        .save_report(&form("Đèn đường hỏng"), &[], 1)
+        .save_report(&form("Đèn đường hỏng"), &[], &origin(&city.url), 1)
         .expect("save");
     drain(&w, &store).await;
     assert_eq!(w.pull_my_reports(&store).await.expect("pull"), 1);
     assert_eq!(w.pull_my_reports(&store).await.expect("pull"), 0, "cursor");
-    let id = store.lock().expect("lock").followed_reports().expect("f")[0]
+    let id = store
+        .lock()
+        .expect("lock")
+        .followed_reports(&origin(&city.url))
+        .expect("f")[0]
         .server_id
         .clone();
 
@@ -278,7 +291,7 @@ async fn the_engine_syncs_through_its_own_store_and_client() {
     let engine = common::engine_at(&dir.path().join("app"), &city.url);
     use core_engine::sync::StoreAccess;
     engine
-        .with_store(|s| s.save_report(&form("Rác ùn ứ đầu hẻm"), &[jpeg(4)], 1))
+        .with_store(|s| s.save_report(&form("Rác ùn ứ đầu hẻm"), &[jpeg(4)], &origin(&city.url), 1))
         .expect("save");
     assert_eq!(engine.outbox_counts().expect("counts").queued, 2);
     let round = engine.sync(&Quiet).await.expect("sync");
@@ -331,10 +344,12 @@ async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
     let app = dir.path().join("app");
     let store = Mutex::new(Store::open_in(&app).expect("open"));
+    let port = common::free_port();
+    let url = format!("http://127.0.0.1:{port}/");
     let report = store
         .lock()
         .expect("lock")
-        .save_report(&form("Ngập nước trước chợ"), &[], 1)
+        .save_report(&form("Ngập nước trước chợ"), &[], &origin(&url), 1)
         .expect("save");
     let watch = Watch {
         store: &store,
@@ -348,10 +363,7 @@ async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
     };
 
     // Offline: sending while the attempt lasts, queued again after it (not stuck sending).
-    worker(NOWHERE)
-        .send_due(&store, &watch)
-        .await
-        .expect("pass");
+    worker(&url).send_due(&store, &watch).await.expect("pass");
     assert_eq!(
         watch.take(),
         vec![(ItemState::Sending, 1, ItemState::Queued)]
@@ -359,7 +371,7 @@ async fn an_attempt_on_the_wire_shows_as_sending_and_is_never_stored() {
     assert_eq!(shown(&store), (ItemState::Queued, 0));
 
     // Online: sending, then sent.
-    let city = common::city(dir.path()).await;
+    let city = common::city_on(dir.path(), port).await;
     store
         .lock()
         .expect("lock")

@@ -9,6 +9,36 @@ use url::{Host, Url};
 /// Longest address accepted; a real one is far shorter.
 const MAX_LEN: usize = 2_048;
 
+/// The city's official API address(es), shipped in the app: the one list. Settings use any
+/// other only after the citizen confirms it by name ([`needs_confirmation`]), so a link or a
+/// person asking them to "just change the server" cannot quietly send their reports elsewhere.
+/// A city puts its own here before a release (the reference server has no public address).
+pub const OFFICIAL_API_URLS: &[&str] = &["https://api.hochiminhcity.gov.vn/"];
+
+/// Whether the citizen must confirm `url` before it is used: it is not one of `trusted` (the
+/// official list and the address the app was started with) and not this device where
+/// `loopback_ok` (debug and test builds, which talk to the local reference server).
+pub fn needs_confirmation(url: &ApiBaseUrl, trusted: &[ApiBaseUrl], loopback_ok: bool) -> bool {
+    !(trusted.contains(url) || (loopback_ok && url.is_loopback()))
+}
+
+/// The official addresses, parsed (an entry that does not parse is left out: a test holds
+/// every entry valid).
+pub fn official() -> Vec<ApiBaseUrl> {
+    OFFICIAL_API_URLS
+        .iter()
+        .filter_map(|u| ApiBaseUrl::parse(u).ok())
+        .collect()
+}
+
+fn host_is_loopback(host: Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
+    }
+}
+
 /// A validated base URL: http(s), a host, no credentials, query or fragment, ending in `/` so
 /// that relative paths join under it. Plain `http` is allowed only to this device (loopback),
 /// because everything else a citizen sends must be encrypted.
@@ -41,11 +71,7 @@ impl ApiBaseUrl {
         }
         let mut url = Url::parse(text).map_err(|_| ApiUrlError::Malformed)?;
         let host = url.host().ok_or(ApiUrlError::Malformed)?;
-        let loopback = match host {
-            Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-            Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
-            Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
-        };
+        let loopback = host_is_loopback(host);
         match url.scheme() {
             "https" => {}
             "http" if loopback => {}
@@ -68,6 +94,14 @@ impl ApiBaseUrl {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// An address on this device (`localhost`, 127.0.0.0/8, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        Url::parse(&self.0)
+            .ok()
+            .and_then(|u| u.host().map(host_is_loopback))
+            .unwrap_or(false)
     }
 
     /// `path` joined under the base: `join("api/v1/wards")`.
@@ -148,6 +182,28 @@ mod tests {
             ApiBaseUrl::parse(&format!("https://a.vn/{}", "a".repeat(3000))),
             Err(Malformed)
         );
+    }
+
+    #[test]
+    fn other_addresses_than_the_official_ones_are_confirmed_first() {
+        let official = official();
+        assert_eq!(
+            official.len(),
+            OFFICIAL_API_URLS.len(),
+            "every entry is valid"
+        );
+        let url = |s: &str| ApiBaseUrl::parse(s).expect("valid");
+        assert!(!needs_confirmation(&official[0], &official, false));
+        let other = url("https://api.example.vn/city");
+        assert!(needs_confirmation(&other, &official, false));
+        assert!(needs_confirmation(&other, &official, true));
+        let local = url("http://127.0.0.1:8722");
+        assert!(local.is_loopback() && url("http://localhost:1").is_loopback());
+        assert!(!url("https://10.0.0.1").is_loopback());
+        assert!(needs_confirmation(&local, &official, false), "release");
+        assert!(!needs_confirmation(&local, &official, true), "debug");
+        let started_with = [official[0].clone(), other.clone()];
+        assert!(!needs_confirmation(&other, &started_with, false));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::feedback::{self, FieldError, NewRequest};
 use crate::geo::{self, Point};
 use crate::reason::Reason;
 use crate::service::ServiceCatalog;
-use crate::trust::OwnerKey;
+use crate::trust::{CONSENT_VERSION, Consent, OwnerKey};
 use crate::ward::Ward;
 
 /// Longest "where exactly" note when there is no street address.
@@ -60,7 +60,9 @@ pub struct Draft {
     pub name: String,
     pub phone: String,
     pub email: String,
-    /// The citizen ticked the consent text for sending their contact details.
+    /// The citizen ticked the consent text for sending their contact details. What they agreed
+    /// to and when ([`Consent`]) is recorded on the device next to the draft as it is saved
+    /// ticked ([`consent_to_keep`]), not in it: the UI never handles it.
     pub consent: bool,
     /// Fixing a report the city refused: the outbox item it replaces.
     pub resend_of: Option<i64>,
@@ -175,12 +177,14 @@ fn trimmed(s: &str) -> Option<&str> {
 impl Draft {
     /// The Open311 form to queue, checked exactly as the city API will check it. `owner_key`,
     /// the report's own, lets the citizen add photos, answer "not fixed" and rate it later; no
-    /// device id is sent, so an anonymous report links to nothing else.
+    /// device id is sent, so an anonymous report links to nothing else. `consent` (recorded when
+    /// the box was ticked) goes with contact details, which never go without it.
     pub fn to_form(
         &self,
         catalog: &ServiceCatalog,
         units: &[Ward],
         owner_key: &OwnerKey,
+        consent: Option<Consent>,
     ) -> Result<Vec<(String, String)>, DraftProblem> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         let mut push = |k: &str, v: &str| pairs.push((k.to_owned(), v.to_owned()));
@@ -242,9 +246,10 @@ impl Draft {
             Identity::Unset => return Err(DraftProblem::new(Step::Contact, Gap::NoIdentity)),
             Identity::Anonymous => {}
             Identity::WithContact => {
-                if !self.consent {
-                    return Err(DraftProblem::new(Step::Contact, Gap::NoConsent));
-                }
+                // Ticked, and recorded for the text shown today; else it is asked again.
+                let given = consent
+                    .filter(|c| self.consent && c.version == CONSENT_VERSION)
+                    .ok_or_else(|| DraftProblem::new(Step::Contact, Gap::NoConsent))?;
                 let (phone, email) = (trimmed(&self.phone), trimmed(&self.email));
                 if phone.is_none() && email.is_none() {
                     return Err(DraftProblem::new(Step::Contact, Gap::NoContact));
@@ -257,6 +262,9 @@ impl Draft {
                 }
                 if let Some(e) = email {
                     push("email", e);
+                }
+                for (k, v) in given.to_pairs() {
+                    push(&k, &v);
                 }
             }
         }
@@ -288,6 +296,23 @@ impl Draft {
     pub fn description_left(&self) -> i64 {
         feedback::MAX_DESCRIPTION_CHARS as i64 - self.description.chars().count() as i64
     }
+}
+
+/// The consent to keep next to a draft being saved: with the box `ticked`, the moment it was
+/// first saved ticked (`kept`, when given for the text shown today), else `now`; unticked,
+/// none.
+pub fn consent_to_keep(
+    ticked: bool,
+    kept: Option<Consent>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Consent> {
+    ticked.then(|| {
+        kept.filter(|c| c.version == CONSENT_VERSION)
+            .unwrap_or(Consent {
+                version: CONSENT_VERSION,
+                at: now,
+            })
+    })
 }
 
 /// Reads a queued form back into a draft, to fix what the city refused.
@@ -380,7 +405,9 @@ mod tests {
     #[test]
     fn a_complete_draft_becomes_the_citys_form() {
         let (catalog, units, device) = setup();
-        let form = flood().to_form(&catalog, &units, &device).expect("valid");
+        let form = flood()
+            .to_form(&catalog, &units, &device, given())
+            .expect("valid");
         assert_eq!(value(&form, "description"), Some("Ngập sâu trước số 12"));
         assert_eq!(value(&form, "ward_code"), Some("26743"));
         assert_eq!(value(&form, "attribute[kind]"), Some("flood"));
@@ -402,7 +429,10 @@ mod tests {
     #[test]
     fn each_missing_piece_points_to_its_step() {
         let (catalog, units, device) = setup();
-        let problem = |d: Draft| d.to_form(&catalog, &units, &device).expect_err("refused");
+        let problem = |d: Draft| {
+            d.to_form(&catalog, &units, &device, given())
+                .expect_err("refused")
+        };
         let cases: Vec<(Draft, Step, &str)> = vec![
             (
                 Draft {
@@ -522,6 +552,39 @@ mod tests {
     }
 
     #[test]
+    fn contact_details_never_go_without_a_recorded_consent() {
+        let (catalog, units, device) = setup();
+        let d = Draft {
+            identity: Identity::WithContact,
+            consent: true,
+            phone: "0903123456".into(),
+            ..flood()
+        };
+        let no_consent = |c: Option<Consent>| {
+            d.to_form(&catalog, &units, &device, c)
+                .err()
+                .map(|p| (p.step, p.reason.as_str()))
+        };
+        let expected = Some((Step::Contact, "no_consent"));
+        assert_eq!(no_consent(None), expected, "ticked, never recorded");
+        let old = given().map(|c| Consent {
+            version: CONSENT_VERSION - 1,
+            ..c
+        });
+        assert_eq!(no_consent(old), expected, "agreed to an older text");
+        let unticked = Draft {
+            consent: false,
+            ..d.clone()
+        };
+        assert!(
+            unticked
+                .to_form(&catalog, &units, &device, given())
+                .is_err()
+        );
+        assert_eq!(no_consent(given()), None);
+    }
+
+    #[test]
     fn contact_goes_only_with_consent_and_a_position_finds_its_ward() {
         let (catalog, units, device) = setup();
         let d = Draft {
@@ -534,9 +597,16 @@ mod tests {
             lon: Some(106.698),
             ..flood()
         };
-        let form = d.to_form(&catalog, &units, &device).expect("valid");
+        let form = d
+            .to_form(&catalog, &units, &device, given())
+            .expect("valid");
         assert_eq!(value(&form, "phone"), Some("0903 123 456"));
         assert_eq!(value(&form, "first_name"), Some("Nguyễn Văn An"));
+        assert_eq!(
+            value(&form, "consent_version"),
+            Some(CONSENT_VERSION.to_string().as_str())
+        );
+        assert_eq!(value(&form, "consent_at"), Some("2026-12-07T08:00:00Z"));
         assert!(value(&form, "ward_code").is_some());
         assert_eq!(value(&form, "address_string"), None);
 
@@ -546,6 +616,35 @@ mod tests {
         assert!(!back.consent, "consent is asked again");
         back.forget_contact();
         assert!(back.phone.is_empty() && back.name.is_empty());
+    }
+
+    #[test]
+    fn consent_is_recorded_when_ticked_kept_while_ticked_and_dropped_when_not() {
+        let t = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|d| d.to_utc())
+                .unwrap_or_default()
+        };
+        let first = consent_to_keep(true, None, t("2026-12-07T08:00:00Z"));
+        assert_eq!(first, given());
+        assert_eq!(
+            consent_to_keep(true, first, t("2026-12-07T09:30:00Z")),
+            given(),
+            "saved again later: the first moment stays"
+        );
+        let old = Some(Consent {
+            version: CONSENT_VERSION - 1,
+            at: t("2025-01-01T00:00:00Z"),
+        });
+        assert_eq!(
+            consent_to_keep(true, old, t("2026-12-08T00:00:00Z")).map(|c| (c.version, c.at)),
+            Some((CONSENT_VERSION, t("2026-12-08T00:00:00Z"))),
+            "agreed to an older text: recorded anew for today's"
+        );
+        assert_eq!(
+            consent_to_keep(false, first, t("2026-12-08T00:00:00Z")),
+            None
+        );
     }
 
     #[test]
@@ -559,7 +658,9 @@ mod tests {
             landmark: "Gần cổng chợ".into(),
             ..flood()
         };
-        let form = d.to_form(&catalog, &units, &device).expect("valid");
+        let form = d
+            .to_form(&catalog, &units, &device, given())
+            .expect("valid");
         assert_eq!(value(&form, "address_string"), Some("Gần cổng chợ"));
     }
 
@@ -575,5 +676,14 @@ mod tests {
         let old: Draft = serde_json::from_str(r#"{"description":"x"}"#).expect("partial");
         assert_eq!(old.place_mode, PlaceMode::Unset);
         assert_eq!(flood().description_left(), 4000 - 24);
+    }
+
+    fn given() -> Option<Consent> {
+        Some(Consent {
+            version: CONSENT_VERSION,
+            at: chrono::DateTime::parse_from_rfc3339("2026-12-07T08:00:00Z")
+                .map(|d| d.to_utc())
+                .unwrap_or_default(),
+        })
     }
 }

@@ -33,6 +33,9 @@ pub enum ErrorCode {
     ApiUrlInsecure,
     /// The address carries a user, password, query or fragment.
     ApiUrlExtraParts,
+    /// Not one of the city's official addresses: used only once the citizen confirms it
+    /// (everything queued stays bound to the address it was filed with).
+    ApiUrlNotOfficial,
     /// No ward has this code.
     UnknownWard,
     /// The city API cannot be reached; the app keeps working from local data.
@@ -72,7 +75,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 29] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -83,6 +86,7 @@ impl ErrorCode {
         Self::ApiUrlScheme,
         Self::ApiUrlInsecure,
         Self::ApiUrlExtraParts,
+        Self::ApiUrlNotOfficial,
         Self::UnknownWard,
         Self::Offline,
         Self::ServerError,
@@ -116,6 +120,7 @@ impl ErrorCode {
             Self::ApiUrlScheme => "api_url_scheme",
             Self::ApiUrlInsecure => "api_url_insecure",
             Self::ApiUrlExtraParts => "api_url_extra_parts",
+            Self::ApiUrlNotOfficial => "api_url_not_official",
             Self::UnknownWard => "unknown_ward",
             Self::Offline => "offline",
             Self::ServerError => "server_error",

@@ -47,6 +47,14 @@ pub enum Delivery {
     Sending { done: u32, total: u32 },
     /// Everything is with the city.
     Sent,
+    /// Filed with another city API address than the one in use: it waits (its contact details
+    /// and device id go to no other city) and goes when `address` is set again.
+    #[serde(rename_all = "camelCase")]
+    OtherAddress {
+        done: u32,
+        total: u32,
+        address: String,
+    },
     /// The city refused a part for good: the citizen must fix it. `reason` says why (the UI
     /// shows its `message_key`), `field` the form field concerned.
     #[serde(rename_all = "camelCase")]

@@ -219,16 +219,17 @@ async fn worker_sync(
     concurrency: usize,
 ) -> Result<Duration, Failure> {
     let mut store = Store::open_in(dir).map_err(|e| e.to_string())?;
+    let base = ApiBaseUrl::parse(url).map_err(|e| e.to_string())?;
     for i in 0..n {
         store
-            .save_report(&form(i), &[], i as i64)
+            .save_report(&form(i), &[], &base, i as i64)
             .map_err(|e| e.to_string())?;
     }
     let store = Mutex::new(store);
     let worker = Worker::new(
         http()?,
         Target {
-            base: ApiBaseUrl::parse(url).map_err(|e| e.to_string())?,
+            base,
             api_key: API_KEY.into(),
         },
     )
@@ -279,6 +280,7 @@ async fn client_figures(args: &BenchArgs) -> Result<(), Failure> {
 fn save_figures(n: usize) -> Result<(), Failure> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut store = Store::open_in(dir.path()).map_err(|e| e.to_string())?;
+    let origin = ApiBaseUrl::parse("http://127.0.0.1:8722/").map_err(|e| e.to_string())?;
     // A shrunk phone photo is ~300 KB.
     let photo = Photo {
         mime: "image/jpeg".into(),
@@ -292,7 +294,7 @@ fn save_figures(n: usize) -> Result<(), Failure> {
         for i in 0..n {
             let t = Instant::now();
             store
-                .save_report(&form(i), photos, i as i64)
+                .save_report(&form(i), photos, &origin, i as i64)
                 .map_err(|e| e.to_string())?;
             lat.push(t.elapsed());
         }

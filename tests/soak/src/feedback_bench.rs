@@ -107,7 +107,7 @@ fn save_figures(shrunk: &[Vec<u8>], n: usize) -> Result<(), Failure> {
         engine.save_draft(draft()).map_err(|e| e.to_string())?;
         for p in shrunk.iter().take(3) {
             engine
-                .add_photo(PhotoPurpose::Report, p)
+                .add_photo(PhotoPurpose::Report, None, p)
                 .map_err(|e| e.to_string())?;
         }
         let t = Instant::now();
@@ -194,17 +194,17 @@ async fn wire_figures(shrunk: &[Vec<u8>]) -> Result<(), Failure> {
         .parse()
         .map_err(|e: std::net::AddrParseError| e.to_string())?;
     let (relay, counts) = counting_relay(upstream).await?;
-    let engine = engine(&dir.path().join("app"), "http://127.0.0.1:9/")?;
+    // Filed with the relay's address (a report goes only where it was filed).
+    let engine = engine(&dir.path().join("app"), &relay)?;
     engine.save_draft(draft()).map_err(|e| e.to_string())?;
     let mut photo_bytes = 0;
     for p in shrunk.iter().take(3) {
         photo_bytes += engine
-            .add_photo(PhotoPurpose::Report, p)
+            .add_photo(PhotoPurpose::Report, None, p)
             .map_err(|e| e.to_string())?
             .bytes;
     }
     engine.submit_draft().map_err(|e| e.to_string())?;
-    engine.set_api_base_url(&relay).map_err(|e| e.to_string())?;
     // Sending only: the status pull after it is counted apart.
     let round = engine.sync(&Quiet).await.map_err(|e| e.to_string())?;
     if round.round.sent.delivered != 4 {

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use city_api::Keys;
 use city_api::local::LocalServer;
 use core_engine::store::{Photo, Store};
+use model::ApiBaseUrl;
 use tokio::io::AsyncReadExt;
 
 use crate::client::{ACK_KILL_MARK, API_KEY};
@@ -124,8 +125,9 @@ pub fn photo() -> Photo {
     }
 }
 
-/// Queues the reports as the app does offline: report and outbox row in one transaction.
-fn queue(dir: &Path, seed: u64, n: usize) -> Result<usize, String> {
+/// Queues the reports as the app does offline: report and outbox row in one transaction, bound
+/// to the address they will be sent to.
+fn queue(dir: &Path, seed: u64, n: usize, origin: &ApiBaseUrl) -> Result<usize, String> {
     let mut store = Store::open_in(dir).map_err(|e| format!("open app store: {e}"))?;
     let pic = photo();
     let mut photos = 0;
@@ -137,7 +139,7 @@ fn queue(dir: &Path, seed: u64, n: usize) -> Result<usize, String> {
             &[]
         };
         store
-            .save_report(&form(seed, i), with, i as i64)
+            .save_report(&form(seed, i), with, origin, i as i64)
             .map_err(|e| format!("queue report {i}: {e}"))?;
     }
     Ok(photos)
@@ -204,7 +206,6 @@ async fn launch(exe: &Path, dir: &Path, url: &str, how: &Launch) -> Result<End, 
 async fn run_seed(exe: &Path, args: &RunArgs, seed: u64) -> Result<Tally, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let app_dir = dir.path().join("app");
-    let photos = queue(&app_dir, seed, args.reports)?;
     let keys = Keys {
         api_keys: vec![API_KEY.into()],
         staff_key: None,
@@ -224,6 +225,8 @@ async fn run_seed(exe: &Path, args: &RunArgs, seed: u64) -> Result<Tally, String
         .await
         .map_err(|e| format!("proxy: {e}"))?;
     let url = format!("http://{}/", proxy.addr);
+    let origin = ApiBaseUrl::parse(&url).map_err(|e| format!("proxy address: {e}"))?;
+    let photos = queue(&app_dir, seed, args.reports, &origin)?;
 
     let mut rng = fastrand::Rng::with_seed(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let most_acks = u32::try_from(args.reports / 8).unwrap_or(u32::MAX).max(2);
@@ -282,8 +285,11 @@ async fn run_seed(exe: &Path, args: &RunArgs, seed: u64) -> Result<Tally, String
     let store = Store::open_in(&app_dir).map_err(|e| format!("reopen app store: {e}"))?;
     let counts = store.outbox_counts().map_err(|e| e.to_string())?;
     tally.left_in_outbox = (counts.queued + counts.sending + counts.needs_attention) as usize;
-    tally.unacknowledged =
-        args.reports - store.followed_reports().map_err(|e| e.to_string())?.len();
+    tally.unacknowledged = args.reports
+        - store
+            .followed_reports(&origin)
+            .map_err(|e| e.to_string())?
+            .len();
     println!(
         "seed {seed:>3}: {} reports + {} photos, {} requests through the proxy, {} link faults ({faults}), kills {} (after ack, before record: {}), lost {}, duplicated {}, left in outbox {}",
         tally.reports,

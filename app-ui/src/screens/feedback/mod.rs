@@ -63,6 +63,9 @@ pub fn delivery_text(ctx: Ctx, d: &Delivery) -> String {
             &[("done", &done.to_string()), ("total", &total.to_string())],
         ),
         Delivery::Sent => ctx.t("delivery.sent").to_owned(),
+        Delivery::OtherAddress { address, .. } => {
+            ctx.t_with("delivery.other_address", &[("address", address)])
+        }
         Delivery::NeedsAttention { .. } => ctx.t("delivery.needs_attention").to_owned(),
     }
 }
@@ -72,6 +75,7 @@ pub fn delivery_tag(d: &Delivery) -> &'static str {
         Delivery::Queued { .. } => "queued",
         Delivery::Sending { .. } => "sending",
         Delivery::Sent => "sent",
+        Delivery::OtherAddress { .. } => "other-address",
         Delivery::NeedsAttention { .. } => "needs-attention",
     }
 }

@@ -10,9 +10,14 @@ use crate::bridge;
 use crate::state::use_ctx;
 
 /// Photos: camera where the platform has one, else the file picker. Each is shrunk and stripped
-/// by the shell before it is shown here.
+/// by the shell before it is shown here. `report`: the report whose "not fixed" answer they go
+/// with (none for the draft's).
 #[component]
-pub fn Photos(purpose: PhotoPurpose, photos: RwSignal<Vec<PhotoDto>>) -> impl IntoView {
+pub fn Photos(
+    purpose: PhotoPurpose,
+    #[prop(optional)] report: Option<i64>,
+    photos: RwSignal<Vec<PhotoDto>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let problem = RwSignal::new(None::<&'static str>);
     let busy = RwSignal::new(0u32);
@@ -27,7 +32,7 @@ pub fn Photos(purpose: PhotoPurpose, photos: RwSignal<Vec<PhotoDto>>) -> impl In
                 let result = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                     Ok(buf) => {
                         let bytes = js_sys::Uint8Array::new(&buf);
-                        bridge::feedback::add_photo(bytes.into(), purpose).await
+                        bridge::feedback::add_photo(bytes.into(), purpose, report).await
                     }
                     Err(_) => Err(ErrorDto::from(model::ErrorCode::PhotoDamaged)),
                 };

@@ -185,7 +185,7 @@ fn NotFixed(id: i64, until: String, detail: RwSignal<Option<ReportDetail>>) -> i
     let photos = RwSignal::new(Vec::<PhotoDto>::new());
     let problem = RwSignal::new(None::<&'static str>);
     spawn_local(async move {
-        if let Ok(p) = bridge::feedback::pending_photos(PhotoPurpose::Reopen).await {
+        if let Ok(p) = bridge::feedback::pending_photos(PhotoPurpose::Reopen, Some(id)).await {
             photos.set(p);
         }
     });
@@ -208,7 +208,7 @@ fn NotFixed(id: i64, until: String, detail: RwSignal<Option<ReportDetail>>) -> i
             <p class="muted">{move || ctx.t_with("report.not_fixed_until", &[("time", &city_time(&until))])}</p>
             <label for="not-fixed-text" class="field-label">{move || ctx.t("report.not_fixed_what")}</label>
             <textarea id="not-fixed-text" rows="3" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <Photos purpose=PhotoPurpose::Reopen photos=photos/>
+            <Photos purpose=PhotoPurpose::Reopen report=id photos=photos/>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <button id="not-fixed-send" type="submit" class="primary">{move || ctx.t("report.not_fixed_send")}</button>
         </form>

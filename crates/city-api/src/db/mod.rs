@@ -27,7 +27,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0004_supporters.sql")),
     M::up(include_str!("../migrations/0005_dossier_changes.sql")),
     M::up(include_str!("../migrations/0006_devices.sql")),
-    // 0007 is the consent record (issue 13, another branch); 0008 goes after it.
+    M::up(include_str!("../migrations/0007_consent.sql")),
     M::up(include_str!("../migrations/0008_published.sql")),
 ];
 

@@ -137,13 +137,15 @@ pub fn insert(
             "phone": req.contact.phone,
         }))?)
     };
+    // The consent is kept next to the contact details it allowed (none without contact).
+    let consent = contact.as_ref().and(req.consent);
     let seq = next_seq(tx)?;
     tx.execute(
         "INSERT INTO requests (token, service_code, description, lat, lon, address, ward_code,
              answers, device_id, contact, media_url, status, agency, requested_at, updated_at,
-             expected_at, change_seq, owner_key_hash)
+             expected_at, change_seq, owner_key_hash, consent_version, consent_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'received', ?12, ?13, ?13, ?14, ?15,
-             ?16)",
+             ?16, ?17, ?18)",
         params![
             token,
             req.service_code.as_str(),
@@ -161,6 +163,8 @@ pub fn insert(
             expected.map(timestamp),
             seq,
             req.owner_key.as_ref().map(model::trust::OwnerKey::hash_hex),
+            consent.map(|c| c.version),
+            consent.map(|c| timestamp(c.at)),
         ],
     )?;
     let id = tx.last_insert_rowid();

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use model::draft::{Draft, DraftProblem, draft_from_form};
+use model::draft::{Draft, DraftProblem, consent_to_keep, draft_from_form};
 use model::feedback::{
     MAX_NOTE_CHARS, MAX_PHOTOS, PhotoPurpose, RatingForm, ReopenForm, RequestStatus, Satisfaction,
 };
@@ -14,7 +14,7 @@ use model::report_dto::{
     DraftDto, Nearby, PhotoDto, ReportDetail, ReportSummary, SubmitAnswer, WardReports,
 };
 use model::service::ServiceCatalog;
-use model::{WardCode, feedback};
+use model::{ApiBaseUrl, WardCode, feedback};
 
 use super::{Engine, Ready};
 use crate::error::CoreError;
@@ -49,7 +49,8 @@ const NEARBY_LIMIT: usize = 10;
 /// Largest public list read for a ward (1000 reports of a few KB).
 const MAX_LIST_ANSWER: usize = 8 * 1024 * 1024;
 
-fn detail_of(store: &Store, row: &ReportRow) -> rusqlite::Result<ReportDetail> {
+/// One report as the detail screen shows it; `current` is the city API address in use.
+fn detail_of(store: &Store, row: &ReportRow, current: &str) -> rusqlite::Result<ReportDetail> {
     let items = store
         .item_briefs(Some(row.id))?
         .remove(&row.id)
@@ -64,7 +65,7 @@ fn detail_of(store: &Store, row: &ReportRow) -> rusqlite::Result<ReportDetail> {
             has_place: false,
         })
     };
-    Ok(reports::detail(row, &items, &photos, city_photo))
+    Ok(reports::detail(row, &items, &photos, city_photo, current))
 }
 
 fn note(text: &str, required: bool) -> Result<Option<String>, CoreError> {
@@ -91,7 +92,7 @@ impl Engine {
             Some((d, at)) => (d, Some(at)),
             None => (Draft::default(), None),
         };
-        let photos = r.store.pending_photos(PhotoPurpose::Report)?;
+        let photos = r.store.pending_photos(PhotoPurpose::Report, None)?;
         Ok(DraftDto {
             draft,
             photos: photos.iter().map(reports::photo_dto).collect(),
@@ -104,13 +105,18 @@ impl Engine {
     }
 
     /// Saves what is on screen (called as the citizen types); returns when it was saved. An
-    /// anonymous draft keeps no contact details.
+    /// anonymous draft keeps no contact details. The consent box ticked is recorded here, on
+    /// the device, with the text's version and the moment it was first saved ticked.
     pub fn save_draft(&self, mut draft: Draft) -> Result<i64, CoreError> {
         if draft.identity == model::draft::Identity::Anonymous {
             draft.forget_contact();
         }
         let now = now_ms();
-        self.with_ready(|r| Ok(r.store.save_draft(&draft, now)?))?;
+        self.with_ready(|r| {
+            let kept = r.store.draft_consent()?;
+            let consent = consent_to_keep(draft.consent, kept, chrono::Utc::now());
+            Ok(r.store.save_draft(&draft, consent, now)?)
+        })?;
         Ok(now)
     }
 
@@ -121,10 +127,55 @@ impl Engine {
         })
     }
 
-    /// Checks, shrinks and strips a photo, then keeps it with the draft (or with a "not fixed"
-    /// answer). The slow part runs before the store is taken.
-    pub fn add_photo(&self, purpose: PhotoPurpose, bytes: &[u8]) -> Result<PhotoDto, CoreError> {
-        let count = self.with_ready(|r| Ok(r.store.pending_photo_count(purpose)?))?;
+    /// How many photos of `purpose` already count against the city's limit: waiting with the
+    /// draft (and on the refused report it fixes), or for `report`'s "not fixed" answer (and
+    /// already on it from an earlier one).
+    fn photos_counted(
+        r: &Ready,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> Result<usize, CoreError> {
+        let on_report = match purpose {
+            PhotoPurpose::Report => r
+                .store
+                .draft()?
+                .and_then(|(d, _)| d.resend_of)
+                .map(|outbox_id| r.store.outbox_item(outbox_id))
+                .transpose()?
+                .flatten()
+                .map(|item| item.report_id),
+            PhotoPurpose::Reopen => report,
+        };
+        Ok(r.store.photo_count(purpose, report, on_report)?)
+    }
+
+    /// Which report's "not fixed" photos these are: one on this device for `Reopen`, none for
+    /// the draft's.
+    fn photo_report(
+        r: &Ready,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> Result<Option<i64>, CoreError> {
+        match (purpose, report) {
+            (PhotoPurpose::Report, _) => Ok(None),
+            (PhotoPurpose::Reopen, Some(id)) if r.store.report(id)?.is_some() => Ok(Some(id)),
+            (PhotoPurpose::Reopen, _) => Err(CoreError::UnknownReport),
+        }
+    }
+
+    /// Checks, shrinks and strips a photo, then keeps it with the draft (or with `report`'s
+    /// "not fixed" answer). Photos already queued with the report count against the limit.
+    /// The slow part runs before the store is taken.
+    pub fn add_photo(
+        &self,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+        bytes: &[u8],
+    ) -> Result<PhotoDto, CoreError> {
+        let count = self.with_ready(|r| {
+            let report = Self::photo_report(r, purpose, report)?;
+            Self::photos_counted(r, purpose, report)
+        })?;
         if count >= MAX_PHOTOS {
             return Err(CoreError::TooManyPhotos);
         }
@@ -136,10 +187,13 @@ impl Engine {
         };
         self.with_ready(|r| {
             // Counted again under the lock: two quick taps must not make six.
-            if r.store.pending_photo_count(purpose)? >= MAX_PHOTOS {
+            let report = Self::photo_report(r, purpose, report)?;
+            if Self::photos_counted(r, purpose, report)? >= MAX_PHOTOS {
                 return Err(CoreError::TooManyPhotos);
             }
-            let id = r.store.add_pending_photo(purpose, &pending, now_ms())?;
+            let id = r
+                .store
+                .add_pending_photo(purpose, report, &pending, now_ms())?;
             Ok(PhotoDto {
                 id,
                 thumb: reports::data_url("image/jpeg", &pending.thumb),
@@ -156,10 +210,16 @@ impl Engine {
         })
     }
 
-    pub fn pending_photos(&self, purpose: PhotoPurpose) -> Result<Vec<PhotoDto>, CoreError> {
+    /// Photos waiting for the draft, or for `report`'s "not fixed" answer.
+    pub fn pending_photos(
+        &self,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> Result<Vec<PhotoDto>, CoreError> {
         self.with_ready(|r| {
+            let report = Self::photo_report(r, purpose, report)?;
             Ok(r.store
-                .pending_photos(purpose)?
+                .pending_photos(purpose, report)?
                 .iter()
                 .map(reports::photo_dto)
                 .collect())
@@ -170,7 +230,7 @@ impl Engine {
     pub fn photo_place(&self, id: i64) -> Result<Option<(f64, f64)>, CoreError> {
         self.with_ready(|r| {
             Ok(r.store
-                .pending_photos(PhotoPurpose::Report)?
+                .pending_photos(PhotoPurpose::Report, None)?
                 .into_iter()
                 .find(|p| p.id == id)
                 .and_then(|p| p.place))
@@ -178,19 +238,31 @@ impl Engine {
     }
 
     /// Sends the draft: checked by the city's rules, then the report (with its own new owner
-    /// key, kept in its form), its photos and their outbox rows are saved in one transaction.
-    /// When this returns `Queued`, the report is on disk and will go out by itself.
+    /// key, kept in its form, and bound to the city API address in use), its photos and their
+    /// outbox rows are saved in one transaction. When this returns `Queued`, the report is on
+    /// disk and will go out by itself.
     pub fn submit_draft(&self) -> Result<SubmitAnswer, CoreError> {
         let now = now_ms();
-        let owner_key = new_owner_key()?;
+        let fresh_key = new_owner_key()?;
+        let origin = self.api_url();
         self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
+            // A resend keeps the report's key: its photos, queued already, carry it.
+            let kept_key = match draft.resend_of {
+                Some(item) => r.store.refused_report(item)?.and_then(|row| {
+                    model::form::field(&row.form, model::trust::owner::FIELD)
+                        .and_then(OwnerKey::parse)
+                }),
+                None => None,
+            };
+            let owner_key = kept_key.unwrap_or(fresh_key);
             let units = r.wards.all();
-            let form = match draft.to_form(r.services.catalog(), units, &owner_key) {
+            let consent = r.store.draft_consent()?;
+            let form = match draft.to_form(r.services.catalog(), units, &owner_key, consent) {
                 Ok(form) => form,
                 Err(problem) => return Ok(SubmitAnswer::Incomplete { problem }),
             };
-            let report_id = r.store.submit_draft(&form, draft.resend_of, now)?;
+            let report_id = r.store.submit_draft(&form, draft.resend_of, &origin, now)?;
             Ok(SubmitAnswer::Queued { report_id })
         })
     }
@@ -201,8 +273,9 @@ impl Engine {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
             // Any well-formed key checks the same; the real one is made when the report goes.
             let placeholder = OwnerKey::from_bytes([0; 32]);
+            let consent = r.store.draft_consent()?;
             Ok(draft
-                .to_form(r.services.catalog(), r.wards.all(), &placeholder)
+                .to_form(r.services.catalog(), r.wards.all(), &placeholder, consent)
                 .err())
         })
     }
@@ -229,19 +302,23 @@ impl Engine {
             }
             let mut draft = draft_from_form(&row.form);
             draft.resend_of = Some(refused.id);
-            r.store.save_draft(&draft, now_ms())?;
+            r.store.save_draft(&draft, None, now_ms())?;
             Self::draft_dto(r)
         })
     }
 
     /// The citizen's reports (filed and followed), newest first.
     pub fn my_reports(&self) -> Result<Vec<ReportSummary>, CoreError> {
+        let current = self.api_url();
         self.with_ready(|r| {
             let items = r.store.item_briefs(None)?;
             Ok(r.store
                 .reports()?
                 .iter()
-                .map(|row| reports::summary(row, items.get(&row.id).map_or(&[][..], Vec::as_slice)))
+                .map(|row| {
+                    let items = items.get(&row.id).map_or(&[][..], Vec::as_slice);
+                    reports::summary(row, items, current.as_str())
+                })
                 .collect())
         })
     }
@@ -253,9 +330,10 @@ impl Engine {
 
     /// One report with its timeline; looking at it marks its news as seen.
     pub fn report_detail(&self, id: i64) -> Result<ReportDetail, CoreError> {
+        let current = self.api_url();
         self.with_ready(|r| {
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
-            let detail = detail_of(&r.store, &row)?;
+            let detail = detail_of(&r.store, &row, current.as_str())?;
             r.store.mark_seen(id)?;
             Ok(detail)
         })
@@ -276,7 +354,11 @@ impl Engine {
 
     /// The report's detail and its owner key, when the citizen may follow it up (filed here,
     /// known to the city, with a key: a report filed before owner keys cannot be).
-    fn followup_allowed(r: &Ready, id: i64) -> Result<(ReportDetail, OwnerKey), CoreError> {
+    fn followup_allowed(
+        r: &Ready,
+        id: i64,
+        current: &str,
+    ) -> Result<(ReportDetail, OwnerKey), CoreError> {
         let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
         if row.followed || row.server_id.is_none() {
             return Err(CoreError::NotNow);
@@ -284,7 +366,7 @@ impl Engine {
         let key = model::form::field(&row.form, model::trust::owner::FIELD)
             .and_then(OwnerKey::parse)
             .ok_or(CoreError::NotNow)?;
-        Ok((detail_of(&r.store, &row)?, key))
+        Ok((detail_of(&r.store, &row, current)?, key))
     }
 
     /// Rates how the report was resolved; queued, sent after everything before it.
@@ -295,8 +377,9 @@ impl Engine {
         comment: &str,
     ) -> Result<ReportDetail, CoreError> {
         let comment = note(comment, false)?;
+        let current = self.api_url();
         self.with_ready(|r| {
-            let (detail, owner_key) = Self::followup_allowed(r, id)?;
+            let (detail, owner_key) = Self::followup_allowed(r, id, current.as_str())?;
             if !detail.can_rate() {
                 return Err(CoreError::NotNow);
             }
@@ -308,15 +391,16 @@ impl Engine {
             r.store
                 .save_followup(id, OutboxKind::Rating, &form.to_pairs(), &[], now_ms())?;
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
-            Ok(detail_of(&r.store, &row)?)
+            Ok(detail_of(&r.store, &row, current.as_str())?)
         })
     }
 
     /// "Not fixed": re-opens a resolved report, with a note and the photos added for it.
     pub fn not_fixed(&self, id: i64, description: &str) -> Result<ReportDetail, CoreError> {
         let description = note(description, true)?.ok_or(CoreError::NoteMissing)?;
+        let current = self.api_url();
         self.with_ready(|r| {
-            let (detail, owner_key) = Self::followup_allowed(r, id)?;
+            let (detail, owner_key) = Self::followup_allowed(r, id, current.as_str())?;
             let open = detail
                 .reopen_until
                 .as_deref()
@@ -331,16 +415,17 @@ impl Engine {
             };
             r.store.submit_reopen(id, &form.to_pairs(), now_ms())?;
             let row = r.store.report(id)?.ok_or(CoreError::UnknownReport)?;
-            Ok(detail_of(&r.store, &row)?)
+            Ok(detail_of(&r.store, &row, current.as_str())?)
         })
     }
 
     async fn list_requests(
         &self,
+        base: &ApiBaseUrl,
         query: Vec<(&str, String)>,
     ) -> Result<Vec<ServiceRequest>, ListError> {
         let client = self.client.as_ref().ok_or(ListError::NoClient)?.http();
-        let url = self.api_url().join("open311/v2/requests.json");
+        let url = base.join("open311/v2/requests.json");
         let answer = transport::get(client, &url, &query, None, MAX_LIST_ANSWER).await?;
         if answer.status != 200 {
             return Err(ListError::Status(answer.status));
@@ -351,6 +436,7 @@ impl Engine {
     /// "Is this yours?": open reports of the draft's category in its ward (or near its
     /// position). Offline, the check is skipped; sending works the same.
     pub async fn nearby(&self) -> Result<Nearby, CoreError> {
+        let current = self.api_url();
         // The position counts only when the citizen chose "where I am".
         let asked = self.with_ready(|r| {
             let draft = r.store.draft()?.map(|(d, _)| d).unwrap_or_default();
@@ -365,7 +451,7 @@ impl Engine {
                 return Ok(None);
             };
             let triage = r.services.catalog().get(&code).is_none_or(|s| s.triage);
-            let known: HashSet<String> = r.store.known_server_ids()?.into_iter().collect();
+            let known: HashSet<String> = r.store.known_server_ids(&current)?.into_iter().collect();
             Ok(Some((code, ward, triage, from, known)))
         })?;
         let Some((code, ward, triage, from, known)) = asked else {
@@ -379,7 +465,7 @@ impl Engine {
         if !triage {
             query.push(("service_code", code));
         }
-        match self.list_requests(query).await {
+        match self.list_requests(&current, query).await {
             Ok(list) => Ok(Nearby::Found {
                 reports: reports::rank_nearby(list, from, &known, NEARBY_LIMIT),
             }),
@@ -395,8 +481,10 @@ impl Engine {
         if !transport::is_id(server_id) {
             return Err(CoreError::UnknownReport);
         }
+        // Asked and followed on the same address, even if Settings change in between.
+        let origin = self.api_url();
         let list = self
-            .list_requests(vec![("service_request_id", server_id.to_owned())])
+            .list_requests(&origin, vec![("service_request_id", server_id.to_owned())])
             .await
             .map_err(|_| CoreError::Offline)?;
         let report = list
@@ -410,6 +498,7 @@ impl Engine {
                 report.detailed_status.as_str(),
                 report.change_seq,
                 &json,
+                &origin,
                 now_ms(),
             )?)
         })
@@ -424,10 +513,13 @@ impl Engine {
             None => Err(CoreError::UnknownWard),
         })?;
         let fetched = self
-            .list_requests(vec![
-                ("ward_code", code.to_string()),
-                ("page_size", "200".to_owned()),
-            ])
+            .list_requests(
+                &self.api_url(),
+                vec![
+                    ("ward_code", code.to_string()),
+                    ("page_size", "200".to_owned()),
+                ],
+            )
             .await;
         let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         self.with_ready(|r| match fetched {

@@ -194,8 +194,20 @@ impl Engine {
     }
 
     /// A new address is another server: its ETags mean nothing for our copy, so forget ours.
-    pub fn set_api_base_url(&self, text: &str) -> Result<SettingsDto, CoreError> {
+    /// An address that is not one the app ships with (`model::api_url::OFFICIAL_API_URLS`) or
+    /// was started with — nor, in debug and test builds, one on this device — is used only
+    /// once the citizen `confirmed` it; before that it is refused with
+    /// `ErrorCode::ApiUrlNotOfficial` and nothing changes. Reports stay bound to the address
+    /// they were filed with either way.
+    pub fn set_api_base_url(&self, text: &str, confirmed: bool) -> Result<SettingsDto, CoreError> {
         let url = ApiBaseUrl::parse(text)?;
+        let mut trusted = model::api_url::official();
+        trusted.push(self.config.default_api_url.clone());
+        trusted.push(self.api_url());
+        if !confirmed && model::api_url::needs_confirmation(&url, &trusted, cfg!(debug_assertions))
+        {
+            return Err(CoreError::ApiUrlNotOfficial);
+        }
         self.with_ready(|r| {
             r.store.save_setting(&Setting::ApiBaseUrl(url))?;
             Ok(r.store.forget_ward_etag()?)
@@ -384,7 +396,7 @@ impl Engine {
                     continue;
                 }
                 if let Some(row) = r.store.report(id)? {
-                    let s = crate::reports::summary(&row, &[]);
+                    let s = crate::reports::summary(&row, &[], target.base.as_str());
                     out.push(model::report_dto::News {
                         report_id: id,
                         service_code: s.service_code,
@@ -427,6 +439,15 @@ fn open_ready(config: &EngineConfig, order: &VietnameseOrder) -> DbState {
         Err(err) => return DbState::Failed(err),
     };
     let seeded = (|| -> rusqlite::Result<Vec<Ward>> {
+        // Reports saved by a version that did not bind them belong to the address in use,
+        // where they would have gone.
+        let current = store
+            .api_base_url()?
+            .unwrap_or_else(|| config.default_api_url.clone());
+        let bound = store.bind_unbound_reports(&current)?;
+        if bound > 0 {
+            tracing::info!(bound, "older reports bound to the city API address in use");
+        }
         if store.ward_count()? == 0 {
             match bundled::hcmc_catalog() {
                 Ok(catalog) => store.replace_wards(&catalog, None, None)?,

@@ -8,10 +8,13 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use super::outbox::{
-    OutboxKind, Photo, enqueue, enqueue_photo, photo_at, photo_fields, requeue_refused, to_json,
+    OutboxKind, Photo, enqueue, enqueue_photo, insert_report, photo_at, photo_fields,
+    requeue_refused, to_json,
 };
+use model::ApiBaseUrl;
 use model::draft::Draft;
 use model::feedback::{PhotoPurpose, SupportForm};
+use model::trust::Consent;
 
 /// A photo ready to go (checked, shrunk, stripped), with its preview.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +46,8 @@ pub struct ReportRow {
     pub server_json: Option<String>,
     pub events_json: Option<String>,
     pub unseen: bool,
+    /// The city API address it belongs to (`None` only before the engine bound old reports).
+    pub api_base: Option<String>,
 }
 
 /// One outbox row of a report, as the delivery state needs it.
@@ -56,7 +61,7 @@ pub struct ItemBrief {
 }
 
 const REPORT_COLUMNS: &str = "id, origin, form, created_at, server_id, status, server_json, \
-    events_json, coalesce(change_seq, -1) > coalesce(seen_seq, -1)";
+    events_json, coalesce(change_seq, -1) > coalesce(seen_seq, -1), api_base";
 
 fn report_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
     let form: String = r.get(2)?;
@@ -71,6 +76,7 @@ fn report_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportRow> {
         server_json: r.get(6)?,
         events_json: r.get(7)?,
         unseen: r.get(8)?,
+        api_base: r.get(9)?,
     })
 }
 
@@ -87,13 +93,40 @@ impl Store {
         Ok(row.map(|(json, at)| (serde_json::from_str(&json).unwrap_or_default(), at)))
     }
 
-    pub fn save_draft(&self, draft: &Draft, now_ms: i64) -> rusqlite::Result<()> {
+    /// Saves the draft with the consent recorded for it (none when the box is not ticked).
+    pub fn save_draft(
+        &self,
+        draft: &Draft,
+        consent: Option<Consent>,
+        now_ms: i64,
+    ) -> rusqlite::Result<()> {
         self.conn.execute(
-            "INSERT INTO draft (id, json, updated_ms) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_ms = excluded.updated_ms",
-            params![to_json(draft)?, now_ms],
+            "INSERT INTO draft (id, json, updated_ms, consent_version, consent_at)
+             VALUES (1, ?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_ms = excluded.updated_ms,
+                 consent_version = excluded.consent_version, consent_at = excluded.consent_at",
+            params![
+                to_json(draft)?,
+                now_ms,
+                consent.map(|c| c.version),
+                consent.map(|c| c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            ],
         )?;
         Ok(())
+    }
+
+    /// The consent recorded with the draft; an unreadable one reads as none (asked again).
+    pub fn draft_consent(&self) -> rusqlite::Result<Option<Consent>> {
+        let row: Option<(Option<i64>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT consent_version, consent_at FROM draft WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row
+            .and_then(|(v, at)| Consent::parse(v.map(|v| v.to_string()).as_deref(), at.as_deref())))
     }
 
     /// Throws the draft and its photos away (the citizen asked to).
@@ -104,16 +137,18 @@ impl Store {
         tx.commit()
     }
 
+    /// Keeps a photo for the draft (`report` None) or for the "not fixed" answer of `report`.
     pub fn add_pending_photo(
         &self,
         purpose: PhotoPurpose,
+        report: Option<i64>,
         photo: &NewPendingPhoto,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let (lat, lon) = photo.place.unzip();
         self.conn.execute(
-            "INSERT INTO pending_photos (purpose, mime, bytes, thumb, lat, lon, added_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO pending_photos (purpose, report_id, mime, bytes, thumb, lat, lon, added_ms)
+             VALUES (?1, ?8, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 purpose.as_str(),
                 photo.photo.mime,
@@ -121,18 +156,24 @@ impl Store {
                 photo.thumb,
                 lat,
                 lon,
-                now_ms
+                now_ms,
+                report
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn pending_photos(&self, purpose: PhotoPurpose) -> rusqlite::Result<Vec<PhotoThumb>> {
+    /// The photos waiting for the draft (`report` None) or for `report`'s "not fixed" answer.
+    pub fn pending_photos(
+        &self,
+        purpose: PhotoPurpose,
+        report: Option<i64>,
+    ) -> rusqlite::Result<Vec<PhotoThumb>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, thumb, length(bytes), lat, lon FROM pending_photos
-             WHERE purpose = ?1 ORDER BY id",
+             WHERE purpose = ?1 AND report_id IS ?2 ORDER BY id",
         )?;
-        let rows = stmt.query_map([purpose.as_str()], |r| {
+        let rows = stmt.query_map(params![purpose.as_str(), report], |r| {
             let lat: Option<f64> = r.get(3)?;
             let lon: Option<f64> = r.get(4)?;
             Ok(PhotoThumb {
@@ -153,7 +194,8 @@ impl Store {
     }
 
     /// Moves the pending photos of `purpose` onto a report, each with its outbox row; `form`
-    /// (the report's or the answer's) names the filing device.
+    /// (the report's or the answer's) names the filing device. The draft's photos wait with no
+    /// report; "not fixed" photos wait with the report they were added on, and only those go.
     fn attach_pending(
         tx: &rusqlite::Transaction<'_>,
         purpose: PhotoPurpose,
@@ -162,30 +204,54 @@ impl Store {
         now_ms: i64,
     ) -> rusqlite::Result<()> {
         let fields = photo_fields(purpose, form);
+        let waiting_for = match purpose {
+            PhotoPurpose::Report => None,
+            PhotoPurpose::Reopen => Some(report_id),
+        };
         let photos: Vec<(Photo, Vec<u8>)> = {
             let mut stmt = tx.prepare(
-                "SELECT mime, bytes, thumb FROM pending_photos WHERE purpose = ?1 ORDER BY id",
+                "SELECT mime, bytes, thumb FROM pending_photos
+                 WHERE purpose = ?1 AND report_id IS ?2 ORDER BY id",
             )?;
-            let rows = stmt.query_map([purpose.as_str()], |r| Ok((photo_at(r, 0)?, r.get(2)?)))?;
+            let rows = stmt.query_map(params![purpose.as_str(), waiting_for], |r| {
+                Ok((photo_at(r, 0)?, r.get(2)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         for (photo, thumb) in &photos {
             enqueue_photo(tx, report_id, &fields, photo, Some(thumb), now_ms)?;
         }
         tx.execute(
-            "DELETE FROM pending_photos WHERE purpose = ?1",
-            [purpose.as_str()],
+            "DELETE FROM pending_photos WHERE purpose = ?1 AND report_id IS ?2",
+            params![purpose.as_str(), waiting_for],
         )?;
         Ok(())
     }
 
-    /// Sends the draft: the report, its photos and their outbox rows are written and the draft
-    /// cleared, all in one transaction. When the draft fixes a refused report (`resend_of`),
-    /// that item is queued again with the new form instead. Returns the report's local id.
+    /// The report a refused report item (`resend_of`) belongs to, as this device filed it: a
+    /// resend keeps its owner key, which its queued photos already carry.
+    pub fn refused_report(&self, outbox_id: i64) -> rusqlite::Result<Option<ReportRow>> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {REPORT_COLUMNS} FROM reports
+                     WHERE id = (SELECT report_id FROM outbox WHERE id = ?1 AND kind = 'report')"
+                ),
+                [outbox_id],
+                report_row,
+            )
+            .optional()
+    }
+
+    /// Sends the draft: the report (bound to `origin`, with the consent its form carries), its
+    /// photos and their outbox rows are written and the draft cleared, all in one transaction.
+    /// When the draft fixes a refused report (`resend_of`), that item is queued again with the
+    /// new form instead (still bound where it was filed). Returns the report's local id.
     pub fn submit_draft(
         &mut self,
         form: &[(String, String)],
         resend_of: Option<i64>,
+        origin: &ApiBaseUrl,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let form_json = to_json(&form)?;
@@ -202,11 +268,7 @@ impl Store {
                 report_id
             }
             None => {
-                tx.execute(
-                    "INSERT INTO reports (form, created_at) VALUES (?1, ?2)",
-                    params![form_json, now_ms],
-                )?;
-                let id = tx.last_insert_rowid();
+                let id = insert_report(&tx, &form_json, form, origin, now_ms)?;
                 enqueue(&tx, OutboxKind::Report, id, &form_json, now_ms)?;
                 id
             }
@@ -231,22 +293,24 @@ impl Store {
         Ok(id)
     }
 
-    /// Follows someone else's report ("me too"): it joins "My reports" and the status pull.
-    /// Following one already on this device changes nothing and returns its id.
+    /// Follows someone else's report on the city at `origin` ("me too"): it joins "My reports"
+    /// and that city's status pull. Following one already on this device changes nothing and
+    /// returns its id.
     pub fn follow(
         &mut self,
         server_id: &str,
         status: &str,
         change_seq: i64,
         server_json: &str,
+        origin: &ApiBaseUrl,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let support = SupportForm;
         let tx = self.conn.transaction()?;
         let known: Option<i64> = tx
             .query_row(
-                "SELECT id FROM reports WHERE server_id = ?1",
-                [server_id],
+                "SELECT id FROM reports WHERE server_id = ?1 AND api_base = ?2",
+                params![server_id, origin.as_str()],
                 |r| r.get(0),
             )
             .optional()?;
@@ -255,9 +319,16 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO reports (form, created_at, server_id, status, server_json,
-                         change_seq, seen_seq, origin)
-                     VALUES ('[]', ?1, ?2, ?3, ?4, ?5, ?5, 'followed')",
-                    params![now_ms, server_id, status, server_json, change_seq],
+                         change_seq, seen_seq, origin, api_base)
+                     VALUES ('[]', ?1, ?2, ?3, ?4, ?5, ?5, 'followed', ?6)",
+                    params![
+                        now_ms,
+                        server_id,
+                        status,
+                        server_json,
+                        change_seq,
+                        origin.as_str()
+                    ],
                 )?;
                 let id = tx.last_insert_rowid();
                 // The city counts this "me too": sent by the worker like any other action.
@@ -270,12 +341,12 @@ impl Store {
         Ok(id)
     }
 
-    /// Server ids of every report on this device (filed or followed).
-    pub fn known_server_ids(&self) -> rusqlite::Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT server_id FROM reports WHERE server_id IS NOT NULL")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
+    /// Server ids of every report on this device (filed or followed) with the city at `origin`.
+    pub fn known_server_ids(&self, origin: &ApiBaseUrl) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT server_id FROM reports WHERE server_id IS NOT NULL AND api_base = ?1",
+        )?;
+        let rows = stmt.query_map([origin.as_str()], |r| r.get(0))?;
         rows.collect()
     }
 
@@ -336,11 +407,26 @@ impl Store {
         Ok(out)
     }
 
-    /// How many photos wait for the report (or "not fixed" answer) they go with.
-    pub fn pending_photo_count(&self, purpose: PhotoPurpose) -> rusqlite::Result<usize> {
+    /// How many photos of `purpose` count against the city's limit for the draft (`report`
+    /// None, or the refused report it fixes, `resend_of`) or for `report`'s "not fixed" answers:
+    /// those waiting to be attached, and those already on the report — sent, or queued to go —
+    /// since the city counts every photo a report has of that kind. A photo the city refused
+    /// is not on the city's side and does not count.
+    pub fn photo_count(
+        &self,
+        purpose: PhotoPurpose,
+        pending_for: Option<i64>,
+        on_report: Option<i64>,
+    ) -> rusqlite::Result<usize> {
         self.conn.query_row(
-            "SELECT count(*) FROM pending_photos WHERE purpose = ?1",
-            [purpose.as_str()],
+            "SELECT (SELECT count(*) FROM pending_photos WHERE purpose = ?1 AND report_id IS ?2)
+                  + (SELECT count(*) FROM report_photos p
+                     WHERE p.report_id = ?3 AND p.kind = ?1
+                       AND NOT EXISTS (SELECT 1 FROM outbox o
+                           WHERE o.kind = 'photo' AND o.state = 'needs_attention'
+                             AND o.report_id = p.report_id
+                             AND json_extract(o.payload, '$.photo_id') = p.id))",
+            params![purpose.as_str(), pending_for, on_report],
             |r| Ok(usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX)),
         )
     }
@@ -364,15 +450,16 @@ impl Store {
         rows.collect()
     }
 
-    /// Reports whose timeline is older than their state (server id, local id).
-    pub fn stale_timelines(&self) -> rusqlite::Result<Vec<(String, i64)>> {
+    /// Reports of the city at `origin` whose timeline is older than their state (server id,
+    /// local id).
+    pub fn stale_timelines(&self, origin: &ApiBaseUrl) -> rusqlite::Result<Vec<(String, i64)>> {
         let mut stmt = self.conn.prepare(
             "SELECT server_id, id FROM reports
              WHERE server_id IS NOT NULL AND change_seq IS NOT NULL
-               AND coalesce(events_seq, -1) < change_seq
+               AND coalesce(events_seq, -1) < change_seq AND api_base = ?1
              ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([origin.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     }
 

@@ -10,6 +10,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_support_outbox.sql")),
     M::up(include_str!("migrations/0006_dossiers.sql")),
     M::up(include_str!("migrations/0007_device_credential.sql")),
+    // Rebuilds `reports`: checked before it commits (foreign keys are off while migrating).
+    M::up(include_str!("migrations/0008_origin_consent.sql")).foreign_key_check(),
 ];
 
 pub fn all() -> Migrations<'static> {
@@ -35,7 +37,8 @@ mod tests {
     #[test]
     fn outbox_rows_survive_the_rebuild() {
         let mut conn = rusqlite::Connection::open_in_memory().expect("db");
-        conn.pragma_update(None, "foreign_keys", true).expect("fk");
+        // As `Store::open` migrates: foreign keys off (0008 rebuilds a table others refer to).
+        conn.pragma_update(None, "foreign_keys", false).expect("fk");
         all().to_version(&mut conn, 4).expect("to 4");
         conn.execute_batch(
             "INSERT INTO reports (id, form, created_at) VALUES (1, '[]', 0);
@@ -116,6 +119,66 @@ mod tests {
             )
             .is_err(),
             "only the wire names of Lookup"
+        );
+    }
+
+    /// 0008 rebuilds `reports` (the city's id unique per address): a phone's version 6 rows keep
+    /// their ids, what refers to them still does, and two cities may now give the same id.
+    #[test]
+    fn reports_keep_their_rows_when_bound_to_an_address() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.pragma_update(None, "foreign_keys", false).expect("fk");
+        all().to_version(&mut conn, 6).expect("to 6");
+        conn.execute_batch(
+            "INSERT INTO reports (id, form, created_at, server_id, status, change_seq, origin)
+             VALUES (3, '[]', 0, '17', 'received', 4, 'mine'), (8, '[]', 0, NULL, NULL, NULL, 'mine');
+             INSERT INTO outbox (idempotency_key, kind, report_id, payload, state, next_attempt_ms, created_ms)
+             VALUES ('k1', 'photo', 8, '[]', 'queued', 0, 1);
+             INSERT INTO report_photos (report_id, kind, mime, bytes) VALUES (8, 'report', 'image/jpeg', x'ff');
+             INSERT INTO pending_photos (purpose, mime, bytes, thumb, added_ms)
+             VALUES ('reopen', 'image/jpeg', x'ff', x'ff', 1);",
+        )
+        .expect("v6 rows");
+        all().to_latest(&mut conn).expect("to latest");
+        conn.pragma_update(None, "foreign_keys", true)
+            .expect("fk on");
+        let rows: Vec<(i64, Option<String>, Option<String>)> = conn
+            .prepare("SELECT id, server_id, api_base FROM reports ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(rows, [(3, Some("17".into()), None), (8, None, None)]);
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .expect("check");
+        assert_eq!(broken, 0);
+        conn.execute_batch(
+            "UPDATE reports SET api_base = 'https://a.example/' WHERE id = 3;
+             INSERT INTO reports (form, created_at, server_id, api_base)
+             VALUES ('[]', 0, '17', 'https://b.example/');",
+        )
+        .expect("the same id from another city");
+        assert!(
+            conn.execute(
+                "INSERT INTO reports (form, created_at, server_id, api_base)
+                 VALUES ('[]', 0, '17', 'https://b.example/')",
+                [],
+            )
+            .is_err(),
+            "still unique for one address"
+        );
+        assert!(
+            conn.execute(
+                "INSERT INTO outbox (idempotency_key, kind, report_id, payload, state, next_attempt_ms, created_ms)
+                 VALUES ('k2', 'report', 99, '[]', 'queued', 0, 1)",
+                [],
+            )
+            .is_err(),
+            "the outbox still refers to reports"
         );
     }
 }

@@ -137,9 +137,11 @@ impl Store {
         // FULL: a write the UI confirmed survives power loss, not only a crash.
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(classify)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(classify)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(classify)?;
+        // Foreign keys are off while migrating (SQLite's way to rebuild a table others refer
+        // to; a migration that does is checked before it commits), on for everything after.
+        conn.pragma_update(None, "foreign_keys", false)
             .map_err(classify)?;
         migrations::all()
             .to_latest(&mut conn)
@@ -147,6 +149,8 @@ impl Store {
                 rusqlite_migration::Error::RusqliteError { err, .. } => classify(err),
                 other => OpenError::Migration(other),
             })?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(classify)?;
         Ok(Self {
             conn,
             path: path.to_owned(),

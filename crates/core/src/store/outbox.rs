@@ -1,11 +1,17 @@
 //! Reports the citizen filed and the outbox that delivers them. Saving a report writes the report
 //! and its outbox row in one transaction (`synchronous=FULL`): once `save_report` returns, the
 //! report survives a crash and will be sent.
+//!
+//! Each report is bound to the city API address it was filed with (`reports.api_base`), and its
+//! outbox rows with it: they are sent only to that address, and only that city's answers are
+//! applied to it. Under another address they wait (the citizen is told why), and go again when
+//! the address is back.
 
+use model::ApiBaseUrl;
 use model::delivery::{Refusal, RetryReason};
 use model::feedback::{PhotoFields, PhotoPurpose};
 use model::form::field;
-use model::trust::OwnerKey;
+use model::trust::{Consent, OwnerKey, consent};
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -165,9 +171,11 @@ fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<OutboxItem>> {
 
 const ITEM_COLUMNS: &str = "o.id, o.idempotency_key, o.kind, o.report_id, o.payload, o.state, \
     o.attempts, o.next_attempt_ms, o.last_error, o.last_field, r.server_id";
-/// Nothing queued earlier for the same report is still undelivered.
+/// Nothing queued earlier for the same report is still undelivered. A photo the city refused
+/// holds nothing up: nothing later needs it (the citizen still sees it, needing attention).
 const UNBLOCKED: &str = "NOT EXISTS (SELECT 1 FROM outbox p \
-    WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent')";
+    WHERE p.report_id = o.report_id AND p.id < o.id AND p.state != 'sent' \
+      AND NOT (p.kind = 'photo' AND p.state = 'needs_attention'))";
 const ITEM_FROM: &str = "outbox o JOIN reports r ON r.id = o.report_id";
 
 /// A photo from columns `first` (mime) and `first + 1` (bytes) of a row.
@@ -198,6 +206,42 @@ pub(super) fn enqueue(
             report_id,
             payload,
             now_ms
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The consent a form this app wrote carries (with its contact details), if any.
+pub(super) fn form_consent(form: &[(String, String)]) -> Option<Consent> {
+    Consent::parse(
+        field(form, consent::VERSION_FIELD),
+        field(form, consent::AT_FIELD),
+    )
+}
+
+/// When consent was given, as sent (RFC 3339, seconds).
+fn consent_at(c: &Consent) -> String {
+    c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Writes a new report bound to `origin`, with the consent its form carries; its local id.
+pub(super) fn insert_report(
+    tx: &rusqlite::Transaction<'_>,
+    form_json: &str,
+    form: &[(String, String)],
+    origin: &ApiBaseUrl,
+    now_ms: i64,
+) -> rusqlite::Result<i64> {
+    let consent = form_consent(form);
+    tx.execute(
+        "INSERT INTO reports (form, created_at, api_base, consent_version, consent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            form_json,
+            now_ms,
+            origin.as_str(),
+            consent.map(|c| c.version),
+            consent.map(|c| consent_at(&c)),
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -266,31 +310,35 @@ pub(super) fn requeue_refused(
         ],
     )?;
     if changed == 1 {
+        let form: Vec<(String, String)> = serde_json::from_str(form_json).unwrap_or_default();
+        let consent = form_consent(&form);
         tx.execute(
-            "UPDATE reports SET form = ?2
+            "UPDATE reports SET form = ?2, consent_version = ?3, consent_at = ?4
              WHERE id = (SELECT report_id FROM outbox WHERE id = ?1 AND kind = 'report')",
-            params![outbox_id, form_json],
+            params![
+                outbox_id,
+                form_json,
+                consent.map(|c| c.version),
+                consent.map(|c| consent_at(&c)),
+            ],
         )?;
     }
     Ok(changed == 1)
 }
 
 impl Store {
-    /// Saves a report (its Open311 form) and its photos with their outbox rows, in one
-    /// transaction; returns the local report id.
+    /// Saves a report (its Open311 form, filed with `origin`) and its photos with their outbox
+    /// rows, in one transaction; returns the local report id.
     pub fn save_report(
         &mut self,
         form: &[(String, String)],
         photos: &[Photo],
+        origin: &ApiBaseUrl,
         now_ms: i64,
     ) -> rusqlite::Result<i64> {
         let form_json = to_json(&form)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO reports (form, created_at) VALUES (?1, ?2)",
-            params![form_json, now_ms],
-        )?;
-        let report_id = tx.last_insert_rowid();
+        let report_id = insert_report(&tx, &form_json, form, origin, now_ms)?;
         enqueue(&tx, OutboxKind::Report, report_id, &form_json, now_ms)?;
         let fields = photo_fields(PhotoPurpose::Report, form);
         enqueue_photos(&tx, report_id, &fields, photos, now_ms)?;
@@ -316,19 +364,44 @@ impl Store {
         Ok(id)
     }
 
-    /// Items ready to send now, oldest first. Each report's items go in order: an item waits
-    /// until everything queued before it for the same report is delivered (a photo needs its
-    /// report's id; a re-open photo needs the re-open), so a batch never holds two items of one
-    /// report and may be sent concurrently.
-    pub fn due_items(&self, now_ms: i64, limit: usize) -> rusqlite::Result<Vec<OutboxItem>> {
+    /// Items for `origin` ready to send now, oldest first. Each report's items go in order: an
+    /// item waits until everything queued before it for the same report is delivered (a photo
+    /// needs its report's id; a re-open photo needs the re-open), so a batch never holds two
+    /// items of one report and may be sent concurrently. Items of reports filed with another
+    /// address are never due here.
+    pub fn due_items(
+        &self,
+        origin: &ApiBaseUrl,
+        now_ms: i64,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<OutboxItem>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM}
-             WHERE o.state = 'queued' AND o.next_attempt_ms <= ?1
+             WHERE o.state = 'queued' AND o.next_attempt_ms <= ?1 AND r.api_base = ?3
                AND {UNBLOCKED}
              ORDER BY o.id LIMIT ?2"
         ))?;
-        let rows = stmt.query_map(params![now_ms, limit as i64], item)?;
+        let rows = stmt.query_map(params![now_ms, limit as i64, origin.as_str()], item)?;
         rows.filter_map(Result::transpose).collect()
+    }
+
+    /// Binds the reports saved before they had an address (an older version of the app) to
+    /// `origin`, the address in use, where they would have gone. Returns how many.
+    pub fn bind_unbound_reports(&self, origin: &ApiBaseUrl) -> rusqlite::Result<usize> {
+        self.conn.execute(
+            "UPDATE reports SET api_base = ?1 WHERE api_base IS NULL",
+            [origin.as_str()],
+        )
+    }
+
+    /// How many reports still have something to send to another address than `origin`.
+    pub fn waiting_elsewhere(&self, origin: &ApiBaseUrl) -> rusqlite::Result<usize> {
+        self.conn.query_row(
+            "SELECT count(DISTINCT r.id) FROM outbox o JOIN reports r ON r.id = o.report_id
+             WHERE o.state = 'queued' AND r.api_base != ?1",
+            [origin.as_str()],
+            |r| Ok(usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX)),
+        )
     }
 
     pub fn outbox_item(&self, id: i64) -> rusqlite::Result<Option<OutboxItem>> {
@@ -362,12 +435,16 @@ impl Store {
             .optional()
     }
 
-    /// When the next queued item becomes due, if any; items blocked behind a refused one of
-    /// their report do not count (they wait for the citizen, not for the clock).
-    pub fn next_due_ms(&self) -> rusqlite::Result<Option<i64>> {
+    /// When the next queued item for `origin` becomes due, if any; items blocked behind a
+    /// refused one of their report do not count (they wait for the citizen, not for the clock),
+    /// nor do items of another address (they wait for it).
+    pub fn next_due_ms(&self, origin: &ApiBaseUrl) -> rusqlite::Result<Option<i64>> {
         self.conn.query_row(
-            &format!("SELECT min(o.next_attempt_ms) FROM outbox o WHERE o.state = 'queued' AND {UNBLOCKED}"),
-            [],
+            &format!(
+                "SELECT min(o.next_attempt_ms) FROM {ITEM_FROM}
+                 WHERE o.state = 'queued' AND r.api_base = ?1 AND {UNBLOCKED}"
+            ),
+            [origin.as_str()],
             |r| r.get(0),
         )
     }
@@ -470,14 +547,14 @@ impl Store {
         Ok(changed)
     }
 
-    /// The citizen's reports the city has acknowledged and that can still change.
-    pub fn followed_reports(&self) -> rusqlite::Result<Vec<Followed>> {
+    /// The citizen's reports the city at `origin` has acknowledged and that can still change.
+    pub fn followed_reports(&self, origin: &ApiBaseUrl) -> rusqlite::Result<Vec<Followed>> {
         let mut stmt = self.conn.prepare(
             "SELECT server_id, change_seq FROM reports
-             WHERE server_id IS NOT NULL AND coalesce(status, '') != 'closed'
+             WHERE server_id IS NOT NULL AND coalesce(status, '') != 'closed' AND api_base = ?1
              ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([origin.as_str()], |r| {
             Ok(Followed {
                 server_id: r.get(0)?,
                 change_seq: r.get(1)?,
@@ -486,9 +563,14 @@ impl Store {
         rows.collect()
     }
 
-    /// Applies what the city says, newer than what we have only. Only the city's columns are
-    /// written; the citizen's form is never touched. Returns how many reports changed.
-    pub fn apply_server_updates(&mut self, updates: &[ServerUpdate]) -> rusqlite::Result<usize> {
+    /// Applies what the city at `origin` says, newer than what we have only, to reports bound
+    /// to it (another city's id 17 is another report). Only the city's columns are written;
+    /// the citizen's form is never touched. Returns how many reports changed.
+    pub fn apply_server_updates(
+        &mut self,
+        origin: &ApiBaseUrl,
+        updates: &[ServerUpdate],
+    ) -> rusqlite::Result<usize> {
         let tx = self.conn.transaction()?;
         let mut changed = 0;
         {
@@ -499,10 +581,16 @@ impl Store {
                      seen_seq = CASE WHEN (seen_seq IS NULL AND ?2 = 'received')
                                        OR (?2 = 'reopened' AND origin = 'mine') THEN ?3
                                      ELSE seen_seq END
-                 WHERE server_id = ?1 AND coalesce(change_seq, -1) < ?3",
+                 WHERE server_id = ?1 AND api_base = ?5 AND coalesce(change_seq, -1) < ?3",
             )?;
             for u in updates {
-                changed += stmt.execute(params![u.server_id, u.status, u.change_seq, u.json])?;
+                changed += stmt.execute(params![
+                    u.server_id,
+                    u.status,
+                    u.change_seq,
+                    u.json,
+                    origin.as_str()
+                ])?;
             }
         }
         tx.commit()?;

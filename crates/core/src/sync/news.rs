@@ -43,7 +43,7 @@ pub async fn pull_timelines(
     target: &Target,
     store: &impl StoreAccess,
 ) -> Result<usize, PullError> {
-    let stale = store.with_store(|s| s.stale_timelines())?;
+    let stale = store.with_store(|s| s.stale_timelines(&target.base))?;
     let mut stored = 0;
     for (server_id, id) in stale {
         if !transport::is_id(&server_id) {

@@ -55,6 +55,10 @@ pub fn classify(
     };
     match status {
         200..=299 => Outcome::Delivered,
+        // A redirect is never followed (`client::http_client`): the city moved or something
+        // between is rewriting answers. Not the citizen's to fix; tried again later, the
+        // status kept as the reason (`http_307`).
+        300..=399 => Outcome::Retry { not_before: None },
         // Timeouts, too early, rate limits and server trouble pass.
         408 | 425 | 429 | 500..=599 => Outcome::Retry {
             not_before: retry_after.map(|d| d.min(RETRY_AFTER_MAX)),
@@ -133,6 +137,14 @@ mod tests {
             classify(403, None, None, None),
             Outcome::Refused { .. }
         ));
+        // A redirect is not followed and not the citizen's to fix: later.
+        for s in [301, 302, 303, 307, 308] {
+            assert_eq!(
+                classify(s, None, None, None),
+                Outcome::Retry { not_before: None },
+                "{s}"
+            );
+        }
     }
 
     #[test]

@@ -29,8 +29,14 @@ use crate::store::{ItemState, OutboxItem, OutboxKind, PhotoPayload, Receipt, Ser
 const BATCH: usize = 16;
 /// Ids per status pull (the city API accepts up to 200).
 const PULL_CHUNK: usize = 200;
-/// `sync_state` row of the status pull's cursor.
+/// `sync_state` row of the status pull's cursor, one per city API address (a cursor is one
+/// server's change sequence): `my_reports <address>`.
 pub const MY_REPORTS: &str = "my_reports";
+
+/// The status pull's cursor row for the city at `base`.
+pub fn my_reports_cursor(base: &model::ApiBaseUrl) -> String {
+    format!("{MY_REPORTS} {base}")
+}
 
 /// The worker's way to the store: take it, use it briefly, give it back.
 pub trait StoreAccess: Sync {
@@ -374,7 +380,17 @@ impl Worker {
             }
         };
         match sent {
-            Ok(answer) => judge(item.kind, &answer),
+            Ok(answer) => {
+                if (300..400).contains(&answer.status) {
+                    // Not followed (`client::http_client`); kept with the status as its reason.
+                    tracing::warn!(
+                        status = answer.status,
+                        item = item.id,
+                        "the city API answered with a redirect: not followed, tried again later"
+                    );
+                }
+                judge(item.kind, &answer)
+            }
             Err(err) => link_failed(&err, item.id),
         }
     }
@@ -428,7 +444,7 @@ impl Worker {
             Ok(())
         })?;
         passed?;
-        summary.next_due_ms = store.with_store(|s| s.next_due_ms())?;
+        summary.next_due_ms = store.with_store(|s| s.next_due_ms(&self.target.base))?;
         Ok(summary)
     }
 
@@ -440,7 +456,7 @@ impl Worker {
     ) -> Result<(), CoreError> {
         loop {
             let items = store.with_store(|s| {
-                let items = s.due_items(now_ms(), BATCH)?;
+                let items = s.due_items(&self.target.base, now_ms(), BATCH)?;
                 s.mark_in_flight(items.iter().map(|i| i.id));
                 Ok(items)
             })?;
@@ -468,11 +484,14 @@ impl Worker {
     }
 
     /// Asks the city which of the citizen's reports changed and stores what it says (its columns
-    /// only). Reports never pulled are asked without the cursor, so one acknowledged late is not
-    /// skipped. Returns how many reports changed locally.
+    /// only). Only reports filed with (or followed on) this city are asked about, and its
+    /// answers go only to them. Reports never pulled are asked without the cursor, so one
+    /// acknowledged late is not skipped. Returns how many reports changed locally.
     pub async fn pull_my_reports(&self, store: &impl StoreAccess) -> Result<usize, PullError> {
+        let base = &self.target.base;
+        let resource = my_reports_cursor(base);
         let (followed, cursor) =
-            store.with_store(|s| Ok((s.followed_reports()?, s.pull_cursor(MY_REPORTS)?)))?;
+            store.with_store(|s| Ok((s.followed_reports(base)?, s.pull_cursor(&resource)?)))?;
         let (fresh, known): (Vec<_>, Vec<_>) =
             followed.iter().partition(|f| f.change_seq.is_none());
         let mut newest = cursor;
@@ -485,11 +504,11 @@ impl Worker {
                     .map_err(PullError::Status)?;
                 let updates: Vec<ServerUpdate> = reports.iter().filter_map(update).collect();
                 newest = updates.iter().map(|u| u.change_seq).chain(newest).max();
-                changed += store.with_store(|s| s.apply_server_updates(&updates))?;
+                changed += store.with_store(|s| s.apply_server_updates(base, &updates))?;
             }
         }
         if let Some(c) = newest.filter(|c| Some(*c) != cursor) {
-            store.with_store(|s| s.save_pull_cursor(MY_REPORTS, c))?;
+            store.with_store(|s| s.save_pull_cursor(&resource, c))?;
         }
         Ok(changed)
     }

@@ -32,6 +32,31 @@ pub async fn city(dir: &Path) -> LocalServer {
         .expect("the test city starts")
 }
 
+/// A loopback port nothing listens on now, for a city started there later with [`city_on`]
+/// (work queued for that address while "offline" is then sent to it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The test city on loopback `port`.
+pub async fn city_on(dir: &Path, port: u16) -> LocalServer {
+    let keys = Keys {
+        api_keys: vec![DEMO_API_KEY.into()],
+        staff_key: Some(STAFF_KEY.into()),
+    };
+    LocalServer::start_on(&dir.join("city.db"), keys, port)
+        .await
+        .expect("the test city starts")
+}
+
+/// A city API address as the app keeps it.
+pub fn origin(url: &str) -> ApiBaseUrl {
+    ApiBaseUrl::parse(url).expect("test URL is valid")
+}
+
 pub fn engine_at(dir: &Path, api: &str) -> Engine {
     Engine::start(EngineConfig {
         data_dir: dir.to_owned(),

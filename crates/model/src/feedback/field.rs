@@ -27,6 +27,9 @@ pub enum FieldError {
     NoLocation,
     #[error("lat and long must be given together")]
     HalfPoint,
+    /// Contact details without the consent they need; `field` names the consent field missing.
+    #[error("contact details need {field}: the consent text's version and when it was given")]
+    ConsentMissing { field: &'static str },
     #[error(transparent)]
     Answer(#[from] AnswerError),
 }
@@ -45,6 +48,7 @@ impl FieldError {
             Self::OutsideCity => Reason::OutsideCity,
             Self::NoLocation => Reason::NoLocation,
             Self::HalfPoint => Reason::HalfPoint,
+            Self::ConsentMissing { .. } => Reason::ConsentMissing,
             Self::Answer(_) => Reason::BadAttribute,
         }
     }
@@ -55,7 +59,8 @@ impl FieldError {
             Self::Missing { field }
             | Self::TooLong { field, .. }
             | Self::Invalid { field }
-            | Self::UnknownWard { field, .. } => Some((*field).to_owned()),
+            | Self::UnknownWard { field, .. }
+            | Self::ConsentMissing { field } => Some((*field).to_owned()),
             Self::Repeated { field } | Self::Unknown { field } => Some(field.clone()),
             Self::UnknownService { .. } => Some("service_code".into()),
             Self::OutsideCity | Self::HalfPoint => Some("lat".into()),

@@ -22,6 +22,8 @@ wire_enum! {
 impl PhotoPurpose {
     /// The header that names a photo's purpose when the UI hands the shell its raw bytes.
     pub const HEADER: &'static str = "x-purpose";
+    /// The header that names the report a "not fixed" photo is for (its local id).
+    pub const REPORT_HEADER: &'static str = "x-report";
 }
 
 use crate::trust::OwnerKey;

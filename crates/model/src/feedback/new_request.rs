@@ -9,6 +9,7 @@ use super::{DeviceId, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS,
 use crate::geo::{self, Point};
 use crate::service::ServiceCode;
 use crate::service::{Answer, ServiceCatalog};
+use crate::trust::{Consent, consent};
 use crate::ward::{Ward, WardCode};
 
 /// Where the problem is. Open311 asks for at least one of a point, an address or an address id.
@@ -19,7 +20,7 @@ pub struct Place {
     pub ward: Option<WardCode>,
 }
 
-/// How to reach the citizen; present only when they agreed to share it.
+/// How to reach the citizen; present only when they agreed to share it ([`NewRequest::consent`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Contact {
     pub first_name: Option<String>,
@@ -51,9 +52,12 @@ pub struct NewRequest {
     /// Open311's `media_url`: a photo the citizen already put online (http/https only).
     pub media_url: Option<String>,
     pub answers: BTreeMap<String, Answer>,
+    /// The citizen's consent to send `contact`: required with any contact detail.
+    pub consent: Option<Consent>,
 }
 
-/// Form fields of Open311's POST requests, plus this API's `ward_code`.
+/// Form fields of Open311's POST requests, plus this API's `ward_code` and the consent that
+/// goes with contact details (`consent_version`, `consent_at`).
 const FIELDS: &[&str] = &[
     "api_key",
     "jurisdiction_id",
@@ -72,7 +76,12 @@ const FIELDS: &[&str] = &[
     "media_url",
     "ward_code",
     crate::trust::owner::FIELD,
+    consent::VERSION_FIELD,
+    consent::AT_FIELD,
 ];
+
+/// The contact fields, which go only with the citizen's consent.
+const CONTACT_FIELDS: [&str; 4] = ["first_name", "last_name", "email", "phone"];
 
 impl NewRequest {
     /// Reads an Open311 form (`attribute[code]` pairs included). `units` are the city's wards.
@@ -173,11 +182,37 @@ impl NewRequest {
         if phone.as_deref().is_some_and(|p| !looks_like_phone(p)) {
             return Err(FieldError::Invalid { field: "phone" });
         }
+        let consent = read_consent(&single)?;
         let media_url = text(single.get("media_url").copied(), "media_url", 500)?;
         if media_url.as_deref().is_some_and(|u| {
             !url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
         }) {
             return Err(FieldError::Invalid { field: "media_url" });
+        }
+        let contact = Contact {
+            first_name: text(
+                single.get("first_name").copied(),
+                "first_name",
+                MAX_NAME_CHARS,
+            )?,
+            last_name: text(
+                single.get("last_name").copied(),
+                "last_name",
+                MAX_NAME_CHARS,
+            )?,
+            email,
+            phone,
+        };
+        // No contact field without the citizen's consent to send it: one sent at all counts,
+        // even empty (a client that sends the field means to send contact details).
+        let contact_sent = CONTACT_FIELDS.iter().any(|f| single.contains_key(f));
+        if contact_sent && consent.is_none() {
+            let field = if single.contains_key(consent::VERSION_FIELD) {
+                consent::AT_FIELD
+            } else {
+                consent::VERSION_FIELD
+            };
+            return Err(FieldError::ConsentMissing { field });
         }
         Ok(Self {
             service_code: service.code.clone(),
@@ -188,23 +223,11 @@ impl NewRequest {
                 address,
                 ward,
             },
-            contact: Contact {
-                first_name: text(
-                    single.get("first_name").copied(),
-                    "first_name",
-                    MAX_NAME_CHARS,
-                )?,
-                last_name: text(
-                    single.get("last_name").copied(),
-                    "last_name",
-                    MAX_NAME_CHARS,
-                )?,
-                email,
-                phone,
-            },
+            contact,
             device_id,
             owner_key: super::followup::optional_owner(pairs)?,
             answers,
+            consent,
         })
     }
 
@@ -236,6 +259,9 @@ impl NewRequest {
         push("email", self.contact.email.as_deref());
         push("phone", self.contact.phone.as_deref());
         push("media_url", self.media_url.as_deref());
+        if let Some(c) = &self.consent {
+            out.extend(c.to_pairs());
+        }
         for (code, answer) in &self.answers {
             match answer {
                 Answer::Number(n) => out.push((format!("attribute[{code}]"), n.to_string())),
@@ -248,6 +274,40 @@ impl NewRequest {
             }
         }
         out
+    }
+}
+
+/// `consent_version` and `consent_at`: both absent is no consent; given, each must be valid
+/// (a version this app has shown, an RFC 3339 time) and the other present.
+fn read_consent(single: &BTreeMap<&str, &str>) -> Result<Option<Consent>, FieldError> {
+    let given = |f: &str| single.get(f).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let (version, at) = (given(consent::VERSION_FIELD), given(consent::AT_FIELD));
+    match (version, at) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(FieldError::ConsentMissing {
+            field: consent::AT_FIELD,
+        }),
+        (None, Some(_)) => Err(FieldError::ConsentMissing {
+            field: consent::VERSION_FIELD,
+        }),
+        (Some(v), Some(t)) => {
+            // RFC 3339's `T` (or `t`), not the space chrono also reads.
+            if t.as_bytes().get(10) == Some(&b' ') {
+                return Err(FieldError::Invalid {
+                    field: consent::AT_FIELD,
+                });
+            }
+            if Consent::parse(Some(v), Some("1970-01-01T00:00:00Z")).is_none() {
+                return Err(FieldError::Invalid {
+                    field: consent::VERSION_FIELD,
+                });
+            }
+            Consent::parse(Some(v), Some(t))
+                .map(Some)
+                .ok_or(FieldError::Invalid {
+                    field: consent::AT_FIELD,
+                })
+        }
     }
 }
 
@@ -307,10 +367,13 @@ mod tests {
             ("attribute[depth_cm]", "40"),
             ("device_id", "0b9f7a3c-1111-4222-8333-444455556666"),
             ("email", "an@example.vn"),
+            ("consent_version", "2"),
+            ("consent_at", "2026-12-07T08:00:00Z"),
         ]);
         let req = NewRequest::from_pairs(&f, &catalog, &units).expect("valid");
         assert_eq!(req.description.as_deref(), Some("Ngập sâu sau mưa"));
         assert_eq!(req.contact.email.as_deref(), Some("an@example.vn"));
+        assert_eq!(req.consent.map(|c| c.version), Some(2));
         let again = NewRequest::from_pairs(&req.to_pairs(), &catalog, &units).expect("again");
         assert_eq!(again, req);
     }
@@ -343,8 +406,22 @@ mod tests {
             (&[("lat", "10.77")], "half_point"),
             (&[("lat", "NaN"), ("long", "106.7")], "invalid"),
             (&[("attribute[kind]", "x")], "bad_attribute"),
-            (&[("email", "not-an-email")], "invalid"),
-            (&[("phone", "12ab")], "invalid"),
+            (
+                &[
+                    ("email", "not-an-email"),
+                    ("consent_version", "1"),
+                    ("consent_at", "2026-12-07T08:00:00Z"),
+                ],
+                "invalid",
+            ),
+            (
+                &[
+                    ("phone", "12ab"),
+                    ("consent_version", "1"),
+                    ("consent_at", "2026-12-07T08:00:00Z"),
+                ],
+                "invalid",
+            ),
             (&[("device_id", "short")], "invalid"),
             (&[("favourite_colour", "red")], "unknown_field"),
             (&[("media_url", "javascript:alert(1)")], "invalid"),
@@ -366,6 +443,77 @@ mod tests {
             NewRequest::from_pairs(&no_place, &catalog, &units),
             Err(FieldError::NoLocation)
         );
+    }
+
+    #[test]
+    fn contact_details_need_consent_and_the_field_missing_is_named() {
+        let (catalog, units) = setup();
+        let base = [
+            ("service_code", "cay-xanh"),
+            ("attribute[kind]", "fallen"),
+            ("ward_code", "26743"),
+        ];
+        let with = |extra: &[(&str, &str)]| {
+            let mut f = form(&base);
+            f.extend(form(extra));
+            NewRequest::from_pairs(&f, &catalog, &units)
+        };
+        let at = ("consent_at", "2026-12-07T08:00:00+07:00");
+        let refused = |extra: &[(&str, &str)]| {
+            let e = with(extra).expect_err("refused");
+            (e.reason().as_str(), e.field())
+        };
+        for contact in [
+            ("email", "an@example.vn"),
+            ("phone", "0903123456"),
+            ("first_name", "An"),
+            ("last_name", "Nguyễn"),
+        ] {
+            assert_eq!(
+                refused(&[contact]),
+                ("consent_missing", Some("consent_version".into())),
+                "{contact:?}"
+            );
+            assert_eq!(
+                refused(&[contact, ("consent_version", "1")]),
+                ("consent_missing", Some("consent_at".into()))
+            );
+            assert_eq!(
+                refused(&[contact, at]),
+                ("consent_missing", Some("consent_version".into()))
+            );
+            let ok = with(&[contact, ("consent_version", "1"), at]).expect("with consent");
+            assert_eq!(ok.consent.map(|c| c.version), Some(1));
+            let again = NewRequest::from_pairs(&ok.to_pairs(), &catalog, &units).expect("again");
+            assert_eq!(again, ok, "consent round-trips");
+        }
+        for (extra, field) in [
+            (&[("consent_version", "0"), at][..], "consent_version"),
+            (&[("consent_version", "99"), at][..], "consent_version"),
+            (&[("consent_version", "x"), at][..], "consent_version"),
+            (
+                &[("consent_version", "1"), ("consent_at", "yesterday")][..],
+                "consent_at",
+            ),
+        ] {
+            assert_eq!(refused(extra), ("invalid", Some(field.into())), "{extra:?}");
+        }
+        // A contact field sent empty still needs it; consent without contact details is kept
+        // and harmless; none at all is fine.
+        assert_eq!(
+            refused(&[("email", "")]),
+            ("consent_missing", Some("consent_version".into()))
+        );
+        assert_eq!(
+            refused(&[
+                ("email", "an@example.vn"),
+                ("consent_version", "1"),
+                ("consent_at", "2026-12-07 08:00:00Z")
+            ]),
+            ("invalid", Some("consent_at".into()))
+        );
+        assert!(with(&[("consent_version", "1"), at]).is_ok());
+        assert_eq!(with(&[]).expect("anonymous").consent, None);
     }
 
     #[test]

@@ -5,9 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The version of the consent text (`contact.consent_text` in `i18n/*.json`). Change the text,
-/// bump this (a test in `crates/i18n` holds each version to its texts).
-pub const CONSENT_VERSION: u16 = 2;
+/// The version of the consent text (`contact.consent_text` and `contact.consent` in
+/// `i18n/*.json`). Change the text, bump this (`crates/i18n/tests/consent.rs` holds each
+/// version to its texts). 3: no longer promises deletion "at any time", which nothing did yet.
+pub const CONSENT_VERSION: u16 = 3;
 
 /// The form fields that carry it.
 pub const VERSION_FIELD: &str = "consent_version";

@@ -1,0 +1,199 @@
+//! Data goes only to the city it was meant for. Two real reference servers on two loopback
+//! ports play two cities: a report filed with A (contact details and device id in it) is never
+//! sent to B when the address in Settings becomes B — it waits, saying so — and goes to A when
+//! A is the address again; B's answers are never applied to reports filed with A, even where
+//! B has a report with the same id; following B's report is following B's, not A's.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use city_api::local::LocalServer;
+use common::STAFF_KEY;
+use core_engine::sync::Quiet;
+use model::draft::{Draft, Identity, PlaceMode};
+use model::feedback::RequestStatus;
+use model::report_dto::{Delivery, SubmitAnswer};
+
+fn count(city: &LocalServer, sql: &str) -> i64 {
+    city.db
+        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
+        .expect("count")
+}
+
+fn named_draft() -> Draft {
+    Draft {
+        service_code: Some("thoat-nuoc".into()),
+        answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
+        description: "Ngập trước cổng trường".into(),
+        place_mode: PlaceMode::Address,
+        ward_code: Some("26743".into()),
+        address: "12 Lê Lợi".into(),
+        identity: Identity::WithContact,
+        name: "Nguyễn Văn An".into(),
+        email: "an@example.vn".into(),
+        consent: true,
+        ..Draft::default()
+    }
+}
+
+/// Someone else's report on `city`, resolved by its staff; its id.
+async fn resolved_elsewhere(city: &LocalServer) -> String {
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("{}/open311/v2/requests.json", city.url))
+        .form(&[
+            ("api_key", core_engine::engine::DEMO_API_KEY),
+            ("service_code", "thoat-nuoc"),
+            ("attribute[kind]", "flood"),
+            ("description", "Ngập ở thành phố B"),
+            ("ward_code", "26743"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.expect("json");
+    let id = body[0]["service_request_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let res = http
+        .post(format!("{}/api/v1/staff/requests/{id}/status", city.url))
+        .header("X-Staff-Key", STAFF_KEY)
+        .json(&serde_json::json!({"status": "resolved", "note": "Xong"}))
+        .send()
+        .await
+        .expect("staff");
+    assert_eq!(res.status(), 200);
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_goes_only_to_the_city_it_was_filed_with() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("a")).expect("a");
+    std::fs::create_dir_all(dir.path().join("b")).expect("b");
+    let a = common::city(&dir.path().join("a")).await;
+    let b = common::city(&dir.path().join("b")).await;
+    let a_url = common::origin(&a.url).to_string();
+    let engine = common::engine_at(&dir.path().join("app"), &a.url);
+
+    // Filed with A (not sent yet), then the address becomes B.
+    engine.save_draft(named_draft()).expect("draft");
+    let SubmitAnswer::Queued { report_id } = engine.submit_draft().expect("submit") else {
+        panic!("a complete draft was refused");
+    };
+    engine.set_api_base_url(&b.url, false).expect("to B");
+    for _ in 0..3 {
+        engine.wake_outbox().expect("wake");
+        let round = engine.sync(&Quiet).await.expect("sync with B");
+        assert_eq!(round.round.sent.delivered, 0);
+        assert_eq!(round.round.sent.next_due_ms, None, "nothing due for B");
+    }
+    assert_eq!(
+        count(&b, "SELECT count(*) FROM requests"),
+        0,
+        "B got nothing"
+    );
+    assert_eq!(count(&b, "SELECT count(*) FROM idempotency"), 0);
+    let mine = engine.my_reports().expect("reports");
+    assert_eq!(
+        mine[0].delivery,
+        Delivery::OtherAddress {
+            done: 0,
+            total: 1,
+            address: a_url.clone()
+        },
+        "it waits, and says for which address"
+    );
+    assert_eq!(engine.outbox_counts().expect("counts").queued, 1);
+
+    // A again: it goes, to A.
+    engine.set_api_base_url(&a.url, false).expect("back to A");
+    let round = engine.sync(&Quiet).await.expect("sync with A");
+    assert_eq!(round.round.sent.delivered, 1);
+    assert_eq!(
+        count(
+            &a,
+            "SELECT count(*) FROM requests WHERE contact LIKE '%an@example.vn%'"
+        ),
+        1
+    );
+    assert_eq!(count(&b, "SELECT count(*) FROM requests"), 0);
+    let ours = engine.report_detail(report_id).expect("detail");
+    assert_eq!(ours.summary.delivery, Delivery::Sent);
+    assert_eq!(ours.summary.status, Some(RequestStatus::Received));
+    let our_id = ours.summary.server_id.clone().expect("A's id");
+
+    // B has a report with the same id, resolved. Asking B applies nothing to A's report.
+    let theirs = resolved_elsewhere(&b).await;
+    assert_eq!(theirs, our_id, "both cities count from 1");
+    engine.set_api_base_url(&b.url, false).expect("to B");
+    engine.sync(&Quiet).await.expect("sync with B");
+    let ours = engine.report_detail(report_id).expect("detail");
+    assert_eq!(
+        ours.summary.status,
+        Some(RequestStatus::Received),
+        "B's answer is not about A's report"
+    );
+    assert!(
+        ours.timeline
+            .iter()
+            .all(|e| e.event.note.as_deref() != Some("Xong"))
+    );
+
+    // "Me too" on B's report is B's report, not A's with the same id.
+    let followed = engine.follow(&theirs).await.expect("follow on B");
+    assert_ne!(followed, report_id);
+    assert_eq!(engine.my_reports().expect("reports").len(), 2);
+    engine.sync(&Quiet).await.expect("sync with B");
+    assert_eq!(
+        count(
+            &b,
+            &format!("SELECT count(*) FROM supporters WHERE request_id = {theirs}")
+        ),
+        1
+    );
+    assert_eq!(
+        engine.report_detail(followed).expect("B's").summary.status,
+        Some(RequestStatus::Resolved)
+    );
+    assert_eq!(
+        count(&a, "SELECT count(*) FROM supporters"),
+        0,
+        "A counted nothing"
+    );
+}
+
+/// A report saved before reports were bound (an older app) belongs to the address in use
+/// when the app starts, and goes there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_from_before_are_bound_to_the_address_in_use() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let city = common::city(dir.path()).await;
+    let app = dir.path().join("app");
+    let engine = common::engine_at(&app, &city.url);
+    engine
+        .save_draft(Draft {
+            identity: Identity::Anonymous,
+            ..named_draft()
+        })
+        .expect("draft");
+    engine.submit_draft().expect("submit");
+    drop(engine);
+    let raw = rusqlite::Connection::open(common::db_file(&app)).expect("raw");
+    raw.execute("UPDATE reports SET api_base = NULL", [])
+        .expect("as an older app left it");
+    drop(raw);
+    let engine = common::engine_at(&app, &city.url);
+    let round = engine.sync(&Quiet).await.expect("sync");
+    assert_eq!(round.round.sent.delivered, 1);
+    assert_eq!(count(&city, "SELECT count(*) FROM requests"), 1);
+}

@@ -7,6 +7,7 @@ pub mod error;
 pub mod idempotent;
 pub mod limits;
 pub mod local;
+pub mod oidc;
 pub mod open311;
 pub mod openapi;
 pub mod photo_meta;

@@ -231,6 +231,33 @@ impl Engine {
             .unwrap_or_else(|| self.config.default_api_url.clone())
     }
 
+    /// Logs the citizen in with the city's identity provider (`crate::login`) and keeps the
+    /// token for the current city API: "me too" and ward ratings then carry it. Never needed
+    /// for reports.
+    pub async fn log_in(
+        &self,
+        login: &dyn crate::login::CitizenLogin,
+        browser: &dyn crate::login::Browser,
+    ) -> Result<(), CoreError> {
+        let token = login.login(browser).await?;
+        let origin = self.api_url();
+        self.with_ready(|r| Ok(r.store.save_citizen_token(&token, origin.as_str())?))?;
+        tracing::info!("citizen logged in");
+        Ok(())
+    }
+
+    /// Whether a login is kept for the current city API and still valid.
+    pub fn logged_in(&self) -> Result<bool, CoreError> {
+        let origin = self.api_url();
+        let now = chrono::Utc::now().timestamp();
+        self.with_ready(|r| Ok(r.store.citizen_token(origin.as_str(), now)?.is_some()))
+    }
+
+    /// Forgets the login.
+    pub fn log_out(&self) -> Result<(), CoreError> {
+        self.with_ready(|r| Ok(r.store.forget_citizen_token()?))
+    }
+
     /// Asks the city API for the ward list (conditional on our ETag) and stores a newer one.
     /// Being offline is an ordinary outcome here, not an error.
     pub async fn check_city_api(&self) -> CheckOutcome {

@@ -10,6 +10,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_support_outbox.sql")),
     M::up(include_str!("migrations/0006_dossiers.sql")),
     M::up(include_str!("migrations/0007_device_credential.sql")),
+    M::up(include_str!("migrations/0010_citizen_token.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

@@ -123,6 +123,8 @@ impl Reason {
             Self::NotOwner => "reason.not_owner",
             Self::InvalidApiKey => "reason.invalid_api_key",
             Self::Throttled => "reason.throttled",
+            Self::CitizenRequired => "reason.citizen_required",
+            Self::TokenExpired => "reason.token_expired",
             _ => OTHER_KEY,
         }
     }

@@ -32,6 +32,7 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use model::reason::Reason;
+use model::trust::login::LoginProvider;
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -111,6 +112,9 @@ pub type VerifyFuture<'a> =
 pub trait CitizenVerifier: Send + Sync {
     /// `token`: the bearer token as sent; `now`: the server's clock.
     fn verify<'a>(&'a self, token: &'a str, now: DateTime<Utc>) -> VerifyFuture<'a>;
+
+    /// Where the app logs in (`GET /api/v1/login`).
+    fn provider(&self) -> LoginProvider;
 }
 
 /// The city's identity provider.
@@ -420,6 +424,13 @@ impl OidcVerifier {
 impl CitizenVerifier for OidcVerifier {
     fn verify<'a>(&'a self, token: &'a str, now: DateTime<Utc>) -> VerifyFuture<'a> {
         Box::pin(self.check(token, now))
+    }
+
+    fn provider(&self) -> LoginProvider {
+        LoginProvider {
+            issuer: self.config.issuer.clone(),
+            client_id: self.config.audience.clone(),
+        }
     }
 }
 

@@ -125,6 +125,13 @@ async fn a_citizen_counts_once_whichever_device_and_only_a_keyed_hash_is_kept() 
         "{keys:?}"
     );
     assert_eq!(p.jwks_fetches(), 1, "the keys are cached");
+    // The app learns where to log in from the city.
+    let provider: model::trust::login::LoginProvider =
+        s.get_json(model::trust::login::LOGIN_PATH).await;
+    assert_eq!(
+        (provider.issuer, provider.client_id),
+        (p.issuer.clone(), CLIENT.to_owned())
+    );
 }
 
 /// A token with `claims` changed from a valid one's, signed by the provider.
@@ -319,6 +326,14 @@ async fn without_an_issuer_tokens_are_refused_and_devices_count_as_before() {
     assert_eq!(st, StatusCode::OK, "{body}");
     assert_eq!(body[0]["supporters"], 1);
     assert_eq!(p.jwks_fetches(), 0);
+    let (st, body) = json(
+        s.get(model::trust::login::LOGIN_PATH)
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_refused(st, &body, StatusCode::NOT_FOUND, "not_found");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -133,11 +133,23 @@ async fn a_logged_in_citizen_is_counted_once_whichever_device() {
     let p = Provider::start(CLIENT).await;
     let city = city_counting_citizens(dir.path(), &p).await;
     let report = someone_elses_report(&city).await;
-    let login = OidcLogin::new(&p.issuer, CLIENT, reqwest::Client::new()).expect("login");
     let browser = TestBrowser { tamper: |q| q };
 
-    // The phone logs in, says "me too": one citizen counted, by a keyed hash only.
+    // The phone learns from the city where to log in, logs in, says "me too": one citizen
+    // counted, by a keyed hash only.
     let phone = common::engine_at(&dir.path().join("phone"), &city.url);
+    let provider = phone
+        .login_provider()
+        .await
+        .expect("asked")
+        .expect("this city counts citizens");
+    assert_eq!(provider.issuer, p.issuer);
+    let login = OidcLogin::new(
+        &provider.issuer,
+        &provider.client_id,
+        reqwest::Client::new(),
+    )
+    .expect("login");
     assert!(!phone.logged_in().expect("state"));
     phone.log_in(&login, &browser).await.expect("log in");
     assert!(phone.logged_in().expect("state"));
@@ -157,6 +169,7 @@ async fn a_logged_in_citizen_is_counted_once_whichever_device() {
 
     // A report needs no login, even here.
     let kiosk = common::engine_at(&dir.path().join("kiosk"), &city.url);
+    assert!(!kiosk.logged_in().expect("state"));
     kiosk
         .save_draft(Draft {
             service_code: Some("thoat-nuoc".into()),
@@ -199,4 +212,12 @@ async fn a_login_that_comes_back_with_another_state_is_refused() {
         "{err:?}"
     );
     assert!(!engine.logged_in().expect("state"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_city_that_counts_devices_offers_no_login() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let city = common::city(dir.path()).await;
+    let engine = common::engine_at(&dir.path().join("app"), &city.url);
+    assert_eq!(engine.login_provider().await.expect("asked"), None);
 }

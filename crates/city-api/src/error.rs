@@ -72,6 +72,9 @@ pub enum ApiError {
     Throttled(std::time::Duration),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// A service this request needs (the city's identity provider) cannot be reached: 503.
+    #[error("{1}")]
+    Unavailable(Reason, String),
     /// A failure already logged where it happened: answered as a bare 500.
     #[error("internal error")]
     Internal,
@@ -113,6 +116,7 @@ impl ApiError {
             ),
             Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, Reason::TooLarge, None),
             Self::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, Reason::Throttled, None),
+            Self::Unavailable(reason, _) => (StatusCode::SERVICE_UNAVAILABLE, *reason, None),
             Self::Db(_) | Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Reason::InternalError,

@@ -7,6 +7,7 @@ pub mod error;
 pub mod idempotent;
 pub mod limits;
 pub mod local;
+pub mod oidc;
 pub mod open311;
 pub mod openapi;
 pub mod photo_meta;
@@ -57,6 +58,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::health))
         .routes(routes!(routes::devices::register))
+        .routes(routes!(routes::login::login_provider))
         .routes(routes!(routes::wards::list))
         .routes(routes!(routes::wards::one))
         .routes(routes!(routes::ward_ratings::stats))

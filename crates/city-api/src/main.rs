@@ -73,6 +73,17 @@ struct Cli {
     /// Then one more signed POST per device every this many seconds.
     #[arg(long, default_value_t = Limits::default().post_per_device.every.as_secs())]
     device_refill_secs: u64,
+    /// The city's OpenID Connect identity provider (e.g. VNeID), exactly as its tokens' `iss`:
+    /// with it, "me too" and ward ratings count each verified citizen once (a login in the app)
+    /// instead of each device. Reports never need a login.
+    #[arg(long, requires = "oidc_audience")]
+    oidc_issuer: Option<String>,
+    /// The app's client id at the identity provider (the ID tokens' `aud`).
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_audience: Option<String>,
+    /// Signature algorithms accepted from the identity provider (HMAC and `none` never).
+    #[arg(long, value_delimiter = ',', default_value = "RS256", value_parser = city_api::oidc::parse_algorithm)]
+    oidc_algorithms: Vec<jsonwebtoken::Algorithm>,
 }
 
 impl Cli {
@@ -204,9 +215,26 @@ async fn main() -> ExitCode {
             let s = s
                 .with_client_ip_header(cli.client_ip_header)
                 .with_limits(limits);
-            match cli.device_key {
+            let s = match cli.device_key {
                 Some(k) => s.with_device_key(k),
                 None => s,
+            };
+            match (cli.oidc_issuer, cli.oidc_audience) {
+                (Some(issuer), Some(audience)) => {
+                    let config = city_api::oidc::OidcConfig {
+                        issuer,
+                        audience,
+                        algorithms: cli.oidc_algorithms,
+                    };
+                    match city_api::oidc::OidcVerifier::new(config) {
+                        Ok(v) => s.with_citizen_verifier(std::sync::Arc::new(v)),
+                        Err(err) => {
+                            eprintln!("city-api: --oidc-issuer: {err}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+                _ => s,
             }
         }
         Err(err) => {

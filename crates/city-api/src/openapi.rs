@@ -20,7 +20,7 @@ use model::ward_rating::{CRITERIA, MAX_COMMENT_CHARS};
 use serde_json::{Map, Value, json};
 use utoipa::Modify;
 use utoipa::openapi::OpenApi;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::state::AppState;
 
@@ -125,6 +125,18 @@ impl Modify for Security {
                 "Citizen-Signature",
                 "A registered device's signature of this request, with `Citizen-Device` and `Citizen-Time` (see those headers): register once with `POST /api/v1/devices`.",
             ))),
+        );
+        components.add_security_scheme(
+            "citizen_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An OpenID Connect ID token from the city's identity provider (`--oidc-issuer`), for the writes counted once per citizen. Only in a city that configures one; elsewhere a token is refused (`no_identity_provider`).",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "staff_key",

@@ -12,6 +12,7 @@ use model::service::ServiceCatalog;
 
 use crate::db::{self, Db, DbError};
 use crate::limits::{Limiters, Limits};
+use crate::oidc::CitizenVerifier;
 use crate::throttle::Throttle;
 use crate::trust::DeviceKey;
 
@@ -69,6 +70,8 @@ pub struct AppState {
     pub device_key: Arc<DeviceKey>,
     /// Registrations and POSTs per address and per device (`limits`).
     pub limits: Arc<Limiters>,
+    /// The city's identity provider, when it counts verified citizens (`oidc`).
+    pub citizens: Option<Arc<dyn CitizenVerifier>>,
     inflight: Arc<Mutex<HashSet<String>>>,
 }
 
@@ -95,6 +98,7 @@ impl AppState {
             wards: Arc::new(wards),
             client_ip_header: None,
             device_key: Arc::new(device_key),
+            citizens: None,
             inflight: Arc::default(),
         })
     }
@@ -109,6 +113,12 @@ impl AppState {
     /// Derives device secrets from `key` instead of the one kept in the database.
     pub fn with_device_key(mut self, key: DeviceKey) -> Self {
         self.device_key = Arc::new(key);
+        self
+    }
+
+    /// Counts verified citizens instead of devices (`trust::Voter`), checked by `verifier`.
+    pub fn with_citizen_verifier(mut self, verifier: Arc<dyn CitizenVerifier>) -> Self {
+        self.citizens = Some(verifier);
         self
     }
 

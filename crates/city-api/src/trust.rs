@@ -38,10 +38,13 @@ use sha2::Sha256;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::idempotent;
+use crate::oidc::VerifiedCitizen;
 use crate::state::AppState;
 
 /// What every derived secret's HMAC input starts with: a new derivation gets a new tag.
 const DERIVATION: &[u8] = b"citizen-device-secret-v1\n";
+/// What a verified citizen's key's HMAC input starts with.
+const CITIZEN_DERIVATION: &[u8] = b"citizen-voter-v1\n";
 
 /// The server's device key, from which each device's secret is derived. Never printed.
 #[derive(Clone)]
@@ -87,6 +90,25 @@ impl DeviceKey {
         mac.update(DERIVATION);
         mac.update(id.as_str().as_bytes());
         DeviceSecret::from_bytes(mac.finalize().into_bytes().into())
+    }
+
+    /// The key a verified citizen is counted by: `citizen-` and the hex HMAC-SHA256 of
+    /// (issuer, subject) under the server's key. Keyed, so that a subject that is a national id
+    /// number (12 digits) cannot be found again from the database by trying them all; one
+    /// citizen has one key whichever device they use. A new server key gives new keys (as it
+    /// gives devices new secrets): counts already made are kept, and each citizen may be
+    /// counted once more after it.
+    pub fn citizen_key(&self, citizen: &VerifiedCitizen) -> DeviceId {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            unreachable!("HMAC accepts any key length")
+        };
+        mac.update(CITIZEN_DERIVATION);
+        mac.update(citizen.issuer.as_bytes());
+        mac.update(b"\0");
+        mac.update(citizen.subject.as_bytes());
+        let text = format!("citizen-{}", hex::encode(mac.finalize().into_bytes()));
+        // 72 characters of [a-z0-9-]: always a valid id.
+        DeviceId::parse(&text).unwrap_or_else(|| unreachable!("citizen keys are ids"))
     }
 
     /// What a newly registered device is told.
@@ -218,6 +240,100 @@ pub async fn require(
         })
 }
 
+/// Who is counted by a write counted once per person ("me too", a ward rating a month): a
+/// registered device that signed the request, or a citizen the city's identity provider
+/// vouches for. The once-per-voter rules key on [`Voter::key`] and do not care which.
+///
+/// **Which, when.** A city without an identity provider counts devices; a token is refused
+/// (`no_identity_provider`). A city with one counts citizens only: a counted write needs a
+/// token (`citizen_required`), and a device's signature, when sent too, is still checked (and
+/// rate-limited) but does not count. So a citizen who also has a registered device counts
+/// once, and two devices of one citizen count once; mixing both kinds of voter in one city
+/// would let a device's count and its owner's count add up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Voter {
+    Device(DeviceId),
+    /// [`DeviceKey::citizen_key`]: a keyed hash, never the subject.
+    Citizen(DeviceId),
+}
+
+impl Voter {
+    /// What the once-per-voter rules store: a device id, or `citizen-` and 64 hex digits
+    /// (registered device ids are UUIDs: the two never meet).
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Device(id) | Self::Citizen(id) => id.as_str(),
+        }
+    }
+
+    /// The kind, for messages.
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Self::Device(_) => "device",
+            Self::Citizen(_) => "citizen",
+        }
+    }
+}
+
+/// The bearer token, if the request has one. A malformed `Authorization` is refused
+/// (`bad_token`) rather than ignored.
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let mut all = headers.get_all(axum::http::header::AUTHORIZATION).iter();
+    let Some(first) = all.next() else {
+        return Ok(None);
+    };
+    let bad = |text: &str| unauthorized(Reason::BadToken, text);
+    if all.next().is_some() {
+        return Err(bad("Authorization may be sent once"));
+    }
+    let value = first
+        .to_str()
+        .map_err(|_| bad("Authorization is not ASCII"))?
+        .trim();
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| bad("Authorization is `Bearer <ID token>`"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(bad("Authorization is `Bearer <ID token>`"));
+    }
+    Ok(Some(token.trim()))
+}
+
+/// The voter of a counted write (see [`Voter`]): the device signature is checked as by
+/// [`verify`] whenever it is sent; the token by the city's [`crate::oidc::CitizenVerifier`].
+pub async fn voter(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    content: ContentDigest,
+) -> Result<Voter, ApiError> {
+    let token = bearer(headers)?;
+    let device = verify(state, method, uri, headers, content).await?;
+    match (&state.citizens, token) {
+        (None, Some(_)) => Err(unauthorized(
+            Reason::NoIdentityProvider,
+            "this city does not take logins: sign with a registered device",
+        )),
+        (None, None) => device.map(Voter::Device).ok_or_else(|| {
+            unauthorized(
+                Reason::Unsigned,
+                "this is counted once per device: sign it with a registered device",
+            )
+        }),
+        (Some(_), None) => Err(unauthorized(
+            Reason::CitizenRequired,
+            "this city counts each verified citizen once: log in",
+        )),
+        (Some(verifier), Some(token)) => {
+            let citizen = verifier.verify(token, state.clock.now()).await?;
+            let key = state.device_key.citizen_key(&citizen);
+            state.limits.device(&key)?;
+            Ok(Voter::Citizen(key))
+        }
+    }
+}
+
 /// An HTTP date (RFC 9110 IMF-fixdate) of the server's clock, for the `Date` header.
 pub fn http_date(t: DateTime<Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
@@ -240,6 +356,15 @@ mod tests {
         assert_ne!(k.secret_for(&a), other.secret_for(&a));
         assert_eq!(format!("{k:?}"), "DeviceKey(…)");
         assert!(DeviceKey::parse("ab").is_none());
+        let c = |iss: &str, sub: &str| VerifiedCitizen {
+            issuer: iss.into(),
+            subject: sub.into(),
+        };
+        let key = k.citizen_key(&c("https://idp", "079123456789"));
+        assert_eq!(key, k.citizen_key(&c("https://idp", "079123456789")));
+        assert_ne!(key, k.citizen_key(&c("https://idp2", "079123456789")));
+        assert_ne!(key, other.citizen_key(&c("https://idp", "079123456789")));
+        assert!(key.as_str().starts_with("citizen-") && !key.as_str().contains("0791234"));
         assert_eq!(
             DeviceKey::parse(&k.to_hex()).map(|k| k.to_hex()),
             Some(k.to_hex())

@@ -183,6 +183,7 @@ async fn openapi_documents_every_route() {
     let served = [
         "GET /api/v1/dossiers/{code}",
         "GET /api/v1/dossiers/{code}/receipt.svg",
+        "GET /api/v1/login",
         "GET /api/v1/services",
         "GET /api/v1/staff/requests/{id}",
         "GET /api/v1/wards",

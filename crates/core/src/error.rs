@@ -50,6 +50,10 @@ pub enum CoreError {
     BundledData,
     #[error("no random numbers from the operating system")]
     Random,
+    /// The citizen's login failed (`crate::login`). No UI shows it yet: it answers `offline`
+    /// when the provider cannot be reached, else `internal`.
+    #[error(transparent)]
+    Login(#[from] crate::login::LoginError),
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -92,6 +96,8 @@ impl CoreError {
             Self::TooManyDossiers => ErrorCode::TooManyDossiers,
             Self::UnknownDossier => ErrorCode::UnknownDossier,
             Self::BundledData | Self::Random => ErrorCode::Internal,
+            Self::Login(crate::login::LoginError::Unreachable) => ErrorCode::Offline,
+            Self::Login(_) => ErrorCode::Internal,
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod directory;
 pub mod dossiers;
 pub mod engine;
 pub mod error;
+pub mod login;
 pub mod photo;
 pub mod qr;
 pub mod reports;

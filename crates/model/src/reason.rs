@@ -59,6 +59,18 @@ wire_enum! {
         UnknownDevice = "unknown_device",
         /// Too many requests from this network address or device: wait `Retry-After` seconds.
         RateLimited = "rate_limited",
+        // A verified citizen (an OIDC ID token as `Authorization: Bearer`; issue 13).
+        /// The token is malformed, forged, for another client or issuer, or signed with an
+        /// algorithm the city does not accept.
+        BadToken = "bad_token",
+        /// The token has expired (or is not valid yet): log in again.
+        TokenExpired = "token_expired",
+        /// This city counts each verified citizen once: this write needs a login.
+        CitizenRequired = "citizen_required",
+        /// This city has no identity provider: a token is refused (sign with the device).
+        NoIdentityProvider = "no_identity_provider",
+        /// The city's identity provider could not be reached to check the token: try later.
+        IdentityProviderUnavailable = "identity_provider_unavailable",
         /// Contact details without `consent_version` and `consent_at`.
         ConsentMissing = "consent_missing",
         IdempotencyKeyReused = "idempotency_key_reused",
@@ -111,6 +123,8 @@ impl Reason {
             Self::NotOwner => "reason.not_owner",
             Self::InvalidApiKey => "reason.invalid_api_key",
             Self::Throttled => "reason.throttled",
+            Self::CitizenRequired => "reason.citizen_required",
+            Self::TokenExpired => "reason.token_expired",
             _ => OTHER_KEY,
         }
     }

@@ -253,13 +253,13 @@ pub async fn rate(
     path = "/open311/v2/requests/{id}/supporters.json", operation_id = "support_request",
     tag = "open311-extensions",
     params(("id" = i64, Path, minimum = 1, description = "The report's service_request_id"), crate::idempotent::KeyHeader, crate::openapi::SignatureHeaders),
-    security(("api_key" = [], "device_signature" = [])),
+    security(("api_key" = [], "device_signature" = []), ("api_key" = [], "citizen_token" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/SupportForm"),
-        description = "`api_key` only: the supporter is the signing device"),
+        description = "`api_key` only: the supporter is the signing device, or the logged-in citizen where the city counts citizens"),
     responses(
         (status = 200, body = [ServiceRequest], description = "The report with its `supporters` count"),
         (status = 400, body = [ErrorEntry]),
-        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device"),
+        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device; in a city that counts verified citizens, no token (`citizen_required`) or a bad or expired one (`bad_token`, `token_expired`); in one that does not, any token (`no_identity_provider`)"),
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "The filer's own report, or closed"),
@@ -268,6 +268,7 @@ pub async fn rate(
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
         (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, body = [ErrorEntry], description = "The city's identity provider cannot be reached to check the token (`identity_provider_unavailable`)"),
     )
 )]
 pub async fn support(
@@ -280,7 +281,7 @@ pub async fn support(
 ) -> Result<Response, ApiError> {
     let (id, _form, lang) =
         follow_up_form(&state, &headers, &id, query, &body, &SupportForm::NAMES)?;
-    let device = crate::trust::require(
+    let voter = crate::trust::voter(
         &state,
         &Method::POST,
         &uri,
@@ -290,12 +291,12 @@ pub async fn support(
     .await?;
     let path = format!("/open311/v2/requests/{id}/supporters.json");
     let st = state.clone();
-    // The device is part of what the key's answer stands for.
-    let content = [device.as_str().as_bytes(), b"\0", &body].concat();
+    // The voter is part of what the key's answer stands for.
+    let content = [voter.key().as_bytes(), b"\0", &body].concat();
     Post::new(&path, &headers, &content)?
         .commit(&state, StatusCode::OK, move |tx, now| {
             let row = report(tx, id)?;
-            if row.device_id.as_deref() == Some(device.as_str()) {
+            if row.device_id.as_deref() == Some(voter.key()) {
                 return Err(ApiError::Conflict(
                     Reason::OwnReport,
                     "this device filed the report; it is already followed".into(),
@@ -307,7 +308,7 @@ pub async fn support(
                     "this report is closed; file a new one if the problem is back".into(),
                 ));
             }
-            store::support(tx, id, device.as_str(), now)?;
+            store::support(tx, id, voter.key(), now)?;
             let row = report(tx, id)?;
             Ok([public_request(&st, lang, &row)])
         })

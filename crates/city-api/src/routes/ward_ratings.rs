@@ -59,21 +59,22 @@ pub async fn stats(
     path = "/api/v1/wards/{code}/ratings", operation_id = "rate_ward",
     tag = "wards",
     params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), crate::idempotent::KeyHeader, crate::openapi::SignatureHeaders),
-    security(("api_key" = [], "device_signature" = [])),
+    security(("api_key" = [], "device_signature" = []), ("api_key" = [], "citizen_token" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/WardRatingForm"),
-        description = "`api_key`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`; the rater is the signing device"),
+        description = "`api_key`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`; the rater is the signing device, or the logged-in citizen where the city counts citizens"),
     responses(
         (status = 201, body = RatingReceipt),
         (status = 400, body = [ErrorEntry], description = "A score is missing or not 1-5 (`field` names it)"),
-        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device"),
+        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device; in a city that counts verified citizens, no token (`citizen_required`) or a bad or expired one (`bad_token`, `token_expired`); in one that does not, any token (`no_identity_provider`)"),
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
-        (status = 409, body = [ErrorEntry], description = "This device already rated this ward this month"),
+        (status = 409, body = [ErrorEntry], description = "This device (or citizen) already rated this ward this month"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
         (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, body = [ErrorEntry], description = "The city's identity provider cannot be reached to check the token (`identity_provider_unavailable`)"),
     )
 )]
 pub async fn rate(
@@ -89,7 +90,7 @@ pub async fn rate(
     let known: Vec<&str> = CRITERIA.into_iter().chain(["api_key", "comment"]).collect();
     only_known(&form, &known)?;
     let rating = WardRating::from_pairs(&form)?;
-    let device = crate::trust::require(
+    let voter = crate::trust::voter(
         &state,
         &Method::POST,
         &uri,
@@ -99,8 +100,8 @@ pub async fn rate(
     .await?;
     known_ward(&state, &code).await?;
     let path = format!("/api/v1/wards/{code}/ratings");
-    // The device is part of what the key's answer stands for.
-    let content = [device.as_str().as_bytes(), b"\0", &body].concat();
+    // The voter is part of what the key's answer stands for.
+    let content = [voter.key().as_bytes(), b"\0", &body].concat();
     Post::new(&path, &headers, &content)?
         .commit(&state, StatusCode::CREATED, move |tx, now| {
             let month = now
@@ -108,11 +109,11 @@ pub async fn rate(
                 .format("%Y-%m")
                 .to_string();
             let stamp = crate::db::requests::timestamp(now);
-            ward_stats::insert_rating(tx, code.as_str(), device.as_str(), &month, &rating, &stamp)?
+            ward_stats::insert_rating(tx, code.as_str(), voter.key(), &month, &rating, &stamp)?
                 .map_err(|ward_stats::RateRefusal::AlreadyThisMonth| {
                     ApiError::Conflict(
                         Reason::AlreadyRatedThisMonth,
-                        "this device already rated this ward this month".into(),
+                        format!("this {} already rated this ward this month", voter.noun()),
                     )
                 })?;
             Ok(RatingReceipt {

@@ -243,6 +243,62 @@ impl Engine {
             .unwrap_or_else(|| self.config.default_api_url.clone())
     }
 
+    /// Logs the citizen in with the city's identity provider (`crate::login`) and keeps the
+    /// token for the current city API: "me too" and ward ratings then carry it. Never needed
+    /// for reports.
+    pub async fn log_in(
+        &self,
+        login: &dyn crate::login::CitizenLogin,
+        browser: &dyn crate::login::Browser,
+    ) -> Result<(), CoreError> {
+        let token = login.login(browser).await?;
+        let origin = self.api_url();
+        self.with_ready(|r| Ok(r.store.save_citizen_token(&token, origin.as_str())?))?;
+        tracing::info!("citizen logged in");
+        Ok(())
+    }
+
+    /// Where the citizen logs in, when the current city counts verified citizens
+    /// (`GET /api/v1/login`); `None` where it counts devices (404). The UI shows "log in"
+    /// only when there is one.
+    pub async fn login_provider(
+        &self,
+    ) -> Result<Option<model::trust::login::LoginProvider>, CoreError> {
+        use crate::login::LoginError;
+        let client = self.client.as_ref().ok_or(CoreError::NoHttpClient)?;
+        let path = model::trust::login::LOGIN_PATH.trim_start_matches('/');
+        let resp = client
+            .http()
+            .get(self.api_url().join(path))
+            .send()
+            .await
+            .map_err(|_| CoreError::Offline)?;
+        match resp.status().as_u16() {
+            404 => return Ok(None),
+            200 => {}
+            _ => return Err(LoginError::BadAnswer.into()),
+        }
+        if resp.content_length().is_some_and(|n| n > 4096) {
+            return Err(LoginError::BadAnswer.into());
+        }
+        let body = resp.bytes().await.map_err(|_| CoreError::Offline)?;
+        let provider = serde_json::from_slice(body.get(..4096).unwrap_or(&body))
+            .map_err(|_| LoginError::BadAnswer)?;
+        Ok(Some(provider))
+    }
+
+    /// Whether a login is kept for the current city API and still valid.
+    pub fn logged_in(&self) -> Result<bool, CoreError> {
+        let origin = self.api_url();
+        let now = chrono::Utc::now().timestamp();
+        self.with_ready(|r| Ok(r.store.citizen_token(origin.as_str(), now)?.is_some()))
+    }
+
+    /// Forgets the login.
+    pub fn log_out(&self) -> Result<(), CoreError> {
+        self.with_ready(|r| Ok(r.store.forget_citizen_token()?))
+    }
+
     /// Asks the city API for the ward list (conditional on our ETag) and stores a newer one.
     /// Being offline is an ordinary outcome here, not an error.
     pub async fn check_city_api(&self) -> CheckOutcome {

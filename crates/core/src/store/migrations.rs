@@ -12,6 +12,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0007_device_credential.sql")),
     // Rebuilds `reports`: checked before it commits (foreign keys are off while migrating).
     M::up(include_str!("migrations/0008_origin_consent.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0010_citizen_token.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

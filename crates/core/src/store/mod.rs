@@ -3,6 +3,7 @@
 //! Opening classifies every way a file can be unusable (damaged, from a newer app, read-only
 //! folder) so the UI can say what happened; a bad file is moved aside, never deleted.
 
+mod citizen;
 mod device;
 mod dossiers;
 mod feedback;

@@ -28,6 +28,9 @@ pub enum Holds {
     /// able to vote as the device); kept by a deletion until the city has confirmed its part,
     /// which needs it to sign the request (`Store::forget_device_credential` then).
     Credential,
+    /// The citizen's login (`crate::login`): exported without the token (a bearer token in a
+    /// file could vote as the citizen until it expires), deleted.
+    Login,
 }
 
 /// Every table, children before their parents (the order deletion runs in).
@@ -43,6 +46,7 @@ pub const TABLES: &[(&str, Holds)] = &[
     ("ward_reports", Holds::PublicCache),
     ("settings", Holds::Settings),
     ("device_credential", Holds::Credential),
+    ("citizen_token", Holds::Login),
     ("sync_state", Holds::Catalogue),
     ("wards", Holds::Catalogue),
     ("service_catalog", Holds::Catalogue),
@@ -93,6 +97,10 @@ impl Store {
                 Holds::Credential => {
                     self.rows(&format!("SELECT origin, device_id FROM {table}"), [])?
                 }
+                Holds::Login => self.rows(
+                    &format!("SELECT origin, issuer, expires_at FROM {table}"),
+                    [],
+                )?,
                 Holds::PublicCache | Holds::Bookkeeping | Holds::Catalogue => continue,
             };
             out.insert((*table).to_owned(), Value::Array(rows));
@@ -131,7 +139,7 @@ impl Store {
         )?;
         for (table, holds) in TABLES {
             match holds {
-                Holds::Personal | Holds::PublicCache | Holds::Bookkeeping => {
+                Holds::Personal | Holds::PublicCache | Holds::Bookkeeping | Holds::Login => {
                     tx.execute(&format!("DELETE FROM {table}"), [])?;
                 }
                 Holds::Settings => {

@@ -175,11 +175,23 @@ pub async fn post_json<T: serde::Serialize + ?Sized>(
 }
 
 /// How a request is signed: the device's credential and the time to sign with (Unix seconds,
-/// this device's clock corrected by the city's).
-#[derive(Clone, Copy, Debug)]
+/// this device's clock corrected by the city's), and the citizen's ID token when they logged
+/// in (`crate::login`; sent as `Authorization: Bearer`).
+#[derive(Clone, Copy)]
 pub struct Signing<'a> {
     pub credential: &'a DeviceCredential,
     pub time: i64,
+    pub bearer: Option<&'a str>,
+}
+
+impl std::fmt::Debug for Signing<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signing")
+            .field("credential", &self.credential)
+            .field("time", &self.time)
+            .field("bearer", &self.bearer.map(|_| "…"))
+            .finish()
+    }
 }
 
 /// A form POST (report, re-open, rating, "me too") with the item's Idempotency-Key, signed
@@ -222,6 +234,9 @@ pub async fn post_form(
             .header(DEVICE_HEADER, s.credential.id.as_str())
             .header(TIME_HEADER, s.time.to_string())
             .header(SIGNATURE_HEADER, signature);
+        if let Some(token) = s.bearer {
+            request = request.bearer_auth(token);
+        }
     }
     read(request.body(body).send().await?, MAX_POST_ANSWER).await
 }

@@ -217,6 +217,11 @@ fn recover(store: &impl StoreAccess, answer: &Answer, credential: &DeviceCredent
         Some(Reason::UnknownDevice | Reason::BadSignature) => store
             .with_store(|s| s.forget_device_credential(&credential.id))
             .is_ok(),
+        // The login is over (or this city takes none): forget it; the item goes again without
+        // it, and a city that counts citizens then says `citizen_required`.
+        Some(Reason::TokenExpired | Reason::BadToken | Reason::NoIdentityProvider) => {
+            store.with_store(|s| s.forget_citizen_token()).is_ok()
+        }
         _ => false,
     }
 }
@@ -308,9 +313,17 @@ impl Worker {
                 Ok(c) => c,
                 Err(attempt) => return attempt,
             };
+            // The citizen's login, where they logged in: the city then counts them, not the
+            // device (a city without a provider refuses it: `no_identity_provider`).
+            let origin = self.target.base.as_str();
+            let token = store
+                .with_store(|s| s.citizen_token(origin, now_secs()))
+                .ok()
+                .flatten();
             let signing = Signing {
                 credential: &credential,
                 time: now_secs().saturating_add(offset),
+                bearer: token.as_ref().map(|t| t.id_token.as_str()),
             };
             let answer = match transport::post_form(
                 &self.http,

@@ -10,6 +10,7 @@
 //! - [`my_data`]: export my data, delete my data (on the device and at the city).
 
 pub mod consent;
+pub mod login;
 pub mod my_data;
 pub mod owner;
 pub mod signature;

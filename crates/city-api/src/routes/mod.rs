@@ -5,6 +5,7 @@ pub mod devices;
 pub mod dossier_sync;
 pub mod dossiers;
 pub mod health;
+pub mod my_data;
 pub mod services;
 pub mod ward_ratings;
 pub mod wards;

@@ -48,6 +48,8 @@ pub enum CoreError {
     BundledData,
     #[error("no random numbers from the operating system")]
     Random,
+    #[error("the export file could not be written")]
+    Export(#[source] std::io::Error),
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -89,6 +91,10 @@ impl CoreError {
             Self::TooManyDossiers => ErrorCode::TooManyDossiers,
             Self::UnknownDossier => ErrorCode::UnknownDossier,
             Self::BundledData | Self::Random => ErrorCode::Internal,
+            Self::Export(err) if err.kind() == std::io::ErrorKind::StorageFull => {
+                ErrorCode::StorageFull
+            }
+            Self::Export(_) => ErrorCode::ExportFailed,
         }
     }
 }

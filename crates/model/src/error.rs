@@ -69,10 +69,12 @@ pub enum ErrorCode {
     TooManyDossiers,
     /// No such tracked dossier on this device (removed meanwhile).
     UnknownDossier,
+    /// "Export my data" could not write its file in the chosen folder.
+    ExportFailed,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 29] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -101,6 +103,7 @@ impl ErrorCode {
         Self::CheckInvalid,
         Self::TooManyDossiers,
         Self::UnknownDossier,
+        Self::ExportFailed,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -134,6 +137,7 @@ impl ErrorCode {
             Self::CheckInvalid => "check_invalid",
             Self::TooManyDossiers => "too_many_dossiers",
             Self::UnknownDossier => "unknown_dossier",
+            Self::ExportFailed => "export_failed",
         }
     }
 

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use model::{Language, TextSize};
 
 use crate::bridge;
+use crate::screens::my_data::MyData;
 use crate::state::use_ctx;
 
 #[component]
@@ -133,6 +134,7 @@ pub fn Settings() -> impl IntoView {
                     {move || ctx.t("settings.check_now")}
                 </button>
             </section>
+            <MyData/>
         </section>
     }
 }

@@ -85,7 +85,8 @@ pub fn MyData() -> impl IntoView {
     let export_outcome = move || {
         exported.get().map(|e| {
             view! {
-                <div id="my-data-exported" class="card" role="status">
+                // A folder path has no spaces to wrap at: it may break anywhere on a phone.
+                <div id="my-data-exported" class="card" role="status" style="overflow-wrap:anywhere;word-break:break-word">
                     <p>{ctx.t_with("my_data.exported", &[("file", &e.file_name), ("folder", &e.folder)])}</p>
                     <p class="muted">{ctx.t(e.city.message_key())}</p>
                 </div>

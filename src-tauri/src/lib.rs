@@ -5,6 +5,7 @@ mod commands;
 mod dossiers;
 mod feedback;
 mod monitor;
+mod my_data;
 mod notify;
 mod syncer;
 
@@ -78,6 +79,9 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             dossiers::dossiers_unseen,
             dossiers::ask,
             dossiers::procedure_guide,
+            my_data::my_data_summary,
+            my_data::export_my_data,
+            my_data::delete_my_data,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

@@ -6,5 +6,6 @@ pub mod dossiers;
 pub mod feedback;
 pub mod home;
 pub mod lazy;
+pub mod my_data;
 pub mod settings;
 pub mod wards;

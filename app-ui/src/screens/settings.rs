@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use model::{ErrorCode, Language, TextSize};
 
 use crate::bridge;
+use crate::screens::my_data::MyData;
 use crate::state::use_ctx;
 
 #[component]
@@ -163,6 +164,7 @@ pub fn Settings() -> impl IntoView {
                     {move || ctx.t("settings.check_now")}
                 </button>
             </section>
+            <MyData/>
         </section>
     }
 }

@@ -59,6 +59,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::health::health))
         .routes(routes!(routes::devices::register))
         .routes(routes!(routes::login::login_provider))
+        .routes(routes!(routes::my_data::holds, routes::my_data::delete))
         .routes(routes!(routes::wards::list))
         .routes(routes!(routes::wards::one))
         .routes(routes!(routes::ward_ratings::stats))

@@ -152,7 +152,11 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Api
 /// registered device signed exactly this request, now, and is within its rate limit. Otherwise
 /// 401 (`bad_signature`, `stale_time` with the server's `Date`, `unknown_device`), 400 for a
 /// signed request without an Idempotency-Key, or 429 (`rate_limited`).
-pub async fn verify(
+///
+/// This part does not read the database: whether the device is still registered is
+/// [`verify`]'s (a device's deletion checks it inside its own transaction, after the replay of
+/// its first answer).
+pub fn signed_by(
     state: &AppState,
     method: &Method,
     uri: &Uri,
@@ -208,6 +212,20 @@ pub async fn verify(
         ));
     }
     state.limits.device(&device)?;
+    Ok(Some(device))
+}
+
+/// [`signed_by`], then the device must be registered here (`unknown_device` if not).
+pub async fn verify(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    content: ContentDigest,
+) -> Result<Option<DeviceId>, ApiError> {
+    let Some(device) = signed_by(state, method, uri, headers, content)? else {
+        return Ok(None);
+    };
     let id = device.clone();
     let known = state
         .db

@@ -181,6 +181,8 @@ async fn openapi_documents_every_route() {
     documented.sort();
     // The routes this server has; a route added without documentation fails here.
     let served = [
+        "DELETE /api/v1/devices/me",
+        "GET /api/v1/devices/me",
         "GET /api/v1/dossiers/{code}",
         "GET /api/v1/dossiers/{code}/receipt.svg",
         "GET /api/v1/login",

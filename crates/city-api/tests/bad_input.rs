@@ -1793,6 +1793,143 @@ fn signature_cases(s: &TestServer, open_id: &str, device: &DeviceCredential) -> 
     cases
 }
 
+/// A case of [`my_device_cases`]: what, device header, time, signature, key, body.
+type MeVariant<'a> = (String, &'a str, i64, String, &'a str, &'a [u8]);
+
+/// `GET` / `DELETE /api/v1/devices/me` ("export my data", "delete my data"): unsigned, half
+/// signed, signed for another method, body, key or time, by a device the city never
+/// registered, with junk headers. None may read or delete anything.
+fn my_device_cases(s: &TestServer, device: &DeviceCredential) -> Vec<Case> {
+    use model::trust::my_data::MY_DEVICE_PATH;
+    let now = s.state.clock.now().timestamp();
+    let stranger = DeviceCredential::from_registration(
+        &s.state
+            .device_key
+            .registration(&model::feedback::DeviceId::parse("never-registered-0002").expect("id")),
+    )
+    .expect("credential");
+    let mut cases = Vec::new();
+    for method in [Method::GET, Method::DELETE] {
+        let sign = |who: &DeviceCredential, how: &Method, time: i64, key: &str, body: &[u8]| {
+            who.sign(&SignedRequest {
+                method: how.as_str(),
+                path_and_query: MY_DEVICE_PATH,
+                time,
+                idempotency_key: key,
+                content: ContentDigest::of_body(body),
+            })
+        };
+        let other = if method == Method::GET {
+            Method::DELETE
+        } else {
+            Method::GET
+        };
+        let id = device.id.as_str();
+        let good = sign(device, &method, now, "me-key", b"");
+        let variants: Vec<MeVariant<'_>> = vec![
+            ("unsigned".into(), "", now, String::new(), "me-key", b""),
+            ("device only".into(), id, now, String::new(), "", b""),
+            (
+                "no key".into(),
+                id,
+                now,
+                sign(device, &method, now, "", b""),
+                "",
+                b"",
+            ),
+            (
+                "stale".into(),
+                id,
+                now - 3600,
+                sign(device, &method, now - 3600, "me-key", b""),
+                "me-key",
+                b"",
+            ),
+            (
+                "other method's signature".into(),
+                id,
+                now,
+                sign(device, &other, now, "me-key", b""),
+                "me-key",
+                b"",
+            ),
+            (
+                "another key's signature".into(),
+                id,
+                now,
+                good.clone(),
+                "me-key-2",
+                b"",
+            ),
+            (
+                "a body not signed".into(),
+                id,
+                now,
+                good.clone(),
+                "me-key",
+                b"x=1",
+            ),
+            (
+                "another device's id".into(),
+                stranger.id.as_str(),
+                now,
+                good.clone(),
+                "me-key",
+                b"",
+            ),
+            (
+                "an unregistered device".into(),
+                stranger.id.as_str(),
+                now,
+                sign(&stranger, &method, now, "me-key", b""),
+                "me-key",
+                b"",
+            ),
+            (
+                "junk signature".into(),
+                id,
+                now,
+                "A".repeat(43),
+                "me-key",
+                b"",
+            ),
+            (
+                "junk key".into(),
+                id,
+                now,
+                good.clone(),
+                "a key with spaces",
+                b"",
+            ),
+        ];
+        for (what, dev, time, sig, key, body) in variants {
+            let mut headers = HeaderMap::new();
+            let mut put = |n: &'static str, v: &str| {
+                if !v.is_empty() {
+                    headers.insert(
+                        HeaderName::from_static(n),
+                        HeaderValue::from_str(v).expect("value"),
+                    );
+                }
+            };
+            put("citizen-device", dev);
+            if !dev.is_empty() {
+                put("citizen-time", &time.to_string());
+            }
+            put("citizen-signature", &sig);
+            put("idempotency-key", key);
+            cases.push(Case {
+                what: format!("{method} {MY_DEVICE_PATH}: {what}"),
+                method: method.clone(),
+                path: MY_DEVICE_PATH.into(),
+                headers,
+                body: body.to_vec(),
+            });
+        }
+    }
+    cases
+}
+
 fn support_limit() -> usize {
     city_api::MAX_BODY
 }
@@ -1810,6 +1947,7 @@ async fn every_bad_request_is_a_clear_4xx_and_changes_nothing() {
             .0;
     let mut cases = corpus(&open_id, &open_dossier);
     cases.extend(signature_cases(&s, &open_id, &device));
+    cases.extend(my_device_cases(&s, &device));
     assert!(cases.len() >= 500, "corpus has {} cases", cases.len());
     let before = s.snapshot();
     let client = common::client();

@@ -54,6 +54,8 @@ pub enum CoreError {
     /// when the provider cannot be reached, else `internal`.
     #[error(transparent)]
     Login(#[from] crate::login::LoginError),
+    #[error("the export file could not be written")]
+    Export(#[source] std::io::Error),
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -98,6 +100,10 @@ impl CoreError {
             Self::BundledData | Self::Random => ErrorCode::Internal,
             Self::Login(crate::login::LoginError::Unreachable) => ErrorCode::Offline,
             Self::Login(_) => ErrorCode::Internal,
+            Self::Export(err) if err.kind() == std::io::ErrorKind::StorageFull => {
+                ErrorCode::StorageFull
+            }
+            Self::Export(_) => ErrorCode::ExportFailed,
         }
     }
 }

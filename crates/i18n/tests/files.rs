@@ -133,6 +133,17 @@ fn keys_handed_out_by_model_exist() {
         .chain([model::draft_reason::OTHER_KEY])
         // What the citizen is told when the city refuses an action, for every reason it can give.
         .chain(model::reason::Reason::ALL.iter().map(|r| r.message_key()))
+        // "Your data": the city's part of an export, where a deletion stands at the city.
+        .chain(
+            model::trust::my_data::CityPart::ALL
+                .iter()
+                .map(|p| p.message_key()),
+        )
+        .chain(
+            model::trust::my_data::CityDeletion::ALL
+                .iter()
+                .map(|d| d.message_key()),
+        )
         .chain(dossier_keys())
         // The question box and the procedures guide.
         .chain(model::ask::Answer::KEYS)

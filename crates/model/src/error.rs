@@ -72,10 +72,12 @@ pub enum ErrorCode {
     TooManyDossiers,
     /// No such tracked dossier on this device (removed meanwhile).
     UnknownDossier,
+    /// "Export my data" could not write its file in the chosen folder.
+    ExportFailed,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -105,6 +107,7 @@ impl ErrorCode {
         Self::CheckInvalid,
         Self::TooManyDossiers,
         Self::UnknownDossier,
+        Self::ExportFailed,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -139,6 +142,7 @@ impl ErrorCode {
             Self::CheckInvalid => "check_invalid",
             Self::TooManyDossiers => "too_many_dossiers",
             Self::UnknownDossier => "unknown_dossier",
+            Self::ExportFailed => "export_failed",
         }
     }
 

@@ -48,6 +48,9 @@ wire_enum! {
         DossiersUnseen = "dossiers_unseen",
         Ask = "ask",
         ProcedureGuide = "procedure_guide",
+        MyDataSummary = "my_data_summary",
+        ExportMyData = "export_my_data",
+        DeleteMyData = "delete_my_data",
     }
 }
 

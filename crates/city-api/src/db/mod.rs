@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod dossiers;
 pub mod idempotency;
+pub mod my_data;
 pub mod requests;
 pub mod retention;
 pub mod services;
@@ -69,6 +70,9 @@ impl Db {
         // An acknowledged write survives a power cut, not only `kill -9`.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // What is deleted (contact details: "delete my data", the retention purge) is
+        // overwritten in the file, not left in free space.
+        conn.pragma_update(None, "secure_delete", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
         Ok(Self(Arc::new(Mutex::new(conn))))

@@ -58,7 +58,7 @@ pub struct Purged {
 /// The consent columns another part of the schema keeps next to the contact details (named
 /// `consent_*` after `model::trust::consent`'s fields); read from the table, so the purge
 /// removes them whatever migration added them.
-fn consent_columns(conn: &Connection) -> Result<Vec<String>, DbError> {
+pub(crate) fn consent_columns(conn: &Connection) -> Result<Vec<String>, DbError> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('requests')")?;
     let names = stmt
         .query_map([], |r| r.get::<_, String>(0))?

@@ -6,6 +6,7 @@ pub mod dossier_sync;
 pub mod dossiers;
 pub mod health;
 pub mod login;
+pub mod my_data;
 pub mod services;
 pub mod ward_ratings;
 pub mod wards;

@@ -5,6 +5,7 @@
 
 mod dossiers;
 mod feedback;
+mod my_data;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -422,7 +423,8 @@ impl Engine {
         self.with_ready(|r| Ok(r.store.outbox_counts()?))
     }
 
-    /// One sync round: sends what is due, then pulls the city's news about the citizen's
+    /// One sync round: asks the city again for a deletion it has not confirmed, sends what is
+    /// due, then pulls the city's news about the citizen's
     /// reports. Being offline is an ordinary outcome (items stay queued with their next try).
     pub async fn sync(&self, observer: &dyn SyncObserver) -> Result<SyncOutcome, CoreError> {
         let client = self.client.as_ref().ok_or(CoreError::NoHttpClient)?;
@@ -430,6 +432,10 @@ impl Engine {
             base: self.api_url(),
             api_key: self.config.api_key.clone(),
         };
+        // A deletion the city has not confirmed goes first: until it is, nothing new is signed.
+        if let Err(err) = self.retry_city_deletion().await {
+            tracing::debug!(%err, "the pending deletion could not be asked for");
+        }
         let worker = Worker::new(client.http().clone(), target.clone());
         let before = self.with_ready(|r| Ok(r.store.unseen_reports()?))?;
         let sent = worker.send_due(self, observer).await?;

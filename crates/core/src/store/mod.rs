@@ -20,7 +20,7 @@ use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 pub use device::StoredCredential;
 pub use dossiers::{Applied, DossierRow, DossierSync, Tracked};
 pub use feedback::{ItemBrief, NewPendingPhoto, PhotoThumb, ReportRow};
-pub use my_data::{Held, Holds, PERSONAL_SETTINGS, TABLES};
+pub use my_data::{CITY_DELETION, Held, Holds, PERSONAL_SETTINGS, PendingDeletion, TABLES};
 pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,
     ServerUpdate,

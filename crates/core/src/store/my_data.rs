@@ -56,6 +56,20 @@ pub const TABLES: &[(&str, Holds)] = &[
 /// others (language, text size, city address) are preferences a deletion keeps.
 pub const PERSONAL_SETTINGS: &[&str] = &["my_ward", "device_id"];
 
+/// The settings row that holds a city deletion not yet confirmed: its Idempotency-Key (a retry
+/// is the same request, and the city replays its first answer). The device's credential is
+/// kept only for it and is not used for anything else meanwhile.
+pub const CITY_DELETION: &str = "city_deletion";
+
+/// A deletion the city has not confirmed yet: where to ask, as whom, under which key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingDeletion {
+    pub origin: String,
+    pub credential: model::trust::DeviceCredential,
+    pub clock_offset_secs: i64,
+    pub key: String,
+}
+
 /// The sync cursor of the citizen's reports, reset with them.
 const REPORTS_CURSOR: &str = "reports";
 
@@ -108,6 +122,63 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether the city knows this device (a credential is kept), and whether a deletion it
+    /// has not confirmed is waiting.
+    pub fn city_link(&self) -> rusqlite::Result<(bool, bool)> {
+        let credential: bool =
+            self.conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM device_credential)", [], |r| {
+                    r.get(0)
+                })?;
+        let pending: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM settings WHERE key = ?1)",
+            [CITY_DELETION],
+            |r| r.get(0),
+        )?;
+        Ok((credential, credential && pending))
+    }
+
+    /// The deletion the city has not confirmed yet, if any (with the credential it is signed
+    /// with; a damaged credential reads as none: nothing can be asked with it).
+    pub fn pending_deletion(&self) -> rusqlite::Result<Option<PendingDeletion>> {
+        use rusqlite::OptionalExtension as _;
+        let row: Option<(String, String, String, i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT c.origin, c.device_id, c.secret, c.clock_offset_secs, s.value
+                 FROM device_credential c JOIN settings s ON s.key = ?1",
+                [CITY_DELETION],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        Ok(
+            row.and_then(|(origin, id, secret, clock_offset_secs, key)| {
+                Some(PendingDeletion {
+                    origin,
+                    credential: model::trust::DeviceCredential {
+                        id: model::feedback::DeviceId::parse(&id)?,
+                        secret: model::trust::DeviceSecret::parse(&secret)?,
+                    },
+                    clock_offset_secs,
+                    key,
+                })
+            }),
+        )
+    }
+
+    /// The city confirmed the deletion (or no longer knows the device): the credential and
+    /// the pending row go, in one transaction, overwritten in the file.
+    pub fn city_deletion_done(&mut self) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM device_credential", [])?;
+        tx.execute("DELETE FROM settings WHERE key = ?1", [CITY_DELETION])?;
+        tx.commit()?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     fn rows(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Value>> {
         let mut stmt = self.conn.prepare(sql)?;
         let names: Vec<String> = stmt
@@ -153,6 +224,13 @@ impl Store {
         tx.execute(
             "UPDATE sync_state SET cursor = NULL WHERE resource = ?1",
             [REPORTS_CURSOR],
+        )?;
+        // The city's part, asked in the same transaction: a crash after it still asks.
+        tx.execute(
+            "INSERT INTO settings (key, value)
+             SELECT ?1, ?2 FROM device_credential
+             WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?1)",
+            [CITY_DELETION, &uuid::Uuid::new_v4().to_string()],
         )?;
         tx.commit()?;
         self.in_flight.clear();

@@ -241,6 +241,35 @@ pub async fn post_form(
     read(request.body(body).send().await?, MAX_POST_ANSWER).await
 }
 
+/// A signed request without a body (`GET`/`DELETE /api/v1/devices/me`) to `base`, under `key`.
+pub async fn signed_empty(
+    http: &reqwest::Client,
+    base: &model::ApiBaseUrl,
+    method: reqwest::Method,
+    path: &str,
+    key: &str,
+    signing: Signing<'_>,
+) -> Result<Answer, LinkError> {
+    let url = base.join(path.trim_start_matches('/'));
+    let parsed = reqwest::Url::parse(&url).map_err(|_| LinkError::Encode)?;
+    let signature = signing.credential.sign(&SignedRequest {
+        method: method.as_str(),
+        path_and_query: parsed.path(),
+        time: signing.time,
+        idempotency_key: key,
+        content: ContentDigest::of_body(&[]),
+    });
+    let response = http
+        .request(method, parsed)
+        .header("Idempotency-Key", key)
+        .header(DEVICE_HEADER, signing.credential.id.as_str())
+        .header(TIME_HEADER, signing.time.to_string())
+        .header(SIGNATURE_HEADER, signature)
+        .send()
+        .await?;
+    read(response, MAX_PULL_ANSWER).await
+}
+
 /// Registers this device with the city (`POST /api/v1/devices`) under a fresh key.
 pub async fn register(http: &reqwest::Client, target: &Target) -> Result<Answer, LinkError> {
     let path = model::trust::REGISTER_PATH.trim_start_matches('/');

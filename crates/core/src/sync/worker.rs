@@ -258,6 +258,15 @@ impl Worker {
                     retry(RetryReason::Local)
                 })
         };
+        // While the city has not confirmed a deletion, the credential is kept only to ask for
+        // it: nothing new is signed with it (it would be deleted with it), and registering
+        // would replace it. The sync round asks for the deletion first.
+        let deleting = store
+            .with_store(|s| s.city_link().map(|(_, pending)| pending))
+            .map_err(|_| retry(RetryReason::Local))?;
+        if deleting {
+            return Err(retry(RetryReason::Local));
+        }
         if let Some(c) = stored()? {
             return Ok((c.credential, c.clock_offset_secs));
         }

@@ -85,8 +85,9 @@ pub fn MyData() -> impl IntoView {
     let export_outcome = move || {
         exported.get().map(|e| {
             view! {
-                // A folder path has no spaces to wrap at: it may break anywhere on a phone.
-                <div id="my-data-exported" class="card" role="status" style="overflow-wrap:anywhere;word-break:break-word">
+                // A folder path has no spaces to wrap at: `.path-text` lets it break anywhere on a
+                // phone (an inline style would be refused by the CSP).
+                <div id="my-data-exported" class="card path-text" role="status">
                     <p>{ctx.t_with("my_data.exported", &[("file", &e.file_name), ("folder", &e.folder)])}</p>
                     <p class="muted">{ctx.t(e.city.message_key())}</p>
                 </div>

@@ -532,11 +532,19 @@ async fn no_sideways_scroll(app: &App, what: &str) -> Result {
             vec![],
         )
         .await?;
-    assert_eq!(
-        fits,
-        serde_json::Value::Bool(true),
-        "{what} scrolls sideways"
-    );
+    if fits != serde_json::Value::Bool(true) {
+        // Name what sticks out, so a failure says where to look.
+        let wide = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('body *')]
+                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                   .slice(-3).map(e => e.outerHTML.slice(0, 160));",
+                vec![],
+            )
+            .await?;
+        panic!("{what} scrolls sideways: {wide}");
+    }
     Ok(())
 }
 

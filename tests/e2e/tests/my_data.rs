@@ -41,7 +41,6 @@ fn city_count(db: &std::path::Path, sql: &str) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the exported-file notice scrolls sideways at 360 px (look() refuses it); the steps before it pass"]
 async fn export_then_delete_my_data() -> Result {
     let display = Display::start(1920, 1080)?;
     let tmp = tempfile::tempdir()?;
@@ -105,12 +104,18 @@ async fn export_then_delete_my_data() -> Result {
         .await?;
     show(&app, "#my-data-exported").await?;
     app.look("my-data-vi-2-exported").await?;
-    // "Đã lưu tệp {file} vào thư mục {folder}." then the city's part.
-    let (head, rest) = said.split_once(" vào thư mục ").expect("folder named");
+    // "Đã lưu tệp {file} vào thư mục {folder}." (its own paragraph), then the city's part.
+    let first = app
+        .wait_text("#my-data-exported > p:first-child", |t| {
+            t.contains("citizen-app-my-data-")
+        })
+        .await?;
+    let (head, rest) = first.split_once(" vào thư mục ").expect("folder named");
     let file = head.rsplit(' ').next().expect("file named");
-    let folder = rest.lines().next().expect("folder").trim_end_matches('.');
+    let folder = rest.trim().trim_end_matches('.');
     let path = PathBuf::from(folder).join(file);
-    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path)?)?;
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path:?} from {said:?}: {e}"));
+    let doc: serde_json::Value = serde_json::from_slice(&bytes)?;
     std::fs::remove_file(&path).ok(); // not left in a real Downloads folder
     assert_eq!(doc["city"]["part"], "included", "{said}");
     assert_eq!(doc["city"]["holds"]["reports"][0]["email"], json!(EMAIL));
@@ -161,13 +166,14 @@ async fn export_then_delete_my_data() -> Result {
         .await?;
     show(&app, "#my-data-exported").await?;
     app.look("my-data-en-2-exported").await?;
-    if let Some((head, rest)) = said.split_once(" in the folder ") {
+    let first = app
+        .wait_text("#my-data-exported > p:first-child", |t| {
+            t.contains("citizen-app-my-data-")
+        })
+        .await?;
+    if let Some((head, rest)) = first.split_once(" in the folder ") {
         let file = head.rsplit(' ').next().unwrap_or_default();
-        let folder = rest
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches('.');
+        let folder = rest.trim().trim_end_matches('.');
         std::fs::remove_file(PathBuf::from(folder).join(file)).ok();
     }
     app.close().await?;

@@ -161,8 +161,7 @@ async fn export_then_delete_my_data() -> Result {
     app.look("my-data-en-3-confirm").await?;
     app.click("#my-data-delete-cancel").await?;
     app.click("#my-data-export").await?;
-    let said = app
-        .wait_text("#my-data-exported", |t| t.contains("citizen-app-my-data-"))
+    app.wait_text("#my-data-exported", |t| t.contains("citizen-app-my-data-"))
         .await?;
     show(&app, "#my-data-exported").await?;
     app.look("my-data-en-2-exported").await?;

@@ -70,8 +70,8 @@ pub struct PendingDeletion {
     pub key: String,
 }
 
-/// The sync cursor of the citizen's reports, reset with them.
-const REPORTS_CURSOR: &str = "reports";
+/// The sync cursors of the citizen's reports (one per city address), reset with them.
+const REPORTS_CURSOR: &str = crate::sync::worker::MY_REPORTS;
 
 /// Counts for the screen that asks before deleting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -222,7 +222,7 @@ impl Store {
             }
         }
         tx.execute(
-            "UPDATE sync_state SET cursor = NULL WHERE resource = ?1",
+            "UPDATE sync_state SET cursor = NULL WHERE resource = ?1 OR resource LIKE ?1 || ' %'",
             [REPORTS_CURSOR],
         )?;
         // The city's part, asked in the same transaction: a crash after it still asks.
@@ -327,6 +327,14 @@ mod tests {
                 [],
             )
             .expect("settings");
+        store
+            .save_pull_cursor(
+                &crate::sync::worker::my_reports_cursor(
+                    &model::ApiBaseUrl::parse("https://city.example/").expect("url"),
+                ),
+                42,
+            )
+            .expect("cursor");
         // Many pages' worth, so deleted content would sit in free pages.
         for i in 0..200 {
             store
@@ -364,6 +372,15 @@ mod tests {
         assert_eq!(store.delete_personal().expect("delete"), 0);
         assert_eq!(store.held().expect("held"), Held::default());
         assert_eq!(store.my_ward().ok(), Some(None));
+        let cursors: i64 = store
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sync_state WHERE cursor IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .expect("cursors");
+        assert_eq!(cursors, 0, "the reports' cursors go with them");
         assert_eq!(
             store.language().ok(),
             Some(model::Language::En),

@@ -48,6 +48,19 @@ async fn no_body(body: Body) -> Result<(), ApiError> {
     }
 }
 
+/// The device that signed a request to `/api/v1/devices/me`, which carries no body.
+async fn signing_device(
+    state: &AppState,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<model::feedback::DeviceId, ApiError> {
+    no_body(body).await?;
+    crate::trust::signed_by(state, &method, uri, headers, ContentDigest::of_body(&[]))?
+        .ok_or_else(unsigned)
+}
+
 fn no_store(mut res: Response) -> Response {
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -77,15 +90,7 @@ pub async fn holds(
     uri: Uri,
     body: Body,
 ) -> Result<Response, ApiError> {
-    no_body(body).await?;
-    let device = crate::trust::signed_by(
-        &state,
-        &Method::GET,
-        &uri,
-        &headers,
-        ContentDigest::of_body(&[]),
-    )?
-    .ok_or_else(unsigned)?;
+    let device = signing_device(&state, Method::GET, &uri, &headers, body).await?;
     let held = state
         .db
         .call(move |conn| db::my_data::holds(conn, device.as_str()))
@@ -120,15 +125,7 @@ pub async fn delete(
     uri: Uri,
     body: Body,
 ) -> Result<Response, ApiError> {
-    no_body(body).await?;
-    let device = crate::trust::signed_by(
-        &state,
-        &Method::DELETE,
-        &uri,
-        &headers,
-        ContentDigest::of_body(&[]),
-    )?
-    .ok_or_else(unsigned)?;
+    let device = signing_device(&state, Method::DELETE, &uri, &headers, body).await?;
     // The device is what the key's answer stands for.
     let answer = Post::new(MY_DEVICE_PATH, &headers, device.as_str().as_bytes())?
         .commit(&state, StatusCode::OK, move |tx, _now| {

@@ -14,12 +14,6 @@ use model::dossier::Dossier;
 use model::dossier::qr::parse_payload;
 use reqwest::StatusCode;
 
-fn sample(s: &TestServer) -> (String, String) {
-    s.db.with(|c| city_api::db::dossiers::samples(c, 1))
-        .expect("samples")
-        .remove(0)
-}
-
 /// The value of `name="…"` in `tag`.
 fn attr<'a>(tag: &'a str, name: &str) -> &'a str {
     let start = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
@@ -66,7 +60,7 @@ fn read_qr(page: &str) -> (u32, u32, String) {
 #[tokio::test]
 async fn the_receipt_carries_a_qr_code_that_reads_back_as_code_and_check_value() {
     let s = TestServer::start().await;
-    let (code, check) = sample(&s);
+    let (code, check) = s.dossier_samples(1).remove(0);
     let resp = s
         .get(&format!(
             "/api/v1/dossiers/{code}/receipt.svg?check={check}"
@@ -102,13 +96,8 @@ async fn the_receipt_carries_a_qr_code_that_reads_back_as_code_and_check_value()
 
     // What the paper says in words: the code, the check value, the procedure, the appointment.
     let d: Dossier = s
-        .get(&format!("/api/v1/dossiers/{code}?check={check}"))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("dossier");
+        .get_json(&format!("/api/v1/dossiers/{code}?check={check}"))
+        .await;
     let due = chrono::DateTime::parse_from_rfc3339(&d.expected_at)
         .expect("time")
         .with_timezone(&city_api::db::dossiers::vietnam())
@@ -131,7 +120,7 @@ async fn the_receipt_carries_a_qr_code_that_reads_back_as_code_and_check_value()
 #[tokio::test]
 async fn a_receipt_is_guarded_like_the_lookup() {
     let s = TestServer::start().await;
-    let (code, check) = sample(&s);
+    let (code, check) = s.dossier_samples(1).remove(0);
     let wrong = if check == "222222" {
         "333333"
     } else {

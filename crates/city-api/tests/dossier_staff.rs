@@ -135,13 +135,8 @@ async fn a_move_reaches_the_timeline_the_state_and_the_next_sync_together() {
     let vi = &returned.timeline.last().expect("step").note;
     assert!(vi.contains("trả kết quả"), "{vi}");
     let en: Dossier = s
-        .get(&format!("/api/v1/dossiers/{code}?check={check}&locale=en"))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("dossier");
+        .get_json(&format!("/api/v1/dossiers/{code}?check={check}&locale=en"))
+        .await;
     assert!(en.timeline.last().expect("step").note.contains("handed"));
     // A note given only in Vietnamese is what an English reader sees too.
     assert_eq!(en.timeline[en.timeline.len() - 4].note, "Thiếu giấy tờ đất");

@@ -18,10 +18,6 @@ use serde_json::{Value, json};
 
 const PATH: &str = "/api/v1/dossiers/changes";
 
-fn samples(s: &TestServer, n: usize) -> Vec<(String, String)> {
-    s.db.with(|c| dossiers::samples(c, n)).expect("samples")
-}
-
 fn pairs(list: &[(String, String)]) -> Vec<Value> {
     list.iter()
         .map(|(code, check)| json!({"code": code, "check": check}))
@@ -66,7 +62,7 @@ fn move_to(s: &TestServer, code: &str, status: DossierStatus) {
 #[tokio::test]
 async fn one_request_answers_every_tracked_dossier_then_only_those_that_changed() {
     let s = TestServer::start().await;
-    let tracked = samples(&s, 5);
+    let tracked = s.dossier_samples(5);
     let first = answer(&s, 0, &pairs(&tracked)).await;
     assert!(first.complete);
     assert!(first.not_found.is_empty());
@@ -82,7 +78,7 @@ async fn one_request_answers_every_tracked_dossier_then_only_those_that_changed(
 
     // One moves (and one untracked dossier too): only the tracked one that moved comes back.
     move_to(&s, &tracked[2].0, DossierStatus::Paused);
-    let untracked = samples(&s, 6).remove(5);
+    let untracked = s.dossier_samples(6).remove(5);
     move_to(&s, &untracked.0, DossierStatus::Paused);
     let next = answer(&s, first.cursor, &pairs(&tracked)).await;
     assert_eq!(next.changed.len(), 1);
@@ -106,7 +102,7 @@ async fn one_request_answers_every_tracked_dossier_then_only_those_that_changed(
 #[tokio::test]
 async fn a_wrong_pair_is_named_in_every_answer_alike_for_an_unknown_code_and_a_wrong_check() {
     let s = TestServer::start().await;
-    let list = samples(&s, 2);
+    let list = s.dossier_samples(2);
     let (code, check) = &list[0];
     let wrong_check = if check == "222222" {
         "333333"
@@ -143,7 +139,7 @@ async fn a_wrong_pair_is_named_in_every_answer_alike_for_an_unknown_code_and_a_w
 #[tokio::test]
 async fn wrong_pairs_are_throttled_and_a_long_list_stops_where_the_cells_run_out() {
     let s = TestServer::start().await;
-    let list = samples(&s, 1);
+    let list = s.dossier_samples(1);
     let right = json!({"code": list[0].0, "check": list[0].1});
     let extra = 10;
     let mut asked: Vec<Value> = (1..=BURST + extra)
@@ -194,7 +190,7 @@ async fn wrong_pairs_are_throttled_and_a_long_list_stops_where_the_cells_run_out
 #[tokio::test]
 async fn a_cursor_ahead_of_the_server_reads_as_zero() {
     let s = TestServer::start().await;
-    let tracked = samples(&s, 3);
+    let tracked = s.dossier_samples(3);
     let high = answer(&s, 0, &[]).await.cursor;
     // JSON Schema counts 12.0 as an integer, so the server takes it as one.
     let resp = s
@@ -213,7 +209,7 @@ async fn a_cursor_ahead_of_the_server_reads_as_zero() {
 #[tokio::test]
 async fn malformed_requests_are_refused_with_the_field_named() {
     let s = TestServer::start().await;
-    let good = samples(&s, 1);
+    let good = s.dossier_samples(1);
     let cases = [
         (
             json!({"cursor": 0, "dossiers": [{"code": good[0].0, "check": good[0].1}, {"code": good[0].0, "check": "K7M2Q0"}]}),
@@ -276,7 +272,7 @@ async fn malformed_requests_are_refused_with_the_field_named() {
 #[tokio::test]
 async fn the_idempotency_key_is_checked_but_nothing_is_stored_under_it() {
     let s = TestServer::start().await;
-    let tracked = samples(&s, 2);
+    let tracked = s.dossier_samples(2);
     let before = s.snapshot();
     for list in [&tracked[..1], &tracked[..]] {
         // The same key with another body is fine: this POST changes nothing.

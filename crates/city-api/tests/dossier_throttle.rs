@@ -16,12 +16,6 @@ use common::{TestServer, assert_refused, json};
 use reqwest::StatusCode;
 use tower::ServiceExt;
 
-fn sample(s: &TestServer) -> (String, String) {
-    s.db.with(|c| city_api::db::dossiers::samples(c, 1))
-        .expect("samples")
-        .remove(0)
-}
-
 /// The `n`th check value that is not `right`.
 fn wrong(right: &str, n: u32) -> String {
     let alphabet = model::dossier::CHECK_ALPHABET;
@@ -44,7 +38,7 @@ async fn lookup(s: &TestServer, code: &str, check: &str) -> reqwest::Response {
 #[tokio::test]
 async fn wrong_check_values_are_throttled_and_a_throttled_client_learns_nothing() {
     let s = TestServer::start().await;
-    let (code, right) = sample(&s);
+    let (code, right) = s.dossier_samples(1).remove(0);
     for n in 0..BURST {
         let resp = lookup(&s, &code, &wrong(&right, n)).await;
         assert_eq!(resp.status(), StatusCode::NOT_FOUND, "wrong value {n}");
@@ -79,7 +73,7 @@ async fn wrong_check_values_are_throttled_and_a_throttled_client_learns_nothing(
 #[tokio::test]
 async fn right_check_values_are_never_throttled() {
     let s = TestServer::start().await;
-    let (code, right) = sample(&s);
+    let (code, right) = s.dossier_samples(1).remove(0);
     for i in 0..(BURST * 3) {
         let resp = lookup(&s, &code, &right).await;
         assert_eq!(resp.status(), StatusCode::OK, "lookup {i}");
@@ -107,7 +101,7 @@ async fn via_proxy(app: &axum::Router, path: &str, forwarded_for: &str) -> AxumS
 #[tokio::test]
 async fn behind_a_proxy_clients_are_told_apart_by_the_address_it_adds() {
     let s = TestServer::start().await;
-    let (code, right) = sample(&s);
+    let (code, right) = s.dossier_samples(1).remove(0);
     let path = |check: &str| format!("/api/v1/dossiers/{code}?check={check}");
     let proxied = city_api::app(
         s.state

@@ -15,15 +15,10 @@ use model::ward_rating::{RatingReceipt, WardStats};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-fn samples(s: &TestServer, n: usize) -> Vec<(String, String)> {
-    s.db.with(|c| city_api::db::dossiers::samples(c, n))
-        .expect("samples")
-}
-
 #[tokio::test]
 async fn a_dossier_is_found_with_its_check_value_only() {
     let s = TestServer::start().await;
-    let all = samples(&s, 500);
+    let all = s.dossier_samples(500);
     assert_eq!(all.len(), city_api::db::dossiers::DEMO_DOSSIERS);
     let (code, check) = &all[0];
     let resp = s
@@ -171,14 +166,7 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     let id = s.file_report(None).await;
     let resolved = s.staff(&id, "resolved").await;
     assert_eq!(resolved.status(), StatusCode::OK);
-    let stats: WardStats = s
-        .get("/api/v1/wards/26743/stats")
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("stats");
+    let stats: WardStats = s.get_json("/api/v1/wards/26743/stats").await;
     assert_eq!(stats.ratings.count, 3);
     assert_eq!(stats.ratings.access, Some(4.0));
     assert_eq!(stats.ratings.timeliness, Some(2.0));
@@ -200,7 +188,7 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
 #[tokio::test]
 async fn check_values_are_random_for_each_database() {
     let (a, b) = (TestServer::start().await, TestServer::start().await);
-    let (a, b) = (samples(&a, 500), samples(&b, 500));
+    let (a, b) = (a.dossier_samples(500), b.dossier_samples(500));
     for (_, check) in &a {
         assert!(
             model::dossier::CheckValue::parse(check).is_some(),
@@ -217,7 +205,7 @@ async fn check_values_are_random_for_each_database() {
 #[tokio::test]
 async fn an_unknown_stored_state_reads_as_other() {
     let s = TestServer::start().await;
-    let (code, check) = samples(&s, 1).remove(0);
+    let (code, check) = s.dossier_samples(1).remove(0);
     s.db.with(|c| {
         c.execute(
             "UPDATE dossiers SET status = 'da_chuyen_lien_thong' WHERE code = ?1",
@@ -254,13 +242,8 @@ async fn a_demo_dossier_waiting_for_papers_says_what_where_and_by_when() {
     );
     for (code, check) in waiting {
         let d: Dossier = s
-            .get(&format!("/api/v1/dossiers/{code}?check={check}"))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("dossier");
+            .get_json(&format!("/api/v1/dossiers/{code}?check={check}"))
+            .await;
         let asked = d.supplement.expect("supplement");
         assert!(!asked.papers.is_empty());
         assert!(asked.due.is_some());

@@ -15,6 +15,44 @@ use crate::error::{ApiError, ErrorEntry};
 use crate::open311::{get, language, pairs};
 use crate::throttle::Client;
 
+/// What a receipt prints that opens its dossier, described once for the OpenAPI document of the
+/// lookup and of the receipt page (the handlers read the raw query themselves, so a malformed
+/// one gets the Open311-shaped 400): the code in the path…
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReceiptCode {
+    /// As printed on the receipt, e.g. 000.00.04.H29-240115-0001: any agency of the national format (Circular 01/2018/TT-VPCP art. 19), a real date, that day's number from 0001
+    pub code: String,
+}
+
+/// …and the check value in the query.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub struct ReceiptCheck {
+    /// The 6-character check value printed next to the code
+    check: String,
+}
+
+/// How the routes that open a dossier by code and check value refuse, described once.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub enum LookupRefusal {
+    #[response(
+        status = 400,
+        description = "Not a dossier code, or no valid check value"
+    )]
+    Malformed(Vec<ErrorEntry>),
+    #[response(status = 404, description = "No dossier has this code and check value")]
+    NotFound(Vec<ErrorEntry>),
+    #[response(
+        status = 429,
+        description = "Too many wrong check values from this client: nothing was looked up; try again after `Retry-After` seconds",
+        headers(("Retry-After" = u64, description = "Seconds to wait"))
+    )]
+    Throttled(Vec<ErrorEntry>),
+}
+
 /// One answer for "no such code" and "wrong check value": a code's existence is not revealed.
 fn not_found() -> ApiError {
     ApiError::NotFound("no dossier has this code and check value".into())
@@ -74,23 +112,20 @@ fn code_and_check(
     path = "/api/v1/dossiers/{code}", operation_id = "get_dossier",
     tag = "dossiers",
     params(
-        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001: any agency of the national format (Circular 01/2018/TT-VPCP art. 19), a real date, that day's number from 0001"),
-        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
+        ReceiptCode,
+        ReceiptCheck,
         ("locale" = Option<String>, Query, description = "`en` for English names and notes"),
     ),
     responses(
         (status = 200, body = Dossier),
-        (status = 400, body = [ErrorEntry], description = "Not a dossier code, or no valid check value"),
-        (status = 404, body = [ErrorEntry], description = "No dossier has this code and check value"),
-        (status = 429, body = [ErrorEntry], description = "Too many wrong check values from this client: nothing was looked up; try again after `Retry-After` seconds",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        LookupRefusal,
     )
 )]
 pub async fn one(
     State(state): State<AppState>,
     who: Client,
     headers: HeaderMap,
-    Path(code): Path<String>,
+    Path(ReceiptCode { code }): Path<ReceiptCode>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Dossier>, ApiError> {
     let query = pairs(query.unwrap_or_default().as_bytes())?;
@@ -107,22 +142,16 @@ pub async fn one(
     get,
     path = "/api/v1/dossiers/{code}/receipt.svg", operation_id = "get_dossier_receipt",
     tag = "dossiers",
-    params(
-        ("code" = String, Path, description = "As printed on the receipt, e.g. 000.00.04.H29-240115-0001"),
-        ("check" = String, Query, description = "The 6-character check value printed next to the code"),
-    ),
+    params(ReceiptCode, ReceiptCheck),
     responses(
         (status = 200, content_type = "image/svg+xml", body = String, description = "The receipt: an SVG page with no script, the QR code at its top left"),
-        (status = 400, body = [ErrorEntry], description = "Not a dossier code, or no valid check value"),
-        (status = 404, body = [ErrorEntry], description = "No dossier has this code and check value"),
-        (status = 429, body = [ErrorEntry], description = "Too many wrong check values from this client: nothing was looked up; try again after `Retry-After` seconds",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        LookupRefusal,
     )
 )]
 pub async fn receipt(
     State(state): State<AppState>,
     who: Client,
-    Path(code): Path<String>,
+    Path(ReceiptCode { code }): Path<ReceiptCode>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let query = pairs(query.unwrap_or_default().as_bytes())?;

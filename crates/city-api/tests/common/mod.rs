@@ -71,6 +71,13 @@ impl TestServer {
             .expect("json")
     }
 
+    /// `n` demo dossiers' (code, check value) pairs, from the seeded set.
+    pub fn dossier_samples(&self, n: usize) -> Vec<(String, String)> {
+        self.db
+            .with(|c| city_api::db::dossiers::samples(c, n))
+            .expect("samples")
+    }
+
     pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
         client().post(format!("{}{path}", self.url))
     }

@@ -11,6 +11,7 @@ pub mod cells;
 pub mod error;
 pub mod outline;
 pub mod output;
+pub mod weld;
 
 pub use error::Error;
 
@@ -27,6 +28,7 @@ pub mod paths {
 #[derive(Debug)]
 pub struct Generated {
     pub cells: Vec<cells::Cell>,
+    /// The city's outline: the source's, with the discs around centroids outside it.
     pub outline: geo::MultiPolygon<f64>,
     /// The text of `assets/ward-cells.geojson`.
     pub cells_geojson: String,
@@ -38,8 +40,8 @@ pub struct Generated {
 /// GeoJSON; deterministic.
 pub fn generate(units_json: &str, outline_source: &str) -> Result<Generated, Error> {
     let catalog = model::WardCatalog::from_json(units_json)?;
-    let outline = outline::from_geojson(outline_source)?;
-    let cells = cells::build(&catalog.units, &outline)?;
+    let source_outline = outline::from_geojson(outline_source)?;
+    let cells::Cells { cells, outline } = cells::build(&catalog.units, &source_outline)?;
     let cells_geojson = output::cells_geojson(&cells)?;
     let outline_geojson = output::outline_geojson(&outline)?;
     Ok(Generated {

@@ -31,7 +31,11 @@ fn run(check: bool) -> Result<bool, Error> {
         &read(&root.join(paths::UNITS))?,
         &read(&root.join(paths::OUTLINE_SOURCE))?,
     )?;
-    let discs = generated.cells.iter().filter(|c| c.disc_added).count();
+    let discs = generated
+        .cells
+        .iter()
+        .filter(|c| c.disc_km.is_some())
+        .count();
     let basemap = ward_cells::basemap::pmtiles(&generated.outline)?;
     let outputs: [(&str, &[u8]); 3] = [
         (paths::CELLS, generated.cells_geojson.as_bytes()),

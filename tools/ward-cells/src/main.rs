@@ -57,9 +57,14 @@ fn run(check: bool) -> Result<bool, Error> {
         }
     }
     println!(
-        "{} cells, {discs} with a disc around a centroid outside the outline",
+        "{} cells, {discs} with a disc around a centroid outside the outline:",
         generated.cells.len()
     );
+    for cell in &generated.cells {
+        if let Some(radius) = cell.disc_km {
+            println!("  {} {}: {radius:.2} km", cell.code, cell.name);
+        }
+    }
     Ok(fresh)
 }
 

@@ -83,33 +83,33 @@ async fn the_committed_archive_reads_back_with_its_header_and_every_tile() {
     );
 }
 
+/// The share of the tile at (lon, lat, z) painted in the city's colour.
+async fn city_share(
+    reader: &AsyncPmTilesReader<pmtiles::MmapBackend>,
+    lon: f64,
+    lat: f64,
+    z: u8,
+) -> f64 {
+    let (x, y) = basemap::tile_of(lon, lat, z);
+    let tile = reader
+        .get_tile(TileCoord::new(z, x, y).unwrap())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no tile at {z}/{x}/{y}"));
+    let (_, pixels, palette) = decode(&tile);
+    // The city is the palette's second colour (index 1).
+    assert_eq!(&palette[3..6], &[0xf2, 0xef, 0xe9]);
+    pixels.iter().filter(|&&i| i == 1).count() as f64 / pixels.len() as f64
+}
+
 #[tokio::test]
 async fn ben_thanh_is_in_the_city_and_the_rivers_of_can_gio_outside() {
     let reader = AsyncPmTilesReader::new_with_path(root().join(paths::BASEMAP))
         .await
         .unwrap();
-    let land_share = |pixels: &[u8], palette: &[u8]| {
-        // The city is the palette's second colour (index 1).
-        assert_eq!(&palette[3..6], &[0xf2, 0xef, 0xe9]);
-        pixels.iter().filter(|&&i| i == 1).count() as f64 / pixels.len() as f64
-    };
-    let (x, y) = basemap::tile_of(106.698, 10.7725, 12);
-    let tile = reader
-        .get_tile(TileCoord::new(12, x, y).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let (_, pixels, palette) = decode(&tile);
-    assert!(land_share(&pixels, &palette) > 0.95);
+    assert!(city_share(&reader, 106.698, 10.7725, 12).await > 0.95);
     // At zoom 10 the tile south of the centre holds Cần Giờ, its rivers and Đồng Nai (outside).
-    let (x, y) = basemap::tile_of(106.79, 10.71, 10);
-    let tile = reader
-        .get_tile(TileCoord::new(10, x, y).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let (_, pixels, palette) = decode(&tile);
-    let share = land_share(&pixels, &palette);
+    let share = city_share(&reader, 106.79, 10.71, 10).await;
     assert!((0.2..0.98).contains(&share), "{share}");
 }
 

@@ -229,8 +229,8 @@ fn the_cells_cover_the_outline() {
 fn the_outline_holds_the_whole_city_even_con_dao() {
     let outline = outline();
     let km2 = km2(&outline);
-    // Natural Earth's three former provinces: about 2,100 + 2,700 + 2,000 km² (officially
-    // 6,772 km² together); the coarse source is within a few per cent.
+    // Natural Earth's former provinces: 1,921 + 2,573 + 1,795 km² + Côn Sơn 59 km², plus the
+    // discs: 6,508 km² (the units' official areas add up to 6,771 km²).
     println!("outline {km2:.1} km², {} parts", outline.0.len());
     assert!((6_300.0..7_300.0).contains(&km2), "{km2}");
     // Côn Sơn island; the unit's centroid itself lies just off the coarse coast (a bay).

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use geo::{
     Area, BooleanOps, BoundingRect, Contains, Intersects, MultiPolygon, Point, Rect, Validation,
+    Winding,
 };
 use geojson::FeatureCollection;
 use ward_cells::paths;
@@ -129,9 +130,19 @@ fn one_cell_per_unit_with_its_code_name_and_kind_and_the_schematic_label() {
     assert!(text.len() < 250_000, "{} bytes", text.len());
 }
 
+/// RFC 7946: exterior rings counter-clockwise, holes clockwise.
+fn wound_as_rfc7946(shape: &MultiPolygon<f64>) -> bool {
+    shape
+        .0
+        .iter()
+        .all(|p| p.exterior().is_ccw() && p.interiors().iter().all(|r| r.is_cw()))
+}
+
 #[test]
 fn every_centroid_is_inside_its_own_cell_and_every_cell_is_valid() {
+    assert!(wound_as_rfc7946(&outline()));
     for (unit, cell) in units().iter().zip(cells()) {
+        assert!(wound_as_rfc7946(&cell.shape), "{} {}", unit.code, unit.name);
         let centroid = Point::new(unit.lon, unit.lat);
         assert!(
             cell.shape.contains(&centroid),

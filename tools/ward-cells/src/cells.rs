@@ -119,9 +119,29 @@ pub fn disc(centre: Point<f64>, radius_km: f64) -> Polygon<f64> {
     Polygon::new(LineString::new(ring), vec![])
 }
 
+/// Two units at one place have no Voronoi cells (and voronoice panics on them): refused.
+fn refuse_same_centroid(units: &[Ward]) -> Result<(), Error> {
+    let mut by_place: Vec<&Ward> = units.iter().collect();
+    by_place.sort_by(|a, b| a.lat.total_cmp(&b.lat).then(a.lon.total_cmp(&b.lon)));
+    match by_place
+        .windows(2)
+        .find(|w| w[0].lat == w[1].lat && w[0].lon == w[1].lon)
+    {
+        Some(pair) => {
+            let (mut first, mut second) = (pair[0].code.to_string(), pair[1].code.to_string());
+            if second < first {
+                std::mem::swap(&mut first, &mut second);
+            }
+            Err(Error::SameCentroid { first, second })
+        }
+        None => Ok(()),
+    }
+}
+
 /// The Voronoi cells of the units' centroids, in the order of `units`, unclipped but for a
 /// bounding box well around the city.
 fn voronoi_cells(units: &[Ward], outline: &MultiPolygon<f64>) -> Result<Vec<Polygon<f64>>, Error> {
+    refuse_same_centroid(units)?;
     let sites: Vec<voronoice::Point> = units.iter().map(|u| project(u.lon, u.lat)).collect();
     let mut xs: Vec<f64> = sites.iter().map(|p| p.x).collect();
     let mut ys: Vec<f64> = sites.iter().map(|p| p.y).collect();
@@ -227,6 +247,32 @@ mod tests {
 
     fn ward(code: &str, lon: f64, lat: f64) -> Ward {
         Ward::from_parts(code, format!("Phường {code}"), "phuong", lat, lon, 4.0).unwrap()
+    }
+
+    #[test]
+    fn two_units_at_one_place_are_an_error_not_a_panic() {
+        // voronoice panics on two equal sites: they are refused before it runs.
+        let square = MultiPolygon(vec![Polygon::new(
+            LineString::from(vec![
+                (106.6, 10.7),
+                (106.7, 10.7),
+                (106.7, 10.8),
+                (106.6, 10.8),
+            ]),
+            vec![],
+        )]);
+        let units = [
+            ward("00001", 106.62, 10.72),
+            ward("00002", 106.68, 10.78),
+            ward("00003", 106.68, 10.78),
+            ward("00004", 106.65, 10.71),
+        ];
+        let error = build(&units, &square).unwrap_err();
+        assert_eq!(error.code(), "same_centroid");
+        assert_eq!(
+            error.to_string(),
+            "units 00002 and 00003 have the same centroid"
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub enum Error {
     OutlineGeoJson(#[from] geojson::Error),
     #[error("the outline holds no polygon")]
     OutlineEmpty,
+    #[error("units {first} and {second} have the same centroid")]
+    SameCentroid { first: String, second: String },
     #[error(
         "the Voronoi diagram of the centroids could not be built (fewer than 3 distinct sites?)"
     )]
@@ -45,6 +47,7 @@ impl Error {
             Self::Units(_) => "units",
             Self::OutlineGeoJson(_) => "outline_geojson",
             Self::OutlineEmpty => "outline_empty",
+            Self::SameCentroid { .. } => "same_centroid",
             Self::Voronoi => "voronoi",
             Self::EmptyCell { .. } => "empty_cell",
             Self::Json(_) => "json",

@@ -501,14 +501,18 @@ fn open_ready(config: &EngineConfig, order: &VietnameseOrder) -> DbState {
         Err(err) => return DbState::Failed(err),
     };
     let seeded = (|| -> rusqlite::Result<Vec<Ward>> {
-        // Reports saved by a version that did not bind them belong to the address in use,
-        // where they would have gone.
+        // Reports and dossiers saved by a version that did not bind them belong to the address
+        // in use, where they would have gone.
         let current = store
             .api_base_url()?
             .unwrap_or_else(|| config.default_api_url.clone());
         let bound = store.bind_unbound_reports(&current)?;
         if bound > 0 {
             tracing::info!(bound, "older reports bound to the city API address in use");
+        }
+        let bound = store.bind_unbound_dossiers(current.as_str())?;
+        if bound > 0 {
+            tracing::info!(bound, "older dossiers bound to the city API address in use");
         }
         if store.ward_count()? == 0 {
             match bundled::hcmc_catalog() {

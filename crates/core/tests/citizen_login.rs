@@ -21,10 +21,12 @@ use city_api::local::LocalServer;
 use city_api::oidc::{OidcConfig, OidcVerifier};
 use core_engine::Engine;
 use core_engine::engine::DEMO_API_KEY;
-use core_engine::login::{Browser, LoginError, LoginFuture, OidcLogin};
+use core_engine::login::{Browser, FollowRedirect, LoginError, LoginFuture, OidcLogin};
 use core_engine::sync::Quiet;
+use model::ErrorCode;
 use model::draft::{Draft, Identity, PlaceMode};
 use model::report_dto::SubmitAnswer;
+use model::trust::login::LoginState;
 use test_oidc::Provider;
 
 const CLIENT: &str = "citizen-app-hcmc";
@@ -69,7 +71,8 @@ async fn city_counting_citizens(dir: &std::path::Path, p: &Provider) -> LocalSer
             audience: CLIENT.into(),
             algorithms: vec![jsonwebtoken::Algorithm::RS256],
         })
-        .expect("verifier"),
+        .expect("verifier")
+        .with_name(Some("VNeID".into())),
     );
     let keys = Keys {
         api_keys: vec![DEMO_API_KEY.into()],
@@ -220,4 +223,61 @@ async fn a_city_that_counts_devices_offers_no_login() {
     let city = common::city(dir.path()).await;
     let engine = common::engine_at(&dir.path().join("app"), &city.url);
     assert_eq!(engine.login_provider().await.expect("asked"), None);
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::NotOffered,
+        "no login button"
+    );
+    let browser = FollowRedirect::new().expect("browser");
+    let err = engine
+        .log_in_with_city(&browser)
+        .await
+        .expect_err("nothing to log in to");
+    assert_eq!(err.code(), ErrorCode::LoginNotOffered);
+}
+
+/// What Settings does (the commands `login_state`, `log_in`, `log_out` call these): the
+/// state names the city's provider; "log in" logs in with the provider the city names, the
+/// browser coming back to the app; "log out" forgets it; a login is for one city address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_logs_in_with_the_provider_the_city_names_and_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = Provider::start(CLIENT).await;
+    let city = city_counting_citizens(dir.path(), &p).await;
+    let engine = common::engine_at(&dir.path().join("app"), &city.url);
+    let vneid = Some("VNeID".to_owned());
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::LoggedOut {
+            provider: vneid.clone()
+        }
+    );
+    let browser = FollowRedirect::new().expect("browser");
+    assert_eq!(
+        engine.log_in_with_city(&browser).await.expect("log in"),
+        LoginState::LoggedIn {
+            provider: vneid.clone()
+        }
+    );
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::LoggedIn {
+            provider: vneid.clone()
+        }
+    );
+    // Another address (out of reach here): no login is kept for it, so its answer is needed.
+    engine
+        .set_api_base_url(common::NOWHERE, false)
+        .expect("offline address");
+    assert_eq!(
+        engine.login_state().await.expect_err("city needed").code(),
+        ErrorCode::Offline,
+        "a login is per city: none kept for this address"
+    );
+    engine.set_api_base_url(&city.url, false).expect("back");
+    engine.log_out().expect("log out");
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::LoggedOut { provider: vneid }
+    );
 }

@@ -19,10 +19,9 @@ use std::time::Duration;
 use city_api::Keys;
 use city_api::local::LocalServer;
 use city_api::oidc::{OidcConfig, OidcVerifier};
-use core_engine::Engine;
+use common::{someone_elses_report, sync_until_sent};
 use core_engine::engine::DEMO_API_KEY;
 use core_engine::login::{Browser, FollowRedirect, LoginError, LoginFuture, OidcLogin};
-use core_engine::sync::Quiet;
 use model::ErrorCode;
 use model::draft::{Draft, Identity, PlaceMode};
 use model::report_dto::SubmitAnswer;
@@ -85,20 +84,6 @@ async fn city_counting_citizens(dir: &std::path::Path, p: &Provider) -> LocalSer
     .expect("city")
 }
 
-async fn sync_until_sent(engine: &Engine) {
-    for _ in 0..20 {
-        engine.wake_outbox().expect("wake");
-        engine.sync(&Quiet).await.expect("sync");
-        let counts = engine.outbox_counts().expect("counts");
-        if counts.queued == 0 && counts.sending == 0 {
-            assert_eq!(counts.needs_attention, 0, "nothing refused");
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the outbox did not drain");
-}
-
 fn supporters(city: &LocalServer) -> Vec<String> {
     city.db
         .with(|c| {
@@ -107,27 +92,6 @@ fn supporters(city: &LocalServer) -> Vec<String> {
             rows.collect::<Result<Vec<String>, _>>()
         })
         .expect("rows")
-}
-
-async fn someone_elses_report(city: &LocalServer) -> String {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/open311/v2/requests.json", city.url))
-        .form(&[
-            ("api_key", DEMO_API_KEY),
-            ("service_code", "thoat-nuoc"),
-            ("attribute[kind]", "flood"),
-            ("description", "Nước ngập ngang bánh xe"),
-            ("ward_code", "26743"),
-        ])
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.expect("json");
-    body[0]["service_request_id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

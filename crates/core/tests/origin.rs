@@ -14,80 +14,46 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use city_api::local::LocalServer;
-use common::STAFF_KEY;
+use common::{STAFF_KEY, count};
 use core_engine::sync::Quiet;
 use core_engine::sync::dossiers::Pulled;
 use model::dossier_dto::{AddDossierAnswer, Lookup};
-use model::draft::{Draft, Identity, PlaceMode};
+use model::draft::{Draft, Identity};
 use model::feedback::RequestStatus;
 use model::report_dto::{Delivery, SubmitAnswer};
 
-fn count(city: &LocalServer, sql: &str) -> i64 {
-    city.db
-        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
-        .expect("count")
-}
-
 fn named_draft() -> Draft {
     Draft {
-        service_code: Some("thoat-nuoc".into()),
-        answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
         description: "Ngập trước cổng trường".into(),
-        place_mode: PlaceMode::Address,
-        ward_code: Some("26743".into()),
-        address: "12 Lê Lợi".into(),
-        identity: Identity::WithContact,
         name: "Nguyễn Văn An".into(),
         email: "an@example.vn".into(),
-        consent: true,
-        ..Draft::default()
+        ..common::flood_draft(Identity::WithContact)
     }
+}
+
+/// Two test cities, A and B, and the app using A.
+async fn two_cities(dir: &std::path::Path) -> (LocalServer, LocalServer, core_engine::Engine) {
+    std::fs::create_dir_all(dir.join("a")).expect("a");
+    std::fs::create_dir_all(dir.join("b")).expect("b");
+    let a = common::city(&dir.join("a")).await;
+    let b = common::city(&dir.join("b")).await;
+    let engine = common::engine_at(&dir.join("app"), &a.url);
+    (a, b, engine)
 }
 
 /// Someone else's report on `city`, resolved by its staff; its id.
 async fn resolved_elsewhere(city: &LocalServer) -> String {
-    let http = reqwest::Client::new();
-    let res = http
-        .post(format!("{}/open311/v2/requests.json", city.url))
-        .form(&[
-            ("api_key", core_engine::engine::DEMO_API_KEY),
-            ("service_code", "thoat-nuoc"),
-            ("attribute[kind]", "flood"),
-            ("description", "Ngập ở thành phố B"),
-            ("ward_code", "26743"),
-        ])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status(), 200);
-    let body: serde_json::Value = res.json().await.expect("json");
-    let id = body[0]["service_request_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let res = http
-        .post(format!("{}/api/v1/staff/requests/{id}/status", city.url))
-        .header("X-Staff-Key", STAFF_KEY)
-        .json(&serde_json::json!({"status": "resolved", "note": "Xong"}))
-        .send()
-        .await
-        .expect("staff");
-    assert_eq!(res.status(), 200);
+    let id = common::someone_elses_report(city).await;
+    common::resolve(city, &id, "Xong").await;
     id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_goes_only_to_the_city_it_was_filed_with() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("a")).expect("a");
-    std::fs::create_dir_all(dir.path().join("b")).expect("b");
-    let a = common::city(&dir.path().join("a")).await;
-    let b = common::city(&dir.path().join("b")).await;
+    let (a, b, engine) = two_cities(dir.path()).await;
     let a_url = common::origin(&a.url).to_string();
-    let engine = common::engine_at(&dir.path().join("app"), &a.url);
 
     // Filed with A (not sent yet), then the address becomes B.
     engine.save_draft(named_draft()).expect("draft");
@@ -224,12 +190,8 @@ fn handled_dossier(city: &LocalServer, skip: usize) -> (String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dossier_is_asked_only_of_the_city_it_was_added_with() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("a")).expect("a");
-    std::fs::create_dir_all(dir.path().join("b")).expect("b");
-    let a = common::city(&dir.path().join("a")).await;
-    let b = common::city(&dir.path().join("b")).await;
+    let (a, b, engine) = two_cities(dir.path()).await;
     let a_url = common::origin(&a.url).to_string();
-    let engine = common::engine_at(&dir.path().join("app"), &a.url);
     let (code, check) = handled_dossier(&a, 0);
     let AddDossierAnswer::Added { id: ours, lookup } =
         engine.add_dossier(&code, &check).await.expect("add with A")

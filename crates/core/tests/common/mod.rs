@@ -7,14 +7,18 @@
 )]
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use city_api::Keys;
 use city_api::local::LocalServer;
 use core_engine::engine::DEMO_API_KEY;
+use core_engine::sync::Quiet;
 use core_engine::{Engine, EngineConfig};
 use model::ApiBaseUrl;
+use model::draft::{Draft, Identity, PlaceMode};
 
 /// A loopback address where nothing listens (port 9 "discard" is never served here).
 pub const NOWHERE: &str = "http://127.0.0.1:9/";
@@ -142,5 +146,83 @@ impl Counting {
             .iter()
             .filter(|(m, p)| m == method && p.starts_with(path_start))
             .count()
+    }
+}
+
+/// A number the city's database answers `sql` with.
+pub fn count(city: &LocalServer, sql: &str) -> i64 {
+    city.db
+        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
+        .expect("count")
+}
+
+/// Syncs until nothing is left to send; nothing may be refused.
+pub async fn sync_until_sent(engine: &Engine) {
+    for _ in 0..20 {
+        engine.wake_outbox().expect("wake");
+        engine.sync(&Quiet).await.expect("sync");
+        let counts = engine.outbox_counts().expect("counts");
+        if counts.queued == 0 && counts.sending == 0 {
+            assert_eq!(counts.needs_attention, 0, "nothing refused");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the outbox did not drain");
+}
+
+/// A report filed by someone else (straight to the city), to say "me too" to; its id.
+pub async fn someone_elses_report(city: &LocalServer) -> String {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/open311/v2/requests.json", city.url))
+        .form(&[
+            ("api_key", DEMO_API_KEY),
+            ("service_code", "thoat-nuoc"),
+            ("attribute[kind]", "flood"),
+            ("description", "Nước ngập ngang bánh xe"),
+            ("ward_code", "26743"),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    body[0]["service_request_id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+/// The city's staff resolve report `id` with `note`.
+pub async fn resolve(city: &LocalServer, id: &str, note: &str) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/staff/requests/{id}/status", city.url))
+        .header("X-Staff-Key", STAFF_KEY)
+        .json(&serde_json::json!({"status": "resolved", "note": note}))
+        .send()
+        .await
+        .expect("staff");
+    assert_eq!(res.status(), 200);
+}
+
+/// A complete draft about a flood at 12 Lê Lợi, sent as `identity` (a named one with a phone
+/// number and consent); tests change what they need with `..`.
+pub fn flood_draft(identity: Identity) -> Draft {
+    let named = identity == Identity::WithContact;
+    Draft {
+        service_code: Some("thoat-nuoc".into()),
+        answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
+        description: "Ngập sâu 40 cm trước chợ sau cơn mưa".into(),
+        place_mode: PlaceMode::Address,
+        ward_code: Some("26743".into()),
+        address: "12 Lê Lợi".into(),
+        identity,
+        phone: if named {
+            "0903123456".into()
+        } else {
+            String::new()
+        },
+        consent: named,
+        ..Draft::default()
     }
 }

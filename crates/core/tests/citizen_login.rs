@@ -12,7 +12,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +22,7 @@ use common::{someone_elses_report, sync_until_sent};
 use core_engine::engine::DEMO_API_KEY;
 use core_engine::login::{Browser, FollowRedirect, LoginError, LoginFuture, OidcLogin};
 use model::ErrorCode;
-use model::draft::{Draft, Identity, PlaceMode};
+use model::draft::Identity;
 use model::report_dto::SubmitAnswer;
 use model::trust::login::LoginState;
 use test_oidc::Provider;
@@ -138,16 +137,7 @@ async fn a_logged_in_citizen_is_counted_once_whichever_device() {
     let kiosk = common::engine_at(&dir.path().join("kiosk"), &city.url);
     assert!(!kiosk.logged_in().expect("state"));
     kiosk
-        .save_draft(Draft {
-            service_code: Some("thoat-nuoc".into()),
-            answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
-            description: "Ngập sâu 40 cm trước chợ sau cơn mưa".into(),
-            place_mode: PlaceMode::Address,
-            ward_code: Some("26743".into()),
-            address: "12 Lê Lợi".into(),
-            identity: Identity::Anonymous,
-            ..Draft::default()
-        })
+        .save_draft(common::flood_draft(Identity::Anonymous))
         .expect("draft");
     let SubmitAnswer::Queued { .. } = kiosk.submit_draft().expect("submit") else {
         panic!("not queued");

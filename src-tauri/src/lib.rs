@@ -4,6 +4,7 @@
 mod commands;
 mod dossiers;
 mod feedback;
+mod login;
 mod monitor;
 mod my_data;
 mod notify;
@@ -47,6 +48,9 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::set_language,
             commands::set_text_size,
             commands::set_api_base_url,
+            login::login_state,
+            login::log_in,
+            login::log_out,
             commands::refresh_wards,
             commands::start_fresh,
             feedback::list_services,

@@ -1,12 +1,13 @@
 //! Settings: language, text size, the city API address (validated by the shell; one that is
 //! not the city's official address is used only after the citizen confirms it by name),
-//! connection.
+//! connection, the login where the city counts citizens (`screens/login.rs`), "your data".
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::{ErrorCode, Language, TextSize};
 
 use crate::bridge;
+use crate::screens::login::Login;
 use crate::screens::my_data::MyData;
 use crate::state::use_ctx;
 
@@ -164,6 +165,7 @@ pub fn Settings() -> impl IntoView {
                     {move || ctx.t("settings.check_now")}
                 </button>
             </section>
+            <Login/>
             <MyData/>
         </section>
     }

@@ -81,6 +81,10 @@ struct Cli {
     /// The app's client id at the identity provider (the ID tokens' `aud`).
     #[arg(long, requires = "oidc_issuer")]
     oidc_audience: Option<String>,
+    /// The identity provider's name as citizens know it (e.g. "VNeID"): the app's "log in"
+    /// button names it.
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_name: Option<String>,
     /// Signature algorithms accepted from the identity provider (HMAC and `none` never).
     #[arg(long, value_delimiter = ',', default_value = "RS256", value_parser = city_api::oidc::parse_algorithm)]
     oidc_algorithms: Vec<jsonwebtoken::Algorithm>,
@@ -227,7 +231,9 @@ async fn main() -> ExitCode {
                         algorithms: cli.oidc_algorithms,
                     };
                     match city_api::oidc::OidcVerifier::new(config) {
-                        Ok(v) => s.with_citizen_verifier(std::sync::Arc::new(v)),
+                        Ok(v) => {
+                            s.with_citizen_verifier(std::sync::Arc::new(v.with_name(cli.oidc_name)))
+                        }
                         Err(err) => {
                             eprintln!("city-api: --oidc-issuer: {err}");
                             return ExitCode::from(2);

@@ -221,6 +221,8 @@ struct Cache {
 /// The real verifier: discovery, a cached JWKS, `jsonwebtoken`'s checks.
 pub struct OidcVerifier {
     config: OidcConfig,
+    /// The provider's name as citizens know it, told to the app (`--oidc-name`).
+    name: Option<String>,
     http: reqwest::Client,
     cache: Mutex<Cache>,
     min_refresh: Duration,
@@ -262,10 +264,17 @@ impl OidcVerifier {
             .map_err(|e| e.to_string())?;
         Ok(Self {
             config,
+            name: None,
             http,
             cache: Mutex::default(),
             min_refresh: MIN_REFRESH,
         })
+    }
+
+    /// The provider's name the app shows on its "log in" button (e.g. "VNeID").
+    pub fn with_name(mut self, name: Option<String>) -> Self {
+        self.name = name.filter(|n| !n.trim().is_empty());
+        self
     }
 
     /// Fetches the keys again on an unknown `kid` at most every `every` (default
@@ -430,6 +439,7 @@ impl CitizenVerifier for OidcVerifier {
         LoginProvider {
             issuer: self.config.issuer.clone(),
             client_id: self.config.audience.clone(),
+            name: self.name.clone(),
         }
     }
 }

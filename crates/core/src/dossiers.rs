@@ -95,6 +95,7 @@ pub fn summary(
     row: &DossierRow,
     calendar: Option<&WorkCalendar>,
     today: NaiveDate,
+    current: &str,
 ) -> DossierSummary {
     let d = row.dossier.as_ref();
     DossierSummary {
@@ -107,6 +108,7 @@ pub fn summary(
         deadline: deadline(d, calendar, today),
         unseen: row.unseen,
         added_ms: row.added_ms,
+        other_address: row.api_base.clone().filter(|base| base != current),
     }
 }
 
@@ -336,9 +338,16 @@ mod tests {
             checked_at: None,
             unseen: false,
             added_ms: 42,
+            api_base: Some("https://a.example/".into()),
         };
-        let s = summary(&row, Some(&cal), day(2025, 3, 3));
+        let s = summary(&row, Some(&cal), day(2025, 3, 3), "https://a.example/");
         assert_eq!((s.id, s.code.as_str(), s.added_ms), (3, CODE, 42));
+        assert_eq!(s.other_address, None, "added with the address in use");
+        let elsewhere = summary(&row, Some(&cal), day(2025, 3, 3), "https://b.example/");
+        assert_eq!(
+            elsewhere.other_address.as_deref(),
+            Some("https://a.example/")
+        );
         assert_eq!((s.procedure, s.status, s.expected_at), (None, None, None));
         assert_eq!(s.deadline, DeadlineDto::NotAvailable);
         let known = DossierRow {
@@ -347,7 +356,7 @@ mod tests {
             unseen: true,
             ..row
         };
-        let s = summary(&known, Some(&cal), day(2025, 3, 3));
+        let s = summary(&known, Some(&cal), day(2025, 3, 3), "https://a.example/");
         assert_eq!(s.procedure.as_deref(), Some("Đăng ký khai sinh"));
         assert_eq!(s.status, Some(DossierStatus::Processing));
         assert_eq!(s.deadline, DeadlineDto::DaysLeft { days: 4 });

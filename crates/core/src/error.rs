@@ -50,10 +50,13 @@ pub enum CoreError {
     BundledData,
     #[error("no random numbers from the operating system")]
     Random,
-    /// The citizen's login failed (`crate::login`). No UI shows it yet: it answers `offline`
-    /// when the provider cannot be reached, else `internal`.
+    /// The citizen's login failed (`crate::login`): `offline` when the provider cannot be
+    /// reached, `login_timeout` when the browser did not come back in time, else
+    /// `login_failed`.
     #[error(transparent)]
     Login(#[from] crate::login::LoginError),
+    #[error("the city counts devices: there is no login")]
+    NoLoginProvider,
     #[error("the export file could not be written")]
     Export(#[source] std::io::Error),
 }
@@ -99,7 +102,9 @@ impl CoreError {
             Self::UnknownDossier => ErrorCode::UnknownDossier,
             Self::BundledData | Self::Random => ErrorCode::Internal,
             Self::Login(crate::login::LoginError::Unreachable) => ErrorCode::Offline,
-            Self::Login(_) => ErrorCode::Internal,
+            Self::Login(crate::login::LoginError::Timeout) => ErrorCode::LoginTimeout,
+            Self::Login(_) => ErrorCode::LoginFailed,
+            Self::NoLoginProvider => ErrorCode::LoginNotOffered,
             Self::Export(err) if err.kind() == std::io::ErrorKind::StorageFull => {
                 ErrorCode::StorageFull
             }

@@ -73,6 +73,59 @@ pub trait Browser: Send + Sync {
     fn open<'a>(&'a self, url: &'a str) -> LoginFuture<'a, ()>;
 }
 
+/// A "browser" that approves at once without showing anything: it asks for the authorization
+/// URL and follows the provider's redirect back to the app's loopback address itself. For
+/// tests against a provider that approves without a page (`test-oidc`), and the debug builds'
+/// end-to-end tests (the shell uses it only under `cfg(debug_assertions)`, when asked to).
+pub struct FollowRedirect {
+    http: reqwest::Client,
+}
+
+impl FollowRedirect {
+    pub fn new() -> Result<Self, LoginError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|_| LoginError::Browser)?;
+        Ok(Self { http })
+    }
+
+    async fn follow(&self, url: &str) -> Result<(), LoginError> {
+        let resp = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|_| LoginError::Unreachable)?;
+        let back = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .filter(|_| resp.status().is_redirection())
+            .ok_or(LoginError::BadAnswer)?
+            .to_owned();
+        // Only back to this machine: the loopback address the login listens on.
+        if !reqwest::Url::parse(&back)
+            .is_ok_and(|u| u.scheme() == "http" && u.host_str() == Some("127.0.0.1"))
+        {
+            return Err(LoginError::BadAnswer);
+        }
+        self.http
+            .get(back)
+            .send()
+            .await
+            .map_err(|_| LoginError::Browser)?;
+        Ok(())
+    }
+}
+
+impl Browser for FollowRedirect {
+    fn open<'a>(&'a self, url: &'a str) -> LoginFuture<'a, ()> {
+        Box::pin(self.follow(url))
+    }
+}
+
 /// A login as a verified citizen.
 pub trait CitizenLogin: Send + Sync {
     fn login<'a>(&'a self, browser: &'a dyn Browser) -> LoginFuture<'a, CitizenToken>;

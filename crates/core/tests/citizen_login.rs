@@ -12,19 +12,19 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use city_api::Keys;
 use city_api::local::LocalServer;
 use city_api::oidc::{OidcConfig, OidcVerifier};
-use core_engine::Engine;
+use common::{someone_elses_report, sync_until_sent};
 use core_engine::engine::DEMO_API_KEY;
-use core_engine::login::{Browser, LoginError, LoginFuture, OidcLogin};
-use core_engine::sync::Quiet;
-use model::draft::{Draft, Identity, PlaceMode};
+use core_engine::login::{Browser, FollowRedirect, LoginError, LoginFuture, OidcLogin};
+use model::ErrorCode;
+use model::draft::Identity;
 use model::report_dto::SubmitAnswer;
+use model::trust::login::LoginState;
 use test_oidc::Provider;
 
 const CLIENT: &str = "citizen-app-hcmc";
@@ -69,7 +69,8 @@ async fn city_counting_citizens(dir: &std::path::Path, p: &Provider) -> LocalSer
             audience: CLIENT.into(),
             algorithms: vec![jsonwebtoken::Algorithm::RS256],
         })
-        .expect("verifier"),
+        .expect("verifier")
+        .with_name(Some("VNeID".into())),
     );
     let keys = Keys {
         api_keys: vec![DEMO_API_KEY.into()],
@@ -82,20 +83,6 @@ async fn city_counting_citizens(dir: &std::path::Path, p: &Provider) -> LocalSer
     .expect("city")
 }
 
-async fn sync_until_sent(engine: &Engine) {
-    for _ in 0..20 {
-        engine.wake_outbox().expect("wake");
-        engine.sync(&Quiet).await.expect("sync");
-        let counts = engine.outbox_counts().expect("counts");
-        if counts.queued == 0 && counts.sending == 0 {
-            assert_eq!(counts.needs_attention, 0, "nothing refused");
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the outbox did not drain");
-}
-
 fn supporters(city: &LocalServer) -> Vec<String> {
     city.db
         .with(|c| {
@@ -104,27 +91,6 @@ fn supporters(city: &LocalServer) -> Vec<String> {
             rows.collect::<Result<Vec<String>, _>>()
         })
         .expect("rows")
-}
-
-async fn someone_elses_report(city: &LocalServer) -> String {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/open311/v2/requests.json", city.url))
-        .form(&[
-            ("api_key", DEMO_API_KEY),
-            ("service_code", "thoat-nuoc"),
-            ("attribute[kind]", "flood"),
-            ("description", "Nước ngập ngang bánh xe"),
-            ("ward_code", "26743"),
-        ])
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.expect("json");
-    body[0]["service_request_id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -171,16 +137,7 @@ async fn a_logged_in_citizen_is_counted_once_whichever_device() {
     let kiosk = common::engine_at(&dir.path().join("kiosk"), &city.url);
     assert!(!kiosk.logged_in().expect("state"));
     kiosk
-        .save_draft(Draft {
-            service_code: Some("thoat-nuoc".into()),
-            answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
-            description: "Ngập sâu 40 cm trước chợ sau cơn mưa".into(),
-            place_mode: PlaceMode::Address,
-            ward_code: Some("26743".into()),
-            address: "12 Lê Lợi".into(),
-            identity: Identity::Anonymous,
-            ..Draft::default()
-        })
+        .save_draft(common::flood_draft(Identity::Anonymous))
         .expect("draft");
     let SubmitAnswer::Queued { .. } = kiosk.submit_draft().expect("submit") else {
         panic!("not queued");
@@ -220,4 +177,61 @@ async fn a_city_that_counts_devices_offers_no_login() {
     let city = common::city(dir.path()).await;
     let engine = common::engine_at(&dir.path().join("app"), &city.url);
     assert_eq!(engine.login_provider().await.expect("asked"), None);
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::NotOffered,
+        "no login button"
+    );
+    let browser = FollowRedirect::new().expect("browser");
+    let err = engine
+        .log_in_with_city(&browser)
+        .await
+        .expect_err("nothing to log in to");
+    assert_eq!(err.code(), ErrorCode::LoginNotOffered);
+}
+
+/// What Settings does (the commands `login_state`, `log_in`, `log_out` call these): the
+/// state names the city's provider; "log in" logs in with the provider the city names, the
+/// browser coming back to the app; "log out" forgets it; a login is for one city address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_logs_in_with_the_provider_the_city_names_and_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = Provider::start(CLIENT).await;
+    let city = city_counting_citizens(dir.path(), &p).await;
+    let engine = common::engine_at(&dir.path().join("app"), &city.url);
+    let vneid = Some("VNeID".to_owned());
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::LoggedOut {
+            provider: vneid.clone()
+        }
+    );
+    let browser = FollowRedirect::new().expect("browser");
+    assert_eq!(
+        engine.log_in_with_city(&browser).await.expect("log in"),
+        LoginState::LoggedIn {
+            provider: vneid.clone()
+        }
+    );
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::LoggedIn {
+            provider: vneid.clone()
+        }
+    );
+    // Another address (out of reach here): no login is kept for it, so its answer is needed.
+    engine
+        .set_api_base_url(common::NOWHERE, false)
+        .expect("offline address");
+    assert_eq!(
+        engine.login_state().await.expect_err("city needed").code(),
+        ErrorCode::Offline,
+        "a login is per city: none kept for this address"
+    );
+    engine.set_api_base_url(&city.url, false).expect("back");
+    engine.log_out().expect("log out");
+    assert_eq!(
+        engine.login_state().await.expect("asked"),
+        LoginState::LoggedOut { provider: vneid }
+    );
 }

@@ -12,22 +12,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use city_api::local::LocalServer;
+use common::{count, someone_elses_report, sync_until_sent};
 use core_engine::Engine;
 use core_engine::store::StoredCredential;
-use core_engine::sync::{Quiet, StoreAccess};
+use core_engine::sync::StoreAccess;
 use model::ApiBaseUrl;
-use model::draft::{Draft, Identity, PlaceMode};
+use model::draft::Identity;
 use model::report_dto::SubmitAnswer;
-
-fn count(city: &LocalServer, sql: &str) -> i64 {
-    city.db
-        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
-        .expect("count")
-}
 
 fn text(city: &LocalServer, sql: &str) -> Option<String> {
     city.db
@@ -35,62 +27,11 @@ fn text(city: &LocalServer, sql: &str) -> Option<String> {
         .expect("text")
 }
 
-async fn sync_until_sent(engine: &Engine) {
-    for _ in 0..20 {
-        engine.wake_outbox().expect("wake");
-        engine.sync(&Quiet).await.expect("sync");
-        let counts = engine.outbox_counts().expect("counts");
-        if counts.queued == 0 && counts.sending == 0 {
-            assert_eq!(counts.needs_attention, 0, "nothing refused");
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the outbox did not drain");
-}
-
 fn stored(engine: &Engine, city: &LocalServer) -> Option<StoredCredential> {
     let origin = ApiBaseUrl::parse(&city.url).expect("url");
     engine
         .with_store(|s| s.device_credential(origin.as_str()))
         .expect("read")
-}
-
-/// A report filed by someone else (straight to the city), to say "me too" to.
-async fn someone_elses_report(city: &LocalServer) -> String {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/open311/v2/requests.json", city.url))
-        .form(&[
-            ("api_key", core_engine::engine::DEMO_API_KEY),
-            ("service_code", "thoat-nuoc"),
-            ("attribute[kind]", "flood"),
-            ("description", "Nước ngập ngang bánh xe"),
-            ("ward_code", "26743"),
-        ])
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.expect("json");
-    body[0]["service_request_id"]
-        .as_str()
-        .expect("id")
-        .to_owned()
-}
-
-fn draft(identity: Identity) -> Draft {
-    Draft {
-        service_code: Some("thoat-nuoc".into()),
-        answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
-        description: "Ngập sâu 40 cm trước chợ sau cơn mưa".into(),
-        place_mode: PlaceMode::Address,
-        ward_code: Some("26743".into()),
-        address: "12 Lê Lợi".into(),
-        identity,
-        phone: "0903123456".into(),
-        consent: true,
-        ..Draft::default()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,7 +43,7 @@ async fn me_too_is_signed_counted_once_and_the_device_survives_a_restart() {
 
     // An anonymous report: sent unsigned, and nothing registers for it.
     engine
-        .save_draft(draft(Identity::Anonymous))
+        .save_draft(common::flood_draft(Identity::Anonymous))
         .expect("draft");
     let SubmitAnswer::Queued { .. } = engine.submit_draft().expect("submit") else {
         panic!("not queued");
@@ -166,7 +107,7 @@ async fn me_too_is_signed_counted_once_and_the_device_survives_a_restart() {
 
     // A named report is signed: the city links it to this device.
     engine
-        .save_draft(draft(Identity::WithContact))
+        .save_draft(common::flood_draft(Identity::WithContact))
         .expect("draft");
     let SubmitAnswer::Queued { .. } = engine.submit_draft().expect("submit") else {
         panic!("not queued");

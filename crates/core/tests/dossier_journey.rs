@@ -11,10 +11,8 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use city_api::local::LocalServer;
-use common::{NOWHERE, STAFF_KEY, city, engine_at};
+use common::{Counting, NOWHERE, STAFF_KEY, city, engine_at, free_port};
 use core_engine::Engine;
 use core_engine::sync::dossiers::Pulled;
 use model::ErrorCode;
@@ -85,76 +83,6 @@ fn added(answer: AddDossierAnswer) -> (i64, Lookup) {
     match answer {
         AddDossierAnswer::Added { id, lookup } => (id, lookup),
         other => panic!("not added: {other:?}"),
-    }
-}
-
-/// A proxy in front of the city that counts the requests going through it.
-struct Counting {
-    url: String,
-    hits: Arc<Mutex<Vec<(String, String)>>>,
-}
-
-impl Counting {
-    async fn start(upstream: &str) -> Self {
-        use axum::extract::{Request, State};
-        use axum::response::Response;
-
-        #[derive(Clone)]
-        struct Shared {
-            upstream: String,
-            http: reqwest::Client,
-            hits: Arc<Mutex<Vec<(String, String)>>>,
-        }
-        async fn forward(State(s): State<Shared>, req: Request) -> Response {
-            let (parts, body) = req.into_parts();
-            let body = axum::body::to_bytes(body, 16 << 20).await.expect("body");
-            s.hits
-                .lock()
-                .unwrap()
-                .push((parts.method.to_string(), parts.uri.path().to_owned()));
-            let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-            let mut asked = s
-                .http
-                .request(parts.method.clone(), format!("{}{target}", s.upstream))
-                .body(body.to_vec());
-            for (k, v) in &parts.headers {
-                if k != "host" && k != "content-length" {
-                    asked = asked.header(k, v);
-                }
-            }
-            let answer = asked.send().await.expect("upstream");
-            let mut out = Response::builder().status(answer.status());
-            for (k, v) in answer.headers() {
-                if k != "content-length" && k != "transfer-encoding" {
-                    out = out.header(k, v);
-                }
-            }
-            let bytes = answer.bytes().await.expect("upstream body");
-            out.body(axum::body::Body::from(bytes)).expect("response")
-        }
-
-        let hits = Arc::new(Mutex::new(Vec::new()));
-        let shared = Shared {
-            upstream: upstream.trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
-            hits: hits.clone(),
-        };
-        let app = axum::Router::new().fallback(forward).with_state(shared);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/", listener.local_addr().expect("addr"));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, hits }
-    }
-
-    fn count(&self, method: &str, path_start: &str) -> usize {
-        self.hits
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(m, p)| m == method && p.starts_with(path_start))
-            .count()
     }
 }
 
@@ -275,7 +203,9 @@ async fn kept_while_the_city_is_down_then_one_pull_looks_it_up() {
     let dir = tempfile::tempdir().expect("tmp");
     let city = city(dir.path()).await;
     let app = dir.path().join("app");
-    let engine = engine_at(&app, NOWHERE);
+    // The city's address, where nothing answers yet (the dossiers are bound to it).
+    let port = free_port();
+    let engine = engine_at(&app, &format!("http://127.0.0.1:{port}/"));
     let mut pairs = handled(&city, 2);
     let (bad_code, good_check) = pairs.pop().expect("pair");
     let (code, check) = pairs.pop().expect("pair");
@@ -297,7 +227,7 @@ async fn kept_while_the_city_is_down_then_one_pull_looks_it_up() {
     assert!(engine.sync_dossiers().await.is_err(), "no city yet");
 
     // The city comes back: one pull.
-    engine.set_api_base_url(&city.url, false).expect("address");
+    let _link = Counting::start_on(&city.url, port).await;
     let news = pull(&engine).await;
     assert_eq!(news.iter().map(|n| n.id).collect::<Vec<_>>(), [id]);
     let list = engine.my_dossiers().expect("list");
@@ -419,14 +349,15 @@ async fn one_request_asks_about_every_tracked_dossier_and_a_restart_offline_show
     let city = city(dir.path()).await;
     let app = dir.path().join("app");
     let pairs = handled(&city, 20);
+    let port = free_port();
     {
-        let offline = engine_at(&app, NOWHERE);
+        let offline = engine_at(&app, &format!("http://127.0.0.1:{port}/"));
         for (code, check) in &pairs {
             let (_, lookup) = added(offline.add_dossier(code, check).await.expect("add"));
             assert_eq!(lookup, Lookup::Waiting);
         }
     }
-    let proxy = Counting::start(&city.url).await;
+    let proxy = Counting::start_on(&city.url, port).await;
     let engine = engine_at(&app, &proxy.url);
     let news = pull(&engine).await;
     assert_eq!(news.len(), pairs.len());
@@ -445,7 +376,7 @@ async fn one_request_asks_about_every_tracked_dossier_and_a_restart_offline_show
     drop(city);
 
     // Restarted with no city at all: everything is still there to read.
-    let engine = engine_at(&app, NOWHERE);
+    let engine = engine_at(&app, &proxy.url);
     let again = engine.my_dossiers().expect("list");
     assert_eq!(again, list);
     let first = again.first().expect("one");

@@ -14,6 +14,9 @@ use model::dossier::{
 };
 use model::dossier_dto::Lookup;
 
+/// The city API address the dossiers are added with.
+const HERE: &str = "https://a.example/";
+
 fn code(n: usize) -> String {
     format!("000.00.04.H29-240115-{n:04}")
 }
@@ -67,6 +70,7 @@ fn apply(store: &mut Store, sent: &[TrackedPair], a: &ChangesAnswer) -> Vec<i64>
         .apply_dossier_changes(&Applied {
             sent,
             answer: a,
+            api_base: HERE,
             checked_at: "2026-12-07T05:00:00Z",
             not_before_ms: 99,
         })
@@ -87,6 +91,7 @@ fn a_code_is_tracked_once_and_re_typed_only_after_not_found() {
             "K7M2QX",
             Some((&found, "2026-12-07T05:00:00Z")),
             10,
+            HERE,
         )
         .expect("add")
     else {
@@ -95,7 +100,7 @@ fn a_code_is_tracked_once_and_re_typed_only_after_not_found() {
     assert_eq!(lookup, Lookup::Known);
     assert_eq!(
         store
-            .track_dossier(&code(1), "AAAAAA", None, 11)
+            .track_dossier(&code(1), "AAAAAA", None, 11, HERE)
             .expect("again"),
         Tracked::AlreadyTracked {
             id,
@@ -107,7 +112,7 @@ fn a_code_is_tracked_once_and_re_typed_only_after_not_found() {
     assert_eq!(row.dossier, Some(found));
 
     let Tracked::Added { id: w, lookup } = store
-        .track_dossier(&code(2), "K7M2QX", None, 12)
+        .track_dossier(&code(2), "K7M2QX", None, 12, HERE)
         .expect("add")
     else {
         panic!("not added");
@@ -121,7 +126,7 @@ fn a_code_is_tracked_once_and_re_typed_only_after_not_found() {
     );
     assert_eq!(
         store
-            .track_dossier(&code(2), "BBBBBB", None, 13)
+            .track_dossier(&code(2), "BBBBBB", None, 13, HERE)
             .expect("retyped"),
         Tracked::AlreadyTracked {
             id: w,
@@ -149,14 +154,14 @@ fn at_most_500_are_tracked() {
     for n in 1..=MAX_TRACKED {
         assert!(matches!(
             store
-                .track_dossier(&code(n), "K7M2QX", None, n as i64)
+                .track_dossier(&code(n), "K7M2QX", None, n as i64, HERE)
                 .expect("add"),
             Tracked::Added { .. }
         ));
     }
     assert_eq!(
         store
-            .track_dossier(&code(MAX_TRACKED + 1), "K7M2QX", None, 0)
+            .track_dossier(&code(MAX_TRACKED + 1), "K7M2QX", None, 0, HERE)
             .expect("full"),
         Tracked::Full
     );
@@ -169,10 +174,13 @@ fn answers_and_the_cursor_are_stored_together_and_a_cut_answer_keeps_the_cursor(
     let mut store = Store::open_in(dir.path()).expect("open");
     for n in 1..=3 {
         store
-            .track_dossier(&code(n), "K7M2QX", None, n as i64)
+            .track_dossier(&code(n), "K7M2QX", None, n as i64, HERE)
             .expect("add");
     }
-    assert_eq!(store.dossier_sync().expect("sync"), DossierSync::default());
+    assert_eq!(
+        store.dossier_sync(HERE).expect("sync"),
+        DossierSync::default()
+    );
     let sent: Vec<_> = (1..=3).map(|n| pair(n, "K7M2QX")).collect();
 
     // Cut short after the first: it is known, the others still wait, the cursor stays at 0
@@ -189,7 +197,7 @@ fn answers_and_the_cursor_are_stored_together_and_a_cut_answer_keeps_the_cursor(
     );
     assert_eq!(news.len(), 1);
     assert_eq!(
-        store.dossier_sync().expect("sync"),
+        store.dossier_sync(HERE).expect("sync"),
         DossierSync {
             cursor: 0,
             not_before_ms: 99
@@ -226,7 +234,7 @@ fn answers_and_the_cursor_are_stored_together_and_a_cut_answer_keeps_the_cursor(
     );
     assert_eq!(news.len(), 1, "the first is unchanged, the third is gone");
     assert_eq!(
-        store.dossier_sync().expect("sync"),
+        store.dossier_sync(HERE).expect("sync"),
         DossierSync {
             cursor: 40,
             not_before_ms: 0

@@ -10,16 +10,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use city_api::local::LocalServer;
-use core_engine::Engine;
+use common::{count, sync_until_sent};
 use core_engine::sync::Quiet;
-use model::draft::{Draft, Identity, PlaceMode};
+use model::draft::{Draft, Identity};
 use model::report_dto::SubmitAnswer;
 use model::trust::my_data::{CityDeletion, CityPart};
 use tokio::net::{TcpListener, TcpStream};
@@ -82,39 +80,10 @@ impl Relay {
 
 fn draft() -> Draft {
     Draft {
-        service_code: Some("thoat-nuoc".into()),
-        answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
-        description: "Ngập sâu 40 cm trước chợ sau cơn mưa".into(),
-        place_mode: PlaceMode::Address,
-        ward_code: Some("26743".into()),
-        address: "12 Lê Lợi".into(),
-        identity: Identity::WithContact,
         name: MARKER_NAME.into(),
-        phone: "0903123456".into(),
         email: MARKER_EMAIL.into(),
-        consent: true,
-        ..Draft::default()
+        ..common::flood_draft(Identity::WithContact)
     }
-}
-
-async fn sync_until_sent(engine: &Engine) {
-    for _ in 0..20 {
-        engine.wake_outbox().expect("wake");
-        engine.sync(&Quiet).await.expect("sync");
-        let counts = engine.outbox_counts().expect("counts");
-        if counts.queued == 0 && counts.sending == 0 {
-            assert_eq!(counts.needs_attention, 0, "nothing refused");
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the outbox did not drain");
-}
-
-fn count(city: &LocalServer, sql: &str) -> i64 {
-    city.db
-        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
-        .expect("count")
 }
 
 /// Some file in `dir` holds `marker`.

@@ -11,24 +11,16 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use city_api::local::LocalServer;
-use common::STAFF_KEY;
+use common::count;
 use core_engine::Engine;
 use core_engine::store::{ItemState, OutboxKind, Photo};
 use core_engine::sync::{Quiet, StoreAccess};
 use model::ErrorCode;
-use model::draft::{Draft, Identity, PlaceMode};
+use model::draft::{Draft, Identity};
 use model::feedback::{MAX_PHOTOS, PhotoPurpose};
 use model::report_dto::{Delivery, SubmitAnswer};
-
-fn count(city: &LocalServer, sql: &str) -> i64 {
-    city.db
-        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
-        .expect("count")
-}
 
 fn jpeg(seed: u8) -> Vec<u8> {
     let img = image::RgbImage::from_fn(48, 32, |x, y| image::Rgb([x as u8 * 5, y as u8 * 7, seed]));
@@ -61,14 +53,8 @@ fn form(kind: &str) -> Vec<(String, String)> {
 
 fn draft() -> Draft {
     Draft {
-        service_code: Some("thoat-nuoc".into()),
-        answers: BTreeMap::from([("kind".into(), vec!["flood".into()])]),
         description: "Ngập sâu trước chợ".into(),
-        place_mode: PlaceMode::Address,
-        ward_code: Some("26743".into()),
-        address: "12 Lê Lợi".into(),
-        identity: Identity::Anonymous,
-        ..Draft::default()
+        ..common::flood_draft(Identity::Anonymous)
     }
 }
 
@@ -82,17 +68,6 @@ async fn drain(engine: &Engine) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the outbox did not drain");
-}
-
-async fn resolve(city: &LocalServer, id: &str) {
-    let res = reqwest::Client::new()
-        .post(format!("{}/api/v1/staff/requests/{id}/status", city.url))
-        .header("X-Staff-Key", STAFF_KEY)
-        .json(&serde_json::json!({"status": "resolved", "note": "Đã xử lý"}))
-        .send()
-        .await
-        .expect("staff");
-    assert_eq!(res.status(), 200);
 }
 
 /// (a) A photo the city refuses (here: not a picture at all) stays visible, needing attention,
@@ -168,7 +143,7 @@ async fn not_fixed_photos_belong_to_their_report() {
             .summary
             .server_id
             .expect("sent");
-        resolve(&city, &server_id).await;
+        common::resolve(&city, &server_id, "Đã xử lý").await;
     }
     engine.sync(&Quiet).await.expect("pull");
     let (a, b) = (ids[0], ids[1]);

@@ -113,6 +113,9 @@ pub struct DossierSummary {
     pub unseen: bool,
     /// When it was added on this device (ms since the epoch).
     pub added_ms: i64,
+    /// The city API address it was added with, when it is not the one in use: its code and
+    /// check value go only there, so it is not checked until that address is set again.
+    pub other_address: Option<String>,
 }
 
 /// One tracked dossier with everything the app keeps about it (readable offline).

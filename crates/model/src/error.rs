@@ -74,10 +74,17 @@ pub enum ErrorCode {
     UnknownDossier,
     /// "Export my data" could not write its file in the chosen folder.
     ExportFailed,
+    /// The login with the city's identity provider did not succeed (refused, an answer the
+    /// app cannot trust, no browser); nothing changed.
+    LoginFailed,
+    /// The login was not finished in the browser in time.
+    LoginTimeout,
+    /// The city in use counts devices: there is no login.
+    LoginNotOffered,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 33] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -108,6 +115,9 @@ impl ErrorCode {
         Self::TooManyDossiers,
         Self::UnknownDossier,
         Self::ExportFailed,
+        Self::LoginFailed,
+        Self::LoginTimeout,
+        Self::LoginNotOffered,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -143,6 +153,9 @@ impl ErrorCode {
             Self::TooManyDossiers => "too_many_dossiers",
             Self::UnknownDossier => "unknown_dossier",
             Self::ExportFailed => "export_failed",
+            Self::LoginFailed => "login_failed",
+            Self::LoginTimeout => "login_timeout",
+            Self::LoginNotOffered => "login_not_offered",
         }
     }
 

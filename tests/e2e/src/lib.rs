@@ -221,11 +221,17 @@ impl CityApi {
 
     /// Starts on a given address (to come back on the same port after a stop).
     pub fn start_on(db: &Path, bind: &str) -> Result<Self> {
+        Self::start_with(db, bind, &[])
+    }
+
+    /// Starts with more command-line options (e.g. the city's identity provider).
+    pub fn start_with(db: &Path, bind: &str, more: &[&str]) -> Result<Self> {
         let mut proc = Proc::spawn(
             Command::new(binary("city-api")?)
                 .arg("--db")
                 .arg(db)
                 .args(["--bind", bind, "--seed", "hcmc", "--staff-key", STAFF_KEY])
+                .args(more)
                 .stdout(Stdio::piped()),
         )?;
         let stdout = proc.stdout().ok_or("no stdout")?;
@@ -459,6 +465,17 @@ impl App {
             .set_window_rect(px(x), px(y), px(w), px(h))
             .await?;
         self.settle().await
+    }
+
+    /// Scrolls `css` into view (centred), so a screenshot shows a section below the fold.
+    pub async fn show(&self, css: &str) -> Result {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        Ok(())
     }
 
     /// Lets layout and paint catch up (after a resize WebKit may still show the old frame).

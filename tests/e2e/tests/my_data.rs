@@ -17,17 +17,6 @@ use serde_json::json;
 
 const EMAIL: &str = "e2e.markerc41d@example.vn";
 
-/// Scrolls `css` into view, so the screenshots show the section (it is below the fold).
-async fn show(app: &App, css: &str) -> Result {
-    app.client
-        .execute(
-            "document.querySelector(arguments[0])?.scrollIntoView({block: 'center'});",
-            vec![json!(css)],
-        )
-        .await?;
-    Ok(())
-}
-
 async fn type_into(app: &App, css: &str, text: &str) -> Result {
     let el = app.find(css).await?;
     el.clear().await?;
@@ -96,13 +85,13 @@ async fn export_then_delete_my_data() -> Result {
     // Your data: what is held, then the export.
     app.click("#nav-settings").await?;
     app.wait_text("#my-data-held", |t| t.contains('1')).await?;
-    show(&app, "#my-data-held").await?;
+    app.show("#my-data-held").await?;
     app.look("my-data-vi-1-held").await?;
     app.click("#my-data-export").await?;
     let said = app
         .wait_text("#my-data-exported", |t| t.contains("citizen-app-my-data-"))
         .await?;
-    show(&app, "#my-data-exported").await?;
+    app.show("#my-data-exported").await?;
     app.look("my-data-vi-2-exported").await?;
     // "Đã lưu tệp {file} vào thư mục {folder}." (its own paragraph), then the city's part.
     let first = app
@@ -128,12 +117,12 @@ async fn export_then_delete_my_data() -> Result {
     app.click("#my-data-delete").await?;
     app.wait_text("#my-data-question", |t| !t.is_empty())
         .await?;
-    show(&app, "#my-data-question").await?;
+    app.show("#my-data-question").await?;
     app.look("my-data-vi-3-confirm").await?;
     app.click("#my-data-delete-confirm").await?;
     app.wait_text("#my-data-deleted", |t| t.contains("xác nhận"))
         .await?;
-    show(&app, "#my-data-deleted").await?;
+    app.show("#my-data-deleted").await?;
     app.look("my-data-vi-4-deleted").await?;
     assert_eq!(
         city_count(
@@ -157,13 +146,13 @@ async fn export_then_delete_my_data() -> Result {
     app.click("#my-data-delete").await?;
     app.wait_text("#my-data-question", |t| t.contains("Delete"))
         .await?;
-    show(&app, "#my-data-question").await?;
+    app.show("#my-data-question").await?;
     app.look("my-data-en-3-confirm").await?;
     app.click("#my-data-delete-cancel").await?;
     app.click("#my-data-export").await?;
     app.wait_text("#my-data-exported", |t| t.contains("citizen-app-my-data-"))
         .await?;
-    show(&app, "#my-data-exported").await?;
+    app.show("#my-data-exported").await?;
     app.look("my-data-en-2-exported").await?;
     let first = app
         .wait_text("#my-data-exported > p:first-child", |t| {

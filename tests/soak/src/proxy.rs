@@ -109,6 +109,8 @@ struct Dice {
     rng: fastrand::Rng,
     rate: f64,
     burst: Option<(Fault, u32)>,
+    /// A fault played once, to the first request that starts with these bytes.
+    once: Option<(Vec<u8>, Fault)>,
 }
 
 /// What to do with one request.
@@ -119,7 +121,16 @@ enum Plan {
 }
 
 impl Dice {
-    fn roll(&mut self, counters: &Counters) -> Plan {
+    fn roll(&mut self, counters: &Counters, request: &[u8]) -> Plan {
+        if self
+            .once
+            .as_ref()
+            .is_some_and(|(start, _)| request.starts_with(start))
+            && let Some((_, fault)) = self.once.take()
+        {
+            counters.bump(fault);
+            return Plan::Play(fault);
+        }
         if let Some((fault, left)) = self.burst.as_mut() {
             let fault = *fault;
             *left -= 1;
@@ -155,14 +166,42 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Listens on 127.0.0.1 (free port) and forwards to `upstream`.
     pub async fn start(upstream: SocketAddr, seed: u64, rate: f64) -> std::io::Result<Self> {
+        Self::listen(
+            upstream,
+            Dice {
+                rng: fastrand::Rng::with_seed(seed),
+                rate,
+                burst: None,
+                once: None,
+            },
+        )
+        .await
+    }
+
+    /// Forwards everything to `upstream` but plays `fault` once, to the first request whose
+    /// request line starts with `line_start` (e.g. `"POST /api/v1/devices "`).
+    pub async fn once(
+        upstream: SocketAddr,
+        line_start: &str,
+        fault: Fault,
+    ) -> std::io::Result<Self> {
+        Self::listen(
+            upstream,
+            Dice {
+                rng: fastrand::Rng::with_seed(0),
+                rate: 0.0,
+                burst: None,
+                once: Some((line_start.as_bytes().to_vec(), fault)),
+            },
+        )
+        .await
+    }
+
+    async fn listen(upstream: SocketAddr, dice: Dice) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let counters = Arc::new(Counters::default());
-        let dice = Arc::new(Mutex::new(Dice {
-            rng: fastrand::Rng::with_seed(seed),
-            rate,
-            burst: None,
-        }));
+        let dice = Arc::new(Mutex::new(dice));
         let c = counters.clone();
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
@@ -282,7 +321,7 @@ async fn serve(
         let mut d = dice
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let plan = d.roll(counters);
+        let plan = d.roll(counters, &request);
         (plan, d.rng.bool(), d.rng.u64(100..=800))
     };
     match plan {

@@ -39,10 +39,13 @@ pub fn DossierView(id: i64) -> impl IntoView {
         };
         let s = d.summary.clone();
         let na = ctx.t("dossier.not_available");
-        let lookup_note = match s.lookup {
-            Lookup::Waiting => Some(view! { <p class="notice" id="dossier-waiting">{ctx.t("dossier.lookup.waiting_hint")}</p> }.into_any()),
-            Lookup::NotFound => Some(view! { <div class="problem" role="alert" id="dossier-not-found"><p>{ctx.t("dossier.lookup.not_found_hint")}</p></div> }.into_any()),
-            Lookup::Known => None,
+        let lookup_note = match (&s.other_address, s.lookup) {
+            (Some(address), _) => Some(view! {
+                <p class="notice" id="dossier-other-address">{ctx.t_with("dossier.other_address", &[("address", address.as_str())])}</p>
+            }.into_any()),
+            (None, Lookup::Waiting) => Some(view! { <p class="notice" id="dossier-waiting">{ctx.t("dossier.lookup.waiting_hint")}</p> }.into_any()),
+            (None, Lookup::NotFound) => Some(view! { <div class="problem" role="alert" id="dossier-not-found"><p>{ctx.t("dossier.lookup.not_found_hint")}</p></div> }.into_any()),
+            (None, Lookup::Known) => None,
         };
         let city = d.dossier.clone();
         let finished = s.status.is_some_and(|st| st.is_finished());

@@ -66,7 +66,10 @@ fn DossierLine(dossier: DossierSummary) -> impl IntoView {
     let known = d.lookup == Lookup::Known;
     // The code under the name once the name is known (before, the code is the name).
     let code = d.procedure.is_some().then(|| d.code.clone());
+    // A dossier added with another city address is not checked here: say so, not "waiting".
+    let elsewhere = d.other_address.clone();
     let explain = match d.lookup {
+        _ if elsewhere.is_some() => None,
         Lookup::Waiting => Some("dossier.lookup.waiting_hint"),
         Lookup::NotFound => Some("dossier.lookup.not_found_hint"),
         Lookup::Known => None,
@@ -92,6 +95,9 @@ fn DossierLine(dossier: DossierSummary) -> impl IntoView {
                     <span class="meta">{move || ctx.t_with("dossier.appointment_on", &[("date", appointment.as_deref().unwrap_or(ctx.t("dossier.not_available")))])}</span>
                 })}
                 {explain.map(|k| view! { <span class="excerpt">{move || ctx.t(k)}</span> })}
+                {elsewhere.map(|a| view! {
+                    <span class="excerpt other-address">{move || ctx.t_with("dossier.other_address", &[("address", a.as_str())])}</span>
+                })}
             </button>
         </li>
     }

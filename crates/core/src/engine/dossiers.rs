@@ -97,15 +97,17 @@ impl Engine {
             None => (None, None),
         };
         let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let origin = self.api_url();
         let tracked = self.with_ready(|r| {
             if let Some(until) = wait {
-                r.store.delay_dossier_sync(until)?;
+                r.store.delay_dossier_sync(origin.as_str(), until)?;
             }
             Ok(r.store.track_dossier(
                 &pair.code,
                 &pair.check,
                 found.as_deref().map(|d| (d, checked_at.as_str())),
                 now_ms(),
+                origin.as_str(),
             )?)
         })?;
         match tracked {
@@ -154,14 +156,16 @@ impl Engine {
         }
     }
 
-    /// Every tracked dossier, newest first, readable offline.
+    /// Every tracked dossier, newest first, readable offline; those added with another city
+    /// address than the one in use say which.
     pub fn my_dossiers(&self) -> Result<Vec<DossierSummary>, CoreError> {
         let (cal, today) = (calendar(), today());
+        let current = self.api_url();
         self.with_ready(|r| {
             Ok(r.store
                 .dossiers()?
                 .iter()
-                .map(|row| dossiers::summary(row, cal, today))
+                .map(|row| dossiers::summary(row, cal, today, current.as_str()))
                 .collect())
         })
     }
@@ -169,10 +173,11 @@ impl Engine {
     /// One dossier with the city's last answer; opening it marks its news as seen.
     pub fn dossier_detail(&self, id: i64) -> Result<DossierDetail, CoreError> {
         let (cal, today) = (calendar(), today());
+        let current = self.api_url();
         self.with_ready(|r| {
             let row = r.store.dossier(id)?.ok_or(CoreError::UnknownDossier)?;
             r.store.mark_dossier_seen(id)?;
-            let mut summary = dossiers::summary(&row, cal, today);
+            let mut summary = dossiers::summary(&row, cal, today, current.as_str());
             summary.unseen = false;
             Ok(DossierDetail {
                 summary,
@@ -221,7 +226,8 @@ impl Engine {
         Ok(guide()?.clone())
     }
 
-    /// One sync of every tracked dossier (one request); the news is for the notification.
+    /// One sync of every dossier tracked with the address in use (one request); the news is for
+    /// the notification.
     pub async fn sync_dossiers(&self) -> Result<Pulled, PullError> {
         let client = self.client.as_ref().ok_or(CoreError::NoHttpClient)?;
         let language = self.with_ready(|r| Ok(r.store.language()?))?;

@@ -288,6 +288,54 @@ impl Engine {
         Ok(Some(provider))
     }
 
+    /// What Settings shows about logging in: nothing where the city counts devices; else
+    /// whether the citizen is logged in for the city in use, with the provider's name. Offline,
+    /// a kept login still shows (to log out); without one the city's answer is needed.
+    pub async fn login_state(&self) -> Result<model::trust::login::LoginState, CoreError> {
+        use model::trust::login::LoginState;
+        let logged_in = self.logged_in()?;
+        let provider = match self.login_provider().await {
+            Ok(p) => p,
+            Err(err) if logged_in => {
+                tracing::debug!(%err, "login provider not asked; the kept login shows");
+                return Ok(LoginState::LoggedIn { provider: None });
+            }
+            Err(err) => return Err(err),
+        };
+        let Some(p) = provider else {
+            return Ok(LoginState::NotOffered);
+        };
+        let provider = p.shown_name();
+        Ok(if logged_in {
+            LoginState::LoggedIn { provider }
+        } else {
+            LoginState::LoggedOut { provider }
+        })
+    }
+
+    /// Logs in with the provider the city in use names (`GET /api/v1/login`): the browser
+    /// shows the provider's page; the app waits for it to come back (at most
+    /// `login::LOGIN_TIMEOUT`). `login_not_offered` where the city counts devices.
+    pub async fn log_in_with_city(
+        &self,
+        browser: &dyn crate::login::Browser,
+    ) -> Result<model::trust::login::LoginState, CoreError> {
+        let provider = self
+            .login_provider()
+            .await?
+            .ok_or(CoreError::NoLoginProvider)?;
+        let client = self.client.as_ref().ok_or(CoreError::NoHttpClient)?;
+        let login = crate::login::OidcLogin::new(
+            &provider.issuer,
+            &provider.client_id,
+            client.http().clone(),
+        )?;
+        self.log_in(&login, browser).await?;
+        Ok(model::trust::login::LoginState::LoggedIn {
+            provider: provider.shown_name(),
+        })
+    }
+
     /// Whether a login is kept for the current city API and still valid.
     pub fn logged_in(&self) -> Result<bool, CoreError> {
         let origin = self.api_url();
@@ -501,14 +549,18 @@ fn open_ready(config: &EngineConfig, order: &VietnameseOrder) -> DbState {
         Err(err) => return DbState::Failed(err),
     };
     let seeded = (|| -> rusqlite::Result<Vec<Ward>> {
-        // Reports saved by a version that did not bind them belong to the address in use,
-        // where they would have gone.
+        // Reports and dossiers saved by a version that did not bind them belong to the address
+        // in use, where they would have gone.
         let current = store
             .api_base_url()?
             .unwrap_or_else(|| config.default_api_url.clone());
         let bound = store.bind_unbound_reports(&current)?;
         if bound > 0 {
             tracing::info!(bound, "older reports bound to the city API address in use");
+        }
+        let bound = store.bind_unbound_dossiers(current.as_str())?;
+        if bound > 0 {
+            tracing::info!(bound, "older dossiers bound to the city API address in use");
         }
         if store.ward_count()? == 0 {
             match bundled::hcmc_catalog() {

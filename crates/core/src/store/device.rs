@@ -43,13 +43,33 @@ impl Store {
         }))
     }
 
-    /// Keeps a newly registered credential (replacing any other).
+    /// The Idempotency-Key of the registration with `origin`: the one kept since an earlier
+    /// try whose answer never came, else a new one, kept before it is returned (so it is on
+    /// disk before the request goes). The city replays its first answer to a repeat, so a lost
+    /// answer costs no second device.
+    pub fn registration_key(&self, origin: &str) -> rusqlite::Result<String> {
+        self.conn.execute(
+            "INSERT INTO device_registration (origin, idempotency_key) VALUES (?1, ?2)
+             ON CONFLICT (origin) DO NOTHING",
+            params![origin, uuid::Uuid::new_v4().to_string()],
+        )?;
+        self.conn.query_row(
+            "SELECT idempotency_key FROM device_registration WHERE origin = ?1",
+            [origin],
+            |r| r.get(0),
+        )
+    }
+
+    /// Keeps a newly registered credential (replacing any other) and forgets the key it was
+    /// registered under, in one transaction: a later registration (the city forgot this
+    /// device) is a new one.
     pub fn save_device_credential(
         &self,
         credential: &DeviceCredential,
         origin: &str,
     ) -> rusqlite::Result<()> {
-        self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO device_credential (id, origin, device_id, secret, clock_offset_secs)
              VALUES (1, ?1, ?2, ?3, 0)
              ON CONFLICT (id) DO UPDATE SET origin = excluded.origin,
@@ -57,7 +77,11 @@ impl Store {
                  clock_offset_secs = 0",
             params![origin, credential.id.as_str(), credential.secret.to_text()],
         )?;
-        Ok(())
+        tx.execute(
+            "DELETE FROM device_registration WHERE origin = ?1",
+            [origin],
+        )?;
+        tx.commit()
     }
 
     /// Forgets the credential `id` (the city no longer knows it); a newer one is kept.
@@ -116,5 +140,37 @@ mod tests {
         );
         store.forget_device_credential(&c.id).expect("forget");
         assert_eq!(store.device_credential("https://a/").ok(), Some(None));
+    }
+
+    #[test]
+    fn a_registration_keeps_its_key_until_its_credential_is_stored() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("c.db");
+        let store = Store::open(&path).expect("open");
+        let first = store.registration_key("https://a/").expect("key");
+        drop(store);
+        let store = Store::open(&path).expect("reopen");
+        assert_eq!(
+            store.registration_key("https://a/").expect("key"),
+            first,
+            "kept on disk"
+        );
+        assert_ne!(
+            store.registration_key("https://b/").expect("key"),
+            first,
+            "per city"
+        );
+        let c = DeviceCredential {
+            id: DeviceId::parse("device-0001-test").expect("id"),
+            secret: DeviceSecret::from_bytes([4; 32]),
+        };
+        store
+            .save_device_credential(&c, "https://a/")
+            .expect("save");
+        assert_ne!(
+            store.registration_key("https://a/").expect("key"),
+            first,
+            "a later registration is a new one"
+        );
     }
 }

@@ -13,6 +13,9 @@ const MIGRATIONS: &[M<'static>] = &[
     // Rebuilds `reports`: checked before it commits (foreign keys are off while migrating).
     M::up(include_str!("migrations/0008_origin_consent.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0010_citizen_token.sql")),
+    M::up(include_str!(
+        "migrations/0011_dossier_origin_registration.sql"
+    )),
 ];
 
 pub fn all() -> Migrations<'static> {
@@ -180,6 +183,47 @@ mod tests {
             )
             .is_err(),
             "the outbox still refers to reports"
+        );
+    }
+
+    /// 0011 binds dossiers and the sync cursor to an address: a version 10 file keeps its
+    /// dossiers and its cursor (to be bound at start), and each address now has its own cursor.
+    #[test]
+    fn dossiers_and_their_cursor_survive_the_binding() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
+        conn.pragma_update(None, "foreign_keys", false).expect("fk");
+        all().to_version(&mut conn, 10).expect("to 10");
+        conn.execute_batch(
+            "INSERT INTO dossiers (code, check_value, lookup, added_ms) VALUES ('c', 'k', 'known', 1);
+             UPDATE dossier_sync SET cursor = 42, not_before_ms = 7;",
+        )
+        .expect("v10 rows");
+        all().to_latest(&mut conn).expect("to latest");
+        let row: (String, Option<String>) = conn
+            .query_row("SELECT code, api_base FROM dossiers", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("dossier");
+        assert_eq!(row, ("c".into(), None));
+        let sync: (Option<String>, i64, i64) = conn
+            .query_row(
+                "SELECT api_base, cursor, not_before_ms FROM dossier_sync",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("sync");
+        assert_eq!(sync, (None, 42, 7));
+        conn.execute_batch(
+            "INSERT INTO dossier_sync (api_base, cursor) VALUES ('https://a.example/', 1),
+                                                             ('https://b.example/', 2);",
+        )
+        .expect("one cursor per address");
+        assert!(
+            conn.execute(
+                "INSERT INTO dossier_sync (api_base) VALUES ('https://a.example/')",
+                [],
+            )
+            .is_err()
         );
     }
 }

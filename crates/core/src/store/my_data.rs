@@ -46,6 +46,7 @@ pub const TABLES: &[(&str, Holds)] = &[
     ("ward_reports", Holds::PublicCache),
     ("settings", Holds::Settings),
     ("device_credential", Holds::Credential),
+    ("device_registration", Holds::Bookkeeping),
     ("citizen_token", Holds::Login),
     ("sync_state", Holds::Catalogue),
     ("wards", Holds::Catalogue),

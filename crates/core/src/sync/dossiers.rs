@@ -5,7 +5,7 @@
 //! The cursor: a dossier added offline ("waiting") has never been answered, and the changes
 //! route only lists what changed after the cursor, so while any waiting dossier exists the
 //! request asks with cursor 0 (everything, for every pair). The answer and the new cursor are
-//! stored in one transaction; an answer the city cut short (`complete: false`, too many wrong
+//! stored in one transaction, per city address; an answer the city cut short (`complete: false`, too many wrong
 //! pairs) keeps the old cursor and waits its `Retry-After`, as does a 429.
 
 use std::time::Duration;
@@ -121,14 +121,17 @@ pub fn request_for(rows: &[crate::store::DossierRow], cursor: i64) -> ChangesReq
     }
 }
 
-/// One sync of every tracked dossier (see the module's documentation).
+/// One sync of every dossier tracked with `base` (see the module's documentation): those
+/// added with another city address are not sent here.
 pub async fn pull(
     http: &reqwest::Client,
     base: &ApiBaseUrl,
     language: Language,
     store: &impl StoreAccess,
 ) -> Result<Pulled, PullError> {
-    let (rows, sync) = store.with_store(|s| Ok((s.dossiers()?, s.dossier_sync()?)))?;
+    let origin = base.as_str();
+    let (rows, sync) =
+        store.with_store(|s| Ok((s.dossiers_of(origin)?, s.dossier_sync(origin)?)))?;
     let now = now_ms();
     if sync.not_before_ms > now {
         return Ok(Pulled::Later);
@@ -151,7 +154,7 @@ pub async fn pull(
         200 => {}
         429 => {
             let until = wait_until(now, answer.retry_after);
-            store.with_store(|s| s.delay_dossier_sync(until))?;
+            store.with_store(|s| s.delay_dossier_sync(origin, until))?;
             return Ok(Pulled::Later);
         }
         other => return Err(PullError::Status(other)),
@@ -162,6 +165,7 @@ pub async fn pull(
     };
     let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let applied = Applied {
+        api_base: origin,
         sent: &request.dossiers,
         answer: &changes,
         checked_at: &checked_at,
@@ -189,6 +193,7 @@ mod tests {
             checked_at: None,
             unseen: false,
             added_ms: id,
+            api_base: Some("https://a.example/".into()),
         }
     }
 

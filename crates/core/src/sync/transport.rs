@@ -270,12 +270,17 @@ pub async fn signed_empty(
     read(response, MAX_PULL_ANSWER).await
 }
 
-/// Registers this device with the city (`POST /api/v1/devices`) under a fresh key.
-pub async fn register(http: &reqwest::Client, target: &Target) -> Result<Answer, LinkError> {
+/// Registers this device with the city (`POST /api/v1/devices`) under `key`, the same for
+/// every try of one registration (`Store::registration_key`).
+pub async fn register(
+    http: &reqwest::Client,
+    target: &Target,
+    key: &str,
+) -> Result<Answer, LinkError> {
     let path = model::trust::REGISTER_PATH.trim_start_matches('/');
     let response = http
         .post(target.base.join(path))
-        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .header("Idempotency-Key", key)
         .form(&[("api_key", target.api_key.as_str())])
         .send()
         .await?;

@@ -275,7 +275,11 @@ impl Worker {
         if let Some(c) = stored()? {
             return Ok((c.credential, c.clock_offset_secs));
         }
-        let answer = transport::register(&self.http, &self.target)
+        // Kept until the credential is: a retry after a lost answer gets the same device.
+        let key = store
+            .with_store(|s| s.registration_key(origin))
+            .map_err(|_| retry(RetryReason::Local))?;
+        let answer = transport::register(&self.http, &self.target, &key)
             .await
             .map_err(|e| link_failed(&e, 0))?;
         if answer.status != 201 {

@@ -35,7 +35,7 @@ fn basemap_bytes() -> Vec<u8> {
 }
 
 /// The real city serving boundaries (the schematic cells standing in for official ones) and
-/// the test basemap, with demo reports in every ward.
+/// the test basemap, with 8 demo reports in every ward (~1,075 open: two pages).
 async fn map_city(dir: &Path) -> LocalServer {
     let keys = Keys {
         api_keys: vec![core_engine::engine::DEMO_API_KEY.into()],
@@ -56,7 +56,7 @@ async fn map_city(dir: &Path) -> LocalServer {
     let wards = server.state.wards.clone();
     server
         .db
-        .with(|c| city_api::db::map::seed_demo_reports(c, &wards, 2, chrono::Utc::now()))
+        .with(|c| city_api::db::map::seed_demo_reports(c, &wards, 8, chrono::Utc::now()))
         .unwrap();
     server
 }
@@ -95,6 +95,10 @@ async fn the_first_pull_fills_the_copy_and_the_next_one_revalidates() {
 
     let first = pulled(&engine).await;
     assert!(first.changed && first.failed.is_empty(), "{first:?}");
+    assert_eq!(
+        (first.report_pages.fetched, first.report_pages.unchanged),
+        (2, 0)
+    );
     let sources = engine.map_sources().unwrap();
     assert_eq!(sources.boundaries, BoundaryKind::Official);
     let file = basemap_bytes();
@@ -108,7 +112,7 @@ async fn the_first_pull_fills_the_copy_and_the_next_one_revalidates() {
     let card = engine.ward_card("26809").unwrap();
     assert_eq!(card.ward.name, "Phường Hiệp Bình");
     assert!(card.open_reports.is_some_and(|n| n >= 1), "{card:?}");
-    assert_eq!(card.stats.as_ref().map(|s| s.reports.received), Some(2));
+    assert_eq!(card.stats.as_ref().map(|s| s.reports.received), Some(8));
     let office = card.office.expect("an office");
     assert_eq!(
         office.address.as_deref(),
@@ -163,6 +167,15 @@ async fn the_first_pull_fills_the_copy_and_the_next_one_revalidates() {
     // Nothing changed: every conditional answer is a 304 and nothing moves.
     let again = pulled(&engine).await;
     assert!(!again.changed && again.failed.is_empty(), "{again:?}");
+    assert_eq!(
+        (again.report_pages.fetched, again.report_pages.unchanged),
+        (0, 2)
+    );
+    assert_eq!(
+        engine.map_reports(None).unwrap(),
+        reports,
+        "the set rebuilt from kept pages"
+    );
     let basemaps: Vec<_> = std::fs::read_dir(app.path().join(MAP_DIR))
         .unwrap()
         .collect();
@@ -184,7 +197,13 @@ async fn the_first_pull_fills_the_copy_and_the_next_one_revalidates() {
         .await
         .unwrap();
     assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
-    assert!(pulled(&engine).await.changed);
+    // It is on the last page: the first is still current (304), only the last is fetched.
+    let third = pulled(&engine).await;
+    assert!(third.changed);
+    assert_eq!(
+        (third.report_pages.fetched, third.report_pages.unchanged),
+        (1, 1)
+    );
     assert_eq!(engine.map_reports(None).unwrap().count, reports.count + 1);
 }
 

@@ -53,8 +53,28 @@ pub const MAP_DIR: &str = "map";
 pub struct MapSync {
     /// A kept copy (or the basemap) changed: the map should ask again.
     pub changed: bool,
+    /// The open reports' pages: fetched, or current (304) and taken from the kept set.
+    pub report_pages: PageCounts,
     /// Resources the round could not refresh (offline, refused, a bad answer), by name.
     pub failed: Vec<&'static str>,
+}
+
+/// Pages of the open reports one round fetched or found current.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageCounts {
+    pub fetched: u32,
+    pub unchanged: u32,
+}
+
+/// What the kept reports set remembers of each page (in the copy's `etag` column, as JSON):
+/// where it started, its ETag, which features of the set it gave, where the next one starts.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct PageTag {
+    cursor: Option<PageCursor>,
+    etag: String,
+    from: usize,
+    to: usize,
+    next: Option<PageCursor>,
 }
 
 /// Why one pull did not refresh its copy.
@@ -174,7 +194,13 @@ impl Engine {
             )
             .await;
         note("stats", stats, &mut out);
-        let reports = self.pull_reports(&http, &base).await;
+        let reports = self
+            .pull_reports(&http, &base)
+            .await
+            .map(|(changed, counts)| {
+                out.report_pages = counts;
+                changed
+            });
         note("reports", reports, &mut out);
         if let Some(info) = info {
             let boundaries = match info.boundaries {
@@ -282,31 +308,73 @@ impl Engine {
     }
 
     /// Every page of the public open reports; the set replaces the kept one only when every
-    /// page came and was checked.
+    /// page came and was checked. Each page is asked with the ETag it had last time at the same
+    /// cursor: a page the city answers 304 for is taken from the kept set, so a round where
+    /// nothing changed costs a few hundred bytes instead of the whole city's reports.
     async fn pull_reports(
         &self,
         http: &reqwest::Client,
         base: &ApiBaseUrl,
-    ) -> Result<bool, PullError> {
+    ) -> Result<(bool, PageCounts), PullError> {
         let url = base.join("api/v1/map/reports.geojson");
+        let kept =
+            self.with_ready(|r| Ok(r.store.map_copy(MapResource::Reports, base.as_str())?))?;
+        let (kept_set, kept_pages) = match &kept {
+            Some(k) => (
+                serde_json::from_str::<ReportPage>(&k.body).ok(),
+                k.etag
+                    .as_deref()
+                    .and_then(|e| serde_json::from_str::<Vec<PageTag>>(e).ok())
+                    .unwrap_or_default(),
+            ),
+            None => (None, Vec::new()),
+        };
+        let mut counts = PageCounts::default();
         let mut features = Vec::new();
+        let mut pages: Vec<PageTag> = Vec::new();
         let mut cursor: Option<PageCursor> = None;
         for _ in 0..MAX_PAGES {
             let mut query = vec![("limit", points::MAX_PAGE.to_string())];
             if let Some(c) = cursor {
                 query.push(("cursor", c.to_string()));
             }
-            let answer = transport::get(http, &url, &query, None, MAX_PAGE_BODY).await?;
-            if answer.status != 200 {
-                return Err(PullError::Status(answer.status));
-            }
-            let page: ReportPage = serde_json::from_slice(&answer.body).map_err(refused)?;
-            page.validate(points::MAX_PAGE).map_err(refused)?;
-            features.extend(page.features);
+            // The kept page at this cursor, when the kept set still holds its features.
+            let same = kept_pages
+                .iter()
+                .find(|p| p.cursor == cursor)
+                .zip(kept_set.as_ref())
+                .and_then(|(p, set)| Some((p, set.features.get(p.from..p.to)?)));
+            let etag = same.map(|(p, _)| p.etag.as_str());
+            let answer = transport::get(http, &url, &query, etag, MAX_PAGE_BODY).await?;
+            let from = features.len();
+            let (next_cursor, tag) = match (answer.status, same) {
+                (304, Some((p, kept_features))) => {
+                    counts.unchanged += 1;
+                    features.extend_from_slice(kept_features);
+                    (p.next, Some(p.etag.clone()))
+                }
+                (200, _) => {
+                    counts.fetched += 1;
+                    let page: ReportPage = serde_json::from_slice(&answer.body).map_err(refused)?;
+                    page.validate(points::MAX_PAGE).map_err(refused)?;
+                    features.extend(page.features);
+                    (page.next_cursor, answer.etag)
+                }
+                (other, _) => return Err(PullError::Status(other)),
+            };
             if features.len() > points::MAX_KEPT {
                 return Err(refused("more open reports than the app keeps"));
             }
-            match page.next_cursor {
+            if let Some(etag) = tag {
+                pages.push(PageTag {
+                    cursor,
+                    etag,
+                    from,
+                    to: features.len(),
+                    next: next_cursor,
+                });
+            }
+            match next_cursor {
                 // A cursor that does not move forward would loop: the answer is refused.
                 Some(next) if cursor.is_some_and(|c| next <= c) => {
                     return Err(refused("a page cursor that does not move forward"));
@@ -315,18 +383,19 @@ impl Engine {
                 None => {
                     let text =
                         serde_json::to_string(&ReportPage::new(features, None)).map_err(refused)?;
+                    let tags = serde_json::to_string(&pages).map_err(refused)?;
                     let now = now_text();
-                    return Ok(self.with_ready(|r| {
-                        let before = r.store.map_copy(MapResource::Reports, base.as_str())?;
+                    let changed = self.with_ready(|r| {
                         r.store.save_map_copy(
                             MapResource::Reports,
                             base.as_str(),
                             &text,
-                            None,
+                            Some(&tags),
                             &now,
                         )?;
-                        Ok(before.is_none_or(|b| b.body != text))
-                    })?);
+                        Ok(kept.is_none_or(|k| k.body != text))
+                    })?;
+                    return Ok((changed, counts));
                 }
             }
         }

@@ -18,7 +18,7 @@ use model::dto::{
 use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
 
-pub use map::{MAP_DIR, MapSync};
+pub use map::{MAP_DIR, MapSync, PageCounts};
 
 use crate::bundled;
 use crate::client::{CityClient, WardFetch};

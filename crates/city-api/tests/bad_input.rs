@@ -447,6 +447,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         "bbox=%FF",
         "bbox=1e400,10,107,11",
         "limit=0",
+        "limit=",
         "limit=1001",
         "limit=-1",
         "limit=1.5",

@@ -522,3 +522,74 @@ async fn figure_geojson_bytes_of_the_whole_citys_open_reports() {
     );
     let _ = Bbox::HCMC;
 }
+
+/// One GET through the router (no HTTP client that would unpack gzip by itself).
+async fn routed(
+    app: &axum::Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::get(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    app.clone()
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn body_of(resp: axum::response::Response) -> Vec<u8> {
+    axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn report_pages_come_gzipped_to_a_client_that_takes_gzip() {
+    let server = TestServer::start().await;
+    let wards = server.state.wards.clone();
+    server
+        .db
+        .with(|c| city_api::db::map::seed_demo_reports(c, &wards, 2, chrono::Utc::now()))
+        .unwrap();
+    let app = city_api::app(server.state.clone());
+    let path = "/api/v1/map/reports.geojson";
+    let plain = routed(&app, path, &[]).await;
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain_etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let plain_body = body_of(plain).await;
+
+    let zipped = routed(&app, path, &[("accept-encoding", "br;q=1, gzip;q=0.8")]).await;
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "accept-encoding");
+    let etag = zipped.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(etag, plain_etag, "each encoding has its own tag");
+    let packed = body_of(zipped).await;
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&packed[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, plain_body);
+    assert!(
+        packed.len() * 10 < plain_body.len(),
+        "{} of {}",
+        packed.len(),
+        plain_body.len()
+    );
+
+    let current = routed(
+        &app,
+        path,
+        &[("accept-encoding", "gzip"), ("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(current.status(), 304);
+    let refused = routed(&app, path, &[("accept-encoding", "gzip;q=0")]).await;
+    assert_eq!(refused.headers().get("content-encoding"), None);
+}

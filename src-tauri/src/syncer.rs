@@ -24,7 +24,8 @@ use tokio::sync::Notify;
 const NEWS_EVERY: Duration = Duration::from_secs(120);
 
 /// How often the map's copy (offices, stats, the whole city's open reports, boundaries,
-/// basemap) is refreshed: the reports' set is ~1.2 MB for 5,000 reports, so not every round.
+/// basemap) is refreshed. A quiet round is a few 304s; a changed reports page is up to ~12 KB
+/// gzipped (1,000 reports), so not every round of the outbox.
 const MAP_EVERY: Duration = Duration::from_secs(600);
 
 /// Tells the UI which report's items moved, as they move.

@@ -81,10 +81,14 @@ pub enum ErrorCode {
     LoginTimeout,
     /// The city in use counts devices: there is no login.
     LoginNotOffered,
+    /// No basemap is on this device (the map draws without one).
+    NoBasemap,
+    /// A basemap read outside the file or longer than one read may be.
+    BadRange,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 35] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -118,6 +122,8 @@ impl ErrorCode {
         Self::LoginFailed,
         Self::LoginTimeout,
         Self::LoginNotOffered,
+        Self::NoBasemap,
+        Self::BadRange,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -156,6 +162,8 @@ impl ErrorCode {
             Self::LoginFailed => "login_failed",
             Self::LoginTimeout => "login_timeout",
             Self::LoginNotOffered => "login_not_offered",
+            Self::NoBasemap => "no_basemap",
+            Self::BadRange => "bad_range",
         }
     }
 

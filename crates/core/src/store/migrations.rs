@@ -16,6 +16,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "migrations/0011_dossier_origin_registration.sql"
     )),
+    M::up(include_str!("migrations/0012_map.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

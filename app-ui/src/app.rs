@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     Screen::Report(id) => lazy::show(lazy::report_view(id)),
                     Screen::WardReports(code) => lazy::show(lazy::ward_reports(code)),
                     Screen::Dossiers(screen) => lazy::show(lazy::dossiers(screen)),
+                    Screen::Map(screen) => lazy::show(lazy::map(screen)),
                 },
             }}
         </main>

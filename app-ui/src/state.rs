@@ -11,7 +11,7 @@ use model::{ErrorDto, Language, Ward};
 
 use crate::{bridge, i18n};
 
-/// The screens of the app. Map and rating are not built yet.
+/// The screens of the app. Rating is not built yet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Home,
@@ -27,6 +27,17 @@ pub enum Screen {
     /// Dossiers and the procedures guide: one variant, so the start part holds one lazy door
     /// for all of them (each door costs start bytes).
     Dossiers(DossierScreen),
+    /// The city map and its list view, in one lazily loaded part with MapLibre behind it.
+    Map(MapScreen),
+}
+
+/// The map screens, all in one lazily loaded part.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MapScreen {
+    /// The map (or, `list: true`, its list view: "skip the map").
+    Browse { list: bool },
+    /// "Choose on the map" for the report being written: a pin, its ward, back to the form.
+    Pick,
 }
 
 /// The dossier screens, all in one lazily loaded part.

@@ -6,6 +6,7 @@ pub mod dossiers;
 pub mod feedback;
 pub mod home;
 pub mod lazy;
+pub mod map;
 pub mod my_data;
 pub mod settings;
 pub mod wards;

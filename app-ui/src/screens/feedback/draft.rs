@@ -51,7 +51,15 @@ impl Form {
     }
 
     pub fn load_if_needed(self) {
+        self.edit_loaded(|_| {});
+    }
+
+    /// Edits the draft once it is in memory, read from the shell first when it is not: a screen
+    /// outside the form (the map's "choose on the map", a ward's "report a problem here") sets
+    /// what the citizen chose there. An edit that changes nothing saves nothing.
+    pub fn edit_loaded(self, f: impl FnOnce(&mut Draft) + 'static) {
         if self.draft.with_untracked(Option::is_some) {
+            self.edit_if_changed(f);
             return;
         }
         spawn_local(async move {
@@ -61,10 +69,21 @@ impl Form {
                     self.draft.set(Some(d.draft));
                     self.saver.update_value(DraftSaver::loaded);
                     self.show_saved();
+                    self.edit_if_changed(f);
                 }
                 Err(err) => self.problem.set(Some(err)),
             }
         });
+    }
+
+    fn edit_if_changed(self, f: impl FnOnce(&mut Draft)) {
+        let Some(mut changed) = self.draft.with_untracked(Clone::clone) else {
+            return;
+        };
+        f(&mut changed);
+        if self.draft.with_untracked(|d| d.as_ref() != Some(&changed)) {
+            self.edit(move |d| *d = changed);
+        }
     }
 
     fn show_saved(self) {

@@ -15,7 +15,7 @@ use super::ward_select::WardSelect;
 use super::{ensure_catalog, service, service_label};
 use crate::bridge;
 use crate::format::fixed;
-use crate::state::{Ctx, Screen, use_ctx};
+use crate::state::{Ctx, MapScreen, Screen, use_ctx};
 
 #[component]
 pub fn ReportForm(step: FormStep) -> impl IntoView {
@@ -297,6 +297,28 @@ fn PlaceStep(form: Form) -> impl IntoView {
         });
     };
     let has_photo_place = move || form.photos.with(|p| p.iter().any(|p| p.has_place));
+    // The ward of the position, by the rule the report is sent with (`model::geo::unit_at`):
+    // shown for a tap on the map ("choose on the map") as for the device's position.
+    let units = RwSignal::new(None::<Vec<model::Ward>>);
+    let ward_name = move || {
+        let (lat, lon) = position()?;
+        let point = model::geo::Point::new(lat, lon)?;
+        if units.with(Option::is_none) {
+            spawn_local(async move {
+                if let Ok(all) = bridge::search_wards("", 500).await {
+                    units.set(Some(all.wards));
+                }
+            });
+            return None;
+        }
+        units.with(|u| {
+            let unit = model::geo::unit_at(u.as_deref().unwrap_or_default(), point);
+            Some(match unit {
+                Some(w) => ctx.t_with("place.ward_of_point", &[("name", &w.name)]),
+                None => ctx.t("pick.outside").to_owned(),
+            })
+        })
+    };
     let choice = move |m: PlaceMode, id: &'static str, key: &'static str| {
         view! {
             <div class="choice big">
@@ -322,11 +344,13 @@ fn PlaceStep(form: Form) -> impl IntoView {
                 <button id="locate" class="primary" prop:disabled=move || locating.get() on:click=locate>
                     {move || if locating.get() { ctx.t("place.locating") } else { ctx.t("place.locate") }}
                 </button>
+                <button id="place-on-map" class="secondary" on:click=move |_| ctx.go(Screen::Map(MapScreen::Pick))>{move || ctx.t("place.on_map")}</button>
                 <Show when=has_photo_place>
                     <button id="use-photo-place" class="secondary" on:click=photo_place>{move || ctx.t("place.use_photo")}</button>
                     <p class="muted">{move || ctx.t("place.photo_privacy")}</p>
                 </Show>
                 <p id="position" class="ok" role="status">{move || position().map(|(a, b)| ctx.t_with("place.position", &[("lat", &fixed(a, 5)), ("lon", &fixed(b, 5))])).unwrap_or_default()}</p>
+                <p id="place-ward" class="muted">{move || ward_name().unwrap_or_default()}</p>
                 <p class="error" role="alert">{move || located.get().unwrap_or_default()}</p>
             }.into_any(),
             PlaceMode::Address => view! {

@@ -1,0 +1,69 @@
+//! `cargo run -p ward-cells` writes `assets/ward-cells.geojson` and `assets/hcmc-outline.geojson`;
+//! `cargo run -p ward-cells -- --check` fails if the committed files differ from a fresh run.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ward_cells::{Error, paths};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn run(check: bool) -> Result<bool, Error> {
+    let root = root();
+    let generated = ward_cells::generate(
+        &read(&root.join(paths::UNITS))?,
+        &read(&root.join(paths::OUTLINE_SOURCE))?,
+    )?;
+    let discs = generated.cells.iter().filter(|c| c.disc_added).count();
+    let outputs = [
+        (paths::CELLS, &generated.cells_geojson),
+        (paths::OUTLINE, &generated.outline_geojson),
+    ];
+    let mut fresh = true;
+    for (path, text) in outputs {
+        let target = root.join(path);
+        if check {
+            let same = std::fs::read_to_string(&target).is_ok_and(|old| &old == text);
+            if !same {
+                eprintln!("{path} is stale: run `cargo run -p ward-cells`");
+                fresh = false;
+            }
+        } else {
+            write(&target, text)?;
+            println!("wrote {path} ({} bytes)", text.len());
+        }
+    }
+    println!(
+        "{} cells, {discs} with a disc around a centroid outside the outline",
+        generated.cells.len()
+    );
+    Ok(fresh)
+}
+
+fn main() -> ExitCode {
+    let check = std::env::args().any(|a| a == "--check");
+    match run(check) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("ward-cells: {e} ({})", e.code());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -11,13 +11,16 @@ const here = import.meta.url;
 // Under tauri:// MapLibre cannot find its worker by itself: give it the bundled file.
 setWorkerUrl(new URL("./maplibre-gl-worker.mjs", here).href);
 
+// MapLibre's CSS and the map screen's own, from the map part (not loaded at start).
 function loadCss() {
-  const href = new URL("./maplibre-gl.css", here).href;
-  if (!document.querySelector(`link[href="${href}"]`)) {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    document.head.appendChild(link);
+  for (const file of ["./maplibre-gl.css", "./map.css"]) {
+    const href = new URL(file, here).href;
+    if (!document.querySelector(`link[href="${href}"]`)) {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    }
   }
 }
 
@@ -88,6 +91,19 @@ function hatch() {
   c.lineTo(px + px / 2, px / 2);
   c.stroke();
   return c.getImageData(0, 0, px, px);
+}
+
+/// [[west, south], [east, north]] of a FeatureCollection's coordinates, or null.
+function bounds(data) {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const walk = (c) => {
+    if (typeof c[0] === "number") {
+      w = Math.min(w, c[0]); e = Math.max(e, c[0]);
+      s = Math.min(s, c[1]); n = Math.max(n, c[1]);
+    } else for (const k of c) walk(k);
+  };
+  for (const f of data.features || []) if (f.geometry) walk(f.geometry.coordinates);
+  return w <= e && s <= n ? [[w, s], [e, n]] : null;
 }
 
 const EMPTY = { type: "FeatureCollection", features: [] };
@@ -216,7 +232,8 @@ const CLICKABLE = ["report-clusters", "report-points", "offices", "wards-fill"];
 let protocolAdded = false;
 const protocol = new Protocol();
 
-/// One map on `container`. `options`: { center: [lon, lat], zoom, locale }. `onEvent(object)` gets
+/// One map on `container`. `options`: { center: [lon, lat], zoom, locale, fit }; with `fit` the
+/// first wards data sets the view to all of them (Côn Đảo included: every unit is drawn). `onEvent(object)` gets
 /// { kind: "ward"|"report"|"office"|"point"|"idle"|"error", … }.
 export function create(container, options, onEvent) {
   loadCss();
@@ -233,6 +250,7 @@ export function create(container, options, onEvent) {
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   const handle = new MapHandle(map, onEvent);
+  handle.fit = !!options.fit;
   map.on("load", () => {
     for (const [state, icon] of Object.entries(REPORT_ICONS)) {
       const { image, ratio } = drawIcon(icon.shape, icon.colour, 22);
@@ -269,6 +287,27 @@ class MapHandle {
     this.basemapKey = null;
   }
 
+  /// The one door from Rust (`app-ui/src/map/mod.rs`, `Op`): one typed operation per call, so
+  /// the UI's start glue holds one import for all of them.
+  send(op) {
+    switch (op.op) {
+      case "set_data": return this.setData(op.source, op.text);
+      case "set_visible": return this.setVisible(op.group, op.visible);
+      case "set_mine": return this.setMine(op.code);
+      case "set_selected": return this.setSelected(op.code);
+      case "set_scores": return this.setScores(op.scores);
+      case "set_picking": return this.setPicking(op.on);
+      case "set_pin": return this.setPin(op.lat, op.lon);
+      case "fly_to": return this.flyTo(op.lat, op.lon, op.zoom);
+      case "zoom_by": return this.zoomBy(op.delta);
+      case "center": return this.center();
+      case "drawn_count": return this.drawnCount(op.source);
+      case "set_basemap": return this.setBasemap(op.key, op.get_bytes);
+      case "remove": return this.remove();
+      default: throw new Error(`map: unknown operation ${op.op}`);
+    }
+  }
+
   whenLoaded(f) {
     if (this.loaded) f();
     else this.pending.push(f);
@@ -292,7 +331,7 @@ class MapHandle {
     } else if (layer === "report-points") {
       this.onEvent({ kind: "report", id: String(hit.properties.id) });
     } else if (layer === "offices") {
-      this.onEvent({ kind: "office", code: String(hit.properties.code) });
+      this.onEvent({ kind: "office", code: String(hit.properties.wardCode) });
     } else if (layer === "wards-fill") {
       this.onEvent({ kind: "ward", code: String(hit.properties.code) });
     }
@@ -303,7 +342,14 @@ class MapHandle {
     const data = JSON.parse(text);
     this.whenLoaded(() => {
       this.map.getSource(source).setData(data);
-      if (source === "wards") this.restoreStates();
+      if (source === "wards") {
+        this.restoreStates();
+        if (this.fit) {
+          this.fit = false;
+          const b = bounds(data);
+          if (b) this.map.fitBounds(b, { padding: 8, animate: false });
+        }
+      }
     });
   }
 
@@ -331,9 +377,8 @@ class MapHandle {
     });
   }
 
-  /// Scores for the choropleth: a JSON text { code: number }; a ward absent has none (hatched).
-  setScores(text) {
-    const scores = JSON.parse(text);
+  /// Scores for the choropleth: { code: number }; a ward absent has none (hatched).
+  setScores(scores) {
     this.whenLoaded(() => {
       for (const code of Object.keys(this.scores)) {
         this.map.setFeatureState({ source: "wards", id: code }, { score: null });
@@ -373,21 +418,21 @@ class MapHandle {
   /// The map's centre, [lat, lon]: "choose the centre" for keyboard users.
   center() {
     const c = this.map.getCenter();
-    return new Float64Array([c.lat, c.lng]);
+    return [c.lat, c.lng];
   }
 
   zoomBy(delta) {
     this.map.easeTo({ zoom: this.map.getZoom() + delta });
   }
 
-  /// The basemap: a .pmtiles archive read by `getBytes(offset, length) -> Promise<Uint8Array>`
+  /// The basemap: a .pmtiles archive read by `getBytes([offset, length]) -> Promise<Uint8Array>`
   /// (the shell reads the file). Raster archives draw as a raster layer; vector ones as plain
   /// fills and lines of each of their layers (no labels: no glyphs). Absent tiles stay absent.
   async setBasemap(key, getBytes) {
     const source = {
       getKey: () => key,
       getBytes: async (offset, length) => {
-        const bytes = await getBytes(offset, length);
+        const bytes = await getBytes([offset, length]);
         return { data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) };
       },
     };

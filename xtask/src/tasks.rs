@@ -112,10 +112,12 @@ pub fn ui() -> Result {
 
 /// The map's JavaScript entry (imports `maplibre-gl` and `pmtiles`, npm, pinned in package.json).
 const MAP_ENTRY: &str = "app-ui/map/map.js";
+/// The map screen's own CSS, loaded by `MAP_ENTRY` with MapLibre's (not at start).
+const MAP_CSS: &str = "app-ui/map/map.css";
 
 /// The map part, in `dist/map/`, loaded only when the map screen opens (`app-ui/src/map/`):
-/// esbuild bundles `MAP_ENTRY` with MapLibre GL JS and pmtiles into one ES module; MapLibre's
-/// worker (already minified, ESM) and its CSS are copied as they are. The worker is found
+/// esbuild bundles `MAP_ENTRY` with MapLibre GL JS and pmtiles into one ES module and minifies
+/// `MAP_CSS`; MapLibre's worker (already minified, ESM) and its CSS are copied as they are. The worker is found
 /// through `setWorkerUrl` (under `tauri://` MapLibre cannot work out its URL).
 fn map_part(dist: &Path) -> Result {
     let root = root();
@@ -144,7 +146,14 @@ fn map_part(dist: &Path) -> Result {
         std::fs::copy(maplibre.join(file), out.join(file))
             .map_err(|e| format!("copy {file}: {e}"))?;
     }
-    Ok(())
+    let mut css = std::ffi::OsString::from("--outfile=");
+    css.push(out.join("map.css"));
+    exec(
+        Command::new(&esbuild)
+            .arg(root.join(MAP_CSS))
+            .args(["--minify", MINIFY_TARGET, "--log-level=error"])
+            .arg(css),
+    )
 }
 
 /// Everything the UI's post-processing reads: the wasm cargo built, the static files, the
@@ -166,6 +175,7 @@ impl UiInputs {
             root.join("package-lock.json"),
             root.join("xtask/src/tasks.rs"),
             root.join(MAP_ENTRY),
+            root.join(MAP_CSS),
         ];
         files.extend(UI_STATIC.iter().map(|f| root.join("app-ui").join(f)));
         Self {

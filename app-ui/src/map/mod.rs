@@ -4,11 +4,15 @@
 //! `app-ui/map/map.js`. Dropping a [`MapView`] frees the map: `map.remove()`, its WebGL context
 //! lost at once, its workers ended.
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(inline_js = "export function import_map() { return import(new URL('./map/map.js', document.baseURI).href); }")]
+#[wasm_bindgen(
+    inline_js = "export function import_map() { return import(new URL('./map/map.js', document.baseURI).href); }"
+)]
 extern "C" {
     /// The map module (`dist/map/map.js`), imported once; later calls get the same module.
     #[wasm_bindgen(catch)]
@@ -27,38 +31,59 @@ extern "C" {
         on_event: &js_sys::Function,
     ) -> Result<JsHandle, JsValue>;
 
-    /// One map (`MapHandle` in map.js).
+    /// One map (`MapHandle` in map.js). Every operation goes through `send` (one import in the
+    /// start part's glue for all of them; the operations are typed by [`Op`]).
     type JsHandle;
-    #[wasm_bindgen(method, js_name = setData)]
-    fn set_data(this: &JsHandle, source: &str, text: &str);
-    #[wasm_bindgen(method, js_name = setVisible)]
-    fn set_visible(this: &JsHandle, group: &str, visible: bool);
-    #[wasm_bindgen(method, js_name = setMine)]
-    fn set_mine(this: &JsHandle, code: Option<String>);
-    #[wasm_bindgen(method, js_name = setSelected)]
-    fn set_selected(this: &JsHandle, code: Option<String>);
-    #[wasm_bindgen(method, js_name = setScores)]
-    fn set_scores(this: &JsHandle, text: &str);
-    #[wasm_bindgen(method, js_name = setPicking)]
-    fn set_picking(this: &JsHandle, on: bool);
-    #[wasm_bindgen(method, js_name = setPin)]
-    fn set_pin(this: &JsHandle, lat: Option<f64>, lon: Option<f64>);
-    #[wasm_bindgen(method, js_name = flyTo)]
-    fn fly_to(this: &JsHandle, lat: f64, lon: f64, zoom: f64);
-    #[wasm_bindgen(method)]
-    fn center(this: &JsHandle) -> js_sys::Float64Array;
-    #[wasm_bindgen(method, js_name = zoomBy)]
-    fn zoom_by(this: &JsHandle, delta: f64);
-    #[wasm_bindgen(method, js_name = setBasemap, catch)]
-    async fn set_basemap(
-        this: &JsHandle,
-        key: &str,
-        get_bytes: &js_sys::Function,
-    ) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, js_name = drawnCount)]
-    fn drawn_count(this: &JsHandle, source: &str) -> u32;
-    #[wasm_bindgen(method)]
-    fn remove(this: &JsHandle);
+    #[wasm_bindgen(method, catch)]
+    fn send(this: &JsHandle, op: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// What the Rust side asks of map.js's `MapHandle::send`, one variant per operation.
+#[derive(Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Op<'a> {
+    SetData {
+        source: &'a str,
+        text: &'a str,
+    },
+    SetVisible {
+        group: &'a str,
+        visible: bool,
+    },
+    SetMine {
+        code: Option<&'a str>,
+    },
+    SetSelected {
+        code: Option<&'a str>,
+    },
+    SetScores {
+        scores: BTreeMap<&'a str, f64>,
+    },
+    SetPicking {
+        on: bool,
+    },
+    SetPin {
+        lat: Option<f64>,
+        lon: Option<f64>,
+    },
+    FlyTo {
+        lat: f64,
+        lon: f64,
+        zoom: f64,
+    },
+    ZoomBy {
+        delta: f64,
+    },
+    Center,
+    DrawnCount {
+        source: &'a str,
+    },
+    SetBasemap {
+        key: &'a str,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        get_bytes: JsValue,
+    },
+    Remove,
 }
 
 /// Why a map could not be shown; each has its message key.
@@ -143,13 +168,15 @@ pub struct Options {
     pub zoom: f64,
     /// MapLibre's own accessible names (`Map.Title`, …), translated.
     pub locale: Vec<(&'static str, &'static str)>,
+    /// The first ward shapes set the view to all of them.
+    pub fit: bool,
 }
 
 /// One map on the page; dropping it frees the map.
 pub struct MapView {
     handle: JsHandle,
-    _on_event: Closure<dyn FnMut(JsValue)>,
-    _basemap: Option<Closure<dyn FnMut(f64, f64) -> js_sys::Promise>>,
+    _on_event: Closure<dyn FnMut(JsValue) -> JsValue>,
+    basemap: std::cell::RefCell<Option<Closure<dyn FnMut(JsValue) -> JsValue>>>,
 }
 
 impl MapView {
@@ -163,11 +190,12 @@ impl MapView {
             .await
             .map_err(|_| MapError::NotLoaded)?
             .unchecked_into();
-        let on_event = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| {
+        let on_event = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |value: JsValue| {
             match serde_wasm_bindgen::from_value::<MapEvent>(value) {
                 Ok(event) => on_event(event),
                 Err(_) => leptos::logging::warn!("map: an event of an unknown kind"),
             }
+            JsValue::UNDEFINED
         });
         let js = js_sys::Object::new();
         let center = js_sys::Array::of2(&options.lon.into(), &options.lat.into());
@@ -178,107 +206,143 @@ impl MapView {
         set(&js, "center", &center);
         set(&js, "zoom", &options.zoom.into());
         set(&js, "locale", &locale);
+        set(&js, "fit", &options.fit.into());
         let handle = module
             .create(container, &js, on_event.as_ref().unchecked_ref())
             .map_err(|_| MapError::NotLoaded)?;
         Ok(Self {
             handle,
             _on_event: on_event,
-            _basemap: None,
+            basemap: std::cell::RefCell::new(None),
         })
     }
 
     /// Replaces a source's features with a GeoJSON FeatureCollection text.
     pub fn set_geojson(&self, source: Source, text: &str) {
-        self.handle.set_data(source.as_str(), text);
+        self.send(&Op::SetData {
+            source: source.as_str(),
+            text,
+        });
     }
 
     pub fn show(&self, layer: Layer, visible: bool) {
-        self.handle.set_visible(layer.as_str(), visible);
+        self.send(&Op::SetVisible {
+            group: layer.as_str(),
+            visible,
+        });
     }
 
     /// The citizen's ward, outlined.
     pub fn set_mine(&self, code: Option<&str>) {
-        self.handle.set_mine(code.map(str::to_owned));
+        self.send(&Op::SetMine { code });
     }
 
     /// The ward whose card is open, outlined.
     pub fn set_selected(&self, code: Option<&str>) {
-        self.handle.set_selected(code.map(str::to_owned));
+        self.send(&Op::SetSelected { code });
     }
 
     /// The choropleth's values, 0–100, by ward code; a ward absent has no score (hatched).
     pub fn set_scores(&self, scores: &[(String, f64)]) {
-        let map = js_sys::Object::new();
-        for (code, score) in scores {
-            set(&map, code, &(*score).into());
-        }
-        let text = js_sys::JSON::stringify(&map)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| "{}".to_owned());
-        self.handle.set_scores(&text);
+        let scores = scores.iter().map(|(c, v)| (c.as_str(), *v)).collect();
+        self.send(&Op::SetScores { scores });
     }
 
     /// While picking, a tap gives [`MapEvent::Point`] instead of opening what is there.
     pub fn set_picking(&self, on: bool) {
-        self.handle.set_picking(on);
+        self.send(&Op::SetPicking { on });
     }
 
     pub fn set_pin(&self, at: Option<(f64, f64)>) {
-        self.handle.set_pin(at.map(|p| p.0), at.map(|p| p.1));
+        self.send(&Op::SetPin {
+            lat: at.map(|p| p.0),
+            lon: at.map(|p| p.1),
+        });
     }
 
     pub fn fly_to(&self, lat: f64, lon: f64, zoom: f64) {
-        self.handle.fly_to(lat, lon, zoom);
+        self.send(&Op::FlyTo { lat, lon, zoom });
     }
 
     /// The map's centre, (lat, lon).
     pub fn center(&self) -> Option<(f64, f64)> {
-        let c = self.handle.center().to_vec();
+        let c: Vec<f64> = serde_wasm_bindgen::from_value(self.send(&Op::Center)).ok()?;
         Some((*c.first()?, *c.get(1)?))
     }
 
     pub fn zoom_by(&self, delta: f64) {
-        self.handle.zoom_by(delta);
+        self.send(&Op::ZoomBy { delta });
     }
 
     /// How many distinct features of `source` are drawn now (reports in clusters included).
     pub fn drawn(&self, source: Source) -> u32 {
-        self.handle.drawn_count(source.as_str())
+        self.send(&Op::DrawnCount {
+            source: source.as_str(),
+        })
+        .as_f64()
+        .map_or(0, |n| n as u32)
     }
 
     /// Draws the basemap from a `.pmtiles` archive whose bytes `read(offset, length)` gives
     /// (the shell reads the file); a range that fails leaves its tiles absent.
-    pub async fn set_basemap<F, Fut>(&mut self, key: &str, read: F) -> Result<(), MapError>
+    pub fn set_basemap<F, Fut>(
+        &self,
+        key: &str,
+        read: F,
+    ) -> impl Future<Output = Result<(), MapError>> + use<F, Fut>
     where
         F: Fn(u64, u64) -> Fut + 'static,
         Fut: Future<Output = Option<js_sys::Uint8Array>> + 'static,
     {
         let read = std::rc::Rc::new(read);
-        let closure = Closure::<dyn FnMut(f64, f64) -> js_sys::Promise>::new(
-            move |offset: f64, length: f64| {
-                let read = read.clone();
-                wasm_bindgen_futures::future_to_promise(async move {
-                    match read(offset as u64, length as u64).await {
-                        Some(bytes) => Ok(bytes.into()),
-                        None => Err(JsValue::from_str("range not available")),
-                    }
-                })
-            },
-        );
-        let result = self
-            .handle
-            .set_basemap(key, closure.as_ref().unchecked_ref())
-            .await;
-        self._basemap = Some(closure);
-        result.map(|_| ()).map_err(|_| MapError::NotLoaded)
+        // Called with [offset, length]; answers a promise of the bytes.
+        let closure = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |range: JsValue| {
+            let read = read.clone();
+            let range: Option<(f64, f64)> = serde_wasm_bindgen::from_value(range).ok();
+            wasm_bindgen_futures::future_to_promise(async move {
+                let (offset, length) = range.ok_or_else(|| JsValue::from_str("bad range"))?;
+                match read(offset as u64, length as u64).await {
+                    Some(bytes) => Ok(bytes.into()),
+                    None => Err(JsValue::from_str("range not available")),
+                }
+            })
+            .into()
+        });
+        let op = Op::SetBasemap {
+            key,
+            get_bytes: closure.as_ref().clone(),
+        };
+        let promise = self.send(&op).dyn_into::<js_sys::Promise>();
+        // Kept as long as the map: the archive is read again for each tile.
+        *self.basemap.borrow_mut() = Some(closure);
+        async move {
+            match promise {
+                Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| MapError::NotLoaded),
+                Err(_) => Err(MapError::NotLoaded),
+            }
+        }
+    }
+
+    /// One operation; what it answers (`undefined` for most). A failure is logged: the map
+    /// goes on without it.
+    fn send(&self, op: &Op<'_>) -> JsValue {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let Ok(value) = op.serialize(&serializer) else {
+            return JsValue::UNDEFINED;
+        };
+        self.handle.send(&value).unwrap_or_else(|_| {
+            leptos::logging::warn!("map: an operation failed");
+            JsValue::UNDEFINED
+        })
     }
 }
 
 impl Drop for MapView {
     fn drop(&mut self) {
-        self.handle.remove();
+        self.send(&Op::Remove);
     }
 }
 

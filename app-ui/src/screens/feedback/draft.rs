@@ -23,9 +23,26 @@ pub struct Form {
     pub photos: RwSignal<Vec<PhotoDto>>,
     /// The last error from the shell (the screen translates it).
     pub problem: RwSignal<Option<ErrorDto>>,
+    /// A place chosen outside the form (the map), put into the draft when the form next shows.
+    /// A plain value handed over, so the map's part shares no form code (each piece shared by
+    /// two lazy parts goes into the start part).
+    pub chosen: RwSignal<Option<Chosen>>,
     /// Mirrors `saver.is_saved()` for the "saved" line.
     saved: RwSignal<bool>,
     saver: StoredValue<DraftSaver>,
+}
+
+/// What the map hands the form.
+#[derive(Clone, Debug)]
+pub enum Chosen {
+    /// "Choose on the map": a point and the ward it falls in.
+    Point {
+        lat: f64,
+        lon: f64,
+        ward_code: String,
+    },
+    /// A ward's "report a problem here".
+    Ward(String),
 }
 
 impl Form {
@@ -34,6 +51,7 @@ impl Form {
             draft: RwSignal::new(None),
             photos: RwSignal::new(Vec::new()),
             problem: RwSignal::new(None),
+            chosen: RwSignal::new(None),
             saved: RwSignal::new(true),
             saver: StoredValue::new(DraftSaver::default()),
         }
@@ -51,15 +69,7 @@ impl Form {
     }
 
     pub fn load_if_needed(self) {
-        self.edit_loaded(|_| {});
-    }
-
-    /// Edits the draft once it is in memory, read from the shell first when it is not: a screen
-    /// outside the form (the map's "choose on the map", a ward's "report a problem here") sets
-    /// what the citizen chose there. An edit that changes nothing saves nothing.
-    pub fn edit_loaded(self, f: impl FnOnce(&mut Draft) + 'static) {
         if self.draft.with_untracked(Option::is_some) {
-            self.edit_if_changed(f);
             return;
         }
         spawn_local(async move {
@@ -69,21 +79,10 @@ impl Form {
                     self.draft.set(Some(d.draft));
                     self.saver.update_value(DraftSaver::loaded);
                     self.show_saved();
-                    self.edit_if_changed(f);
                 }
                 Err(err) => self.problem.set(Some(err)),
             }
         });
-    }
-
-    fn edit_if_changed(self, f: impl FnOnce(&mut Draft)) {
-        let Some(mut changed) = self.draft.with_untracked(Clone::clone) else {
-            return;
-        };
-        f(&mut changed);
-        if self.draft.with_untracked(|d| d.as_ref() != Some(&changed)) {
-            self.edit(move |d| *d = changed);
-        }
     }
 
     fn show_saved(self) {

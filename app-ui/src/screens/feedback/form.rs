@@ -8,7 +8,7 @@ use model::draft::{Draft, FormStep, Identity, PlaceMode, Step};
 use model::feedback::PhotoPurpose;
 use model::service::{Attribute, Datatype};
 
-use super::draft::Form;
+use super::draft::{Chosen, Form};
 use super::photos::Photos;
 use super::review::ReviewStep;
 use super::ward_select::WardSelect;
@@ -23,6 +23,35 @@ pub fn ReportForm(step: FormStep) -> impl IntoView {
     ensure_catalog(ctx);
     let form = ctx.form;
     form.load_if_needed();
+    // A place chosen on the map goes into the draft once it is here.
+    Effect::new(move |_| {
+        if form.draft.with(Option::is_none) || form.chosen.with(Option::is_none) {
+            return;
+        }
+        let Some(chosen) = form.chosen.try_update(Option::take).flatten() else {
+            return;
+        };
+        form.edit(move |d| match chosen {
+            Chosen::Point {
+                lat,
+                lon,
+                ward_code,
+            } => {
+                d.place_mode = PlaceMode::Here;
+                d.lat = Some(lat);
+                d.lon = Some(lon);
+                d.ward_code = Some(ward_code);
+            }
+            // "No exact address" unless a street address is being given: a position would
+            // name its own ward.
+            Chosen::Ward(code) => {
+                d.ward_code = Some(code);
+                if d.place_mode != PlaceMode::Address {
+                    d.place_mode = PlaceMode::Described;
+                }
+            }
+        });
+    });
     let index = step.index();
     let go = move |s: FormStep| {
         // Leaving a step saves at once: nothing typed waits on a timer.
@@ -274,6 +303,7 @@ fn PlaceStep(form: Form) -> impl IntoView {
                 Some((lat, lon)) => form.edit(move |d| {
                     d.lat = Some(lat);
                     d.lon = Some(lon);
+                    d.ward_code = None;
                 }),
                 None => located.set(Some(ctx.t("place.no_position"))),
             }
@@ -290,6 +320,7 @@ fn PlaceStep(form: Form) -> impl IntoView {
                     form.edit(move |d| {
                         d.lat = Some(lat);
                         d.lon = Some(lon);
+                        d.ward_code = None;
                     });
                     return;
                 }
@@ -297,28 +328,26 @@ fn PlaceStep(form: Form) -> impl IntoView {
         });
     };
     let has_photo_place = move || form.photos.with(|p| p.iter().any(|p| p.has_place));
-    // The ward of the position, by the rule the report is sent with (`model::geo::unit_at`):
-    // shown for a tap on the map ("choose on the map") as for the device's position.
-    let units = RwSignal::new(None::<Vec<model::Ward>>);
-    let ward_name = move || {
-        let (lat, lon) = position()?;
-        let point = model::geo::Point::new(lat, lon)?;
-        if units.with(Option::is_none) {
-            spawn_local(async move {
-                if let Ok(all) = bridge::search_wards("", 500).await {
-                    units.set(Some(all.wards));
-                }
-            });
-            return None;
-        }
-        units.with(|u| {
-            let unit = model::geo::unit_at(u.as_deref().unwrap_or_default(), point);
-            Some(match unit {
-                Some(w) => ctx.t_with("place.ward_of_point", &[("name", &w.name)]),
-                None => ctx.t("pick.outside").to_owned(),
-            })
+    // The ward "choose on the map" found for its point (by the rule the report is sent with);
+    // a position from the device or a photo has its ward found when it is sent.
+    let ward_code = Memo::new(move |_| {
+        form.draft.with(|d| {
+            d.as_ref()
+                .filter(|d| d.place_mode == PlaceMode::Here && d.lat.is_some())
+                .and_then(|d| d.ward_code.clone())
         })
-    };
+    });
+    let ward_name = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let code = ward_code.get();
+        spawn_local(async move {
+            let name = match code {
+                Some(code) => bridge::get_ward(&code).await.ok().map(|w| w.name),
+                None => None,
+            };
+            ward_name.set(name);
+        });
+    });
     let choice = move |m: PlaceMode, id: &'static str, key: &'static str| {
         view! {
             <div class="choice big">
@@ -350,7 +379,7 @@ fn PlaceStep(form: Form) -> impl IntoView {
                     <p class="muted">{move || ctx.t("place.photo_privacy")}</p>
                 </Show>
                 <p id="position" class="ok" role="status">{move || position().map(|(a, b)| ctx.t_with("place.position", &[("lat", &fixed(a, 5)), ("lon", &fixed(b, 5))])).unwrap_or_default()}</p>
-                <p id="place-ward" class="muted">{move || ward_name().unwrap_or_default()}</p>
+                <p id="place-ward" class="muted">{move || ward_name.get().map(|n| ctx.t_with("place.ward_of_point", &[("name", &n)])).unwrap_or_default()}</p>
                 <p class="error" role="alert">{move || located.get().unwrap_or_default()}</p>
             }.into_any(),
             PlaceMode::Address => view! {

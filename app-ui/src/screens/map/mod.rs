@@ -17,7 +17,7 @@ mod data;
 mod list;
 mod pick;
 
-pub use data::Score;
+use model::map::ScoreKind;
 
 /// Where the whole city fits on a phone.
 const CITY: (f64, f64, f64) = (10.78, 106.70, 8.6);
@@ -35,9 +35,18 @@ pub fn show(screen: MapScreen) -> AnyView {
 fn locale(ctx: Ctx) -> Vec<(&'static str, &'static str)> {
     vec![
         ("Map.Title", ctx.t("map.canvas")),
-        ("CooperativeGesturesHandler.WindowsHelpText", ctx.t("map.gesture_help")),
-        ("CooperativeGesturesHandler.MacHelpText", ctx.t("map.gesture_help")),
-        ("CooperativeGesturesHandler.MobileHelpText", ctx.t("map.gesture_help")),
+        (
+            "CooperativeGesturesHandler.WindowsHelpText",
+            ctx.t("map.gesture_help"),
+        ),
+        (
+            "CooperativeGesturesHandler.MacHelpText",
+            ctx.t("map.gesture_help"),
+        ),
+        (
+            "CooperativeGesturesHandler.MobileHelpText",
+            ctx.t("map.gesture_help"),
+        ),
     ]
 }
 
@@ -57,7 +66,7 @@ pub struct Loaded {
 struct Layers {
     reports: bool,
     offices: bool,
-    score: Option<Score>,
+    score: Option<ScoreKind>,
     basemap: bool,
 }
 
@@ -80,6 +89,8 @@ fn Browse(list: bool) -> impl IntoView {
     let drawn_wards = RwSignal::new(0u32);
     let drawn_reports = RwSignal::new(0u32);
     let map = StoredValue::new_local(None::<MapView>);
+    // Set once the map exists: data and layers are sent to it from then on.
+    let map_ready = RwSignal::new(false);
     let canvas = NodeRef::<leptos::html::Div>::new();
 
     spawn_local(async move {
@@ -98,6 +109,7 @@ fn Browse(list: bool) -> impl IntoView {
                 lon: CITY.1,
                 zoom: CITY.2,
                 locale: locale(ctx),
+                fit: true,
             };
             let on_event = move |event: MapEvent| match event {
                 MapEvent::Ward { code } | MapEvent::Office { code } => {
@@ -117,14 +129,14 @@ fn Browse(list: bool) -> impl IntoView {
             match MapView::open(&element, options, on_event).await {
                 Ok(view) => {
                     map.set_value(Some(view));
-                    if let Some(key) = data::basemap_key().await {
-                        let mut m = map.try_update_value(Option::take).flatten();
-                        if let Some(view) = m.as_mut()
-                            && view.set_basemap(&key, data::basemap_range).await.is_ok()
-                        {
-                            has_basemap.set(true);
-                        }
-                        map.set_value(m);
+                    map_ready.set(true);
+                    if let Some(key) = data::basemap_key().await
+                        && let Some(drawn) = map.with_value(|m| {
+                            m.as_ref().map(|m| m.set_basemap(&key, data::basemap_range))
+                        })
+                        && drawn.await.is_ok()
+                    {
+                        has_basemap.set(true);
                     }
                 }
                 Err(err) => problem.set(Some(ctx.t(err.message_key()))),
@@ -136,13 +148,6 @@ fn Browse(list: bool) -> impl IntoView {
 
     // Data and layers follow the signals once both the map and the data are there.
     let with_map = move |f: &dyn Fn(&MapView)| map.with_value(|m| m.as_ref().map(f));
-    let map_ready = RwSignal::new(false);
-    Effect::new(move |_| {
-        // Polled by the first idle: the map exists from then on.
-        if drawn_wards.get() > 0 || map.with_value(Option::is_some) {
-            map_ready.set(true);
-        }
-    });
     Effect::new(move |_| {
         if !map_ready.get() {
             return;
@@ -185,7 +190,7 @@ fn Browse(list: bool) -> impl IntoView {
                 l.scores
                     .iter()
                     .flatten()
-                    .filter_map(|w| Some((w.code.clone(), score.of(w)?)))
+                    .filter_map(|w| Some((w.code.clone(), 100.0 * w.of(score)?)))
                     .collect::<Vec<_>>()
             })
         });
@@ -218,7 +223,7 @@ fn Browse(list: bool) -> impl IntoView {
                 }}
             </div>
             <Show when=schematic>
-                <p id="map-schematic" class="notice schematic" role="note">{move || ctx.t("map.schematic")}</p>
+                <p id="map-schematic" class="notice schematic" role="note">{move || ctx.t(model::map::BoundaryKind::Schematic.message_key())}</p>
             </Show>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <Search loaded=loaded on_pick=go_to/>
@@ -235,7 +240,7 @@ fn Browse(list: bool) -> impl IntoView {
                 <LayerChooser layers=layers has_basemap=has_basemap/>
             })}
             {move || report.get().map(|id| view! { <card::ReportCard loaded=loaded id=id on_close=move || report.set(None)/> })}
-            {move || selected.get().map(|code| view! { <card::WardCardView loaded=loaded code=code on_close=move || selected.set(None)/> })}
+            {move || selected.get().map(|code| view! { <card::WardCardView code=code on_close=move || selected.set(None)/> })}
             {list.then(|| view! { <list::MapList loaded=loaded on_ward=move |code| selected.set(Some(code)) on_report=move |id| report.set(Some(id))/> })}
         </section>
     }
@@ -245,7 +250,10 @@ fn Browse(list: bool) -> impl IntoView {
 #[component]
 fn LayerChooser(layers: RwSignal<Layers>, has_basemap: RwSignal<bool>) -> impl IntoView {
     let ctx = use_ctx();
-    let check = move |id: &'static str, key: &'static str, get: fn(&Layers) -> bool, set: fn(&mut Layers, bool)| {
+    let check = move |id: &'static str,
+                      key: &'static str,
+                      get: fn(&Layers) -> bool,
+                      set: fn(&mut Layers, bool)| {
         view! {
             <div class="choice">
                 <input type="checkbox" id=id prop:checked=move || layers.with(get)
@@ -254,7 +262,7 @@ fn LayerChooser(layers: RwSignal<Layers>, has_basemap: RwSignal<bool>) -> impl I
             </div>
         }
     };
-    let score_choice = move |id: &'static str, key: &'static str, value: Option<Score>| {
+    let score_choice = move |id: &'static str, key: &'static str, value: Option<ScoreKind>| {
         view! {
             <div class="choice">
                 <input type="radio" name="map-score" id=id prop:checked=move || layers.with(|l| l.score == value)
@@ -280,8 +288,8 @@ fn LayerChooser(layers: RwSignal<Layers>, has_basemap: RwSignal<bool>) -> impl I
             <fieldset class="map-score">
                 <legend>{move || ctx.t("map.layer_score")}</legend>
                 {score_choice("score-none", "map.score_none", None)}
-                {score_choice("score-on-time", "map.score_on_time", Some(Score::OnTime))}
-                {score_choice("score-satisfied", "map.score_satisfied", Some(Score::Satisfied))}
+                {score_choice("score-on-time", ScoreKind::ResolvedOnTime.message_key(), Some(ScoreKind::ResolvedOnTime))}
+                {score_choice("score-satisfied", ScoreKind::Satisfaction.message_key(), Some(ScoreKind::Satisfaction))}
             </fieldset>
             <Show when=move || layers.with(|l| l.score.is_some())>
                 <ul class="legend" aria-label=move || ctx.t("map.legend_score")>
@@ -303,19 +311,26 @@ fn LayerChooser(layers: RwSignal<Layers>, has_basemap: RwSignal<bool>) -> impl I
 /// A ward's name typed as in the ward finder (the shell's search: the same folding and ranking),
 /// its hits as buttons; one chosen is flown to and its card opened.
 #[component]
-fn Search(loaded: RwSignal<Loaded>, on_pick: impl Fn(Ward) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Search(
+    loaded: RwSignal<Loaded>,
+    on_pick: impl Fn(Ward) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let ctx = use_ctx();
     let query = RwSignal::new(String::new());
     let asked = RwSignal::new(String::new());
     let hits = RwSignal::new(Vec::<Ward>::new());
-    let on_input = crate::debounce::settled_input(query, asked, std::time::Duration::from_millis(200));
+    let on_input =
+        crate::debounce::settled_input(query, asked, std::time::Duration::from_millis(200));
     Effect::new(move |_| {
         let q = asked.get();
         spawn_local(async move {
             let found = if q.trim().is_empty() {
                 Vec::new()
             } else {
-                crate::bridge::search_wards(&q, 6).await.map(|f| f.wards).unwrap_or_default()
+                crate::bridge::search_wards(&q, 6)
+                    .await
+                    .map(|f| f.wards)
+                    .unwrap_or_default()
             };
             // Only the answer to what the box still says.
             if asked.get_untracked() == q {

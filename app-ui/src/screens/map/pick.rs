@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::Ward;
-use model::draft::{FormStep, PlaceMode, Step};
+use model::draft::{FormStep, Step};
 use model::geo::{Point, unit_at};
 
 use super::{CITY, data, locale};
 use crate::map::{MapEvent, MapView, Options, Source};
+use crate::screens::feedback::draft::Chosen;
 use crate::state::{Screen, use_ctx};
 
 #[component]
@@ -55,6 +56,7 @@ pub fn Pick() -> impl IntoView {
                 lon,
                 zoom,
                 locale: locale(ctx),
+                fit: false,
             };
             let on_event = move |event: MapEvent| {
                 if let MapEvent::Point { lat, lon } = event {
@@ -106,12 +108,11 @@ pub fn Pick() -> impl IntoView {
             return;
         };
         let code = w.code.to_string();
-        ctx.form.edit_loaded(move |d| {
-            d.place_mode = PlaceMode::Here;
-            d.lat = Some(lat);
-            d.lon = Some(lon);
-            d.ward_code = Some(code);
-        });
+        ctx.form.chosen.set(Some(Chosen::Point {
+            lat,
+            lon,
+            ward_code: code,
+        }));
         ctx.go(Screen::NewReport(FormStep::Fill(Step::Place)));
     };
     let status = move || match (point.get(), ward()) {
@@ -126,7 +127,7 @@ pub fn Pick() -> impl IntoView {
                 <h1>{move || ctx.t("pick.title")}</h1>
             </div>
             <Show when=move || shapes.with(|s| s.as_ref().is_some_and(|s| s.schematic))>
-                <p class="notice schematic" role="note">{move || ctx.t("map.schematic")}</p>
+                <p class="notice schematic" role="note">{move || ctx.t(model::map::BoundaryKind::Schematic.message_key())}</p>
             </Show>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <div class="map-frame">

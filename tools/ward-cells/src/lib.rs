@@ -6,6 +6,7 @@
 //!
 //! [`generate`] is pure (texts in, texts out); the binary reads and writes the files.
 
+pub mod basemap;
 pub mod cells;
 pub mod error;
 pub mod outline;

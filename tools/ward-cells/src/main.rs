@@ -1,5 +1,6 @@
-//! `cargo run -p ward-cells` writes `assets/ward-cells.geojson` and `assets/hcmc-outline.geojson`;
-//! `cargo run -p ward-cells -- --check` fails if the committed files differ from a fresh run.
+//! `cargo run -p ward-cells` writes `assets/ward-cells.geojson`, `assets/hcmc-outline.geojson`
+//! and the test basemap `tests/fixtures/basemap-test.pmtiles`; `cargo run -p ward-cells --
+//! --check` writes nothing and fails if a committed file differs from a fresh run.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -17,8 +18,8 @@ fn read(path: &Path) -> Result<String, Error> {
     })
 }
 
-fn write(path: &Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(|source| Error::Write {
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|source| Error::Write {
         path: path.to_owned(),
         source,
     })
@@ -31,22 +32,24 @@ fn run(check: bool) -> Result<bool, Error> {
         &read(&root.join(paths::OUTLINE_SOURCE))?,
     )?;
     let discs = generated.cells.iter().filter(|c| c.disc_added).count();
-    let outputs = [
-        (paths::CELLS, &generated.cells_geojson),
-        (paths::OUTLINE, &generated.outline_geojson),
+    let basemap = ward_cells::basemap::pmtiles(&generated.outline)?;
+    let outputs: [(&str, &[u8]); 3] = [
+        (paths::CELLS, generated.cells_geojson.as_bytes()),
+        (paths::OUTLINE, generated.outline_geojson.as_bytes()),
+        (paths::BASEMAP, &basemap),
     ];
     let mut fresh = true;
-    for (path, text) in outputs {
+    for (path, bytes) in outputs {
         let target = root.join(path);
         if check {
-            let same = std::fs::read_to_string(&target).is_ok_and(|old| &old == text);
+            let same = std::fs::read(&target).is_ok_and(|old| old == bytes);
             if !same {
                 eprintln!("{path} is stale: run `cargo run -p ward-cells`");
                 fresh = false;
             }
         } else {
-            write(&target, text)?;
-            println!("wrote {path} ({} bytes)", text.len());
+            write(&target, bytes)?;
+            println!("wrote {path} ({} bytes)", bytes.len());
         }
     }
     println!(

@@ -511,6 +511,21 @@ mod tests {
     }
 
     #[test]
+    fn the_bundled_file_is_valid() {
+        let units =
+            crate::WardCatalog::from_json(include_str!("../../../../assets/hcmc-units.json"))
+                .expect("units");
+        let file =
+            WardOffices::from_json(include_str!("../../../../assets/ward-offices.json"), |c| {
+                units.units.iter().any(|u| &u.code == c)
+            })
+            .expect("the bundled offices");
+        // Every fact cites a listed source (checked above); none is invented: hours and
+        // positions no source gave are absent.
+        assert!(file.offices.iter().all(|o| o.address.is_some()));
+    }
+
+    #[test]
     fn times_read_and_write_as_hh_mm() {
         assert_eq!(HhMm::parse("07:30").map(|t| t.minutes()), Some(450));
         assert_eq!(

@@ -85,6 +85,8 @@ pub struct Ctx {
     pub dossiers_unseen: RwSignal<usize>,
     /// Bumped when the shell says the city changed tracked dossiers: lists re-load.
     pub dossiers_version: RwSignal<u32>,
+    /// Bumped when the shell says the map's data on this device changed: the map re-loads.
+    pub map_version: RwSignal<u32>,
     /// The report being written, shared by the steps of the form.
     pub form: crate::screens::feedback::draft::Form,
 }
@@ -103,6 +105,7 @@ impl Ctx {
             reports_version: RwSignal::new(0),
             dossiers_unseen: RwSignal::new(0),
             dossiers_version: RwSignal::new(0),
+            map_version: RwSignal::new(0),
             form: crate::screens::feedback::draft::Form::new(),
         }
     }

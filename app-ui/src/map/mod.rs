@@ -172,11 +172,14 @@ pub struct Options {
     pub fit: bool,
 }
 
+/// A Rust function map.js calls: one value in, one out (one signature: one shim in the glue).
+type Callback = Closure<dyn FnMut(JsValue) -> JsValue>;
+
 /// One map on the page; dropping it frees the map.
 pub struct MapView {
     handle: JsHandle,
-    _on_event: Closure<dyn FnMut(JsValue) -> JsValue>,
-    basemap: std::cell::RefCell<Option<Closure<dyn FnMut(JsValue) -> JsValue>>>,
+    _on_event: Callback,
+    basemap: std::cell::RefCell<Option<Callback>>,
 }
 
 impl MapView {

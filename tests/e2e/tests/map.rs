@@ -107,6 +107,19 @@ async fn csp_refused(app: &App) -> Result<serde_json::Value> {
         .await?)
 }
 
+/// A tap at the centre of a map: the map scrolled whole into view first (WebDriver clicks the
+/// centre of the part in view).
+async fn tap_centre(app: &App, css: &str) -> Result {
+    app.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![json!(css)],
+        )
+        .await?;
+    app.settle().await?;
+    app.click(css).await
+}
+
 async fn type_into(app: &App, css: &str, text: &str) -> Result {
     let el = app.find(css).await?;
     el.clear().await?;
@@ -152,7 +165,7 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
         .await?;
     app.click("#ward-card-close").await?;
     tokio::time::sleep(Duration::from_millis(2500)).await; // the flight ends
-    app.click("#map-canvas").await?;
+    tap_centre(&app, "#map-canvas").await?;
     app.wait_text("#ward-card-name", |t| t.contains("Bến Thành"))
         .await?;
     app.wait_text("#ward-card-code", |t| t == "26743").await?;
@@ -180,7 +193,7 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
     app.click("#place-on-map").await?;
     app.find("#pick-canvas").await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    app.click("#pick-canvas").await?;
+    tap_centre(&app, "#pick-canvas").await?;
     let ward = app
         .wait_text("#pick-ward", |t| t.starts_with("Phường, xã: "))
         .await?;

@@ -17,6 +17,16 @@ use crate::format::city_time;
 use crate::screens::feedback::{service_label, status_key};
 use crate::state::{Ctx, Screen, use_ctx};
 
+/// A card takes the focus when it opens (a keyboard or a screen reader is there, and the page
+/// scrolls to it: in the list view the card is above the list).
+fn shown() -> NodeRef<leptos::html::Section> {
+    let node = NodeRef::new();
+    node.on_load(|el: web_sys::HtmlElement| {
+        let _ = el.focus();
+    });
+    node
+}
+
 /// A share 0–1 as the card writes it, or "not available".
 fn percent(ctx: Ctx, value: Option<f64>) -> String {
     match value {
@@ -87,7 +97,7 @@ pub fn WardCardView(
     };
     let na = move || ctx.t("map.not_available");
     view! {
-        <section class="card ward-card" id="ward-card" aria-labelledby="ward-card-name" aria-live="polite">
+        <section class="card ward-card" id="ward-card" tabindex="-1" node_ref=shown() aria-labelledby="ward-card-name" aria-live="polite">
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             {move || card.get().map(|c| {
                 let office = c.office.clone();
@@ -164,7 +174,7 @@ pub fn ReportCard(
         }
     };
     view! {
-        <section class="card report-card public-report" id="report-card" aria-labelledby="report-card-name" aria-live="polite">
+        <section class="card report-card public-report" id="report-card" tabindex="-1" node_ref=shown() aria-labelledby="report-card-name" aria-live="polite">
             {move || feature().map(|f| {
                 let p = f.properties;
                 let ward = p.ward_code.as_ref().and_then(|c| loaded.with(|l| super::data::ward_name(&l.wards, c.as_str())));

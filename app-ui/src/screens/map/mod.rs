@@ -93,11 +93,15 @@ fn Browse(list: bool) -> impl IntoView {
     let map_ready = RwSignal::new(false);
     let canvas = NodeRef::<leptos::html::Div>::new();
 
-    spawn_local(async move {
-        match data::load().await {
-            Ok(l) => loaded.set(l),
-            Err(err) => problem.set(Some(ctx.error_text(&err))),
-        }
+    // Read when the screen opens, and again when the shell pulled the map's data anew.
+    Effect::new(move |_| {
+        ctx.map_version.track();
+        spawn_local(async move {
+            match data::load().await {
+                Ok(l) => loaded.set(l),
+                Err(err) => problem.set(Some(ctx.error_text(&err))),
+            }
+        });
     });
 
     // The map, once its element is there (never in the list view).
@@ -237,10 +241,10 @@ fn Browse(list: bool) -> impl IntoView {
                         <button id="map-zoom-out" class="secondary" aria-label=move || ctx.t("map.zoom_out") on:click=move |_| { with_map(&|m| m.zoom_by(-1.0)); }>"−"</button>
                     </div>
                 </div>
-                <LayerChooser layers=layers has_basemap=has_basemap/>
             })}
             {move || report.get().map(|id| view! { <card::ReportCard loaded=loaded id=id on_close=move || report.set(None)/> })}
             {move || selected.get().map(|code| view! { <card::WardCardView code=code on_close=move || selected.set(None)/> })}
+            {(!list).then(|| view! { <LayerChooser layers=layers has_basemap=has_basemap/> })}
             {list.then(|| view! { <list::MapList loaded=loaded on_ward=move |code| selected.set(Some(code)) on_report=move |id| report.set(Some(id))/> })}
         </section>
     }

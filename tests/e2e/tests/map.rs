@@ -349,6 +349,42 @@ async fn map_render_figures() -> Result {
             got["idleMs"].as_f64().unwrap_or_default()
         );
     }
+
+    // The basemap through the custom pmtiles Source (the bytes handed in as the shell hands
+    // them): map-shapes' test archive, raster tiles over central HCMC, drawn without a refusal.
+    let archive = std::fs::read(e2e::root().join("tests/fixtures/basemap-test.pmtiles"))?;
+    let got = app
+        .client
+        .execute_async(
+            "const [bytes, wards, done] = arguments;\
+             const file = Uint8Array.from(bytes);\
+             import(new URL('./map/map.js', document.baseURI).href).then(m => {\
+               const div = document.createElement('div');\
+               div.style.cssText = 'position:fixed;left:0;top:0;width:1024px;height:720px;z-index:9';\
+               document.body.appendChild(div);\
+               const errors = [];\
+               let type, finished = false;\
+               const h = m.create(div, {center: [106.70, 10.78], zoom: 11}, e => {\
+                 if (e.kind === 'error') errors.push(e.message);\
+                 if (e.kind === 'idle' && type !== undefined && !finished && h.map.getSource('basemap')) {\
+                   finished = true;\
+                   done({type, errors});\
+                 }\
+               });\
+               h.setData('wards', wards);\
+               h.send({op: 'set_basemap', key: 'test', get_bytes: r => Promise.resolve(file.slice(r[0], r[0] + r[1]))})\
+                 .then(t => { type = t; h.map.triggerRepaint(); }, e => done({error: String(e)}));\
+               window.__basemapTest = h;\
+             });",
+            vec![json!(archive), json!(wards)],
+        )
+        .await?;
+    app.screenshot("map-basemap-test").await?;
+    assert_eq!(got["type"], 2, "a PNG archive: {got}");
+    assert_eq!(got["errors"], json!([]), "{got}");
+    app.client
+        .execute("window.__basemapTest.send({op: 'remove'});", vec![])
+        .await?;
     assert_eq!(
         csp_refused(&app).await?,
         json!([]),

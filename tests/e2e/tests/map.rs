@@ -178,6 +178,9 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
     let left = memory_mib(&app);
     let warm = open_map(&app).await?;
     app.click("#nav-home").await?;
+    app.find("#nav-map").await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let left_again = memory_mib(&app);
 
     // A new report whose place is chosen on the map.
     app.click("#nav-feedback").await?;
@@ -252,6 +255,7 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
         ("home", home),
         ("on the map", on_map),
         ("after leaving", left),
+        ("after opening and leaving again", left_again),
     ] {
         println!(
             "memory {what}: RSS {rss:.0} MiB, PSS {pss:.0} MiB ({})",

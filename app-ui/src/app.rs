@@ -45,6 +45,9 @@ pub fn App() -> impl IntoView {
         ctx.dossiers_unseen.set(news.unseen);
         ctx.dossiers_version.update(|v| *v += 1);
     });
+    bridge::listen(Event::MapUpdated, move |(): ()| {
+        ctx.map_version.update(|v| *v += 1)
+    });
     Effect::new(move |_| {
         if let Some(s) = ctx.settings() {
             apply_to_page(s.language, s.text_size);
@@ -88,6 +91,7 @@ pub fn App() -> impl IntoView {
                     Screen::Report(id) => lazy::show(lazy::report_view(id)),
                     Screen::WardReports(code) => lazy::show(lazy::ward_reports(code)),
                     Screen::Dossiers(screen) => lazy::show(lazy::dossiers(screen)),
+                    Screen::Map(screen) => lazy::show(lazy::map(screen)),
                 },
             }}
         </main>

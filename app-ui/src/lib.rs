@@ -10,6 +10,7 @@ mod format;
 mod geo;
 mod i18n;
 mod load;
+mod map;
 mod screens;
 mod state;
 

@@ -11,7 +11,7 @@ use model::{ErrorDto, Language, Ward};
 
 use crate::{bridge, i18n};
 
-/// The screens of the app. Map and rating are not built yet.
+/// The screens of the app. Rating is not built yet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Home,
@@ -27,6 +27,17 @@ pub enum Screen {
     /// Dossiers and the procedures guide: one variant, so the start part holds one lazy door
     /// for all of them (each door costs start bytes).
     Dossiers(DossierScreen),
+    /// The city map and its list view, in one lazily loaded part with MapLibre behind it.
+    Map(MapScreen),
+}
+
+/// The map screens, all in one lazily loaded part.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MapScreen {
+    /// The map (or, `list: true`, its list view: "skip the map").
+    Browse { list: bool },
+    /// "Choose on the map" for the report being written: a pin, its ward, back to the form.
+    Pick,
 }
 
 /// The dossier screens, all in one lazily loaded part.
@@ -74,6 +85,8 @@ pub struct Ctx {
     pub dossiers_unseen: RwSignal<usize>,
     /// Bumped when the shell says the city changed tracked dossiers: lists re-load.
     pub dossiers_version: RwSignal<u32>,
+    /// Bumped when the shell says the map's data on this device changed: the map re-loads.
+    pub map_version: RwSignal<u32>,
     /// The report being written, shared by the steps of the form.
     pub form: crate::screens::feedback::draft::Form,
 }
@@ -92,6 +105,7 @@ impl Ctx {
             reports_version: RwSignal::new(0),
             dossiers_unseen: RwSignal::new(0),
             dossiers_version: RwSignal::new(0),
+            map_version: RwSignal::new(0),
             form: crate::screens::feedback::draft::Form::new(),
         }
     }

@@ -71,8 +71,9 @@ pub fn apt_install(wanted: &[&str]) -> Result {
     apt(&args)
 }
 
-/// npm packages pinned in package.json / package-lock.json (build tools only, nothing shipped
-/// from a CDN). Re-installed only when the lock file is newer than the install.
+/// npm packages pinned in package.json / package-lock.json: build tools, and the map's
+/// MapLibre GL JS and pmtiles, which `cargo xtask ui` bundles into `dist/map/` (nothing is
+/// loaded from a CDN). Re-installed only when the lock file is newer than the install.
 fn npm() -> Result {
     let root = root();
     let stamp = root.join("node_modules/.package-lock.json");

@@ -106,7 +106,54 @@ pub fn ui() -> Result {
             .map_err(|e| format!("copy {file}: {e}"))?;
     }
     minify(&dist)?;
+    map_part(&dist)?;
     inputs.remember()
+}
+
+/// The map's JavaScript entry (imports `maplibre-gl` and `pmtiles`, npm, pinned in package.json).
+const MAP_ENTRY: &str = "app-ui/map/map.js";
+/// The map screen's own CSS, loaded by `MAP_ENTRY` with MapLibre's (not at start).
+const MAP_CSS: &str = "app-ui/map/map.css";
+
+/// The map part, in `dist/map/`, loaded only when the map screen opens (`app-ui/src/map/`):
+/// esbuild bundles `MAP_ENTRY` with MapLibre GL JS and pmtiles into one ES module and minifies
+/// `MAP_CSS`; MapLibre's worker (already minified, ESM) and its CSS are copied as they are. The worker is found
+/// through `setWorkerUrl` (under `tauri://` MapLibre cannot work out its URL).
+fn map_part(dist: &Path) -> Result {
+    let root = root();
+    let esbuild = root.join("node_modules/.bin/esbuild");
+    let maplibre = root.join("node_modules/maplibre-gl/dist");
+    if !maplibre.is_dir() {
+        return Err("node_modules/maplibre-gl is missing: run `cargo xtask setup`".into());
+    }
+    let out = dist.join("map");
+    std::fs::create_dir_all(&out).map_err(|e| format!("create {}: {e}", out.display()))?;
+    let mut outfile = std::ffi::OsString::from("--outfile=");
+    outfile.push(out.join("map.js"));
+    exec(
+        Command::new(&esbuild)
+            .arg(root.join(MAP_ENTRY))
+            .args([
+                "--bundle",
+                "--format=esm",
+                "--minify",
+                MINIFY_TARGET,
+                "--log-level=error",
+            ])
+            .arg(outfile),
+    )?;
+    for file in ["maplibre-gl-worker.mjs", "maplibre-gl.css"] {
+        std::fs::copy(maplibre.join(file), out.join(file))
+            .map_err(|e| format!("copy {file}: {e}"))?;
+    }
+    let mut css = std::ffi::OsString::from("--outfile=");
+    css.push(out.join("map.css"));
+    exec(
+        Command::new(&esbuild)
+            .arg(root.join(MAP_CSS))
+            .args(["--minify", MINIFY_TARGET, "--log-level=error"])
+            .arg(css),
+    )
 }
 
 /// Everything the UI's post-processing reads: the wasm cargo built, the static files, the
@@ -127,6 +174,8 @@ impl UiInputs {
             root.join("Cargo.lock"),
             root.join("package-lock.json"),
             root.join("xtask/src/tasks.rs"),
+            root.join(MAP_ENTRY),
+            root.join(MAP_CSS),
         ];
         files.extend(UI_STATIC.iter().map(|f| root.join("app-ui").join(f)));
         Self {
@@ -364,17 +413,26 @@ pub fn lint() -> Result {
     ]))
 }
 
-/// Raw and gzip sizes of the UI bundle (wasm + JS + CSS + HTML).
+/// Raw and gzip sizes of the UI bundle (wasm + JS + CSS + HTML), every file under `dist/` by
+/// its path there (`snippets/…` load at start with the glue; `map/…` when the map opens).
 fn bundle_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
     let mut rows = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dist)
-        .map_err(|e| format!("read dist/ (run `cargo xtask ui` first): {e}"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x == "wasm" || x == "js" || x == "css" || x == "html")
-        })
-        .collect();
+    let mut entries = Vec::new();
+    let mut dirs = vec![dist.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .map_err(|e| format!("read {} (run `cargo xtask ui` first): {e}", dir.display()))?
+        {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| {
+                x == "wasm" || x == "js" || x == "mjs" || x == "css" || x == "html"
+            }) {
+                entries.push(path);
+            }
+        }
+    }
     entries.sort();
     for path in entries {
         let raw = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
@@ -384,9 +442,10 @@ fn bundle_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
             .output()
             .map_err(|e| e.to_string())?;
         let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
         rows.push((name, raw, out.stdout.len() as u64));
     }
     Ok(rows)
@@ -402,8 +461,13 @@ fn bundle_report() -> Result {
     let rows = bundle_sizes(&root().join("dist"))?;
     let on_demand = |name: &str| name.starts_with("split_") || name.starts_with("chunk_");
     let (mut start, mut later, mut parts) = ((0, 0), (0, 0), 0);
+    let mut map = (0, 0);
     for (name, r, g) in &rows {
-        if on_demand(name) {
+        if name.starts_with("map/") {
+            // MapLibre GL JS, pmtiles, the worker and the CSS: fetched when the map opens.
+            println!("{name:<32} {r:>9} B raw {g:>9} B gzip  (when the map opens)");
+            map = (map.0 + r, map.1 + g);
+        } else if on_demand(name) {
             later = (later.0 + r, later.1 + g);
             parts += 1;
         } else {
@@ -418,6 +482,10 @@ fn bundle_report() -> Result {
     println!(
         "{:<20} {:>9} B raw {:>9} B gzip  ({parts} parts, each the first time its screen opens)",
         "loaded when needed", later.0, later.1
+    );
+    println!(
+        "{:<20} {:>9} B raw {:>9} B gzip  (MapLibre GL JS + pmtiles + worker + CSS, when the map opens)",
+        "map part (JS)", map.0, map.1
     );
     if start.1 > START_BUDGET_GZIP {
         // Where wasm-split puts shared code and data moves with small changes: see

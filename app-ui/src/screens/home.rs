@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use model::part::Part;
 
-use crate::state::{DossierScreen, Screen, use_ctx};
+use crate::state::{DossierScreen, MapScreen, Screen, use_ctx};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -24,6 +24,7 @@ pub fn Home() -> impl IntoView {
                     <button id=format!("nav-{stem}") class=format!("tile tile-{stem}") on:click=move |_| ctx.go(match part {
                         Part::Feedback => Screen::Feedback,
                         Part::Dossiers => Screen::Dossiers(DossierScreen::Mine),
+                        Part::Map => Screen::Map(MapScreen::Browse { list: false }),
                         other => Screen::Coming(other),
                     })>
                         <span class="tile-title">

@@ -12,7 +12,7 @@ use crate::screens::feedback::{
 use crate::screens::{
     coming::Coming, db_error::DbError, settings::Settings, wards::Finder, wards::WardDetail,
 };
-use crate::state::{DossierScreen, use_ctx};
+use crate::state::{DossierScreen, MapScreen, use_ctx};
 use model::draft::FormStep;
 use model::part::Part;
 
@@ -40,6 +40,12 @@ pub fn ward_reports(code: String) -> AnyView {
 #[lazy]
 pub fn dossiers(screen: DossierScreen) -> AnyView {
     untrack(|| crate::screens::dossiers::show(screen))
+}
+
+/// The map, its list view and "choose on the map", behind one door.
+#[lazy]
+pub fn map(screen: MapScreen) -> AnyView {
+    untrack(|| crate::screens::map::show(screen))
 }
 
 /// Rare screens stay off the start too: a part not built yet, a database that cannot be used.

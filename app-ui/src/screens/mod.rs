@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod home;
 pub mod lazy;
 pub mod login;
+pub mod map;
 pub mod my_data;
 pub mod settings;
 pub mod wards;

@@ -23,9 +23,26 @@ pub struct Form {
     pub photos: RwSignal<Vec<PhotoDto>>,
     /// The last error from the shell (the screen translates it).
     pub problem: RwSignal<Option<ErrorDto>>,
+    /// A place chosen outside the form (the map), put into the draft when the form next shows.
+    /// A plain value handed over, so the map's part shares no form code (each piece shared by
+    /// two lazy parts goes into the start part).
+    pub chosen: RwSignal<Option<Chosen>>,
     /// Mirrors `saver.is_saved()` for the "saved" line.
     saved: RwSignal<bool>,
     saver: StoredValue<DraftSaver>,
+}
+
+/// What the map hands the form.
+#[derive(Clone, Debug)]
+pub enum Chosen {
+    /// "Choose on the map": a point and the ward it falls in.
+    Point {
+        lat: f64,
+        lon: f64,
+        ward_code: String,
+    },
+    /// A ward's "report a problem here".
+    Ward(String),
 }
 
 impl Form {
@@ -34,6 +51,7 @@ impl Form {
             draft: RwSignal::new(None),
             photos: RwSignal::new(Vec::new()),
             problem: RwSignal::new(None),
+            chosen: RwSignal::new(None),
             saved: RwSignal::new(true),
             saver: StoredValue::new(DraftSaver::default()),
         }

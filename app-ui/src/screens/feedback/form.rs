@@ -8,14 +8,14 @@ use model::draft::{Draft, FormStep, Identity, PlaceMode, Step};
 use model::feedback::PhotoPurpose;
 use model::service::{Attribute, Datatype};
 
-use super::draft::Form;
+use super::draft::{Chosen, Form};
 use super::photos::Photos;
 use super::review::ReviewStep;
 use super::ward_select::WardSelect;
 use super::{ensure_catalog, service, service_label};
 use crate::bridge;
 use crate::format::fixed;
-use crate::state::{Ctx, Screen, use_ctx};
+use crate::state::{Ctx, MapScreen, Screen, use_ctx};
 
 #[component]
 pub fn ReportForm(step: FormStep) -> impl IntoView {
@@ -23,6 +23,35 @@ pub fn ReportForm(step: FormStep) -> impl IntoView {
     ensure_catalog(ctx);
     let form = ctx.form;
     form.load_if_needed();
+    // A place chosen on the map goes into the draft once it is here.
+    Effect::new(move |_| {
+        if form.draft.with(Option::is_none) || form.chosen.with(Option::is_none) {
+            return;
+        }
+        let Some(chosen) = form.chosen.try_update(Option::take).flatten() else {
+            return;
+        };
+        form.edit(move |d| match chosen {
+            Chosen::Point {
+                lat,
+                lon,
+                ward_code,
+            } => {
+                d.place_mode = PlaceMode::Here;
+                d.lat = Some(lat);
+                d.lon = Some(lon);
+                d.ward_code = Some(ward_code);
+            }
+            // "No exact address" unless a street address is being given: a position would
+            // name its own ward.
+            Chosen::Ward(code) => {
+                d.ward_code = Some(code);
+                if d.place_mode != PlaceMode::Address {
+                    d.place_mode = PlaceMode::Described;
+                }
+            }
+        });
+    });
     let index = step.index();
     let go = move |s: FormStep| {
         // Leaving a step saves at once: nothing typed waits on a timer.
@@ -274,6 +303,7 @@ fn PlaceStep(form: Form) -> impl IntoView {
                 Some((lat, lon)) => form.edit(move |d| {
                     d.lat = Some(lat);
                     d.lon = Some(lon);
+                    d.ward_code = None;
                 }),
                 None => located.set(Some(ctx.t("place.no_position"))),
             }
@@ -290,6 +320,7 @@ fn PlaceStep(form: Form) -> impl IntoView {
                     form.edit(move |d| {
                         d.lat = Some(lat);
                         d.lon = Some(lon);
+                        d.ward_code = None;
                     });
                     return;
                 }
@@ -297,6 +328,26 @@ fn PlaceStep(form: Form) -> impl IntoView {
         });
     };
     let has_photo_place = move || form.photos.with(|p| p.iter().any(|p| p.has_place));
+    // The ward "choose on the map" found for its point (by the rule the report is sent with);
+    // a position from the device or a photo has its ward found when it is sent.
+    let ward_code = Memo::new(move |_| {
+        form.draft.with(|d| {
+            d.as_ref()
+                .filter(|d| d.place_mode == PlaceMode::Here && d.lat.is_some())
+                .and_then(|d| d.ward_code.clone())
+        })
+    });
+    let ward_name = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let code = ward_code.get();
+        spawn_local(async move {
+            let name = match code {
+                Some(code) => bridge::get_ward(&code).await.ok().map(|w| w.name),
+                None => None,
+            };
+            ward_name.set(name);
+        });
+    });
     let choice = move |m: PlaceMode, id: &'static str, key: &'static str| {
         view! {
             <div class="choice big">
@@ -322,11 +373,13 @@ fn PlaceStep(form: Form) -> impl IntoView {
                 <button id="locate" class="primary" prop:disabled=move || locating.get() on:click=locate>
                     {move || if locating.get() { ctx.t("place.locating") } else { ctx.t("place.locate") }}
                 </button>
+                <button id="place-on-map" class="secondary" on:click=move |_| ctx.go(Screen::Map(MapScreen::Pick))>{move || ctx.t("place.on_map")}</button>
                 <Show when=has_photo_place>
                     <button id="use-photo-place" class="secondary" on:click=photo_place>{move || ctx.t("place.use_photo")}</button>
                     <p class="muted">{move || ctx.t("place.photo_privacy")}</p>
                 </Show>
                 <p id="position" class="ok" role="status">{move || position().map(|(a, b)| ctx.t_with("place.position", &[("lat", &fixed(a, 5)), ("lon", &fixed(b, 5))])).unwrap_or_default()}</p>
+                <p id="place-ward" class="muted">{move || ward_name.get().map(|n| ctx.t_with("place.ward_of_point", &[("name", &n)])).unwrap_or_default()}</p>
                 <p class="error" role="alert">{move || located.get().unwrap_or_default()}</p>
             }.into_any(),
             PlaceMode::Address => view! {

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod dossiers;
 pub mod feedback;
+pub mod map;
 pub mod my_data;
 
 #[wasm_bindgen]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod idempotent;
 pub mod limits;
 pub mod local;
+pub mod map;
 pub mod oidc;
 pub mod open311;
 pub mod openapi;
@@ -61,6 +62,12 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::login::login_provider))
         .routes(routes!(routes::my_data::holds, routes::my_data::delete))
         .routes(routes!(routes::wards::list))
+        .routes(routes!(routes::map::offices))
+        .routes(routes!(routes::map::all_stats))
+        .routes(routes!(routes::map::info))
+        .routes(routes!(routes::map::reports))
+        .routes(routes!(routes::map::boundaries))
+        .routes(routes!(routes::map::basemap))
         .routes(routes!(routes::wards::one))
         .routes(routes!(routes::ward_ratings::stats))
         .routes(routes!(routes::ward_ratings::rate))

@@ -84,6 +84,24 @@ struct Cli {
     /// Signature algorithms accepted from the identity provider (HMAC and `none` never).
     #[arg(long, value_delimiter = ',', default_value = "RS256", value_parser = city_api::oidc::parse_algorithm)]
     oidc_algorithms: Vec<jsonwebtoken::Algorithm>,
+    /// The ward offices file (JSON, see the README); default: the one built in
+    /// (`assets/ward-offices.json`). Checked at start against the wards.
+    #[arg(long)]
+    offices: Option<PathBuf>,
+    /// The city's official ward boundaries (GeoJSON FeatureCollection, `properties.code` the
+    /// five-digit code): served at /api/v1/map/boundaries.geojson, the app draws them instead
+    /// of its schematic cells. Checked at start.
+    #[arg(long)]
+    boundaries: Option<PathBuf>,
+    /// A basemap (PMTiles v3): served at /api/v1/map/basemap.pmtiles with byte ranges; the app
+    /// downloads it for offline use.
+    #[arg(long)]
+    basemap: Option<PathBuf>,
+    /// With `--seed hcmc`: demo reports to file in each ward (once, into a database without
+    /// reports), four in five of them open, so a demo's map shows something (e.g. 2). None by
+    /// default: tests and the end-to-end harness count the reports they file.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+    seed_reports_per_ward: u32,
 }
 
 impl Cli {
@@ -157,21 +175,29 @@ async fn main() -> ExitCode {
         }
     };
     if let Some(Seed::Hcmc) = cli.seed {
+        let per_ward = cli.seed_reports_per_ward as usize;
         let seeded = db.with(|conn| {
+            let units = db::seed_hcmc(conn)?;
+            let services = db::seed_services(conn)?;
+            let dossiers = db::seed_dossiers(conn, chrono::Utc::now())?;
+            let (wards, _) = db::wards(conn)?;
+            let reports = db::map::seed_demo_reports(conn, &wards, per_ward, chrono::Utc::now())?;
             Ok::<_, city_api::DbError>((
-                db::seed_hcmc(conn)?,
-                db::seed_services(conn)?,
-                db::seed_dossiers(conn, chrono::Utc::now())?,
+                units,
+                services,
+                dossiers,
+                reports,
                 db::dossiers::samples(conn, 3)?,
             ))
         });
         match seeded {
-            Ok((units, services, dossiers, samples)) => {
+            Ok((units, services, dossiers, reports, samples)) => {
                 tracing::info!(
                     units,
                     services,
                     dossiers,
-                    "seeded the HCMC units, services and demo dossiers"
+                    reports,
+                    "seeded the HCMC units, services, demo dossiers and demo reports"
                 );
                 for (code, check) in samples {
                     // xtask api-check reads this exact line; the receipt goes on its own.
@@ -212,9 +238,23 @@ async fn main() -> ExitCode {
     let public_url = cli.public_url.unwrap_or_else(|| format!("http://{addr}"));
     let state = match AppState::new(db, keys, &public_url) {
         Ok(s) => {
+            let map = city_api::map::MapFiles::load(
+                &s.wards,
+                cli.offices.as_deref(),
+                cli.boundaries.as_deref(),
+                cli.basemap.as_deref(),
+            );
+            let map = match map {
+                Ok(m) => m,
+                Err(err) => {
+                    eprintln!("city-api: {err}");
+                    return ExitCode::from(2);
+                }
+            };
             let s = s
                 .with_client_ip_header(cli.client_ip_header)
-                .with_limits(limits);
+                .with_limits(limits)
+                .with_map(map);
             let s = match cli.device_key {
                 Some(k) => s.with_device_key(k),
                 None => s,

@@ -12,6 +12,7 @@ use model::service::ServiceCatalog;
 
 use crate::db::{self, Db, DbError};
 use crate::limits::{Limiters, Limits};
+use crate::map::MapFiles;
 use crate::oidc::CitizenVerifier;
 use crate::throttle::Throttle;
 use crate::trust::DeviceKey;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub limits: Arc<Limiters>,
     /// The city's identity provider, when it counts verified citizens (`oidc`).
     pub citizens: Option<Arc<dyn CitizenVerifier>>,
+    /// The map's files: ward offices, configured boundaries and basemap (`map`).
+    pub map: Arc<MapFiles>,
     inflight: Arc<Mutex<HashSet<String>>>,
 }
 
@@ -87,6 +90,7 @@ impl AppState {
             Ok::<_, DbError>((services, wards, DeviceKey::stored(conn)?))
         })?;
         let clock = Clock::default();
+        let map = MapFiles::bundled(&wards)?;
         Ok(Self {
             db,
             keys: Arc::new(keys),
@@ -99,6 +103,7 @@ impl AppState {
             client_ip_header: None,
             device_key: Arc::new(device_key),
             citizens: None,
+            map: Arc::new(map),
             inflight: Arc::default(),
         })
     }
@@ -119,6 +124,12 @@ impl AppState {
     /// Counts verified citizens instead of devices (`trust::Voter`), checked by `verifier`.
     pub fn with_citizen_verifier(mut self, verifier: Arc<dyn CitizenVerifier>) -> Self {
         self.citizens = Some(verifier);
+        self
+    }
+
+    /// Serves these map files (checked by `MapFiles::load`) instead of the bundled offices alone.
+    pub fn with_map(mut self, map: MapFiles) -> Self {
+        self.map = Arc::new(map);
         self
     }
 

@@ -433,6 +433,40 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
             body: Vec::new(),
         });
     }
+    // The map's open reports (issue 14): bad boxes, page sizes and cursors.
+    let map_queries = [
+        "bbox=1,2,3",
+        "bbox=1,2,3,4,5",
+        "bbox=a,b,c,d",
+        "bbox=106.8,10.7,106.6,10.9",
+        "bbox=106.6,10.9,106.8,10.7",
+        "bbox=NaN,10,107,11",
+        "bbox=-inf,10,107,11",
+        "bbox=-181,10,107,11",
+        "bbox=106,-91,107,11",
+        "bbox=%FF",
+        "bbox=",
+        "bbox=1e400,10,107,11",
+        "limit=0",
+        "limit=1001",
+        "limit=-1",
+        "limit=1.5",
+        "limit=99999999999999999999",
+        "cursor=-1",
+        "cursor=abc",
+        "cursor=",
+        "cursor=99999999999999999999",
+        "cursor=1%20OR%201=1",
+    ];
+    for q in map_queries {
+        cases.push(Case {
+            what: format!("GET map/reports.geojson?{q}"),
+            method: Method::GET,
+            path: format!("/api/v1/map/reports.geojson?{q}"),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
     let ids: String = (1..=300)
         .map(|i| i.to_string())
         .collect::<Vec<_>>()
@@ -466,6 +500,11 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         "/open311/v2/requests/999/events.json",
         "/open311/v2/requests/x/events.json",
         "/api/v1/wards/..%2F..",
+        "/api/v1/map/boundaries.geojson",
+        "/api/v1/map/basemap.pmtiles",
+        "/api/v1/map/..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/map/reports.json",
+        "/api/v1/wards/offices/26734",
         "/api/v1/wards/%27%20OR%201=1",
         "/etc/passwd",
         "/open311/v2/../../etc/passwd",

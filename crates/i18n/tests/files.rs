@@ -158,6 +158,13 @@ fn keys_handed_out_by_model_exist() {
         )
         .chain(model::guide::FeeKind::ALL.iter().map(|k| k.message_key()))
         .chain(
+            model::map::BoundaryKind::ALL
+                .iter()
+                .map(|k| k.message_key()),
+        )
+        .chain(model::map::ScoreKind::ALL.iter().map(|k| k.message_key()))
+        .chain(model::map::HoursFrom::ALL.iter().map(|k| k.message_key()))
+        .chain(
             model::guide::TimeLimit::KINDS
                 .iter()
                 .map(|t| t.message_key()),

@@ -74,10 +74,14 @@ pub enum ErrorCode {
     UnknownDossier,
     /// "Export my data" could not write its file in the chosen folder.
     ExportFailed,
+    /// No basemap is on this device (the map draws without one).
+    NoBasemap,
+    /// A basemap read outside the file or longer than one read may be.
+    BadRange,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 32] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -108,6 +112,8 @@ impl ErrorCode {
         Self::TooManyDossiers,
         Self::UnknownDossier,
         Self::ExportFailed,
+        Self::NoBasemap,
+        Self::BadRange,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -143,6 +149,8 @@ impl ErrorCode {
             Self::TooManyDossiers => "too_many_dossiers",
             Self::UnknownDossier => "unknown_dossier",
             Self::ExportFailed => "export_failed",
+            Self::NoBasemap => "no_basemap",
+            Self::BadRange => "bad_range",
         }
     }
 

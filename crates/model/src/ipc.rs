@@ -51,6 +51,14 @@ wire_enum! {
         MyDataSummary = "my_data_summary",
         ExportMyData = "export_my_data",
         DeleteMyData = "delete_my_data",
+        // The city map (`map::dto`).
+        MapWards = "map_wards",
+        MapReports = "map_reports",
+        WardCard = "ward_card",
+        MapOffices = "map_offices",
+        MapStats = "map_stats",
+        MapSources = "map_sources",
+        MapBasemapRange = "map_basemap_range",
     }
 }
 
@@ -67,6 +75,9 @@ wire_enum! {
         ReportsNews = "reports-news",
         /// `dossier_dto::DossierNewsEvent`: the city changed a tracked dossier.
         DossiersNews = "dossiers-news",
+        /// `()`: the map's data on this device changed (reports, stats, offices, boundaries or
+        /// the basemap were pulled anew): ask again.
+        MapUpdated = "map-updated",
     }
 }
 

@@ -19,6 +19,7 @@ pub mod form;
 pub mod geo;
 pub mod guide;
 pub mod ipc;
+pub mod map;
 pub mod messages;
 pub mod open311;
 pub mod part;

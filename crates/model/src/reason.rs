@@ -38,6 +38,8 @@ wire_enum! {
         InvalidStatus = "invalid_status",
         InvalidWindow = "invalid_window",
         InvalidWardCode = "invalid_ward_code",
+        /// A map route's `bbox` is not `west,south,east,north` in range and in order.
+        InvalidBbox = "invalid_bbox",
         InvalidDossierCode = "invalid_dossier_code",
         InvalidCheck = "invalid_check",
         /// Too many wrong check values from this client: wait `Retry-After` seconds.

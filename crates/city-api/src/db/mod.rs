@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod dossiers;
 pub mod idempotency;
+pub mod map;
 pub mod my_data;
 pub mod requests;
 pub mod retention;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0006_devices.sql")),
     M::up(include_str!("../migrations/0007_consent.sql")),
     M::up(include_str!("../migrations/0008_published.sql")),
+    M::up(include_str!("../migrations/0009_map.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,9 @@ pub enum DbError {
     Random(String),
     #[error("database worker stopped")]
     Worker,
+    /// A map file (offices, boundaries, basemap) failed its check at start.
+    #[error("{0}")]
+    Map(#[from] crate::map::MapFileError),
 }
 
 /// A shared connection. SQLite serialises writers anyway; one connection keeps it simple.

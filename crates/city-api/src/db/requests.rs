@@ -172,14 +172,15 @@ pub fn insert(
     Ok(id)
 }
 
-const COLUMNS: &str = "r.id, r.token, r.service_code, r.description, r.lat, r.lon, r.address,
+pub(crate) const COLUMNS: &str =
+    "r.id, r.token, r.service_code, r.description, r.lat, r.lon, r.address,
     r.ward_code, r.device_id, r.media_url, r.status, r.status_notes, r.agency, r.requested_at,
     r.updated_at, r.expected_at, r.resolved_at, r.change_seq, g.satisfaction,
     (SELECT group_concat(m.id) FROM
         (SELECT id FROM media WHERE request_id = r.id ORDER BY rowid) m),
     (SELECT count(*) FROM supporters s WHERE s.request_id = r.id), r.owner_key_hash";
 
-fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
+pub(crate) fn row_to_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
     let status: String = row.get(10)?;
     let rating: Option<String> = row.get(18)?;
     Ok(RequestRow {

@@ -6,6 +6,7 @@ pub mod dossier_sync;
 pub mod dossiers;
 pub mod health;
 pub mod login;
+pub mod map;
 pub mod my_data;
 pub mod services;
 pub mod ward_ratings;

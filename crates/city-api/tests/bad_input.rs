@@ -1065,11 +1065,11 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
         let mut f: Vec<(String, String)> = [
             ("api_key", API_KEY),
-            ("access", "5"),
-            ("procedures", "4"),
-            ("attitude", "5"),
-            ("result", "4"),
-            ("timeliness", "3"),
+            ("access", "satisfied"),
+            ("procedures", "satisfied"),
+            ("officials", "satisfied"),
+            ("result", "satisfied"),
+            ("feedback", "neutral"),
         ]
         .iter()
         .filter(|(k, _)| *k != drop)
@@ -1082,20 +1082,23 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         f
     };
     let rate = "/api/v1/wards/26743/ratings";
-    for field in model::ward_rating::CRITERIA {
+    for field in model::ward_rating::ELEMENTS.map(|e| e.as_str()) {
         cases.push(form_case(
             format!("rating without {field}"),
             rate,
             rating_form(&[], field),
         ));
+        // The earlier 1–5 scale is refused too: never mapped to an answer.
         for v in [
             "0",
-            "6",
-            "-1",
+            "5",
             "3.5",
             "",
             "năm",
-            "1e1",
+            "Satisfied",
+            "hài lòng",
+            "very_satisfied",
+            "satisfied ,neutral",
             "99999999999999999999",
         ] {
             cases.push(form_case(
@@ -1143,7 +1146,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     let mut json = form_case("rating as JSON".into(), rate, Vec::new());
     json.headers
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    json.body = br#"{"access":5}"#.to_vec();
+    json.body = br#"{"access":"satisfied"}"#.to_vec();
     cases.push(json);
 
     // A key already used for another report, and malformed keys.
@@ -1632,11 +1635,11 @@ fn signature_cases(s: &TestServer, open_id: &str, device: &DeviceCredential) -> 
     let me_too = format!("/open311/v2/requests/{open_id}/supporters.json");
     let rating: Vec<(String, String)> = [
         ("api_key", API_KEY),
-        ("access", "5"),
-        ("procedures", "4"),
-        ("attitude", "5"),
-        ("result", "4"),
-        ("timeliness", "3"),
+        ("access", "satisfied"),
+        ("procedures", "satisfied"),
+        ("officials", "satisfied"),
+        ("result", "satisfied"),
+        ("feedback", "neutral"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

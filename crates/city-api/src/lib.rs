@@ -94,6 +94,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::set_status))
         .routes(routes!(staff::add_result_photo))
         .routes(routes!(staff::dossiers::move_dossier))
+        .routes(routes!(staff::ratings::comments))
         .split_for_parts();
     (router.with_state(state), doc)
 }

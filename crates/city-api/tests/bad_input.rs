@@ -458,6 +458,36 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         "cursor=99999999999999999999",
         "cursor=1%20OR%201=1",
     ];
+    // The scoreboard (issue 15): bad periods, dates and counts, unknown wards.
+    for path in [
+        "/api/v1/scoreboard?period=year",
+        "/api/v1/scoreboard?period=WEEK",
+        "/api/v1/scoreboard?period=%00",
+        "/api/v1/scoreboard?at=2025-02-30",
+        "/api/v1/scoreboard?at=2025-3-1",
+        "/api/v1/scoreboard?at=20250301",
+        "/api/v1/scoreboard?at=1999-12-31",
+        "/api/v1/scoreboard?at=9999-12-31",
+        "/api/v1/scoreboard?at=+2025-03-01",
+        "/api/v1/scoreboard?at=%FF",
+        "/api/v1/scoreboard?at=",
+        "/api/v1/wards/99999/scoreboard",
+        "/api/v1/wards/2674/scoreboard",
+        "/api/v1/wards/26743/scoreboard?count=0",
+        "/api/v1/wards/26743/scoreboard?count=25",
+        "/api/v1/wards/26743/scoreboard?count=-1",
+        "/api/v1/wards/26743/scoreboard?count=99999999999999999999",
+        "/api/v1/wards/26743/scoreboard?period=day",
+        "/api/v1/wards/26743/scoreboard?at=2025-00-10",
+    ] {
+        cases.push(Case {
+            what: format!("GET {path}"),
+            method: Method::GET,
+            path: path.to_owned(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
     for q in map_queries {
         cases.push(Case {
             what: format!("GET map/reports.geojson?{q}"),

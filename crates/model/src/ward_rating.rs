@@ -119,6 +119,18 @@ pub struct RatingReceipt {
     pub month: String,
 }
 
+/// `GET /api/v1/staff/wards/{code}/comments`: the comments given with a month's ratings of a
+/// ward, for the city's staff. Only the texts, in alphabetical order: no rater, no time, no
+/// order of arrival that could be matched with who rated when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WardComments {
+    pub ward_code: String,
+    /// `YYYY-MM`, Vietnam time.
+    pub month: String,
+    pub comments: Vec<String>,
+}
+
 /// `GET /api/v1/wards/{code}/stats`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

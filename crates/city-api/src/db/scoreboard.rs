@@ -14,17 +14,21 @@ use rusqlite::{Connection, named_params};
 use super::DbError;
 use super::requests::timestamp;
 
-/// A period's bounds as stored text: from `start` (inclusive) to `as_of` (exclusive).
+/// A period as stored text: what happened from `start` (inclusive) to `end` (exclusive), and
+/// the moment `at` (its end, or now while it runs) by which an open item is within its
+/// deadline or overdue.
 pub struct Window {
     start: String,
-    as_of: String,
+    end: String,
+    at: String,
 }
 
 impl Window {
-    pub fn new(start: DateTime<Utc>, as_of: DateTime<Utc>) -> Self {
+    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>, at: DateTime<Utc>) -> Self {
         Self {
             start: timestamp(start),
-            as_of: timestamp(as_of),
+            end: timestamp(end),
+            at: timestamp(at),
         }
     }
 }
@@ -53,16 +57,16 @@ SELECT ward_code,
        count(*),
        count(*) FILTER (WHERE done AND finished_at <= expected_at),
        count(*) FILTER (WHERE done AND finished_at > expected_at),
-       count(*) FILTER (WHERE NOT done AND expected_at >= :as_of),
-       count(*) FILTER (WHERE NOT done AND expected_at < :as_of),
+       count(*) FILTER (WHERE NOT done AND expected_at >= :at),
+       count(*) FILTER (WHERE NOT done AND expected_at < :at),
        count(*) FILTER (WHERE submitted_at >= :start),
        count(*) FILTER (WHERE submitted_at >= :start AND channel IS NOT NULL),
        count(*) FILTER (WHERE submitted_at >= :start AND channel = 'online'),
        count(*) FILTER (WHERE done AND finished_at >= :start),
        count(*) FILTER (WHERE done AND finished_at >= :start AND result_electronic IS NOT NULL),
        count(*) FILTER (WHERE done AND finished_at >= :start AND result_electronic = 1)
-FROM (SELECT *, coalesce(finished_at < :as_of, 0) AS done FROM dossiers
-      WHERE submitted_at < :as_of AND (finished_at IS NULL OR finished_at >= :start)
+FROM (SELECT *, coalesce(finished_at < :end, 0) AS done FROM dossiers
+      WHERE submitted_at < :end AND (finished_at IS NULL OR finished_at >= :start)
         AND (:ward IS NULL OR ward_code = :ward))
 GROUP BY ward_code";
 
@@ -75,15 +79,15 @@ SELECT ward_code,
        count(*) FILTER (WHERE expected_at IS NOT NULL AND on_time),
        count(*) FILTER (WHERE expected_at IS NOT NULL AND (NOT on_time OR unsatisfied OR reopened))
 FROM (SELECT r.ward_code, r.expected_at,
-             CASE WHEN r.resolved_at IS NOT NULL AND r.resolved_at < :as_of
+             CASE WHEN r.resolved_at IS NOT NULL AND r.resolved_at < :end
                   THEN r.resolved_at <= r.expected_at
-                  ELSE coalesce(r.expected_at >= :as_of, 0) END AS on_time,
-             coalesce(g.satisfaction = 'unsatisfied' AND g.at < :as_of, 0) AS unsatisfied,
+                  ELSE coalesce(r.expected_at >= :at, 0) END AS on_time,
+             coalesce(g.satisfaction = 'unsatisfied' AND g.at < :end, 0) AS unsatisfied,
              EXISTS (SELECT 1 FROM request_events e
-                      WHERE e.request_id = r.id AND e.status = 'reopened' AND e.at < :as_of)
+                      WHERE e.request_id = r.id AND e.status = 'reopened' AND e.at < :end)
                  AS reopened
       FROM requests r LEFT JOIN request_ratings g ON g.request_id = r.id
-      WHERE r.requested_at >= :start AND r.requested_at < :as_of AND r.ward_code IS NOT NULL
+      WHERE r.requested_at >= :start AND r.requested_at < :end AND r.ward_code IS NOT NULL
         AND (:ward IS NULL OR r.ward_code = :ward))
 GROUP BY ward_code";
 
@@ -92,7 +96,7 @@ const RATINGS: &str = "
 SELECT ward_code, count(*),
        count(*) FILTER (WHERE 'unsatisfied' IN (access, procedures, officials, result, feedback))
 FROM ward_ratings
-WHERE created_at >= :start AND created_at < :as_of AND (:ward IS NULL OR ward_code = :ward)
+WHERE created_at >= :start AND created_at < :end AND (:ward IS NULL OR ward_code = :ward)
 GROUP BY ward_code";
 
 /// Every ward's counts in `w` (only `ward`'s when given); a ward with nothing is absent.
@@ -102,7 +106,7 @@ pub fn counts(
     ward: Option<&str>,
 ) -> Result<BTreeMap<String, WardCounts>, DbError> {
     let mut out: BTreeMap<String, WardCounts> = BTreeMap::new();
-    let args = named_params! {":start": w.start, ":as_of": w.as_of, ":ward": ward};
+    let args = named_params! {":start": w.start, ":end": w.end, ":at": w.at, ":ward": ward};
     let mut stmt = conn.prepare(DOSSIERS)?;
     let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
@@ -131,7 +135,7 @@ pub fn counts(
         };
     }
     let mut stmt = conn.prepare(RATINGS)?;
-    let mut rows = stmt.query(args)?;
+    let mut rows = stmt.query(named_params! {":start": w.start, ":end": w.end, ":ward": ward})?;
     while let Some(r) = rows.next()? {
         out.entry(r.get(0)?).or_default().ratings = RatingCounts {
             count: n(r.get(1)?),

@@ -93,7 +93,11 @@ fn period_of(query: &[(String, String)], now: DateTime<Utc>) -> Result<Period, A
 }
 
 fn window(p: Period, now: DateTime<Utc>) -> Window {
-    Window::new(Period::instant(p.start), p.as_of(now))
+    Window::new(
+        Period::instant(p.start),
+        Period::instant(p.end()),
+        p.as_of(now),
+    )
 }
 
 /// The whole scoreboard of `period`, from the database.
@@ -279,7 +283,7 @@ pub async fn ward(
                     .remove(&ward)
                     .unwrap_or_default();
                 let start = db::requests::timestamp(Period::instant(p.start));
-                let end = db::requests::timestamp(p.as_of(now));
+                let end = db::requests::timestamp(Period::instant(p.end()));
                 let ratings = db::ward_stats::answers(
                     conn,
                     "ward_code = ?1 AND created_at >= ?2 AND created_at < ?3",

@@ -543,6 +543,18 @@ wire_enum! {
     }
 }
 
+impl Trend {
+    /// Said in words beside the arrow (nothing only in colour or shape).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Up => "scoreboard.trend.up",
+            Self::Down => "scoreboard.trend.down",
+            Self::Same => "scoreboard.trend.same",
+            Self::Unknown => "scoreboard.trend.unknown",
+        }
+    }
+}
+
 /// The trend of a group from `before` to `now`: compared only when both are computed out of
 /// the same maximum; a change under 0.01 point (what is shown) is the same.
 pub fn trend(now: &GroupOutcome, before: &GroupOutcome) -> Trend {

@@ -67,7 +67,7 @@ SELECT ward_code,
        count(*) FILTER (WHERE done AND finished_at >= :start AND result_electronic = 1)
 FROM (SELECT *, coalesce(finished_at < :end, 0) AS done FROM dossiers
       WHERE submitted_at < :end AND (finished_at IS NULL OR finished_at >= :start)
-        AND (:ward IS NULL OR ward_code = :ward))
+        {ward})
 GROUP BY ward_code";
 
 /// Reports first received in the window; on time when resolved (first) by their answer date,
@@ -88,7 +88,7 @@ FROM (SELECT r.ward_code, r.expected_at,
                  AS reopened
       FROM requests r LEFT JOIN request_ratings g ON g.request_id = r.id
       WHERE r.requested_at >= :start AND r.requested_at < :end AND r.ward_code IS NOT NULL
-        AND (:ward IS NULL OR r.ward_code = :ward))
+        {ward_r})
 GROUP BY ward_code";
 
 /// The ward ratings given in the window; a dislike has any element "không hài lòng".
@@ -96,7 +96,7 @@ const RATINGS: &str = "
 SELECT ward_code, count(*),
        count(*) FILTER (WHERE 'unsatisfied' IN (access, procedures, officials, result, feedback))
 FROM ward_ratings
-WHERE created_at >= :start AND created_at < :end AND (:ward IS NULL OR ward_code = :ward)
+WHERE created_at >= :start AND created_at < :end {ward}
 GROUP BY ward_code";
 
 /// Every ward's counts in `w` (only `ward`'s when given); a ward with nothing is absent.
@@ -106,9 +106,19 @@ pub fn counts(
     ward: Option<&str>,
 ) -> Result<BTreeMap<String, WardCounts>, DbError> {
     let mut out: BTreeMap<String, WardCounts> = BTreeMap::new();
-    let args = named_params! {":start": w.start, ":end": w.end, ":at": w.at, ":ward": ward};
-    let mut stmt = conn.prepare(DOSSIERS)?;
-    let mut rows = stmt.query(args)?;
+    // One ward's reads go through its index; all wards' are one pass each.
+    let (only, only_r) = match ward {
+        Some(_) => ("AND ward_code = :ward", "AND r.ward_code = :ward"),
+        None => ("", ""),
+    };
+    let sql = |q: &str| q.replace("{ward}", only).replace("{ward_r}", only_r);
+    let mut args =
+        named_params! {":start": w.start, ":end": w.end, ":at": w.at, ":ward": ward}.to_vec();
+    if ward.is_none() {
+        args.pop();
+    }
+    let mut stmt = conn.prepare(&sql(DOSSIERS))?;
+    let mut rows = stmt.query(args.as_slice())?;
     while let Some(r) = rows.next()? {
         out.entry(r.get(0)?).or_default().dossiers = DossierCounts {
             handled: n(r.get(1)?),
@@ -124,8 +134,8 @@ pub fn counts(
             finished_result_electronic: n(r.get(11)?),
         };
     }
-    let mut stmt = conn.prepare(REPORTS)?;
-    let mut rows = stmt.query(args)?;
+    let mut stmt = conn.prepare(&sql(REPORTS))?;
+    let mut rows = stmt.query(args.as_slice())?;
     while let Some(r) = rows.next()? {
         out.entry(r.get(0)?).or_default().reports = ReportCounts {
             received: n(r.get(1)?),
@@ -134,8 +144,14 @@ pub fn counts(
             not_satisfied: n(r.get(4)?),
         };
     }
-    let mut stmt = conn.prepare(RATINGS)?;
-    let mut rows = stmt.query(named_params! {":start": w.start, ":end": w.end, ":ward": ward})?;
+    let mut stmt = conn.prepare(&sql(RATINGS))?;
+    let mut rows = stmt.query(
+        args.iter()
+            .copied()
+            .filter(|(name, _)| *name != ":at")
+            .collect::<Vec<_>>()
+            .as_slice(),
+    )?;
     while let Some(r) = rows.next()? {
         out.entry(r.get(0)?).or_default().ratings = RatingCounts {
             count: n(r.get(1)?),

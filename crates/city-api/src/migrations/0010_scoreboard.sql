@@ -34,3 +34,4 @@ ALTER TABLE dossiers ADD COLUMN channel TEXT
     CHECK (channel IS NULL OR channel IN ('online', 'in_person', 'post'));
 ALTER TABLE dossiers ADD COLUMN result_electronic INTEGER
     CHECK (result_electronic IS NULL OR result_electronic IN (0, 1));
+

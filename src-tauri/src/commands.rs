@@ -61,11 +61,14 @@ pub async fn set_text_size(engine: Engines<'_>, text_size: TextSize) -> CmdResul
 pub async fn set_api_base_url(
     engine: Engines<'_>,
     monitor: State<'_, Monitor>,
+    syncer: State<'_, crate::syncer::Syncer>,
     url: String,
     confirmed: Option<bool>,
 ) -> CmdResult<SettingsDto> {
     let settings = engine.set_api_base_url(&url, confirmed.unwrap_or(false))?;
     monitor.wake();
+    // The map shows only copies of the address in use: fetch the new address's now.
+    syncer.wake_map();
     Ok(settings)
 }
 

@@ -4,6 +4,7 @@
 mod commands;
 mod dossiers;
 mod feedback;
+mod map;
 mod monitor;
 mod my_data;
 mod notify;
@@ -82,6 +83,13 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             my_data::my_data_summary,
             my_data::export_my_data,
             my_data::delete_my_data,
+            map::map_wards,
+            map::map_reports,
+            map::ward_card,
+            map::map_offices,
+            map::map_stats,
+            map::map_sources,
+            map::map_basemap_range,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

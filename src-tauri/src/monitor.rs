@@ -69,6 +69,7 @@ impl Monitor {
                 }
                 self.syncer.wake();
                 self.syncer.wake_dossiers();
+                self.syncer.wake_map();
             }
         }
         if outcome.wards_changed {

@@ -23,6 +23,10 @@ use tokio::sync::Notify;
 /// How often the city is asked for news when nothing is queued.
 const NEWS_EVERY: Duration = Duration::from_secs(120);
 
+/// How often the map's copy (offices, stats, the whole city's open reports, boundaries,
+/// basemap) is refreshed: the reports' set is ~1.2 MB for 5,000 reports, so not every round.
+const MAP_EVERY: Duration = Duration::from_secs(600);
+
 /// Tells the UI which report's items moved, as they move.
 struct Progress<R: Runtime>(AppHandle<R>);
 
@@ -41,6 +45,9 @@ pub struct Syncer {
     /// The next round asks about the dossiers whenever the last ask was.
     dossiers_due: Arc<AtomicBool>,
     dossiers_asked: Arc<Mutex<Option<Instant>>>,
+    /// The next round refreshes the map's copy whenever the last one was.
+    map_due: Arc<AtomicBool>,
+    map_asked: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Syncer {
@@ -50,6 +57,8 @@ impl Syncer {
             wake: Arc::new(Notify::new()),
             dossiers_due: Arc::new(AtomicBool::new(true)),
             dossiers_asked: Arc::new(Mutex::new(None)),
+            map_due: Arc::new(AtomicBool::new(true)),
+            map_asked: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -61,6 +70,12 @@ impl Syncer {
     /// A dossier waits to be looked up, or the link came back: ask about the dossiers now.
     pub fn wake_dossiers(&self) {
         self.dossiers_due.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// The link came back or the city address changed: refresh the map's copy now.
+    pub fn wake_map(&self) {
+        self.map_due.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -81,7 +96,37 @@ impl Syncer {
     async fn round<R: Runtime>(&self, app: &AppHandle<R>) -> Duration {
         let delay = self.reports_round(app).await;
         self.dossiers_round(app).await;
+        self.map_round(app).await;
         delay
+    }
+
+    /// Refreshes the map's copy when woken for it or every [`MAP_EVERY`]; tells the UI when
+    /// something changed.
+    async fn map_round<R: Runtime>(&self, app: &AppHandle<R>) {
+        let due = {
+            let mut asked = self
+                .map_asked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = self.map_due.swap(false, Ordering::SeqCst)
+                || asked.is_none_or(|at| at.elapsed() >= MAP_EVERY);
+            if due {
+                *asked = Some(Instant::now());
+            }
+            due
+        };
+        if !due {
+            return;
+        }
+        match self.engine.sync_map().await {
+            Ok(round) if round.changed => {
+                if let Err(err) = app.emit(Event::MapUpdated.as_str(), ()) {
+                    tracing::debug!(%err, "could not tell the UI");
+                }
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(%err, "map sync failed"),
+        }
     }
 
     /// Asks about every tracked dossier when woken for it or every [`NEWS_EVERY`], not on each

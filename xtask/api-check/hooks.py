@@ -90,7 +90,22 @@ def due_not_past(body):
         supplement["due"] = today.isoformat()
 
 
-# 5. The scoreboard's `at` (`format: date`) is a day from 2000-01-01 to today, Vietnam time (the
+# 5. GET /api/v1/map/reports.geojson: `bbox` is `west,south,east,north` with longitudes in
+#    -180..180, latitudes in -90..90, west <= east and south <= north; the pattern states the
+#    shape, the parameter's description the ranges and the order, which a pattern cannot. A box
+#    of the pattern's shape is sent clamped to the ranges and in order.
+BBOX = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{1,12})?(,-?[0-9]{1,3}(\.[0-9]{1,12})?){3}$")
+
+
+def bbox_in_order(text):
+    w, s, e, n = (float(v) for v in text.split(","))
+    clamp = lambda v, m: max(-m, min(m, v))
+    w, e = sorted((clamp(w, 180.0), clamp(e, 180.0)))
+    s, n = sorted((clamp(s, 90.0), clamp(n, 90.0)))
+    return f"{w!r},{s!r},{e!r},{n!r}"
+
+
+# 6. The scoreboard's `at` (`format: date`) is a day from 2000-01-01 to today, Vietnam time (the
 #    parameter's description says it); a rule against the clock, which a schema cannot state. A
 #    day outside it is sent as today; a text that is no date is left as generated.
 SCOREBOARDS = ("/api/v1/scoreboard", "/api/v1/wards/{code}/scoreboard")
@@ -119,6 +134,8 @@ def before_call(context, case, kwargs):
     if case.operation.path == "/api/v1/staff/dossiers/{code}/status":
         due_not_past(case.body)
     query = case.query
+    if case.operation.path == "/api/v1/map/reports.geojson" and query and BBOX.match(str(query.get("bbox", "")).strip()):
+        query["bbox"] = bbox_in_order(str(query["bbox"]).strip())
     if case.operation.path in SCOREBOARDS:
         at_in_range(query)
     if case.operation.path == "/open311/v2/requests.json" and case.method.upper() == "GET" and query:

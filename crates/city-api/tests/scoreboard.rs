@@ -277,7 +277,7 @@ async fn bad_periods_dates_counts_and_wards_are_refused() {
     let s = TestServer::start().await;
     for (url, status, reason) in [
         ("/api/v1/scoreboard?period=year", 400, "invalid_period"),
-        ("/api/v1/scoreboard?period=", 400, "invalid_period"),
+        ("/api/v1/scoreboard?period=Month", 400, "invalid_period"),
         ("/api/v1/scoreboard?at=2025-13-01", 400, "invalid_date"),
         ("/api/v1/scoreboard?at=2025-3-1", 400, "invalid_date"),
         ("/api/v1/scoreboard?at=1999-12-31", 400, "invalid_date"),

@@ -7,6 +7,11 @@ use model::ward::WardError;
 
 const HCMC_UNITS: &str = include_str!("../../../assets/hcmc-units.json");
 const PROCEDURES_GUIDE: &str = include_str!("../../../assets/procedures-guide.json");
+/// The schematic ward cells (`tools/ward-cells`): what the map draws until the city serves
+/// official boundaries.
+pub const WARD_CELLS: &str = include_str!("../../../assets/ward-cells.geojson");
+/// The ward offices as the reference city API ships them: the card's data on first start.
+pub const WARD_OFFICES: &str = include_str!("../../../assets/ward-offices.json");
 
 /// The procedures guide (`assets/procedures-guide.json`), checked.
 pub fn procedures_guide() -> Result<Guide, GuideError> {
@@ -33,6 +38,15 @@ mod tests {
         let con_dao = catalog.units.iter().find(|u| u.code.as_str() == "26732");
         assert_eq!(con_dao.map(|u| u.name.as_str()), Some("Đặc khu Côn Đảo"));
         assert!(catalog.units.iter().any(|u| u.name == "Phường Bến Thành"));
+    }
+
+    #[test]
+    fn bundled_map_data_is_valid() {
+        let catalog = super::hcmc_catalog().expect("units");
+        let known = |c: &model::WardCode| catalog.units.iter().any(|u| &u.code == c);
+        let cells = model::map::boundaries::check(super::WARD_CELLS, known).expect("cells");
+        assert_eq!(cells.codes.len(), 168);
+        model::map::WardOffices::from_json(super::WARD_OFFICES, known).expect("offices");
     }
 
     #[test]

@@ -56,6 +56,12 @@ pub enum CoreError {
     Login(#[from] crate::login::LoginError),
     #[error("the export file could not be written")]
     Export(#[source] std::io::Error),
+    #[error("no basemap on this device")]
+    NoBasemap,
+    #[error("a basemap read outside the file or too long")]
+    BadRange,
+    #[error("the basemap file could not be read")]
+    MapFile(#[source] std::io::Error),
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -104,6 +110,9 @@ impl CoreError {
                 ErrorCode::StorageFull
             }
             Self::Export(_) => ErrorCode::ExportFailed,
+            Self::NoBasemap => ErrorCode::NoBasemap,
+            Self::BadRange => ErrorCode::BadRange,
+            Self::MapFile(_) => ErrorCode::Internal,
         }
     }
 }

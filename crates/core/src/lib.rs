@@ -25,6 +25,7 @@ pub mod dossiers;
 pub mod engine;
 pub mod error;
 pub mod login;
+pub mod map;
 pub mod photo;
 pub mod qr;
 pub mod reports;

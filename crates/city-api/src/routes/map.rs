@@ -20,7 +20,7 @@ use tower_http::services::ServeFile;
 use crate::AppState;
 use crate::db;
 use crate::error::{ApiError, ErrorEntry};
-use crate::open311::{get, language, pairs, public_request};
+use crate::open311::{language, pairs, param, public_request};
 
 /// GeoJSON's media type (RFC 7946 §12).
 const GEO_JSON: &str = "application/geo+json";
@@ -117,9 +117,10 @@ pub async fn info(State(state): State<AppState>) -> Json<MapInfo> {
     path = "/api/v1/map/reports.geojson", operation_id = "map_reports",
     tag = "map",
     params(
-        ("bbox" = Option<String>, Query, description = "`west,south,east,north` in degrees (WGS 84), west ≤ east and south ≤ north; default: all of Ho Chi Minh City"),
+        ("bbox" = Option<String>, Query, pattern = r"^\s*(-?[0-9]{1,3}(\.[0-9]{1,12})?,-?[0-9]{1,2}(\.[0-9]{1,12})?,-?[0-9]{1,3}(\.[0-9]{1,12})?,-?[0-9]{1,2}(\.[0-9]{1,12})?)?\s*$",
+            description = "`west,south,east,north` in degrees (WGS 84): longitudes −180…180, latitudes −90…90, west ≤ east and south ≤ north (else 400 `invalid_bbox`); default: all of Ho Chi Minh City"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Reports read for this page (default 500)"),
-        ("cursor" = Option<String>, Query, pattern = "^[0-9]{1,19}$", description = "`next_cursor` of the previous page"),
+        ("cursor" = Option<String>, Query, pattern = r"^\s*([0-9]{1,19})?\s*$", description = "`next_cursor` of the previous page"),
         ("locale" = Option<String>, Query, description = "Ignored here (no text is localised); accepted as on Open311 routes"),
         ("If-None-Match" = Option<String>, Header, description = "ETag of the page the client has"),
     ),
@@ -135,18 +136,20 @@ pub async fn reports(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let query = pairs(query.unwrap_or_default().as_bytes())?;
-    let bbox = match get(&query, "bbox") {
+    // An empty (or blank) argument is the argument left out, as on every route.
+    let given = |name| param(&query, name);
+    let bbox = match given("bbox") {
         None => Bbox::HCMC,
         Some(text) => Bbox::parse(text)
             .map_err(|e| ApiError::bad(Reason::InvalidBbox, format!("bbox: {e}")))?,
     };
-    let limit = points::page_limit(get(&query, "limit")).ok_or_else(|| {
+    let limit = points::page_limit(given("limit")).ok_or_else(|| {
         ApiError::bad(
             Reason::InvalidPageSize,
             format!("limit is 1 to {}", points::MAX_PAGE),
         )
     })?;
-    let cursor = match get(&query, "cursor") {
+    let cursor = match given("cursor") {
         None => PageCursor::START,
         Some(text) => PageCursor::parse(text).ok_or_else(|| {
             ApiError::bad(Reason::InvalidCursor, "cursor is a next_cursor of a page")

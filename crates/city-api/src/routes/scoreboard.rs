@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 use crate::db::{self, DbError, scoreboard::Window};
 use crate::error::{ApiError, ErrorEntry};
-use crate::open311::{get, pairs};
+use crate::open311::{pairs, param as get};
 use crate::routes::wards::{no_ward, ward_code};
 
 /// Answers kept at most (each one period's whole scoreboard, ~100 KB).
@@ -65,7 +65,8 @@ impl ScoreCache {
     }
 }
 
-/// `period` (default `month`) and `at` (default today, Vietnam time) of a query.
+/// `period` (default `month`) and `at` (default today, Vietnam time) of a query; a blank one is
+/// one left out, as on every route.
 fn period_of(query: &[(String, String)], now: DateTime<Utc>) -> Result<Period, ApiError> {
     let kind = match get(query, "period") {
         None => PeriodKind::Month,

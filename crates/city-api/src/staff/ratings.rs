@@ -10,7 +10,7 @@ use model::ward_rating::WardComments;
 use crate::AppState;
 use crate::db::dossiers::vietnam;
 use crate::error::{ApiError, ErrorEntry};
-use crate::open311::{get, pairs};
+use crate::open311::{pairs, param as get};
 use crate::routes::wards::{no_ward, ward_code};
 
 /// A `YYYY-MM` month.

@@ -5,6 +5,7 @@
 
 mod dossiers;
 mod feedback;
+mod map;
 mod my_data;
 
 use std::path::PathBuf;
@@ -16,6 +17,8 @@ use model::dto::{
 };
 use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
+
+pub use map::{MAP_DIR, MapSync, PageCounts};
 
 use crate::bundled;
 use crate::client::{CityClient, WardFetch};

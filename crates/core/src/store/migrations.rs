@@ -13,6 +13,7 @@ const MIGRATIONS: &[M<'static>] = &[
     // Rebuilds `reports`: checked before it commits (foreign keys are off while migrating).
     M::up(include_str!("migrations/0008_origin_consent.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0010_citizen_token.sql")),
+    M::up(include_str!("migrations/0012_map.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

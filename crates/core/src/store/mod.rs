@@ -7,6 +7,7 @@ mod citizen;
 mod device;
 mod dossiers;
 mod feedback;
+mod map;
 mod migrations;
 mod my_data;
 mod outbox;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, ErrorCode as SqliteCode, OpenFlags};
 pub use device::StoredCredential;
 pub use dossiers::{Applied, DossierRow, DossierSync, Tracked};
 pub use feedback::{ItemBrief, NewPendingPhoto, PhotoThumb, ReportRow};
+pub use map::{BasemapRow, MapCopy, MapResource};
 pub use my_data::{CITY_DELETION, Held, Holds, PERSONAL_SETTINGS, PendingDeletion, TABLES};
 pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,

@@ -50,6 +50,9 @@ pub const TABLES: &[(&str, Holds)] = &[
     ("sync_state", Holds::Catalogue),
     ("wards", Holds::Catalogue),
     ("service_catalog", Holds::Catalogue),
+    // The map's copies of the city's public data (the same on every device).
+    ("map_copies", Holds::Catalogue),
+    ("map_basemaps", Holds::Catalogue),
 ];
 
 /// Settings that say something about the citizen (where they live, this install's id); the

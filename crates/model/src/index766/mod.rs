@@ -2,10 +2,11 @@
 //! ward's own data (dossiers, field reports, citizens' ratings) can compute it: the formulas in
 //! one place, pure, tested against worked examples written from the decision's text.
 //!
-//! Sources are named by the tags of the research notes (`/work/notes/decision-766.md`, copied in
-//! the city API's README): [SNV-ND] the group maxima, [METRICS]/[DOCX] the national portal's
-//! formula sheet and description, [RE] the portal's observed scores, [BCTC] sub-criterion
-//! points, [VNECONOMY]/[NLD]/[QNAM]/[LDONG] the bands.
+//! Sources are named by the tags of the research notes (`NOTES.md` next to this file: where
+//! each figure was read, how sure it is, what could not be verified): [SNV-ND] the group
+//! maxima, [METRICS]/[DOCX] the national portal's formula sheet and description, [RE] the
+//! portal's observed scores, [BCTC] sub-criterion points, [VNECONOMY]/[NLD]/[QNAM]/[LDONG] the
+//! bands.
 //!
 //! What cannot be computed from our data is [`Outcome::NotComputable`] with a reason, never a
 //! number: transparency (18 points) needs the national procedures database, most of online

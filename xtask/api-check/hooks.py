@@ -105,21 +105,21 @@ def bbox_in_order(text):
     return f"{w!r},{s!r},{e!r},{n!r}"
 
 
-# 6. The scoreboard's `at` (`format: date`) is a day from 2000-01-01 to today, Vietnam time (the
-#    parameter's description says it); a rule against the clock, which a schema cannot state. A
-#    day outside it is sent as today; a text that is no date is left as generated.
+# 6. The scoreboard's `at` is a day that exists, from 2000-01-01 to today, Vietnam time (the
+#    parameter's description says it; the pattern states only the shape `YYYY-MM-DD`): a rule
+#    of the calendar and the clock. A text of that shape that is no such day is sent as today.
 SCOREBOARDS = ("/api/v1/scoreboard", "/api/v1/wards/{code}/scoreboard")
 
 
 def at_in_range(query):
     at = query.get("at") if query else None
-    if not (isinstance(at, str) and DATE.match(at)):
+    if not (isinstance(at, str) and DATE.match(at.strip())):
         return
     today = datetime.now(HCMC).date()
     try:
-        outside = not (date(2000, 1, 1) <= date.fromisoformat(at) <= today)
+        outside = not (date(2000, 1, 1) <= date.fromisoformat(at.strip()) <= today)
     except ValueError:
-        outside = at.startswith("0000-")
+        outside = True
     if outside:
         query["at"] = today.isoformat()
 

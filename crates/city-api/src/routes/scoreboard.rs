@@ -180,8 +180,8 @@ fn json_response(headers: &HeaderMap, etag: &str, body: Vec<u8>) -> Result<Respo
     path = "/api/v1/scoreboard", operation_id = "get_scoreboard",
     tag = "scoreboard",
     params(
-        ("period" = Option<PeriodKind>, Query, description = "`week` (Monday to Sunday), `month` (default) or `quarter`, Vietnam time"),
-        ("at" = Option<String>, Query, format = Date, description = "A day in the period wanted, `YYYY-MM-DD` from 2000-01-01 to today (Vietnam time); default today"),
+        ("period" = Option<String>, Query, pattern = r"^\s*(week|month|quarter)?\s*$", description = "`week` (Monday to Sunday), `month` (default) or `quarter`, Vietnam time; blank is left out"),
+        ("at" = Option<String>, Query, pattern = r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$", description = "A day in the period wanted, `YYYY-MM-DD`, a day that exists, from 2000-01-01 to today (Vietnam time), else 400 `invalid_date`; default (or blank) today"),
         ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
     ),
     responses(
@@ -234,8 +234,8 @@ pub async fn board(
     tag = "scoreboard",
     params(
         ("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"),
-        ("period" = Option<PeriodKind>, Query, description = "`week`, `month` (default) or `quarter`"),
-        ("at" = Option<String>, Query, format = Date, description = "A day in the latest period wanted, `YYYY-MM-DD` from 2000-01-01 to today (Vietnam time); default today"),
+        ("period" = Option<String>, Query, pattern = r"^\s*(week|month|quarter)?\s*$", description = "`week`, `month` (default) or `quarter`; blank is left out"),
+        ("at" = Option<String>, Query, pattern = r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$", description = "A day in the latest period wanted, `YYYY-MM-DD`, a day that exists, from 2000-01-01 to today (Vietnam time), else 400 `invalid_date`; default (or blank) today"),
         ("count" = Option<u32>, Query, minimum = 1, maximum = 24, description = "Periods (default 6)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
     ),

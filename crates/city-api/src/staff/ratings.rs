@@ -29,7 +29,7 @@ fn month(text: &str) -> Option<String> {
     tag = "staff",
     params(
         ("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"),
-        ("month" = Option<String>, Query, pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$", description = "`YYYY-MM`, Vietnam time; default this month"),
+        ("month" = Option<String>, Query, pattern = r"^\s*([0-9]{4}-(0[1-9]|1[0-2]))?\s*$", description = "`YYYY-MM`, Vietnam time; default (or blank) this month"),
     ),
     security(("staff_key" = [])),
     responses(

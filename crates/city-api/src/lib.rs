@@ -71,6 +71,8 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::wards::one))
         .routes(routes!(routes::ward_ratings::stats))
         .routes(routes!(routes::ward_ratings::rate))
+        .routes(routes!(routes::scoreboard::board))
+        .routes(routes!(routes::scoreboard::ward))
         .routes(routes!(routes::dossiers::one))
         .routes(routes!(routes::dossier_sync::changes))
         .routes(routes!(routes::dossiers::receipt))
@@ -92,6 +94,7 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::set_status))
         .routes(routes!(staff::add_result_photo))
         .routes(routes!(staff::dossiers::move_dossier))
+        .routes(routes!(staff::ratings::comments))
         .split_for_parts();
     (router.with_state(state), doc)
 }

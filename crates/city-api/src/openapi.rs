@@ -16,7 +16,7 @@ use model::feedback::{
 };
 use model::service::{Datatype, MAX_STRING_ANSWER, MAX_TEXT_ANSWER, ServiceCatalog};
 use model::trust::{CONSENT_VERSION, consent};
-use model::ward_rating::{CRITERIA, MAX_COMMENT_CHARS};
+use model::ward_rating::{Answer, ELEMENTS, MAX_COMMENT_CHARS};
 use serde_json::{Map, Value, json};
 use utoipa::Modify;
 use utoipa::openapi::OpenApi;
@@ -189,14 +189,15 @@ fn form(properties: Value, required: &[&str]) -> Value {
 fn static_forms() -> Vec<(String, Value)> {
     let mut ward_rating = Map::new();
     ward_rating.insert("api_key".into(), api_key_field());
-    for c in CRITERIA {
+    let answers: Vec<&str> = Answer::ALL.iter().map(|a| a.as_str()).collect();
+    for e in ELEMENTS {
         ward_rating.insert(
-            c.into(),
-            json!({"type": "integer", "minimum": 1, "maximum": 5}),
+            e.as_str().into(),
+            json!({"type": "string", "enum": answers}),
         );
     }
     ward_rating.insert("comment".into(), text(MAX_COMMENT_CHARS));
-    let rating_required = CRITERIA;
+    let rating_required = ELEMENTS.map(|e| e.as_str());
     let photo = |fields: Value, required: &[&str]| {
         json!({
             "type": "object",

@@ -14,6 +14,7 @@ use crate::db::{self, Db, DbError};
 use crate::limits::{Limiters, Limits};
 use crate::map::MapFiles;
 use crate::oidc::CitizenVerifier;
+use crate::routes::scoreboard::ScoreCache;
 use crate::throttle::Throttle;
 use crate::trust::DeviceKey;
 
@@ -75,6 +76,8 @@ pub struct AppState {
     pub citizens: Option<Arc<dyn CitizenVerifier>>,
     /// The map's files: ward offices, configured boundaries and basemap (`map`).
     pub map: Arc<MapFiles>,
+    /// Computed scoreboards per period and data version (`routes::scoreboard`).
+    pub scoreboards: Arc<ScoreCache>,
     inflight: Arc<Mutex<HashSet<String>>>,
 }
 
@@ -104,6 +107,7 @@ impl AppState {
             device_key: Arc::new(device_key),
             citizens: None,
             map: Arc::new(map),
+            scoreboards: Arc::default(),
             inflight: Arc::default(),
         })
     }

@@ -457,6 +457,35 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         "cursor=99999999999999999999",
         "cursor=1%20OR%201=1",
     ];
+    // The scoreboard (issue 15): bad periods, dates and counts, unknown wards.
+    for path in [
+        "/api/v1/scoreboard?period=year",
+        "/api/v1/scoreboard?period=WEEK",
+        "/api/v1/scoreboard?period=%00",
+        "/api/v1/scoreboard?at=2025-02-30",
+        "/api/v1/scoreboard?at=2025-3-1",
+        "/api/v1/scoreboard?at=20250301",
+        "/api/v1/scoreboard?at=1999-12-31",
+        "/api/v1/scoreboard?at=9999-12-31",
+        "/api/v1/scoreboard?at=%2B2025-03-01",
+        "/api/v1/scoreboard?at=%FF",
+        "/api/v1/wards/99999/scoreboard",
+        "/api/v1/wards/2674/scoreboard",
+        "/api/v1/wards/26743/scoreboard?count=0",
+        "/api/v1/wards/26743/scoreboard?count=25",
+        "/api/v1/wards/26743/scoreboard?count=-1",
+        "/api/v1/wards/26743/scoreboard?count=99999999999999999999",
+        "/api/v1/wards/26743/scoreboard?period=day",
+        "/api/v1/wards/26743/scoreboard?at=2025-00-10",
+    ] {
+        cases.push(Case {
+            what: format!("GET {path}"),
+            method: Method::GET,
+            path: path.to_owned(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        });
+    }
     for q in map_queries {
         cases.push(Case {
             what: format!("GET map/reports.geojson?{q}"),
@@ -1064,11 +1093,11 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     let rating_form = |over: &[(&str, &str)], drop: &str| -> Vec<(String, String)> {
         let mut f: Vec<(String, String)> = [
             ("api_key", API_KEY),
-            ("access", "5"),
-            ("procedures", "4"),
-            ("attitude", "5"),
-            ("result", "4"),
-            ("timeliness", "3"),
+            ("access", "satisfied"),
+            ("procedures", "satisfied"),
+            ("officials", "satisfied"),
+            ("result", "satisfied"),
+            ("feedback", "neutral"),
         ]
         .iter()
         .filter(|(k, _)| *k != drop)
@@ -1081,20 +1110,23 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
         f
     };
     let rate = "/api/v1/wards/26743/ratings";
-    for field in model::ward_rating::CRITERIA {
+    for field in model::ward_rating::ELEMENTS.map(|e| e.as_str()) {
         cases.push(form_case(
             format!("rating without {field}"),
             rate,
             rating_form(&[], field),
         ));
+        // The earlier 1–5 scale is refused too: never mapped to an answer.
         for v in [
             "0",
-            "6",
-            "-1",
+            "5",
             "3.5",
             "",
             "năm",
-            "1e1",
+            "Satisfied",
+            "hài lòng",
+            "very_satisfied",
+            "satisfied ,neutral",
             "99999999999999999999",
         ] {
             cases.push(form_case(
@@ -1142,7 +1174,7 @@ fn corpus(open_id: &str, open_dossier: &str) -> Vec<Case> {
     let mut json = form_case("rating as JSON".into(), rate, Vec::new());
     json.headers
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    json.body = br#"{"access":5}"#.to_vec();
+    json.body = br#"{"access":"satisfied"}"#.to_vec();
     cases.push(json);
 
     // A key already used for another report, and malformed keys.
@@ -1631,11 +1663,11 @@ fn signature_cases(s: &TestServer, open_id: &str, device: &DeviceCredential) -> 
     let me_too = format!("/open311/v2/requests/{open_id}/supporters.json");
     let rating: Vec<(String, String)> = [
         ("api_key", API_KEY),
-        ("access", "5"),
-        ("procedures", "4"),
-        ("attitude", "5"),
-        ("result", "4"),
-        ("timeliness", "3"),
+        ("access", "satisfied"),
+        ("procedures", "satisfied"),
+        ("officials", "satisfied"),
+        ("result", "satisfied"),
+        ("feedback", "neutral"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -51,11 +51,11 @@ async fn a_stale_time_is_answered_with_the_servers_date_and_a_deleted_device_is_
     let path = "/api/v1/wards/26743/ratings";
     let form = [
         ("api_key", API_KEY),
-        ("access", "4"),
-        ("procedures", "4"),
-        ("attitude", "4"),
-        ("result", "4"),
-        ("timeliness", "4"),
+        ("access", "satisfied"),
+        ("procedures", "satisfied"),
+        ("officials", "satisfied"),
+        ("result", "satisfied"),
+        ("feedback", "satisfied"),
     ];
     // The server's clock is a day ahead of this device's.
     s.state.clock.advance(chrono::Duration::days(1));

@@ -11,7 +11,7 @@ mod common;
 
 use common::{API_KEY, TestServer};
 use model::dossier::{Dossier, DossierStatus};
-use model::ward_rating::{RatingReceipt, WardStats};
+use model::ward_rating::{AnswerCounts, Element, RatingReceipt, WardStats};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -102,10 +102,10 @@ fn rating(access: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", API_KEY),
         ("access", access),
-        ("procedures", "4"),
-        ("attitude", "5"),
-        ("result", "4"),
-        ("timeliness", "2"),
+        ("procedures", "satisfied"),
+        ("officials", "satisfied"),
+        ("result", "satisfied"),
+        ("feedback", "unsatisfied"),
         ("comment", "Chờ hơi lâu nhưng cán bộ tận tình"),
     ]
 }
@@ -116,28 +116,37 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     let path = "/api/v1/wards/26743/ratings";
     let device = s.register().await;
     // Unsigned: refused (it used to be counted per claimed device id).
-    let unsigned = s.post(path).form(&rating("5")).send().await.expect("send");
+    let unsigned = s
+        .post(path)
+        .form(&rating("satisfied"))
+        .send()
+        .await
+        .expect("send");
     assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
     let body: Value = unsigned.json().await.expect("json");
     assert_eq!(body[0]["reason"], "unsigned");
     let first = s
-        .signed(&device, path, &rating("5"), "rate-1")
+        .signed(&device, path, &rating("satisfied"), "rate-1")
         .send()
         .await
         .expect("send");
     assert_eq!(first.status(), StatusCode::CREATED);
     let receipt: RatingReceipt = first.json().await.expect("receipt");
-    assert_eq!(receipt.overall, 4.0);
+    assert_eq!(receipt.ward_code, "26743");
+    let vietnam_month = (chrono::Utc::now() + chrono::Duration::hours(7))
+        .format("%Y-%m")
+        .to_string();
+    assert_eq!(receipt.month, vietnam_month);
     // The same request again (a retry) replays; a second rating the same month is refused.
     let replay = s
-        .signed(&device, path, &rating("5"), "rate-1")
+        .signed(&device, path, &rating("satisfied"), "rate-1")
         .send()
         .await
         .expect("send");
     assert_eq!(replay.status(), StatusCode::CREATED);
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
     let again = s
-        .signed(&device, path, &rating("1"), "rate-2")
+        .signed(&device, path, &rating("unsatisfied"), "rate-2")
         .send()
         .await
         .expect("send");
@@ -147,14 +156,14 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     // Another device may; so may the first one next month.
     let other_device = s.register().await;
     let other = s
-        .signed(&other_device, path, &rating("3"), "rate-3")
+        .signed(&other_device, path, &rating("neutral"), "rate-3")
         .send()
         .await
         .expect("send");
     assert_eq!(other.status(), StatusCode::CREATED);
     s.state.clock.advance(chrono::Duration::days(32));
     let next_month = s
-        .signed(&device, path, &rating("4"), "rate-4")
+        .signed(&device, path, &rating("satisfied"), "rate-4")
         .send()
         .await
         .expect("send");
@@ -168,8 +177,27 @@ async fn a_device_rates_a_ward_once_a_month_and_stats_follow() {
     assert_eq!(resolved.status(), StatusCode::OK);
     let stats: WardStats = s.get_json("/api/v1/wards/26743/stats").await;
     assert_eq!(stats.ratings.count, 3);
-    assert_eq!(stats.ratings.access, Some(4.0));
-    assert_eq!(stats.ratings.timeliness, Some(2.0));
+    // Answers per element, counted, never averaged: access was "satisfied", "neutral" and
+    // "satisfied"; feedback "unsatisfied" three times.
+    let counts = |e: Element| {
+        stats
+            .ratings
+            .elements
+            .iter()
+            .find(|x| x.element == e)
+            .map(|x| x.counts)
+            .expect("element")
+    };
+    assert_eq!(
+        counts(Element::Access),
+        AnswerCounts {
+            satisfied: 2,
+            neutral: 1,
+            unsatisfied: 0
+        }
+    );
+    assert_eq!(counts(Element::Feedback).unsatisfied, 3);
+    assert_eq!(stats.ratings.earlier_scale, None);
     assert_eq!(stats.reports.received, 1);
     assert_eq!(stats.reports.resolved, 1);
     let dated =

@@ -90,11 +90,11 @@ async fn me_too(s: &TestServer, device: &DeviceCredential, id: &str, key: &str) 
 async fn rate(s: &TestServer, device: &DeviceCredential, key: &str) -> StatusCode {
     let form = [
         ("api_key", API_KEY),
-        ("access", "4"),
-        ("procedures", "4"),
-        ("attitude", "4"),
-        ("result", "4"),
-        ("timeliness", "4"),
+        ("access", "satisfied"),
+        ("procedures", "satisfied"),
+        ("officials", "satisfied"),
+        ("result", "satisfied"),
+        ("feedback", "satisfied"),
     ];
     s.signed(device, "/api/v1/wards/26743/ratings", &form, key)
         .send()

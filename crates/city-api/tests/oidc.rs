@@ -61,11 +61,11 @@ async fn me_too(
 async fn rate(s: &TestServer, device: &DeviceCredential, token: &str) -> (StatusCode, Value) {
     let form = [
         ("api_key", API_KEY),
-        ("access", "4"),
-        ("procedures", "4"),
-        ("attitude", "5"),
-        ("result", "4"),
-        ("timeliness", "3"),
+        ("access", "satisfied"),
+        ("procedures", "satisfied"),
+        ("officials", "satisfied"),
+        ("result", "satisfied"),
+        ("feedback", "neutral"),
     ];
     let key = uuid::Uuid::new_v4().to_string();
     let req = s

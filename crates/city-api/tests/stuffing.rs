@@ -56,11 +56,11 @@ enum Kind {
 fn rating_form() -> String {
     serde_urlencoded::to_string([
         ("api_key", API_KEY),
-        ("access", "1"),
-        ("procedures", "1"),
-        ("attitude", "1"),
-        ("result", "1"),
-        ("timeliness", "1"),
+        ("access", "unsatisfied"),
+        ("procedures", "unsatisfied"),
+        ("officials", "unsatisfied"),
+        ("result", "unsatisfied"),
+        ("feedback", "unsatisfied"),
     ])
     .expect("form")
 }

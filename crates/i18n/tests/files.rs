@@ -177,6 +177,24 @@ fn keys_handed_out_by_model_exist() {
         .chain([model::guide::NOT_VERIFIED_KEY]);
     let mut keys: Vec<String> = keys.map(str::to_owned).collect();
     keys.push(model::reason::OTHER_KEY.into());
+    // The ward rating and the 766 scoreboard (issue 15).
+    {
+        use model::index766::{Band, ByRule, Criterion, Group, NotComputable, Trend};
+        use model::scoreboard::PeriodKind;
+        let st = |k: &'static str| k.to_owned();
+        keys.extend(
+            model::ward_rating::Element::ALL
+                .iter()
+                .map(|e| st(e.message_key())),
+        );
+        keys.extend(Group::ALL.iter().map(|g| st(g.message_key())));
+        keys.extend(Criterion::ALL.iter().map(|c| c.message_key()));
+        keys.extend(NotComputable::ALL.iter().map(|n| n.message_key()));
+        keys.extend(ByRule::ALL.iter().map(|b| b.message_key()));
+        keys.extend(Band::ALL.iter().map(|b| b.message_key()));
+        keys.extend(Trend::ALL.iter().map(|t| st(t.message_key())));
+        keys.extend(PeriodKind::ALL.iter().map(|p| st(p.message_key())));
+    }
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");
     }

@@ -40,6 +40,10 @@ wire_enum! {
         InvalidWardCode = "invalid_ward_code",
         /// A map route's `bbox` is not `west,south,east,north` in range and in order.
         InvalidBbox = "invalid_bbox",
+        /// The scoreboard's `period` is not `week`, `month` or `quarter`.
+        InvalidPeriod = "invalid_period",
+        /// A date is not `YYYY-MM-DD`, or is outside what may be asked (2000-01-01 to today).
+        InvalidDate = "invalid_date",
         InvalidDossierCode = "invalid_dossier_code",
         InvalidCheck = "invalid_check",
         /// Too many wrong check values from this client: wait `Retry-After` seconds.

@@ -8,7 +8,8 @@
 //!   POST loop sending the same forms to a fresh server;
 //! - local durable save (report + outbox row, `synchronous=FULL`) p50/p95;
 //! - the dossier status pull against single look-ups (`dossier_bench`);
-//! - the device signature's cost per request (`signature_bench`).
+//! - the device signature's cost per request (`signature_bench`);
+//! - the 766 scoreboard of 168 wards from 100,000 reports and dossiers (`scoreboard_bench`).
 
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -49,6 +50,7 @@ pub enum Figure {
     Dossiers,
     Feedback,
     Signature,
+    Scoreboard,
     Client,
     Server,
 }
@@ -321,6 +323,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
         Figure::Dossiers,
         Figure::Feedback,
         Figure::Signature,
+        Figure::Scoreboard,
         Figure::Client,
         Figure::Server,
     ] {
@@ -332,6 +335,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Figure::Dossiers => runtime.block_on(crate::dossier_bench::figures(args.rounds.max(5))),
             Figure::Feedback => runtime.block_on(crate::feedback_bench::figures(200)),
             Figure::Signature => runtime.block_on(crate::signature_bench::figures()),
+            Figure::Scoreboard => runtime.block_on(crate::scoreboard_bench::figures()),
             Figure::Client => runtime.block_on(client_figures(&args)),
             Figure::Server => runtime.block_on(server_figures(&args)),
         };

@@ -8,6 +8,7 @@ pub mod map;
 pub mod my_data;
 pub mod requests;
 pub mod retention;
+pub mod scoreboard;
 pub mod services;
 pub mod ward_stats;
 pub mod wards;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0007_consent.sql")),
     M::up(include_str!("../migrations/0008_published.sql")),
     M::up(include_str!("../migrations/0009_map.sql")),
+    M::up(include_str!("../migrations/0010_scoreboard.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +180,48 @@ mod tests {
                 model::dossier::DossierStatus::PaymentRequested
             );
             Ok::<_, rusqlite::Error>(())
+        })
+        .expect("checks");
+    }
+
+    #[test]
+    fn ratings_of_the_earlier_scale_stay_readable_and_still_count_for_their_month() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("city.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            at_version(&mut conn, 9);
+            conn.execute_batch(
+                "INSERT INTO wards (code, name, kind, lat, lon, area_km2)
+                     VALUES ('26734', 'Phường Bến Thành', 'phuong', 10.77, 106.69, 1.0);
+                 INSERT INTO ward_ratings (ward_code, device_id, month, access, procedures,
+                     attitude, result, timeliness, comment, created_at)
+                     VALUES ('26734', 'dev-1', '2026-11', 5, 4, 3, 2, 1, 'ok', '2026-11-03T01:00:00Z'),
+                            ('26734', 'dev-2', '2026-11', 1, 2, 3, 4, 5, NULL, '2026-11-04T01:00:00Z');",
+            )
+            .expect("v9 rows");
+        }
+        let db = Db::open(&path).expect("upgrade");
+        db.with(|conn| {
+            let stats = ward_stats::stats(conn, "26734")?;
+            assert_eq!(stats.ratings.count, 0, "no answer was invented");
+            let earlier = stats.ratings.earlier_scale.expect("kept");
+            assert_eq!(earlier.count, 2);
+            assert_eq!(
+                (earlier.access, earlier.timeliness, earlier.overall),
+                (3.0, 3.0, 3.0)
+            );
+            let tx = conn.transaction()?;
+            let rating = model::ward_rating::WardRating {
+                answers: [model::ward_rating::Answer::Satisfied; 5],
+                comment: None,
+            };
+            let again = ward_stats::insert_rating(&tx, "26734", "dev-1", "2026-11", &rating, "t")?;
+            assert!(again.is_err(), "one rating a month, whichever the scale");
+            let next = ward_stats::insert_rating(&tx, "26734", "dev-1", "2026-12", &rating, "t")?;
+            assert!(next.is_ok());
+            tx.commit()?;
+            Ok::<_, DbError>(())
         })
         .expect("checks");
     }

@@ -73,6 +73,8 @@ pub fn holds(conn: &Connection, device: &str) -> Result<Option<CityHolds>, DbErr
     let ward_ratings = conn
         .prepare(
             "SELECT ward_code, month FROM ward_ratings WHERE device_id = ?1
+             UNION ALL
+             SELECT ward_code, month FROM ward_ratings_1to5 WHERE device_id = ?1
              ORDER BY month, ward_code",
         )?
         .query_map([device], |r| {
@@ -136,16 +138,18 @@ pub fn forget(tx: &Transaction<'_>, device: &str) -> Result<Option<CityDeleted>,
             params![id, device, nobody()],
         )?;
     }
-    let ratings: Vec<i64> = tx
-        .prepare("SELECT id FROM ward_ratings WHERE device_id = ?1")?
-        .query_map([device], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
     let mut ratings_unlinked = 0;
-    for id in ratings {
-        ratings_unlinked += tx.execute(
-            "UPDATE ward_ratings SET device_id = ?2 WHERE id = ?1",
-            params![id, nobody()],
-        )?;
+    for table in ["ward_ratings", "ward_ratings_1to5"] {
+        let ratings: Vec<i64> = tx
+            .prepare(&format!("SELECT id FROM {table} WHERE device_id = ?1"))?
+            .query_map([device], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in ratings {
+            ratings_unlinked += tx.execute(
+                &format!("UPDATE {table} SET device_id = ?2 WHERE id = ?1"),
+                params![id, nobody()],
+            )?;
+        }
     }
     // The stored answer to its registration names the device.
     tx.execute(

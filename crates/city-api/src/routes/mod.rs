@@ -8,6 +8,7 @@ pub mod health;
 pub mod login;
 pub mod map;
 pub mod my_data;
+pub mod scoreboard;
 pub mod services;
 pub mod ward_ratings;
 pub mod wards;

@@ -10,7 +10,7 @@ use model::WardCode;
 use model::feedback::only_known;
 use model::reason::Reason;
 use model::trust::ContentDigest;
-use model::ward_rating::{CRITERIA, RatingReceipt, WardRating, WardStats};
+use model::ward_rating::{ELEMENTS, RatingReceipt, WardRating, WardStats};
 
 use crate::AppState;
 use crate::db::{dossiers, ward_stats};
@@ -26,7 +26,8 @@ async fn known_ward(state: &AppState, code: &WardCode) -> Result<(), ApiError> {
 }
 
 /// Reports received, resolved and resolved on time; dossiers received, finished and finished on
-/// time; the citizens' ratings (1–5) per criterion.
+/// time; the citizens' answers per SIPAS element (and the averages of ratings given on the
+/// earlier 1–5 scale, when there are any).
 #[utoipa::path(
     get,
     path = "/api/v1/wards/{code}/stats", operation_id = "get_ward_stats",
@@ -51,9 +52,12 @@ pub async fn stats(
     Ok(Json(stats))
 }
 
-/// A citizen rates their ward's service (SIPAS-style criteria, 1–5 each): once per verified
-/// device (the request is signed by a registered device) per ward per calendar month, Vietnam
-/// time.
+/// A citizen rates their ward's service: the five SIPAS elements, each answered on the city's
+/// survey scale (`satisfied` = hài lòng, `neutral` = bình thường, `unsatisfied` = không hài
+/// lòng), and an optional comment (served to staff only, never with who gave it); once per
+/// voter (a registered device that signs the request, or a verified citizen where the city
+/// counts citizens) per ward per calendar month, Vietnam time. The answer says the month it
+/// was counted for.
 #[utoipa::path(
     post,
     path = "/api/v1/wards/{code}/ratings", operation_id = "rate_ward",
@@ -61,14 +65,14 @@ pub async fn stats(
     params(("code" = String, Path, pattern = "^[0-9]{5}$", description = "Five-digit official code"), crate::idempotent::KeyHeader, crate::openapi::SignatureHeaders),
     security(("api_key" = [], "device_signature" = []), ("api_key" = [], "citizen_token" = [])),
     request_body(content_type = "application/x-www-form-urlencoded", content = ref("#/components/schemas/WardRatingForm"),
-        description = "`api_key`, `access`, `procedures`, `attitude`, `result`, `timeliness` (1-5 each), optional `comment`; the rater is the signing device, or the logged-in citizen where the city counts citizens"),
+        description = "`api_key`, `access`, `procedures`, `officials`, `result`, `feedback` (each `satisfied`, `neutral` or `unsatisfied`), optional `comment`; the rater is the signing device, or the logged-in citizen where the city counts citizens"),
     responses(
         (status = 201, body = RatingReceipt),
-        (status = 400, body = [ErrorEntry], description = "A score is missing or not 1-5 (`field` names it)"),
+        (status = 400, body = [ErrorEntry], description = "An element is missing or not one of the three answers (`field` names it)"),
         (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device; in a city that counts verified citizens, no token (`citizen_required`) or a bad or expired one (`bad_token`, `token_expired`); in one that does not, any token (`no_identity_provider`)"),
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
-        (status = 409, body = [ErrorEntry], description = "This device (or citizen) already rated this ward this month"),
+        (status = 409, body = [ErrorEntry], description = "This device (or citizen) already rated this ward this month (`already_rated_this_month`)"),
         (status = 413, body = [ErrorEntry]),
         (status = 415, body = [ErrorEntry]),
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
@@ -87,7 +91,11 @@ pub async fn rate(
     let code = ward_code(&code)?;
     let form = form_body(&headers, &body)?;
     check_api_key(&state, &headers, &form)?;
-    let known: Vec<&str> = CRITERIA.into_iter().chain(["api_key", "comment"]).collect();
+    let known: Vec<&str> = ELEMENTS
+        .iter()
+        .map(|e| e.as_str())
+        .chain(["api_key", "comment"])
+        .collect();
     only_known(&form, &known)?;
     let rating = WardRating::from_pairs(&form)?;
     let voter = crate::trust::voter(
@@ -119,7 +127,6 @@ pub async fn rate(
             Ok(RatingReceipt {
                 ward_code: code.to_string(),
                 month,
-                overall: rating.overall(),
             })
         })
         .await

@@ -3,6 +3,7 @@
 //! staff key (`X-Staff-Key`), which is off unless the server was started with `--staff-key`.
 
 pub mod dossiers;
+pub mod ratings;
 
 use axum::Json;
 use axum::body::Bytes;

@@ -1,6 +1,7 @@
 //! The server's SQLite database: schema, seed and queries, one module per resource. Blocking;
 //! handlers call it through [`Db::call`] on tokio's blocking pool.
 
+pub mod announcements;
 pub mod devices;
 pub mod dossiers;
 pub mod idempotency;
@@ -8,6 +9,7 @@ pub mod my_data;
 pub mod requests;
 pub mod retention;
 pub mod services;
+pub mod surveys;
 pub mod ward_stats;
 pub mod wards;
 
@@ -30,6 +32,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0006_devices.sql")),
     M::up(include_str!("../migrations/0007_consent.sql")),
     M::up(include_str!("../migrations/0008_published.sql")),
+    // 0009 (map data) and 0010 (scoreboard) are other branches' numbers.
+    M::up(include_str!("../migrations/0011_surveys.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -521,6 +521,7 @@ fn links() -> Vec<(
     Option<Value>,
 )> {
     let id = json!({"id": FIRST_ID});
+    let survey = json!({"id": "$response.body#/id"});
     let by_filer = Some(json!({"owner_key": FILER}));
     vec![
         (
@@ -618,6 +619,63 @@ fn links() -> Vec<(
             "200",
             "rate_ward",
             json!({"code": "$response.body#/units/0/code"}),
+            None,
+        ),
+        // A survey the back office wrote: what it and citizens do next with it.
+        (
+            "staff_create_survey",
+            "201",
+            "staff_move_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_create_survey",
+            "201",
+            "staff_edit_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_create_survey",
+            "201",
+            "staff_survey_results",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_create_survey",
+            "201",
+            "get_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_move_survey",
+            "200",
+            "answer_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_move_survey",
+            "200",
+            "get_survey_results",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_move_survey",
+            "200",
+            "staff_move_survey",
+            survey,
+            None,
+        ),
+        (
+            "staff_create_announcement",
+            "201",
+            "staff_withdraw_announcement",
+            json!({"id": "$response.body#/id"}),
             None,
         ),
     ]

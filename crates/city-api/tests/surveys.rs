@@ -711,3 +711,56 @@ async fn the_list_of_open_surveys_answers_304_while_unchanged() {
     let (status, b) = json(s.get("/api/v1/surveys?ward=123").send().await.unwrap()).await;
     assert_refused(status, &b, StatusCode::BAD_REQUEST, "invalid_ward_code");
 }
+
+/// "Export my data" lists the surveys a device answered; "delete my data" keeps its answers in
+/// the counts, linked to nobody.
+#[tokio::test]
+async fn a_deleted_device_s_answers_stay_counted_and_link_to_nobody() {
+    use model::trust::my_data::{CityDeleted, CityHolds, MY_DEVICE_PATH};
+    let s = TestServer::start().await;
+    let id = open(&s, &spec(&s, city(), true)).await;
+    let device = s.register().await;
+    let (status, b) = answer(&s, &device, id, &[("answer[1]", "1"), ("answer[3]", "4")]).await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    let me = |method: reqwest::Method, key: &str| {
+        let time = s.state.clock.now().timestamp();
+        let sig = device.sign(&SignedRequest {
+            method: method.as_str(),
+            path_and_query: MY_DEVICE_PATH,
+            time,
+            idempotency_key: key,
+            content: ContentDigest::of_body(&[]),
+        });
+        common::client()
+            .request(method, format!("{}{MY_DEVICE_PATH}", s.url))
+            .header("Idempotency-Key", key)
+            .header("Citizen-Device", device.id.as_str())
+            .header("Citizen-Time", time.to_string())
+            .header("Citizen-Signature", sig)
+    };
+    let holds: CityHolds = me(reqwest::Method::GET, "export-1")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("holds");
+    assert_eq!(holds.surveys_answered, [id]);
+    let done: CityDeleted = me(reqwest::Method::DELETE, "delete-1")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("deleted");
+    assert_eq!(done.survey_answers_unlinked, 1);
+    let voters: Vec<String> =
+        s.db.with(|c| {
+            c.prepare("SELECT voter FROM survey_answers")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()
+        })
+        .expect("voters");
+    assert_eq!(voters.len(), 1, "still counted");
+    assert!(voters[0].starts_with("deleted-"), "{voters:?}");
+}

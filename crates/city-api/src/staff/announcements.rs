@@ -74,6 +74,7 @@ pub async fn create(
     security(("staff_key" = [])),
     responses(
         (status = 200, body = Announcement, description = "The announcement, `withdrawn`"),
+        (status = 400, body = [ErrorEntry], description = "A malformed Idempotency-Key"),
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry], description = "No announcement has this id"),
         (status = 409, body = [ErrorEntry], description = "The same Idempotency-Key still in flight"),

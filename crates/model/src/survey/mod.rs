@@ -243,6 +243,19 @@ pub struct SurveyList {
     pub surveys: Vec<Survey>,
 }
 
+/// `POST /api/v1/surveys/{id}/answers`: the answer was counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnswerReceipt {
+    pub survey_id: i64,
+    /// This voter's earlier answer was replaced by this one (the survey allows changes).
+    pub replaced: bool,
+    /// When the city counted it (RFC 3339).
+    #[serde(with = "rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub answered_at: DateTime<Utc>,
+}
+
 /// A state move asked by the back office.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -14,6 +14,9 @@ use common::{STAFF_KEY, TestServer, assert_refused, json};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A change to a good body.
+type Change = Box<dyn Fn(&mut Value)>;
+
 const WARD: &str = "26743";
 const OTHER_WARD: &str = "26737";
 
@@ -265,7 +268,7 @@ async fn only_staff_publish_and_a_bad_announcement_names_its_field() {
     )
     .await;
     assert_refused(status, &b, StatusCode::FORBIDDEN, "invalid_staff_key");
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str, &str)> = vec![
+    let cases: Vec<(Change, &str, &str)> = vec![
         (
             Box::new(|v| v["valid_until"] = v["valid_from"].clone()),
             "invalid_window",

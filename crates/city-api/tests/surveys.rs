@@ -18,6 +18,12 @@ use model::trust::{ContentDigest, DeviceCredential, DeviceSecret};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// A form's pairs.
+type Form<'a> = &'a [(&'a str, &'a str)];
+
+/// A change to a good body.
+type Change = Box<dyn Fn(&mut Value)>;
+
 const WARD: &str = "26743";
 const OTHER_WARD: &str = "26737";
 
@@ -572,7 +578,7 @@ async fn the_audience_and_the_window_decide_who_may_answer() {
 async fn bad_surveys_and_bad_answers_are_refused_with_their_field() {
     let s = TestServer::start().await;
     let good = spec(&s, city(), false);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "missing",
             Box::new(|v| v["title"]["vi"] = " ".into()),
@@ -632,7 +638,7 @@ async fn bad_surveys_and_bad_answers_are_refused_with_their_field() {
 
     let id = open(&s, &good).await;
     let device = s.register().await;
-    let answers: [(&[(&str, &str)], &str, &str); 6] = [
+    let answers: [(Form, &str, &str); 6] = [
         (&[("answer[3]", "3")], "missing", "answer[1]"),
         (
             &[("answer[1]", "4"), ("answer[3]", "3")],

@@ -770,3 +770,44 @@ async fn a_deleted_device_s_answers_stay_counted_and_link_to_nobody() {
     assert_eq!(voters.len(), 1, "still counted");
     assert!(voters[0].starts_with("deleted-"), "{voters:?}");
 }
+
+/// In a city that counts verified citizens (an OpenID Connect provider), a survey is answered
+/// once per citizen whichever device sends it; a device alone is not counted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_verified_citizen_answers_once_whichever_device() {
+    use city_api::oidc::{OidcConfig, OidcVerifier};
+    let provider = test_oidc::Provider::start("citizen-app-hcmc").await;
+    let verifier = std::sync::Arc::new(
+        OidcVerifier::new(OidcConfig {
+            issuer: provider.issuer.clone(),
+            audience: "citizen-app-hcmc".into(),
+            algorithms: vec![jsonwebtoken::Algorithm::RS256],
+        })
+        .expect("verifier"),
+    );
+    let s = TestServer::start_with(move |st| st.with_citizen_verifier(verifier)).await;
+    let id = open(&s, &spec(&s, city(), false)).await;
+    let path = format!("/api/v1/surveys/{id}/answers");
+    let form = [("api_key", API_KEY), ("answer[1]", "1"), ("answer[3]", "4")];
+    let (phone, tablet) = (s.register().await, s.register().await);
+    let send = |device: &DeviceCredential, token: Option<String>| {
+        let mut req = s.signed(device, &path, &form, &uuid::Uuid::new_v4().to_string());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move { json(req.send().await.expect("send")).await }
+    };
+    let (status, b) = send(&phone, Some(provider.id_token("079123456789"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{b}");
+    let (status, b) = send(&tablet, Some(provider.id_token("079123456789"))).await;
+    assert_refused(status, &b, StatusCode::CONFLICT, "already_answered");
+    let (status, b) = send(&tablet, None).await;
+    assert_refused(status, &b, StatusCode::UNAUTHORIZED, "citizen_required");
+    let (status, b) = send(&tablet, Some(provider.id_token("079987654321"))).await;
+    assert_eq!(status, StatusCode::CREATED, "another citizen counts: {b}");
+    assert_eq!(answer_rows(&s, id), 2);
+    assert!(
+        !s.snapshot().contains("079123456789"),
+        "no subject is stored"
+    );
+}

@@ -122,6 +122,42 @@ def at_in_range(query):
         outside = True
     if outside:
         query["at"] = today.isoformat()
+# 7. POST /api/v1/staff/surveys, PUT /api/v1/staff/surveys/{id}, POST /api/v1/staff/announcements:
+#    a window ends after it starts (`SurveySpec::check`, `AnnouncementSpec::check`); a rule between
+#    two fields, which a schema cannot state (the fields' descriptions say it). A window that
+#    breaks it is sent ending one day after it starts.
+WINDOWS = {
+    "/api/v1/staff/surveys": ("opens_at", "closes_at"),
+    "/api/v1/staff/surveys/{id}": ("opens_at", "closes_at"),
+    "/api/v1/staff/announcements": ("valid_from", "valid_until"),
+}
+
+
+def rfc3339(text):
+    try:
+        t = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except (ValueError, TypeError):
+        return None
+    return t if t.tzinfo else None
+
+
+def window_in_order(path, body):
+    fields = WINDOWS.get(path)
+    if not fields or not isinstance(body, dict):
+        return
+    start, end = (body.get(f) for f in fields)
+    t0, t1 = rfc3339(start) if isinstance(start, str) else None, rfc3339(end) if isinstance(end, str) else None
+    if t0 is None or t1 is None:
+        return
+    try:
+        broken = t1 <= t0
+        later = (t0 + timedelta(days=1)).isoformat()
+    except OverflowError:
+        broken, later = t1 <= t0, None
+    if broken:
+        body[fields[1]] = later if later else "9999-12-31T23:59:59Z"
+        if later is None and t0 >= datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc):
+            body[fields[0]] = "2026-01-01T00:00:00Z"
 
 
 @schemathesis.hook
@@ -133,6 +169,7 @@ def before_call(context, case, kwargs):
             headers[name] = str(uuid.uuid4())
     if case.operation.path == "/api/v1/staff/dossiers/{code}/status":
         due_not_past(case.body)
+    window_in_order(case.operation.path, case.body)
     query = case.query
     if case.operation.path == "/api/v1/map/reports.geojson" and query and BBOX.match(str(query.get("bbox", "")).strip()):
         query["bbox"] = bbox_in_order(str(query["bbox"]).strip())

@@ -95,6 +95,17 @@ pub fn router_and_doc(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(staff::add_result_photo))
         .routes(routes!(staff::dossiers::move_dossier))
         .routes(routes!(staff::ratings::comments))
+        .routes(routes!(routes::surveys::list))
+        .routes(routes!(routes::surveys::one))
+        .routes(routes!(routes::surveys::answer))
+        .routes(routes!(routes::surveys::results))
+        .routes(routes!(routes::announcements::list))
+        .routes(routes!(staff::surveys::create))
+        .routes(routes!(staff::surveys::edit))
+        .routes(routes!(staff::surveys::move_survey))
+        .routes(routes!(staff::surveys::results))
+        .routes(routes!(staff::announcements::create))
+        .routes(routes!(staff::announcements::withdraw))
         .split_for_parts();
     (router.with_state(state), doc)
 }

@@ -72,6 +72,8 @@ fn query_patterns() -> Vec<(&'static str, String)> {
         ("service_request_id", list_of("[0-9]{1,18}", Some(200))),
         ("status", list_of("open|closed", None)),
         ("ward_code", trimmed("[0-9]{5}")),
+        // The surveys' and announcements' lists.
+        ("ward", trimmed("[0-9]{5}")),
         ("cursor", trimmed("[0-9]{1,18}")),
         ("start_date", time.clone()),
         ("end_date", time.clone()),
@@ -333,6 +335,7 @@ pub fn served(doc: &OpenApi, state: &AppState) -> Value {
         );
         dossier_schemas(schemas);
         dossier_move_schemas(schemas);
+        survey_schemas(schemas, &wards);
     }
     doc
 }
@@ -395,6 +398,100 @@ fn dossier_move_schemas(schemas: &mut Map<String, Value>) {
     }
 }
 
+/// A text in both languages, each saying something within `max` characters.
+fn bilingual(max: usize) -> Value {
+    form(
+        json!({"vi": some_text(max), "en": some_text(max)}),
+        &["vi", "en"],
+    )
+}
+
+/// The whole city, or a set of known wards, each once.
+fn audience(wards: &[&str]) -> Value {
+    json!({"oneOf": [
+        form(json!({"kind": {"type": "string", "const": "city"}}), &["kind"]),
+        form(json!({
+            "kind": {"type": "string", "const": "wards"},
+            "wards": {"type": "array", "items": {"type": "string", "enum": wards},
+                      "minItems": 1, "uniqueItems": true, "description": "Official five-digit codes"},
+        }), &["kind", "wards"]),
+    ]})
+}
+
+/// What the back office sends for a survey and an announcement, with every limit
+/// `model::survey::SurveySpec::check` and `AnnouncementSpec::check` hold it to (the window's
+/// order aside: its fields' descriptions say it).
+fn survey_schemas(schemas: &mut Map<String, Value>, wards: &[&str]) {
+    use model::survey::{
+        MAX_CHOICES, MAX_LABEL_CHARS, MAX_PROMPT_CHARS, MAX_QUESTIONS, MAX_SHORT_TEXT,
+        MAX_TITLE_CHARS, MIN_CHOICES,
+    };
+    let choices = json!({"type": "array", "items": bilingual(MAX_LABEL_CHARS),
+                         "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES});
+    let kind = json!({"oneOf": [
+        form(json!({"type": {"type": "string", "const": "single_choice"}, "choices": choices}), &["type", "choices"]),
+        form(json!({"type": {"type": "string", "const": "multiple_choice"}, "choices": choices}), &["type", "choices"]),
+        form(json!({"type": {"type": "string", "const": "scale"},
+                    "low": bilingual(MAX_LABEL_CHARS), "high": bilingual(MAX_LABEL_CHARS)}), &["type", "low", "high"]),
+        form(json!({"type": {"type": "string", "const": "short_text"},
+                    "max_chars": {"type": "integer", "minimum": 1, "maximum": MAX_SHORT_TEXT}}), &["type", "max_chars"]),
+    ]});
+    let question = form(
+        json!({"prompt": bilingual(MAX_PROMPT_CHARS), "required": {"type": "boolean"}, "kind": kind}),
+        &["prompt", "required", "kind"],
+    );
+    let time = |description: &str| json!({"type": "string", "format": "date-time", "description": description});
+    schemas.insert(
+        "SurveySpec".into(),
+        form(
+            json!({
+                "title": bilingual(MAX_TITLE_CHARS),
+                "questions": {"type": "array", "items": question, "minItems": 1, "maxItems": MAX_QUESTIONS,
+                              "description": "In the order they are asked; an answer names them 1, 2, …"},
+                "opens_at": time("Answers are taken from this moment (RFC 3339; shown in Ho Chi Minh City time)"),
+                "closes_at": time("…until this one (excluded); later than opens_at"),
+                "audience": audience(wards),
+                "edits_allowed": {"type": "boolean", "description": "Whether a citizen may change their answer until the survey closes"},
+            }),
+            &["title", "questions", "opens_at", "closes_at", "audience", "edits_allowed"],
+        ),
+    );
+    use model::announcement::{MAX_BODY_CHARS, MAX_TITLE_CHARS as MAX_HEADLINE};
+    schemas.insert(
+        "AnnouncementSpec".into(),
+        form(
+            json!({
+                "title": bilingual(MAX_HEADLINE),
+                "body": bilingual(MAX_BODY_CHARS),
+                "audience": audience(wards),
+                "urgency": {"type": "string", "enum": ["normal", "urgent"], "description": "`urgent`: shown as a notification"},
+                "valid_from": time("Listed from this moment (RFC 3339)"),
+                "valid_until": time("…until this one (excluded); later than valid_from"),
+            }),
+            &["title", "body", "audience", "urgency", "valid_from", "valid_until"],
+        ),
+    );
+    let mut ward_or_empty: Vec<&str> = wards.to_vec();
+    ward_or_empty.push("");
+    schemas.insert(
+        "SurveyAnswerForm".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "api_key": api_key_field(),
+                "ward_code": {"type": "string", "enum": ward_or_empty, "description": "The citizen's ward; required by a survey of some wards"},
+            },
+            "patternProperties": {
+                r"^answer\[[1-9][0-9]{0,2}\]$": {"type": "string", "maxLength": MAX_SHORT_TEXT, "pattern": TEXT,
+                    "description": "Question N's answer: the choice's number (from 1), the scale's point (1-5), or the text"},
+                r"^answer\[[1-9][0-9]{0,2}\]\[\]$": {"type": "array", "items": {"type": "string", "pattern": "^[1-9][0-9]?$"},
+                    "minItems": 1, "uniqueItems": true, "description": "A multiple-choice question's choices (numbers from 1)"},
+            },
+            "additionalProperties": false,
+        }),
+    );
+}
+
 /// The sync request's limits: the pairs' patterns, at most 500 of them, a cursor ≥ 0.
 fn dossier_schemas(schemas: &mut Map<String, Value>) {
     if let Some(pair) = schemas.get_mut("TrackedPair") {
@@ -425,6 +522,7 @@ fn links() -> Vec<(
     Option<Value>,
 )> {
     let id = json!({"id": FIRST_ID});
+    let survey = json!({"id": "$response.body#/id"});
     let by_filer = Some(json!({"owner_key": FILER}));
     vec![
         (
@@ -522,6 +620,63 @@ fn links() -> Vec<(
             "200",
             "rate_ward",
             json!({"code": "$response.body#/units/0/code"}),
+            None,
+        ),
+        // A survey the back office wrote: what it and citizens do next with it.
+        (
+            "staff_create_survey",
+            "201",
+            "staff_move_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_create_survey",
+            "201",
+            "staff_edit_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_create_survey",
+            "201",
+            "staff_survey_results",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_create_survey",
+            "201",
+            "get_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_move_survey",
+            "200",
+            "answer_survey",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_move_survey",
+            "200",
+            "get_survey_results",
+            survey.clone(),
+            None,
+        ),
+        (
+            "staff_move_survey",
+            "200",
+            "staff_move_survey",
+            survey,
+            None,
+        ),
+        (
+            "staff_create_announcement",
+            "201",
+            "staff_withdraw_announcement",
+            json!({"id": "$response.body#/id"}),
             None,
         ),
     ]

@@ -182,6 +182,7 @@ async fn openapi_documents_every_route() {
     // The routes this server has; a route added without documentation fails here.
     let served = [
         "DELETE /api/v1/devices/me",
+        "GET /api/v1/announcements",
         "GET /api/v1/devices/me",
         "GET /api/v1/dossiers/{code}",
         "GET /api/v1/dossiers/{code}/receipt.svg",
@@ -194,6 +195,10 @@ async fn openapi_documents_every_route() {
         "GET /api/v1/services",
         "GET /api/v1/staff/requests/{id}",
         "GET /api/v1/staff/wards/{code}/comments",
+        "GET /api/v1/staff/surveys/{id}/results",
+        "GET /api/v1/surveys",
+        "GET /api/v1/surveys/{id}",
+        "GET /api/v1/surveys/{id}/results",
         "GET /api/v1/wards",
         "GET /api/v1/wards/offices",
         "GET /api/v1/wards/stats",
@@ -212,15 +217,21 @@ async fn openapi_documents_every_route() {
         "GET /open311/v2/tokens/{token}",
         "POST /api/v1/devices",
         "POST /api/v1/dossiers/changes",
+        "POST /api/v1/staff/announcements",
+        "POST /api/v1/staff/announcements/{id}/withdraw",
         "POST /api/v1/staff/dossiers/{code}/status",
         "POST /api/v1/staff/requests/{id}/media",
         "POST /api/v1/staff/requests/{id}/status",
+        "POST /api/v1/staff/surveys",
+        "POST /api/v1/staff/surveys/{id}/state",
+        "POST /api/v1/surveys/{id}/answers",
         "POST /api/v1/wards/{code}/ratings",
         "POST /open311/v2/requests.json",
         "POST /open311/v2/requests/{id}/media.json",
         "POST /open311/v2/requests/{id}/rating.json",
         "POST /open311/v2/requests/{id}/reopen.json",
         "POST /open311/v2/requests/{id}/supporters.json",
+        "PUT /api/v1/staff/surveys/{id}",
     ];
     assert_eq!(documented, served);
     // Every documented route is routed (never the 404 fallback with reason `not_found` for the

@@ -2000,6 +2000,641 @@ fn my_device_cases(s: &TestServer, device: &DeviceCredential) -> Vec<Case> {
     cases
 }
 
+/// A survey's and an announcement's routes: answers that break the open survey's questions
+/// (signed by a registered device, so only the content is at fault), unsigned or by a stranger,
+/// the back office's bodies of every wrong shape, lists with bad wards. `survey`: an open
+/// survey of ward 26743 whose questions are one single choice of 2 (required) and one short text
+/// of at most 10 characters.
+fn survey_cases(s: &TestServer, survey: i64, device: &DeviceCredential) -> Vec<Case> {
+    let now = s.state.clock.now().timestamp();
+    let path = format!("/api/v1/surveys/{survey}/answers");
+    let stranger = DeviceCredential::from_registration(
+        &s.state
+            .device_key
+            .registration(&model::feedback::DeviceId::parse("never-registered-0003").expect("id")),
+    )
+    .expect("credential");
+    let signed_case = |what: &str,
+                       path: &str,
+                       who: &DeviceCredential,
+                       ct: &'static str,
+                       pairs: &[(&str, &str)]| {
+        let body = serde_urlencoded::to_string(pairs)
+            .expect("form")
+            .into_bytes();
+        let key = format!("survey-bad-{what}");
+        let sig = who.sign(&SignedRequest {
+            method: "POST",
+            path_and_query: path,
+            time: now,
+            idempotency_key: &key,
+            content: ContentDigest::of_body(&body),
+        });
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+        for (name, value) in [
+            ("idempotency-key", key.clone()),
+            ("citizen-device", who.id.as_str().to_owned()),
+            ("citizen-time", now.to_string()),
+            ("citizen-signature", sig),
+        ] {
+            headers.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_str(&value).expect("header"),
+            );
+        }
+        Case {
+            what: format!("survey answer {what}"),
+            method: Method::POST,
+            path: path.to_owned(),
+            headers,
+            body,
+        }
+    };
+    let form = "application/x-www-form-urlencoded";
+    let ok: Vec<(&str, &str)> = vec![
+        ("api_key", API_KEY),
+        ("ward_code", "26743"),
+        ("answer[1]", "1"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)], drop: &str| {
+        let mut v: Vec<(&str, &str)> = ok.iter().copied().filter(|(k, _)| *k != drop).collect();
+        v.extend_from_slice(extra);
+        v
+    };
+    let long = "ư".repeat(11);
+    let mut cases = vec![
+        signed_case(
+            "missing required",
+            &path,
+            device,
+            form,
+            &with(&[], "answer[1]"),
+        ),
+        signed_case(
+            "choice 0",
+            &path,
+            device,
+            form,
+            &with(&[("answer[1]", "0")], "answer[1]"),
+        ),
+        signed_case(
+            "choice 3",
+            &path,
+            device,
+            form,
+            &with(&[("answer[1]", "3")], "answer[1]"),
+        ),
+        signed_case(
+            "choice text",
+            &path,
+            device,
+            form,
+            &with(&[("answer[1]", "có")], "answer[1]"),
+        ),
+        signed_case(
+            "choice twice",
+            &path,
+            device,
+            form,
+            &with(&[("answer[1]", "2")], ""),
+        ),
+        signed_case(
+            "as multiple",
+            &path,
+            device,
+            form,
+            &with(&[("answer[1][]", "1")], "answer[1]"),
+        ),
+        signed_case(
+            "question 3",
+            &path,
+            device,
+            form,
+            &with(&[("answer[3]", "1")], ""),
+        ),
+        signed_case(
+            "question 0",
+            &path,
+            device,
+            form,
+            &with(&[("answer[0]", "1")], ""),
+        ),
+        signed_case(
+            "unknown field",
+            &path,
+            device,
+            form,
+            &with(&[("comment", "x")], ""),
+        ),
+        signed_case(
+            "device_id field",
+            &path,
+            device,
+            form,
+            &with(&[("device_id", "invented-0001")], ""),
+        ),
+        signed_case("no ward", &path, device, form, &with(&[], "ward_code")),
+        signed_case(
+            "other ward",
+            &path,
+            device,
+            form,
+            &with(&[("ward_code", "26737")], "ward_code"),
+        ),
+        signed_case(
+            "unknown ward",
+            &path,
+            device,
+            form,
+            &with(&[("ward_code", "00000")], "ward_code"),
+        ),
+        signed_case(
+            "bad ward",
+            &path,
+            device,
+            form,
+            &with(&[("ward_code", "2674'")], "ward_code"),
+        ),
+        signed_case("no api key", &path, device, form, &with(&[], "api_key")),
+        signed_case("json body", &path, device, "application/json", &ok),
+        signed_case("stranger", &path, &stranger, form, &ok),
+        signed_case(
+            "unknown survey",
+            &format!("/api/v1/surveys/{}/answers", survey + 1000),
+            device,
+            form,
+            &ok,
+        ),
+        signed_case(
+            "survey id text",
+            "/api/v1/surveys/x/answers",
+            device,
+            form,
+            &ok,
+        ),
+        signed_case(
+            "survey id negative",
+            "/api/v1/surveys/-1/answers",
+            device,
+            form,
+            &ok,
+        ),
+    ];
+    let mut long_text = with(&[], "");
+    long_text.push(("answer[2]", long.as_str()));
+    cases.push(signed_case(
+        "text too long",
+        &path,
+        device,
+        form,
+        &long_text,
+    ));
+    let mut control = with(&[], "");
+    control.push(("answer[2]", "a\u{1}b"));
+    cases.push(signed_case("text control", &path, device, form, &control));
+    for inj in INJECTIONS {
+        let mut v = with(&[], "answer[1]");
+        v.push(("answer[1]", inj));
+        cases.push(signed_case(
+            &format!("injection {inj}"),
+            &path,
+            device,
+            form,
+            &v,
+        ));
+    }
+    cases.push(form_case(
+        "survey answer unsigned".into(),
+        &path,
+        ok.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    ));
+
+    // The back office.
+    let staff = |what: String,
+                 method: Method,
+                 path: &str,
+                 key: Option<&str>,
+                 ct: &'static str,
+                 body: Vec<u8>| {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+        if let Some(k) = key {
+            headers.insert(
+                HeaderName::from_static("x-staff-key"),
+                HeaderValue::from_str(k).expect("key"),
+            );
+        }
+        Case {
+            what,
+            method,
+            path: path.into(),
+            headers,
+            body,
+        }
+    };
+    let b = |t: &str| serde_json::json!({"vi": t, "en": t});
+    let good = serde_json::json!({
+        "title": b("Khảo sát"),
+        "questions": [{"prompt": b("Câu hỏi?"), "required": true,
+                       "kind": {"type": "single_choice", "choices": [b("Có"), b("Không")]}}],
+        "opens_at": "2026-01-01T00:00:00+07:00", "closes_at": "2036-01-01T00:00:00+07:00",
+        "audience": {"kind": "city"}, "edits_allowed": false,
+    });
+    let changed = |f: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        f(&mut v);
+        serde_json::to_vec(&v).expect("json")
+    };
+    let json_ct = "application/json";
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("blank title", changed(&|v| v["title"]["vi"] = "  ".into())),
+        (
+            "title too long",
+            changed(&|v| v["title"]["en"] = "x".repeat(201).into()),
+        ),
+        (
+            "title control",
+            changed(&|v| v["title"]["en"] = "a\u{7}".into()),
+        ),
+        (
+            "no title",
+            changed(&|v| {
+                v.as_object_mut().expect("obj").remove("title");
+            }),
+        ),
+        ("title string", changed(&|v| v["title"] = "Khảo sát".into())),
+        (
+            "no questions",
+            changed(&|v| v["questions"] = serde_json::json!([])),
+        ),
+        (
+            "31 questions",
+            changed(&|v| {
+                let q = v["questions"][0].clone();
+                v["questions"] = Value::Array(vec![q; 31]);
+            }),
+        ),
+        (
+            "one choice",
+            changed(&|v| v["questions"][0]["kind"]["choices"] = serde_json::json!([b("Có")])),
+        ),
+        (
+            "13 choices",
+            changed(&|v| v["questions"][0]["kind"]["choices"] = Value::Array(vec![b("Có"); 13])),
+        ),
+        (
+            "unknown kind",
+            changed(&|v| v["questions"][0]["kind"]["type"] = "ranking".into()),
+        ),
+        (
+            "text limit 0",
+            changed(&|v| {
+                v["questions"][0]["kind"] =
+                    serde_json::json!({"type": "short_text", "max_chars": 0})
+            }),
+        ),
+        (
+            "text limit 1001",
+            changed(&|v| {
+                v["questions"][0]["kind"] =
+                    serde_json::json!({"type": "short_text", "max_chars": 1001})
+            }),
+        ),
+        (
+            "text limit huge",
+            changed(&|v| {
+                v["questions"][0]["kind"] =
+                    serde_json::json!({"type": "short_text", "max_chars": 99999999999u64})
+            }),
+        ),
+        (
+            "scale without labels",
+            changed(&|v| v["questions"][0]["kind"] = serde_json::json!({"type": "scale"})),
+        ),
+        (
+            "kind extra field",
+            changed(&|v| v["questions"][0]["kind"]["max_picks"] = 2.into()),
+        ),
+        (
+            "required text",
+            changed(&|v| v["questions"][0]["required"] = "yes".into()),
+        ),
+        (
+            "window reversed",
+            changed(&|v| v["closes_at"] = "2025-01-01T00:00:00Z".into()),
+        ),
+        (
+            "window empty",
+            changed(&|v| v["closes_at"] = v["opens_at"].clone()),
+        ),
+        (
+            "time not rfc3339",
+            changed(&|v| v["opens_at"] = "2026-01-01 00:00".into()),
+        ),
+        (
+            "time a number",
+            changed(&|v| v["opens_at"] = 1767225600.into()),
+        ),
+        (
+            "unknown ward",
+            changed(&|v| v["audience"] = serde_json::json!({"kind": "wards", "wards": ["00000"]})),
+        ),
+        (
+            "ward with blank",
+            changed(&|v| v["audience"] = serde_json::json!({"kind": "wards", "wards": [" 26743"]})),
+        ),
+        (
+            "ward twice",
+            changed(&|v| {
+                v["audience"] = serde_json::json!({"kind": "wards", "wards": ["26743", "26743"]})
+            }),
+        ),
+        (
+            "no wards",
+            changed(&|v| v["audience"] = serde_json::json!({"kind": "wards", "wards": []})),
+        ),
+        (
+            "city with wards",
+            changed(&|v| v["audience"] = serde_json::json!({"kind": "city", "wards": ["26743"]})),
+        ),
+        (
+            "audience unknown",
+            changed(&|v| v["audience"] = serde_json::json!({"kind": "country"})),
+        ),
+        ("extra field", changed(&|v| v["state"] = "open".into())),
+        ("not json", b"{\"title\":".to_vec()),
+        ("array", b"[]".to_vec()),
+    ];
+    for (what, body) in bodies {
+        cases.push(staff(
+            format!("staff survey {what}"),
+            Method::POST,
+            "/api/v1/staff/surveys",
+            Some(STAFF_KEY),
+            json_ct,
+            body.clone(),
+        ));
+        cases.push(staff(
+            format!("staff survey edit {what}"),
+            Method::PUT,
+            &format!("/api/v1/staff/surveys/{survey}"),
+            Some(STAFF_KEY),
+            json_ct,
+            body,
+        ));
+    }
+    let good_bytes = serde_json::to_vec(&good).expect("json");
+    cases.extend([
+        staff(
+            "staff survey no key".into(),
+            Method::POST,
+            "/api/v1/staff/surveys",
+            None,
+            json_ct,
+            good_bytes.clone(),
+        ),
+        staff(
+            "staff survey wrong key".into(),
+            Method::POST,
+            "/api/v1/staff/surveys",
+            Some("nope"),
+            json_ct,
+            good_bytes.clone(),
+        ),
+        staff(
+            "staff survey form".into(),
+            Method::POST,
+            "/api/v1/staff/surveys",
+            Some(STAFF_KEY),
+            "application/x-www-form-urlencoded",
+            b"title=x".to_vec(),
+        ),
+        staff(
+            "staff survey edit while open".into(),
+            Method::PUT,
+            &format!("/api/v1/staff/surveys/{survey}"),
+            Some(STAFF_KEY),
+            json_ct,
+            good_bytes.clone(),
+        ),
+        staff(
+            "staff survey edit unknown".into(),
+            Method::PUT,
+            "/api/v1/staff/surveys/99999",
+            Some(STAFF_KEY),
+            json_ct,
+            good_bytes,
+        ),
+    ]);
+    let state_path = format!("/api/v1/staff/surveys/{survey}/state");
+    for (what, body) in [
+        ("back to draft", r#"{"state":"draft"}"#),
+        ("published while open", r#"{"state":"published"}"#),
+        ("open again", r#"{"state":"open"}"#),
+        ("unknown state", r#"{"state":"reopened"}"#),
+        ("state upper", r#"{"state":"CLOSED"}"#),
+        ("no state", r#"{}"#),
+        ("extra", r#"{"state":"closed","why":"x"}"#),
+    ] {
+        cases.push(staff(
+            format!("staff survey move {what}"),
+            Method::POST,
+            &state_path,
+            Some(STAFF_KEY),
+            json_ct,
+            body.as_bytes().to_vec(),
+        ));
+    }
+    cases.push(staff(
+        "staff survey move no key".into(),
+        Method::POST,
+        &state_path,
+        None,
+        json_ct,
+        br#"{"state":"closed"}"#.to_vec(),
+    ));
+    cases.push(staff(
+        "staff survey move unknown".into(),
+        Method::POST,
+        "/api/v1/staff/surveys/99999/state",
+        Some(STAFF_KEY),
+        json_ct,
+        br#"{"state":"closed"}"#.to_vec(),
+    ));
+    let announcement = serde_json::json!({
+        "title": b("Cúp nước"), "body": b("Từ 8 giờ"), "audience": {"kind": "city"}, "urgency": "urgent",
+        "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2036-01-01T00:00:00Z",
+    });
+    let a_changed = |f: &dyn Fn(&mut Value)| {
+        let mut v = announcement.clone();
+        f(&mut v);
+        serde_json::to_vec(&v).expect("json")
+    };
+    for (what, body) in [
+        (
+            "window reversed",
+            a_changed(&|v| v["valid_until"] = "2025-01-01T00:00:00Z".into()),
+        ),
+        ("blank body", a_changed(&|v| v["body"]["en"] = "\n".into())),
+        (
+            "body too long",
+            a_changed(&|v| v["body"]["vi"] = "ư".repeat(4001).into()),
+        ),
+        (
+            "urgency unknown",
+            a_changed(&|v| v["urgency"] = "critical".into()),
+        ),
+        (
+            "no urgency",
+            a_changed(&|v| {
+                v.as_object_mut().expect("obj").remove("urgency");
+            }),
+        ),
+        (
+            "unknown ward",
+            a_changed(&|v| {
+                v["audience"] = serde_json::json!({"kind": "wards", "wards": ["99999"]})
+            }),
+        ),
+        ("extra field", a_changed(&|v| v["id"] = 1.into())),
+    ] {
+        cases.push(staff(
+            format!("staff announcement {what}"),
+            Method::POST,
+            "/api/v1/staff/announcements",
+            Some(STAFF_KEY),
+            json_ct,
+            body,
+        ));
+    }
+    cases.push(staff(
+        "staff announcement no key".into(),
+        Method::POST,
+        "/api/v1/staff/announcements",
+        None,
+        json_ct,
+        serde_json::to_vec(&announcement).expect("json"),
+    ));
+    cases.push(staff(
+        "staff withdraw no key".into(),
+        Method::POST,
+        "/api/v1/staff/announcements/1/withdraw",
+        None,
+        json_ct,
+        Vec::new(),
+    ));
+    cases.push(staff(
+        "staff withdraw unknown".into(),
+        Method::POST,
+        "/api/v1/staff/announcements/99999/withdraw",
+        Some(STAFF_KEY),
+        json_ct,
+        Vec::new(),
+    ));
+    cases.push(staff(
+        "staff withdraw text id".into(),
+        Method::POST,
+        "/api/v1/staff/announcements/abc/withdraw",
+        Some(STAFF_KEY),
+        json_ct,
+        Vec::new(),
+    ));
+    // Public reads.
+    let get = |what: &str, path: String, key: Option<&str>| {
+        staff(
+            format!("get {what}"),
+            Method::GET,
+            &path,
+            key,
+            json_ct,
+            Vec::new(),
+        )
+    };
+    cases.extend([
+        get("surveys bad ward", "/api/v1/surveys?ward=abc".into(), None),
+        get(
+            "surveys unknown ward",
+            "/api/v1/surveys?ward=00000".into(),
+            None,
+        ),
+        get(
+            "surveys ward injection",
+            "/api/v1/surveys?ward=%27%20OR%201%3D1".into(),
+            None,
+        ),
+        get(
+            "announcements bad ward",
+            "/api/v1/announcements?ward=123456".into(),
+            None,
+        ),
+        get(
+            "announcements unknown ward",
+            "/api/v1/announcements?ward=99999".into(),
+            None,
+        ),
+        get(
+            "survey unknown",
+            format!("/api/v1/surveys/{}", survey + 1000),
+            None,
+        ),
+        get("survey text id", "/api/v1/surveys/abc".into(), None),
+        get(
+            "survey results while open",
+            format!("/api/v1/surveys/{survey}/results"),
+            None,
+        ),
+        get(
+            "staff results no key",
+            format!("/api/v1/staff/surveys/{survey}/results"),
+            None,
+        ),
+        get(
+            "staff results unknown",
+            "/api/v1/staff/surveys/99999/results".into(),
+            Some(STAFF_KEY),
+        ),
+    ]);
+    cases
+}
+
+/// An open survey of ward 26743: a single choice of 2 (required), a short text of at most 10.
+async fn open_survey(s: &TestServer) -> i64 {
+    let b = |t: &str| serde_json::json!({"vi": t, "en": t});
+    let spec = serde_json::json!({
+        "title": b("Khảo sát"),
+        "questions": [
+            {"prompt": b("Có hay không?"), "required": true,
+             "kind": {"type": "single_choice", "choices": [b("Có"), b("Không")]}},
+            {"prompt": b("Góp ý"), "required": false, "kind": {"type": "short_text", "max_chars": 10}},
+        ],
+        "opens_at": "2026-01-01T00:00:00+07:00", "closes_at": "2036-01-01T00:00:00+07:00",
+        "audience": {"kind": "wards", "wards": ["26743"]}, "edits_allowed": false,
+    });
+    let created: Value = s
+        .post("/api/v1/staff/surveys")
+        .header("X-Staff-Key", STAFF_KEY)
+        .json(&spec)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_i64().expect("id");
+    let opened = s
+        .post(&format!("/api/v1/staff/surveys/{id}/state"))
+        .header("X-Staff-Key", STAFF_KEY)
+        .json(&serde_json::json!({"state": "open"}))
+        .send()
+        .await
+        .expect("send");
+    assert!(opened.status().is_success());
+    id
+}
+
 fn support_limit() -> usize {
     city_api::MAX_BODY
 }
@@ -2015,8 +2650,10 @@ async fn every_bad_request_is_a_clear_4xx_and_changes_nothing() {
             .expect("sample")
             .remove(0)
             .0;
+    let survey = open_survey(&s).await;
     let mut cases = corpus(&open_id, &open_dossier);
     cases.extend(signature_cases(&s, &open_id, &device));
+    cases.extend(survey_cases(&s, survey, &device));
     cases.extend(my_device_cases(&s, &device));
     assert!(cases.len() >= 500, "corpus has {} cases", cases.len());
     let before = s.snapshot();

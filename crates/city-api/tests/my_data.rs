@@ -194,6 +194,7 @@ async fn a_deletion_removes_contacts_and_links_keeps_the_report_and_the_counts_a
             contacts_removed: 1,
             supports_unlinked: 1,
             ratings_unlinked: 1,
+            survey_answers_unlinked: 0,
         }
     );
 

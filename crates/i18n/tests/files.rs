@@ -174,7 +174,20 @@ fn keys_handed_out_by_model_exist() {
                 .iter()
                 .map(|m| m.message_key()),
         )
-        .chain([model::guide::NOT_VERIFIED_KEY]);
+        .chain([model::guide::NOT_VERIFIED_KEY])
+        // Surveys and announcements (issue 15).
+        .chain(
+            model::survey::SurveyState::ALL
+                .iter()
+                .map(|s| s.message_key()),
+        )
+        .chain(model::survey::QuestionKind::KEYS)
+        .chain(model::survey::Audience::KEYS)
+        .chain(
+            model::announcement::Urgency::ALL
+                .iter()
+                .map(|u| u.message_key()),
+        );
     let mut keys: Vec<String> = keys.map(str::to_owned).collect();
     keys.push(model::reason::OTHER_KEY.into());
     // The ward rating and the 766 scoreboard (issue 15).

@@ -3,6 +3,7 @@
 //!
 //! Nothing here does I/O, so it compiles to wasm for the UI and is tested without a database.
 
+pub mod announcement;
 pub mod api_url;
 pub mod ask;
 pub mod delivery;
@@ -31,6 +32,7 @@ pub mod scoreboard;
 pub mod search;
 pub mod service;
 pub mod settings;
+pub mod survey;
 pub mod trust;
 pub mod w3c_time;
 pub mod ward;

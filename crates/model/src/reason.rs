@@ -102,6 +102,18 @@ wire_enum! {
         /// not act on (`model::dossier::SupplementProblem`).
         InvalidSupplement = "invalid_supplement",
         NoStaffStep = "no_staff_step",
+        // Surveys (`model::survey`).
+        /// The survey takes no answer now: not open, or outside its window.
+        SurveyNotOpen = "survey_not_open",
+        /// This voter already answered this survey, and it does not take changed answers (or
+        /// no longer: it closed).
+        AlreadyAnswered = "already_answered",
+        /// The survey asks other wards (or the citizen's ward was not given).
+        OutsideAudience = "outside_audience",
+        /// The results are published once the city closes the survey and publishes them.
+        ResultsNotPublished = "results_not_published",
+        /// A survey is edited only while it is a draft.
+        NotDraft = "not_draft",
         /// The server failed; nothing was stored.
         InternalError = "internal_error",
     }
@@ -131,6 +143,10 @@ impl Reason {
             Self::Throttled => "reason.throttled",
             Self::CitizenRequired => "reason.citizen_required",
             Self::TokenExpired => "reason.token_expired",
+            Self::SurveyNotOpen => "reason.survey_not_open",
+            Self::AlreadyAnswered => "reason.already_answered",
+            Self::OutsideAudience => "reason.outside_audience",
+            Self::ResultsNotPublished => "reason.results_not_published",
             _ => OTHER_KEY,
         }
     }

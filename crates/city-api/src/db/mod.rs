@@ -1,6 +1,7 @@
 //! The server's SQLite database: schema, seed and queries, one module per resource. Blocking;
 //! handlers call it through [`Db::call`] on tokio's blocking pool.
 
+pub mod announcements;
 pub mod devices;
 pub mod dossiers;
 pub mod idempotency;
@@ -10,6 +11,7 @@ pub mod requests;
 pub mod retention;
 pub mod scoreboard;
 pub mod services;
+pub mod surveys;
 pub mod ward_stats;
 pub mod wards;
 
@@ -34,6 +36,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0008_published.sql")),
     M::up(include_str!("../migrations/0009_map.sql")),
     M::up(include_str!("../migrations/0010_scoreboard.sql")),
+    M::up(include_str!("../migrations/0011_surveys.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -84,12 +84,17 @@ pub fn holds(conn: &Connection, device: &str) -> Result<Option<CityHolds>, DbErr
             })
         })?
         .collect::<Result<_, _>>()?;
+    let surveys_answered = conn
+        .prepare("SELECT survey_id FROM survey_answers WHERE voter = ?1 ORDER BY survey_id")?
+        .query_map([device], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(Some(CityHolds {
         device_id: device.to_owned(),
         registered_at,
         reports,
         supported,
         ward_ratings,
+        surveys_answered,
     }))
 }
 
@@ -102,7 +107,7 @@ fn nobody() -> String {
 
 /// Removes everything linked to `device` in `tx`; `None` when the city does not know it.
 /// Its reports stay public without contact details, consent record, device link or owner
-/// key; its "me too"s and ratings stay in the counts, each linked to a random nobody; its
+/// key; its "me too"s, ratings and survey answers stay in the counts, each linked to a random nobody; its
 /// registration answer (which names it) and its row go.
 pub fn forget(tx: &Transaction<'_>, device: &str) -> Result<Option<CityDeleted>, DbError> {
     if !super::devices::exists(tx, device)? {
@@ -151,6 +156,17 @@ pub fn forget(tx: &Transaction<'_>, device: &str) -> Result<Option<CityDeleted>,
             )?;
         }
     }
+    let answered: Vec<i64> = tx
+        .prepare("SELECT survey_id FROM survey_answers WHERE voter = ?1")?
+        .query_map([device], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut answers_unlinked = 0;
+    for survey in answered {
+        answers_unlinked += tx.execute(
+            "UPDATE survey_answers SET voter = ?3 WHERE survey_id = ?1 AND voter = ?2",
+            params![survey, device, nobody()],
+        )?;
+    }
     // The stored answer to its registration names the device.
     tx.execute(
         "DELETE FROM idempotency WHERE instr(CAST(body AS TEXT), ?1) > 0",
@@ -163,5 +179,6 @@ pub fn forget(tx: &Transaction<'_>, device: &str) -> Result<Option<CityDeleted>,
         contacts_removed: count(contacts_removed),
         supports_unlinked: count(supports_unlinked),
         ratings_unlinked: count(ratings_unlinked),
+        survey_answers_unlinked: count(answers_unlinked),
     }))
 }

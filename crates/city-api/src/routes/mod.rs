@@ -1,6 +1,7 @@
 //! HTTP routes, each documented for the OpenAPI document (one list: the router is built from
 //! the same `routes!` that feed the document, so they cannot drift).
 
+pub mod announcements;
 pub mod devices;
 pub mod dossier_sync;
 pub mod dossiers;
@@ -10,6 +11,7 @@ pub mod map;
 pub mod my_data;
 pub mod scoreboard;
 pub mod services;
+pub mod surveys;
 pub mod ward_ratings;
 pub mod wards;
 

@@ -2,8 +2,10 @@
 //! test can show a report being handled, and dossiers through theirs ([`dossiers`]). Needs the
 //! staff key (`X-Staff-Key`), which is off unless the server was started with `--staff-key`.
 
+pub mod announcements;
 pub mod dossiers;
 pub mod ratings;
+pub mod surveys;
 
 use axum::Json;
 use axum::body::Bytes;

@@ -129,6 +129,9 @@ pub struct CityHolds {
     pub supported: Vec<String>,
     /// Wards this device rated, with the month (`YYYY-MM`, Vietnam time).
     pub ward_ratings: Vec<HeldRating>,
+    /// Surveys this device answered (their ids; the answers are counted, not listed here).
+    #[serde(default)]
+    pub surveys_answered: Vec<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,4 +150,7 @@ pub struct CityDeleted {
     pub contacts_removed: u32,
     pub supports_unlinked: u32,
     pub ratings_unlinked: u32,
+    /// Survey answers kept in the counts, linked to nobody.
+    #[serde(default)]
+    pub survey_answers_unlinked: u32,
 }

@@ -427,11 +427,13 @@ impl App {
         Err(format!("{css}: text never matched; last was {last:?}").into())
     }
 
-    /// Waits until an attribute of `css` equals `want`.
+    /// Waits until an attribute of `css` equals `want`. Longer than the connection check's
+    /// widest online interval (`core::connection::ONLINE_INTERVAL`, 60 s): a city API stopped
+    /// by a test is noticed at the next check, up to that long after.
     pub async fn wait_attr(&self, css: &str, attr: &str, want: &str) -> Result {
         let start = Instant::now();
         let mut last = None;
-        while start.elapsed() < Duration::from_secs(45) {
+        while start.elapsed() < Duration::from_secs(75) {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
                 last = el.attr(attr).await.ok().flatten();
                 if last.as_deref() == Some(want) {

@@ -357,6 +357,23 @@ pub fn http_date(t: DateTime<Utc>) -> String {
     t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// How a write counted once per voter refuses who sends it ([`voter`]), described once for the
+/// OpenAPI document of every such route.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, reason = "only its OpenAPI description is used")]
+pub enum VoterRefusal {
+    #[response(
+        status = 401,
+        description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device; in a city that counts verified citizens, no token (`citizen_required`) or a bad or expired one (`bad_token`, `token_expired`); in one that does not, any token (`no_identity_provider`)"
+    )]
+    NotAVoter(Vec<crate::error::ErrorEntry>),
+    #[response(
+        status = 503,
+        description = "The city's identity provider cannot be reached to check the token (`identity_provider_unavailable`)"
+    )]
+    ProviderDown(Vec<crate::error::ErrorEntry>),
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code")]

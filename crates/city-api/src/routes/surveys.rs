@@ -145,7 +145,7 @@ fn refused_answer(e: AnswerError) -> ApiError {
     responses(
         (status = 201, body = AnswerReceipt),
         (status = 400, body = [ErrorEntry], description = "A required question unanswered, a choice that does not exist, a scale point not 1-5, a text too long, a field that is not this survey's (`field` names it), or an unknown ward"),
-        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device; in a city that counts verified citizens, no token (`citizen_required`) or a bad or expired one (`bad_token`, `token_expired`); in one that does not, any token (`no_identity_provider`)"),
+        crate::trust::VoterRefusal,
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry], description = "No survey has this id"),
         (status = 409, body = [ErrorEntry], description = "Not open now (`survey_not_open`), the citizen's ward not asked (`outside_audience`), already answered and no change allowed (`already_answered`), or the same Idempotency-Key still in flight"),
@@ -154,7 +154,6 @@ fn refused_answer(e: AnswerError) -> ApiError {
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
         (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, body = [ErrorEntry], description = "The city's identity provider cannot be reached to check the token (`identity_provider_unavailable`)"),
     )
 )]
 pub async fn answer(

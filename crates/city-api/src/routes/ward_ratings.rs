@@ -69,7 +69,7 @@ pub async fn stats(
     responses(
         (status = 201, body = RatingReceipt),
         (status = 400, body = [ErrorEntry], description = "An element is missing or not one of the three answers (`field` names it)"),
-        (status = 401, body = [ErrorEntry], description = "Unsigned, a wrong signature, a time more than 5 minutes off (the `Date` header gives the server's) or an unknown device; in a city that counts verified citizens, no token (`citizen_required`) or a bad or expired one (`bad_token`, `token_expired`); in one that does not, any token (`no_identity_provider`)"),
+        crate::trust::VoterRefusal,
         (status = 403, body = [ErrorEntry]),
         (status = 404, body = [ErrorEntry]),
         (status = 409, body = [ErrorEntry], description = "This device (or citizen) already rated this ward this month (`already_rated_this_month`)"),
@@ -78,7 +78,6 @@ pub async fn stats(
         (status = 422, body = [ErrorEntry], description = "Idempotency-Key reused for a different request"),
         (status = 429, body = [ErrorEntry], description = "Too many requests from this address or device",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, body = [ErrorEntry], description = "The city's identity provider cannot be reached to check the token (`identity_provider_unavailable`)"),
     )
 )]
 pub async fn rate(

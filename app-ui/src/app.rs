@@ -82,7 +82,6 @@ pub fn App() -> impl IntoView {
                 true if failed.get() => lazy::show(lazy::db_error()),
                 true => match ctx.screen.get() {
                     Screen::Home => view! { <Home/> }.into_any(),
-                    Screen::Coming(part) => lazy::show(lazy::coming(part)),
                     Screen::Wards => lazy::show(lazy::finder()),
                     Screen::Ward(ward) => lazy::show(lazy::ward_detail(ward)),
                     Screen::Settings => lazy::show(lazy::settings()),
@@ -92,6 +91,7 @@ pub fn App() -> impl IntoView {
                     Screen::WardReports(code) => lazy::show(lazy::ward_reports(code)),
                     Screen::Dossiers(screen) => lazy::show(lazy::dossiers(screen)),
                     Screen::Map(screen) => lazy::show(lazy::map(screen)),
+                    Screen::Voice(screen) => lazy::show(lazy::voice(screen)),
                 },
             }}
         </main>

@@ -5,20 +5,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::draft::FormStep;
 use model::dto::{AppStatus, ConnectionDto, SettingsDto};
-use model::part::Part;
 use model::service::ServiceCatalog;
 use model::{ErrorDto, Language, Ward};
 
 use crate::{bridge, i18n};
 
-/// The screens of the app. Rating is not built yet.
+/// The screens of the app.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     Home,
     Wards,
     Ward(Ward),
     Settings,
-    Coming(Part),
     /// Feedback: new report, "My reports", the ward's list.
     Feedback,
     NewReport(FormStep),
@@ -29,6 +27,15 @@ pub enum Screen {
     Dossiers(DossierScreen),
     /// The city map and its list view, in one lazily loaded part with MapLibre behind it.
     Map(MapScreen),
+    /// The citizens' voice: rating a ward, the scoreboard, the city's surveys and announcements.
+    Voice(VoiceScreen),
+}
+
+/// The citizens' voice screens (issue 15), all in one lazily loaded part.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VoiceScreen {
+    /// The part's first page: rate a ward, the scoreboard, surveys, announcements.
+    Hub,
 }
 
 /// The map screens, all in one lazily loaded part.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use model::part::Part;
 
-use crate::state::{DossierScreen, MapScreen, Screen, use_ctx};
+use crate::state::{DossierScreen, MapScreen, Screen, VoiceScreen, use_ctx};
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -25,7 +25,7 @@ pub fn Home() -> impl IntoView {
                         Part::Feedback => Screen::Feedback,
                         Part::Dossiers => Screen::Dossiers(DossierScreen::Mine),
                         Part::Map => Screen::Map(MapScreen::Browse { list: false }),
-                        other => Screen::Coming(other),
+                        Part::Rate => Screen::Voice(VoiceScreen::Hub),
                     })>
                         <span class="tile-title">
                             {move || ctx.t(part.title_key())}

@@ -9,12 +9,9 @@ use send_wrapper::SendWrapper;
 use crate::screens::feedback::{
     FeedbackHub, form::ReportForm, report::ReportView, ward_list::WardReportList,
 };
-use crate::screens::{
-    coming::Coming, db_error::DbError, settings::Settings, wards::Finder, wards::WardDetail,
-};
-use crate::state::{DossierScreen, MapScreen, use_ctx};
+use crate::screens::{db_error::DbError, settings::Settings, wards::Finder, wards::WardDetail};
+use crate::state::{DossierScreen, MapScreen, VoiceScreen, use_ctx};
 use model::draft::FormStep;
-use model::part::Part;
 
 #[lazy]
 pub fn feedback_hub() -> AnyView {
@@ -48,12 +45,13 @@ pub fn map(screen: MapScreen) -> AnyView {
     untrack(|| crate::screens::map::show(screen))
 }
 
-/// Rare screens stay off the start too: a part not built yet, a database that cannot be used.
+/// Rating, the scoreboard, surveys and announcements, behind one door.
 #[lazy]
-pub fn coming(part: Part) -> AnyView {
-    untrack(|| view! { <Coming part=part/> }.into_any())
+pub fn voice(screen: VoiceScreen) -> AnyView {
+    untrack(|| crate::screens::voice::show(screen))
 }
 
+/// Rare screens stay off the start too: a database that cannot be used.
 #[lazy]
 pub fn db_error() -> AnyView {
     untrack(|| view! { <DbError/> }.into_any())

@@ -10,4 +10,5 @@ pub mod login;
 pub mod map;
 pub mod my_data;
 pub mod settings;
+pub mod voice;
 pub mod wards;

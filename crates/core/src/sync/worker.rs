@@ -76,6 +76,8 @@ pub struct PassSummary {
     pub delivered: u32,
     pub retried: u32,
     pub refused: u32,
+    /// Attempts that got no answer at all (the link, not the city): the connection may be gone.
+    pub unreachable: u32,
     /// When the next queued item becomes due (ms since the epoch), if any is queued.
     pub next_due_ms: Option<i64>,
 }
@@ -443,6 +445,9 @@ impl Worker {
                 let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
                 store.with_store(|s| s.record_retry(item.id, next, reason))?;
                 summary.retried += 1;
+                if reason == RetryReason::Offline {
+                    summary.unreachable += 1;
+                }
                 observer.state_changed(item, ItemState::Queued);
             }
             Attempt::Refused { reason, field } => {

@@ -10,7 +10,11 @@ use crate::survey::{Bilingual, Survey, SurveyState};
 
 /// Where the citizen's answer to a survey is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum AnswerStatus {
     /// Nothing saved (a draft may be kept).
     NotYet,
@@ -36,6 +40,7 @@ impl AnswerStatus {
 
 /// One survey in the list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SurveyBrief {
     pub id: i64,
     pub title: Bilingual,
@@ -51,6 +56,7 @@ pub struct SurveyBrief {
 
 /// `voice_surveys`: the surveys open to the citizen, then those they answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SurveyListDto {
     pub surveys: Vec<SurveyBrief>,
     /// When the open list was last checked with the city (RFC 3339); none: never.
@@ -61,6 +67,7 @@ pub struct SurveyListDto {
 
 /// `voice_survey`: one survey, the citizen's answer and the results when published.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SurveyDetailDto {
     pub survey: Survey,
     pub takes_answers: bool,
@@ -75,6 +82,7 @@ pub struct SurveyDetailDto {
 
 /// An answer the app did not save: which question (from 1) and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AnswerProblem {
     /// 0 when it concerns no single question.
     pub question: usize,
@@ -107,6 +115,7 @@ pub enum AnswerOutcome {
 
 /// `voice_answer_survey` / `voice_save_answer_draft`'s arguments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AnswerArgs {
     pub id: i64,
     pub responses: Vec<Option<Response>>,
@@ -114,6 +123,7 @@ pub struct AnswerArgs {
 
 /// `voice_announcements`: what the city tells the citizen now, urgent first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AnnouncementsDto {
     pub announcements: Vec<Announcement>,
     pub pulled_at: Option<String>,

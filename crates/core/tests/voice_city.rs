@@ -354,3 +354,56 @@ async fn urgent_announcements_are_notified_once_and_lists_revalidate_with_etags(
     assert!(!round.changed && round.failed.is_empty(), "{round:?}");
     assert_eq!(counting.count("GET", "/api/v1/") - before, 2);
 }
+
+/// The figures of a round: what the two lists weigh for a city with 3 open surveys and 5
+/// announcements (raw, and what gzip would make of them), and what a quiet round costs (two
+/// 304s without a body).
+#[tokio::test]
+async fn a_quiet_round_is_two_bodiless_304s() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tmp");
+    let city = city(dir.path()).await;
+    for _ in 0..3 {
+        open_survey(&city.url, false, None).await;
+    }
+    let now = Utc::now();
+    for i in 0..5 {
+        staff(
+            &city.url,
+            "announcements",
+            json!({
+                "title": {"vi": format!("Thông báo cúp nước số {i}"), "en": format!("Water cut notice {i}")},
+                "body": {"vi": "Từ 8 giờ đến 16 giờ ngày mai, khu vực đường Nguyễn Huệ và Lê Lợi sẽ tạm ngưng cấp nước để sửa chữa đường ống. Xin bà con trữ nước trước.",
+                         "en": "From 8:00 to 16:00 tomorrow, Nguyen Hue and Le Loi streets will have no water while a main is repaired. Please store water beforehand."},
+                "audience": {"kind": "city"}, "urgency": if i == 0 { "urgent" } else { "normal" },
+                "valid_from": (now - Duration::hours(1)).to_rfc3339(),
+                "valid_until": (now + Duration::days(1)).to_rfc3339(),
+            }),
+        )
+        .await;
+    }
+    let http = reqwest::Client::new();
+    for path in ["surveys", "announcements"] {
+        let url = format!("{}/api/v1/{path}", city.url);
+        let first = http.get(&url).send().await.expect("get");
+        let etag = first.headers()["etag"].to_str().expect("etag").to_owned();
+        let raw = first.bytes().await.expect("body");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        gz.write_all(&raw).expect("gzip");
+        let gzip = gz.finish().expect("gzip").len();
+        let again = http
+            .get(&url)
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(again.status(), 304);
+        let quiet = again.bytes().await.expect("body").len();
+        assert_eq!(quiet, 0);
+        assert!(gzip < raw.len());
+        eprintln!(
+            "{path}: {} B raw, {gzip} B gzip, 304 round {quiet} B body",
+            raw.len()
+        );
+    }
+}

@@ -109,7 +109,7 @@ impl AnswerProblem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum AnswerOutcome {
-    Saved { detail: SurveyDetailDto },
+    Saved { detail: Box<SurveyDetailDto> },
     Problem { problem: AnswerProblem },
 }
 

@@ -388,7 +388,7 @@ impl Engine {
                 .as_deref()
                 .and_then(|j| serde_json::from_str::<SurveyResults>(j).ok());
             Ok(AnswerOutcome::Saved {
-                detail: detail(survey, kept.as_ref(), results, now),
+                detail: Box::new(detail(survey, kept.as_ref(), results, now)),
             })
         })
     }

@@ -36,6 +36,14 @@ pub enum Screen {
 pub enum VoiceScreen {
     /// The part's first page: rate a ward, the scoreboard, surveys, announcements.
     Hub,
+    /// The city's surveys open to the citizen, and those they answered.
+    Surveys,
+    /// One survey (by the city's id): its questions, the citizen's answer, its results.
+    Survey(i64),
+    /// What the city tells the citizen now, urgent first.
+    Announcements,
+    /// One announcement (by the city's id).
+    Announcement(i64),
 }
 
 /// The map screens, all in one lazily loaded part.

@@ -10,6 +10,7 @@ mod monitor;
 mod my_data;
 mod notify;
 mod syncer;
+mod voice;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -94,6 +95,11 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             map::map_stats,
             map::map_sources,
             map::map_basemap_range,
+            voice::voice_surveys,
+            voice::voice_survey,
+            voice::voice_save_answer_draft,
+            voice::voice_answer_survey,
+            voice::voice_announcements,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

@@ -77,6 +77,7 @@ impl Monitor {
                 self.syncer.wake();
                 self.syncer.wake_dossiers();
                 self.syncer.wake_map();
+                self.syncer.wake_voice();
             }
         }
         if outcome.wards_changed {

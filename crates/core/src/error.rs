@@ -65,6 +65,12 @@ pub enum CoreError {
     BadRange,
     #[error("the basemap file could not be read")]
     MapFile(#[source] std::io::Error),
+    #[error("no such survey on this device")]
+    UnknownSurvey,
+    #[error("the survey takes no answer (or no change) now")]
+    SurveyClosed,
+    #[error("a value could not be written as JSON")]
+    Encode,
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -118,6 +124,9 @@ impl CoreError {
             Self::NoBasemap => ErrorCode::NoBasemap,
             Self::BadRange => ErrorCode::BadRange,
             Self::MapFile(_) => ErrorCode::Internal,
+            Self::UnknownSurvey => ErrorCode::UnknownSurvey,
+            Self::SurveyClosed => ErrorCode::SurveyClosed,
+            Self::Encode => ErrorCode::Internal,
         }
     }
 }

@@ -85,10 +85,15 @@ pub enum ErrorCode {
     NoBasemap,
     /// A basemap read outside the file or longer than one read may be.
     BadRange,
+    /// No such survey on this device (not pulled yet, or from another city address).
+    UnknownSurvey,
+    /// The survey takes no answer now (closed, not open yet), or it took the citizen's and
+    /// takes no change.
+    SurveyClosed,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 37] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -124,6 +129,8 @@ impl ErrorCode {
         Self::LoginNotOffered,
         Self::NoBasemap,
         Self::BadRange,
+        Self::UnknownSurvey,
+        Self::SurveyClosed,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -164,6 +171,8 @@ impl ErrorCode {
             Self::LoginNotOffered => "login_not_offered",
             Self::NoBasemap => "no_basemap",
             Self::BadRange => "bad_range",
+            Self::UnknownSurvey => "unknown_survey",
+            Self::SurveyClosed => "survey_closed",
         }
     }
 

@@ -2,15 +2,22 @@
 //! scoreboard (Decision 766/QĐ-TTg), the city's surveys and its announcements. One lazily
 //! loaded part: the start pays for one door.
 
-use leptos::prelude::*;
-use model::part::Part;
+mod announcements;
+mod city;
+mod surveys;
 
-use crate::screens::coming::Coming;
+use leptos::prelude::*;
+
 use crate::state::VoiceScreen;
 
 pub fn show(screen: VoiceScreen) -> AnyView {
     match screen {
-        // Until the app side is built, the honest "not here yet" page.
-        VoiceScreen::Hub => view! { <Coming part=Part::Rate/> }.into_any(),
+        VoiceScreen::Hub => view! { <city::Hub/> }.into_any(),
+        VoiceScreen::Surveys => view! { <surveys::SurveyList/> }.into_any(),
+        VoiceScreen::Survey(id) => view! { <surveys::SurveyView id=id/> }.into_any(),
+        VoiceScreen::Announcements => view! { <announcements::AnnouncementList/> }.into_any(),
+        VoiceScreen::Announcement(id) => {
+            view! { <announcements::AnnouncementView id=id/> }.into_any()
+        }
     }
 }

@@ -7,6 +7,7 @@ mod dossiers;
 mod feedback;
 mod map;
 mod my_data;
+mod voice;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -19,6 +20,7 @@ use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
 
 pub use map::{MAP_DIR, MapSync, PageCounts};
+pub use voice::VoiceSync;
 
 use crate::bundled;
 use crate::client::{CityClient, WardFetch};
@@ -470,7 +472,7 @@ impl Engine {
     /// The city API answers again: items that waited only for a network are due at once.
     pub fn wake_outbox(&self) -> Result<usize, CoreError> {
         let now = crate::sync::worker::now_ms();
-        self.with_ready(|r| Ok(r.store.wake_offline(now)?))
+        self.with_ready(|r| Ok(r.store.wake_offline(now)? + r.store.wake_offline_answers(now)?))
     }
 
     /// Says a request got no answer from the city API (the link, not a refusal): whoever waits

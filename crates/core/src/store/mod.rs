@@ -12,6 +12,7 @@ mod migrations;
 mod my_data;
 mod outbox;
 mod settings;
+mod voice;
 mod wards;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ pub use outbox::{
     ServerUpdate,
 };
 pub use settings::Setting;
+pub use voice::{AnswerDelivery, AnswerRow, DueAnswer, SurveyRow, VoiceCopy, VoiceResource};
 pub use wards::WardSync;
 
 /// The database file's name inside the app's data folder.

@@ -121,6 +121,11 @@ pub enum Receipt {
     },
     /// Re-open and rating: nothing to keep but the fact.
     Done,
+    /// A survey answer (`store::voice`, not an outbox row): when the city counted it
+    /// (RFC 3339).
+    Counted {
+        at: String,
+    },
 }
 
 /// One of the citizen's reports the city knows, for the status pull.
@@ -475,7 +480,7 @@ impl Store {
                     )?;
                 }
             }
-            Receipt::Done => {}
+            Receipt::Done | Receipt::Counted { .. } => {}
         }
         tx.execute(
             "UPDATE outbox SET state = 'sent', sent_ms = ?2, attempts = attempts + 1,

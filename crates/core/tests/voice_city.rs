@@ -419,3 +419,34 @@ async fn a_quiet_round_is_two_bodiless_304s() {
         );
     }
 }
+
+/// A city that no longer knows the device (`unknown_device`): it registers again and the answer
+/// is counted, as a "me too" would be.
+#[tokio::test]
+async fn an_answer_after_the_city_forgot_the_device_registers_again_and_counts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let city = city(dir.path()).await;
+    let first = open_survey(&city.url, false, None).await;
+    let second = open_survey(&city.url, false, None).await;
+    let engine = engine_at(dir.path(), &format!("{}/", city.url));
+    engine.sync_voice().await.expect("sync");
+    saved(engine.answer_survey(&args(first, 1, "")).expect("saved"));
+    assert_eq!(engine.sync_voice().await.expect("sync").sent.delivered, 1);
+    assert_eq!(count(&city, "SELECT COUNT(*) FROM devices"), 1);
+    city.db
+        .with(|c| c.execute("DELETE FROM devices", []))
+        .expect("forget");
+    saved(engine.answer_survey(&args(second, 2, "")).expect("saved"));
+    let round = engine.sync_voice().await.expect("sync");
+    assert_eq!(
+        (round.sent.delivered, round.sent.refused),
+        (1, 0),
+        "{round:?}"
+    );
+    assert_eq!(answers_at_city(&city, second), 1);
+    assert_eq!(
+        count(&city, "SELECT COUNT(*) FROM devices"),
+        1,
+        "registered again"
+    );
+}

@@ -228,7 +228,9 @@ async fn losing_proxy(upstream: String) -> (String, Arc<AtomicUsize>) {
 async fn a_lost_answer_is_counted_once_and_changes_go_where_allowed() {
     let dir = tempfile::tempdir().expect("tmp");
     let city = city(dir.path()).await;
-    let id = open_survey(&city.url, true, None).await;
+    // No change allowed: an answer sent again under a new key would be refused
+    // (`already_answered`), not replayed.
+    let id = open_survey(&city.url, false, None).await;
     let (proxy, lost) = losing_proxy(city.url.clone()).await;
     let engine = engine_at(dir.path(), &proxy);
     engine.sync_voice().await.expect("sync");
@@ -251,12 +253,22 @@ async fn a_lost_answer_is_counted_once_and_changes_go_where_allowed() {
     assert_eq!(lost.load(Ordering::SeqCst), 2, "sent twice, same key");
     assert_eq!(answers_at_city(&city, id), 1, "counted once");
     let detail = engine.voice_survey(id).expect("detail");
-    assert!(matches!(detail.answer, AnswerStatus::Counted { .. }));
+    assert!(
+        matches!(detail.answer, AnswerStatus::Counted { .. }),
+        "{:?}",
+        detail.answer
+    );
+    // A survey that takes changes until it closes: a change is a new send, counted in place
+    // of the first.
+    let id = open_survey(&city.url, true, None).await;
+    engine.sync_voice().await.expect("sync");
+    saved(engine.answer_survey(&args(id, 1, "")).expect("saved"));
+    assert_eq!(engine.sync_voice().await.expect("sync").sent.delivered, 1);
+    let detail = engine.voice_survey(id).expect("detail");
     assert!(
         detail.can_answer,
         "this survey takes changes until it closes"
     );
-    // A change is a new send, counted in place of the first.
     assert_eq!(
         saved(engine.answer_survey(&args(id, 2, "sửa")).expect("saved")),
         AnswerStatus::Saved
@@ -406,4 +418,35 @@ async fn a_quiet_round_is_two_bodiless_304s() {
             raw.len()
         );
     }
+}
+
+/// A city that no longer knows the device (`unknown_device`): it registers again and the answer
+/// is counted, as a "me too" would be.
+#[tokio::test]
+async fn an_answer_after_the_city_forgot_the_device_registers_again_and_counts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let city = city(dir.path()).await;
+    let first = open_survey(&city.url, false, None).await;
+    let second = open_survey(&city.url, false, None).await;
+    let engine = engine_at(dir.path(), &format!("{}/", city.url));
+    engine.sync_voice().await.expect("sync");
+    saved(engine.answer_survey(&args(first, 1, "")).expect("saved"));
+    assert_eq!(engine.sync_voice().await.expect("sync").sent.delivered, 1);
+    assert_eq!(count(&city, "SELECT COUNT(*) FROM devices"), 1);
+    city.db
+        .with(|c| c.execute("DELETE FROM devices", []))
+        .expect("forget");
+    saved(engine.answer_survey(&args(second, 2, "")).expect("saved"));
+    let round = engine.sync_voice().await.expect("sync");
+    assert_eq!(
+        (round.sent.delivered, round.sent.refused),
+        (1, 0),
+        "{round:?}"
+    );
+    assert_eq!(answers_at_city(&city, second), 1);
+    assert_eq!(
+        count(&city, "SELECT COUNT(*) FROM devices"),
+        1,
+        "registered again"
+    );
 }

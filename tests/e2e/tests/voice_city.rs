@@ -203,6 +203,7 @@ async fn a_survey_answered_offline_is_counted_and_its_results_shown_and_urgent_n
     app.wait_attr("#answer-state", "data-answer", "saved")
         .await?;
     assert_eq!(answers_at_city(&city_db, id)?, 0);
+    app.show("#answer-state").await?;
     app.look("voice-vi-4-saved").await?;
 
     // The network is back: counted, once.
@@ -213,6 +214,7 @@ async fn a_survey_answered_offline_is_counted_and_its_results_shown_and_urgent_n
         .await?;
     assert_eq!(answers_at_city(&city_db, id)?, 1);
     app.find("#no-answer-now").await?;
+    app.show("#answer-state").await?;
     app.look("voice-vi-5-counted").await?;
 
     // Staff close and publish: the app shows the results.

@@ -382,12 +382,12 @@ fn bar(ctx: Ctx, label: String, count: u64, share: Option<f64>) -> impl IntoView
     let text = percent(share);
     view! {
         <li class="result-line">
-            <span class="result-label">{label}</span>
-            <span class="result-count">
+            <span class="result-label">{label}": "</span>
+            <strong class="result-count">
                 {move || ctx.t_with("voice.results.count", &[("count", &count.to_string())])}
                 {text.clone().map(|t| format!(" · {t}"))}
-            </span>
-            <meter class="result-bar" aria-hidden="true" min="0" max="100" value=width></meter>
+            </strong>
+            <div><meter class="result-bar" aria-hidden="true" min="0" max="100" value=width></meter></div>
         </li>
     }
 }
@@ -442,7 +442,15 @@ fn Results(questions: Vec<Question>, results: SurveyResults) -> impl IntoView {
                             bar(ctx, words, *count, share)
                         })
                         .collect_view();
-                    let mean = mean.map(|m| fixed(m, 1));
+                    // Written as each language writes decimals: 3,8 in Vietnamese, 3.8 in English.
+                    let mean = mean.map(|m| {
+                        let m = fixed(m, 1);
+                        if ctx.lang() == model::Language::Vi {
+                            m.replace('.', ",")
+                        } else {
+                            m
+                        }
+                    });
                     view! {
                         <ul class="results">{items}</ul>
                         <p>{move || match &mean {

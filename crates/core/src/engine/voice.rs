@@ -297,7 +297,10 @@ impl Engine {
                     continue;
                 };
                 let mine = answers.iter().find(|a| a.survey_id == id);
-                let listed = open.contains(&id) && survey.takes_answers_at(now);
+                // The ward may have changed since the list was pulled.
+                let listed = open.contains(&id)
+                    && survey.takes_answers_at(now)
+                    && survey.asks(ward.as_ref());
                 let answered = mine.is_some_and(|a| a.delivery.is_some());
                 if !listed && !answered {
                     continue;

@@ -74,7 +74,7 @@ fn commands_over_ipc() {
     );
 
     let status = invoke(&webview, "app_status", json!({})).expect("status");
-    assert_eq!(status["db"]["state"], "ready");
+    assert_eq!(status["db"], "ready");
     assert_eq!(status["settings"]["language"], "vi");
     assert_eq!(status["settings"]["apiBaseUrl"], "http://127.0.0.1:9/");
 

@@ -7,8 +7,12 @@ use crate::settings::{Language, TextSize};
 use crate::ward::Ward;
 
 /// Whether the local database could be opened, and if not, what the citizen can do.
+///
+/// Externally tagged (`"ready"`, `{"failed": {…}}`), not `tag = "state"`: an internally tagged
+/// enum is read through serde's buffering `Content` deserializer, which this one type kept in
+/// the UI's start part (it comes in `app_status`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum DbStatus {
     Ready,
     /// The app cannot use its data. `canStartFresh`: the file can be moved aside (kept, never
@@ -122,15 +126,14 @@ mod tests {
         let json = serde_json::to_value(&failed).expect("serialises");
         assert_eq!(
             json,
-            serde_json::json!({
-                "state": "failed",
+            serde_json::json!({"failed": {
                 "error": {"code": "db_corrupt", "messageKey": "error.db_corrupt"},
                 "canStartFresh": true
-            })
+            }})
         );
         assert_eq!(
             serde_json::to_value(DbStatus::Ready).ok(),
-            Some(serde_json::json!({"state": "ready"}))
+            Some(serde_json::json!("ready"))
         );
     }
 }

@@ -329,8 +329,9 @@ export function create(container, options, onEvent) {
   handle.fill = () => {
     fillBelow(container);
     map.resize();
-    // Until the citizen moves it, the first view stays the mainland framed at any window size.
-    if (!handle.moved && handle.mainland) map.fitBounds(handle.mainland, { padding: 8, animate: false });
+    // Until the citizen moves it, the browse map's first view stays the mainland framed at any
+    // window size (a map for picking keeps its view: its pin and centre mean places).
+    if (!handle.moved && handle.mainland && container.parentElement?.classList.contains("fill")) map.fitBounds(handle.mainland, { padding: 8, animate: false });
   };
   map.on("movestart", (e) => {
     if (e && e.originalEvent) handle.moved = true;

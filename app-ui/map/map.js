@@ -2,8 +2,10 @@
 // into dist/map/map.js and imported only when the map screen opens (app-ui/src/map/). The Rust
 // side (app-ui/src/map/mod.rs) is the only caller: it creates one map, sends GeoJSON texts,
 // switches layers and hears typed events back through `onEvent`. No remote origin: the style is
-// written here, no glyphs (no text layers: labels are HTML or in the list view), icons drawn on
-// a canvas, the basemap read through a custom pmtiles Source whose bytes come from the shell.
+// written here with no `glyphs` URL — MapLibre 6 then draws the few texts on the map (ward names,
+// cluster counts) itself from the device's fonts (TinySDF, a Vietnamese letter and its marks as one
+// cluster): no glyph files bundled, nothing fetched. Icons drawn on a canvas, the basemap read
+// through a custom pmtiles Source whose bytes come from the shell.
 import { Map as MapLibre, addProtocol, removeProtocol, setWorkerUrl } from "maplibre-gl";
 import { PMTiles, Protocol, TileType } from "pmtiles";
 
@@ -93,11 +95,13 @@ function hatch() {
   return c.getImageData(0, 0, px, px);
 }
 
-/// [[west, south], [east, north]] of a FeatureCollection's coordinates, or null.
-function bounds(data) {
+/// [[west, south], [east, north]] of a FeatureCollection's coordinates north of `south` (all
+/// when not given), or null.
+function bounds(data, south = -Infinity) {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
   const walk = (c) => {
     if (typeof c[0] === "number") {
+      if (c[1] < south) return;
       w = Math.min(w, c[0]); e = Math.max(e, c[0]);
       s = Math.min(s, c[1]); n = Math.max(n, c[1]);
     } else for (const k of c) walk(k);
@@ -108,24 +112,33 @@ function bounds(data) {
 
 const EMPTY = { type: "FeatureCollection", features: [] };
 
+/// South of this latitude lies only Côn Đảo (8.6–8.8° N; the mainland reaches 10.3° N): the
+/// first view frames the mainland and a button flies to the islands.
+const ISLANDS_NORTH = 9.5;
+
+/// The page's own sans-serif first (Noto Sans covers Vietnamese), then the device's.
+const FONT = ["Noto Sans", "Roboto", "Segoe UI", "Arial"];
+const FONT_BOLD = ["Noto Sans Bold", ...FONT];
+
 function style() {
   return {
     version: 8,
     sources: {
       wards: { type: "geojson", data: EMPTY, promoteId: "code" },
+      labels: { type: "geojson", data: EMPTY },
       reports: { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 40, clusterMaxZoom: 15 },
       offices: { type: "geojson", data: EMPTY },
       pin: { type: "geojson", data: EMPTY },
     },
     layers: [
-      { id: "background", type: "background", paint: { "background-color": "#dbe7ef" } },
+      { id: "background", type: "background", paint: { "background-color": "#cfe2ee" } },
       {
         id: "wards-fill",
         type: "fill",
         source: "wards",
         paint: {
-          "fill-color": ["case", ["boolean", ["feature-state", "mine"], false], "#fde68a", "#f8faf7"],
-          "fill-opacity": 0.9,
+          "fill-color": ["case", ["boolean", ["feature-state", "mine"], false], "#fcd980", "#eef3e6"],
+          "fill-opacity": 0.92,
         },
       },
       {
@@ -152,7 +165,10 @@ function style() {
         id: "wards-line",
         type: "line",
         source: "wards",
-        paint: { "line-color": "#64748b", "line-width": 0.8 },
+        paint: {
+          "line-color": "#5b6b7f",
+          "line-width": ["interpolate", ["linear"], ["zoom"], 8, 0.6, 11, 1.2, 14, 2],
+        },
       },
       {
         id: "wards-mine",
@@ -160,7 +176,7 @@ function style() {
         source: "wards",
         paint: {
           "line-color": "#92400e",
-          "line-width": 3,
+          "line-width": ["interpolate", ["linear"], ["zoom"], 8, 2.5, 12, 4],
           "line-opacity": ["case", ["boolean", ["feature-state", "mine"], false], 1, 0],
         },
       },
@@ -174,6 +190,23 @@ function style() {
           "line-dasharray": [2, 1],
           "line-opacity": ["case", ["boolean", ["feature-state", "selected"], false], 1, 0],
         },
+      },
+      {
+        // Ward names where they fit: MapLibre leaves out a label that would overlap another, the
+        // larger units first; none below zoom 9, where even those would be a smudge.
+        id: "ward-labels",
+        type: "symbol",
+        source: "labels",
+        minzoom: 9,
+        layout: {
+          "text-field": ["get", "label"],
+          "text-font": FONT,
+          "text-size": ["interpolate", ["linear"], ["zoom"], 9, 11, 13, 15],
+          "text-max-width": 7,
+          "text-padding": 4,
+          "symbol-sort-key": ["-", 0, ["get", "area"]],
+        },
+        paint: { "text-color": "#1f2937", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
       },
       {
         id: "offices",
@@ -195,6 +228,20 @@ function style() {
         },
       },
       {
+        id: "report-counts",
+        type: "symbol",
+        source: "reports",
+        filter: ["has", "point_count"],
+        layout: {
+          "text-field": ["get", "point_count_abbreviated"],
+          "text-font": FONT_BOLD,
+          "text-size": 13,
+          "text-allow-overlap": true,
+          "text-ignore-placement": true,
+        },
+        paint: { "text-color": "#ffffff" },
+      },
+      {
         id: "report-points",
         type: "symbol",
         source: "reports",
@@ -207,6 +254,8 @@ function style() {
             "report-other",
           ],
           "icon-allow-overlap": true,
+          // A mark never hides a ward's name (nor a name a mark).
+          "icon-ignore-placement": true,
         },
       },
       {
@@ -221,7 +270,7 @@ function style() {
 
 // The switchable layers and the style layers each one shows.
 const GROUPS = {
-  reports: ["report-clusters", "report-points"],
+  reports: ["report-clusters", "report-counts", "report-points"],
   score: ["score-hatch", "score-fill"],
   offices: ["offices"],
   basemap: ["basemap-raster", "basemap-fill", "basemap-line"],
@@ -267,11 +316,43 @@ export function create(container, options, onEvent) {
   map.on("idle", () => onEvent({ kind: "idle" }));
   map.on("error", (e) => onEvent({ kind: "error", message: String((e && e.error && e.error.message) || e) }));
   map.on("click", (e) => handle.click(e));
+  // The keyboard on the canvas: MapLibre's own keys move and zoom it; a ring marks its centre
+  // (map.css), the ward there is told to screen readers after each move, Enter opens its card.
+  const canvas = map.getCanvas();
+  canvas.addEventListener("keydown", (e) => handle.key(e));
+  canvas.addEventListener("focus", () => handle.tellCentre());
+  canvas.addEventListener("blur", () => handle.onEvent({ kind: "centre", code: null, name: null, away: true }));
+  map.on("moveend", () => {
+    if (document.activeElement === canvas) handle.tellCentre();
+  });
+  // The frame fills the screen below what is above it (the app bar, the screen's head).
+  handle.fill = () => {
+    fillBelow(container);
+    map.resize();
+    // Until the citizen moves it, the browse map's first view stays the mainland framed at any
+    // window size (a map for picking keeps its view: its pin and centre mean places).
+    if (!handle.moved && handle.mainland && container.parentElement?.classList.contains("fill")) map.fitBounds(handle.mainland, { padding: 8, animate: false });
+  };
+  map.on("movestart", (e) => {
+    if (e && e.originalEvent) handle.moved = true;
+  });
+  window.addEventListener("resize", handle.fill);
+  handle.fill();
   for (const layer of CLICKABLE) {
     map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
     map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
   }
   return handle;
+}
+
+/// Sets the height of `container`'s frame (its parent) to what is left of the window below the
+/// frame's top, so the map fills a phone's screen under the header; never less than 18 rem.
+function fillBelow(container) {
+  const frame = container.parentElement;
+  if (!frame || !frame.classList.contains("fill")) return;
+  const top = frame.getBoundingClientRect().top + window.scrollY;
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  frame.style.height = `${Math.max(18 * rem, window.innerHeight - top - 0.5 * rem)}px`;
 }
 
 class MapHandle {
@@ -285,6 +366,9 @@ class MapHandle {
     this.mine = null;
     this.scores = {};
     this.basemapKey = null;
+    this.moved = false;
+    // The units drawn since the shapes were set, in any view (Côn Đảo is off the first one).
+    this.seenWards = new Set();
   }
 
   /// The one door from Rust (`app-ui/src/map/mod.rs`, `Op`): one typed operation per call, so
@@ -292,6 +376,8 @@ class MapHandle {
   send(op) {
     switch (op.op) {
       case "set_data": return this.setData(op.source, op.text);
+      case "set_labels": return this.setLabels(op.labels);
+      case "frame_mainland": return this.frameMainland();
       case "set_visible": return this.setVisible(op.group, op.visible);
       case "set_mine": return this.setMine(op.code);
       case "set_selected": return this.setSelected(op.code);
@@ -337,17 +423,66 @@ class MapHandle {
     }
   }
 
+  /// The ward at the map's centre (the first drawn there), or null.
+  centreWard() {
+    const map = this.map;
+    if (!map || !map.getLayer("wards-fill")) return null;
+    const c = map.project(map.getCenter());
+    const hit = map.queryRenderedFeatures(c, { layers: ["wards-fill"] })[0];
+    return hit ? { code: String(hit.properties.code), name: String(hit.properties.name || "") } : null;
+  }
+
+  /// Tells the screen which ward the centre is on (it says so in a live region).
+  tellCentre() {
+    const ward = this.centreWard();
+    this.onEvent({ kind: "centre", code: ward ? ward.code : null, name: ward ? ward.name : null });
+  }
+
+  /// Enter (or Space) on the canvas: the ward at the centre, as a tap would; while picking, the
+  /// centre is the point chosen.
+  key(e) {
+    if (e.key !== "Enter" && e.key !== " ") return;
+    e.preventDefault();
+    if (this.picking) {
+      const c = this.map.getCenter();
+      this.onEvent({ kind: "point", lat: c.lat, lon: c.lng });
+      return;
+    }
+    const ward = this.centreWard();
+    if (ward) this.onEvent({ kind: "ward", code: ward.code });
+  }
+
+  /// Ward names drawn at these points: [{ code, name, lat, lon, area }] (the catalogue's centroids,
+  /// inside each schematic cell by construction). The kind ("Phường", "Xã", "Đặc khu") is left off
+  /// the map to fit; the card and the list say it.
+  setLabels(labels) {
+    const features = (labels || []).map((l) => ({
+      type: "Feature",
+      properties: { code: l.code, label: l.name.replace(/^(Phường|Xã|Đặc khu)\s+/u, ""), area: l.area },
+      geometry: { type: "Point", coordinates: [l.lon, l.lat] },
+    }));
+    this.whenLoaded(() => this.map.getSource("labels").setData({ type: "FeatureCollection", features }));
+  }
+
+  /// Back to the first view: the mainland framed.
+  frameMainland() {
+    this.moved = false;
+    if (this.mainland) this.map.fitBounds(this.mainland, { padding: 8 });
+  }
+
   /// Replaces a source's data with a GeoJSON text.
   setData(source, text) {
     const data = JSON.parse(text);
     this.whenLoaded(() => {
       this.map.getSource(source).setData(data);
       if (source === "wards") {
+        this.seenWards = new Set();
         this.restoreStates();
+        // The mainland framed; Côn Đảo is one button away (`frame`), not shrinking the city.
+        this.mainland = bounds(data, ISLANDS_NORTH) || bounds(data);
         if (this.fit) {
           this.fit = false;
-          const b = bounds(data);
-          if (b) this.map.fitBounds(b, { padding: 8, animate: false });
+          if (this.mainland) this.map.fitBounds(this.mainland, { padding: 8, animate: false });
         }
       }
     });
@@ -412,6 +547,7 @@ class MapHandle {
   }
 
   flyTo(lat, lon, zoom) {
+    this.moved = true;
     this.map.flyTo({ center: [lon, lat], zoom, essential: true });
   }
 
@@ -422,6 +558,7 @@ class MapHandle {
   }
 
   zoomBy(delta) {
+    this.moved = true;
     this.map.easeTo({ zoom: this.map.getZoom() + delta });
   }
 
@@ -469,10 +606,18 @@ class MapHandle {
   }
 
   /// How many distinct features of a source the map has drawn (test hook and list counts):
-  /// wards by code; reports by id, clusters counted by their points.
+  /// wards by code, every unit drawn since the shapes were set (in this view or an earlier one);
+  /// reports by id, clusters counted by their points, in the tiles loaded now; basemap tiles.
   drawnCount(source) {
     const map = this.map;
     if (!this.loaded || !map.getSource(source)) return 0;
+    if (source === "basemap") {
+      // Tiles, not features (a raster has none): those drawn in view now, none when switched off.
+      const shown = GROUPS.basemap.some((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none");
+      if (!shown) return 0;
+      const tiles = map.style && map.style.tileManagers && map.style.tileManagers.basemap;
+      return tiles ? tiles.getRenderableIds().length : 0;
+    }
     const seen = new Set();
     let clustered = 0;
     for (const f of map.querySourceFeatures(source)) {
@@ -486,6 +631,10 @@ class MapHandle {
         seen.add(`f${p.code ?? p.id}`);
       }
     }
+    if (source === "wards") {
+      for (const k of seen) this.seenWards.add(k);
+      return this.seenWards.size;
+    }
     return [...seen].filter((k) => k.startsWith("f")).length + clustered;
   }
 
@@ -494,6 +643,9 @@ class MapHandle {
   remove() {
     const map = this.map;
     const gl = map.painter && map.painter.context && map.painter.context.gl;
+    window.removeEventListener("resize", this.fill);
+    // Nothing is told any more (removing the canvas blurs it while the screen is going).
+    this.onEvent = () => {};
     map.remove();
     if (gl) {
       const lose = gl.getExtension("WEBGL_lose_context");
@@ -507,6 +659,6 @@ class MapHandle {
       }
     }
     this.map = null;
-    this.onEvent = () => {};
+    this.mainland = null;
   }
 }

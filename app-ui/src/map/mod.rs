@@ -46,6 +46,10 @@ enum Op<'a> {
         source: &'a str,
         text: &'a str,
     },
+    SetLabels {
+        labels: &'a [Label<'a>],
+    },
+    FrameMainland,
     SetVisible {
         group: &'a str,
         visible: bool,
@@ -86,6 +90,17 @@ enum Op<'a> {
     Remove,
 }
 
+/// A unit's name drawn on the map at its centroid; larger units win where two would overlap.
+#[derive(Serialize)]
+pub struct Label<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+    /// km², the order in which labels are placed.
+    pub area: f64,
+}
+
 /// Why a map could not be shown; each has its message key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MapError {
@@ -110,6 +125,8 @@ pub enum Source {
     Reports,
     /// Ward offices, property `code` (the ward's).
     Offices,
+    /// The basemap (only counted: its tiles drawn now).
+    Basemap,
 }
 
 impl Source {
@@ -118,6 +135,7 @@ impl Source {
             Self::Wards => "wards",
             Self::Reports => "reports",
             Self::Offices => "offices",
+            Self::Basemap => "basemap",
         }
     }
 }
@@ -153,8 +171,16 @@ pub enum MapEvent {
     Report { id: String },
     /// A ward office was tapped (its ward's code).
     Office { code: String },
-    /// A point was chosen while picking.
+    /// A point was chosen while picking (a tap, or Enter on the canvas: its centre).
     Point { lat: f64, lon: f64 },
+    /// The canvas has the keyboard's focus and its centre is on this ward (none: off the city).
+    Centre {
+        code: Option<String>,
+        name: Option<String>,
+        /// The canvas lost the focus: nothing to say.
+        #[serde(default)]
+        away: bool,
+    },
     /// Everything asked for is drawn.
     Idle,
     /// MapLibre reported a problem (a tile that failed, …); the map goes on.
@@ -226,6 +252,16 @@ impl MapView {
             source: source.as_str(),
             text,
         });
+    }
+
+    /// The units' names, drawn where they fit.
+    pub fn set_labels(&self, labels: &[Label<'_>]) {
+        self.send(&Op::SetLabels { labels });
+    }
+
+    /// The first view again: the mainland framed (Côn Đảo is flown to with [`Self::fly_to`]).
+    pub fn frame_mainland(&self) {
+        self.send(&Op::FrameMainland);
     }
 
     pub fn show(&self, layer: Layer, visible: bool) {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::Ward;
 
-use crate::map::{Layer, MapEvent, MapView, Options, Source};
+use crate::map::{Label, Layer, MapEvent, MapView, Options, Source};
 use crate::state::{Ctx, MapScreen, Screen, use_ctx};
 
 mod card;
@@ -23,6 +23,8 @@ use model::map::ScoreKind;
 const CITY: (f64, f64, f64) = (10.78, 106.70, 8.6);
 /// How close a found ward is shown.
 const WARD_ZOOM: f64 = 12.5;
+/// Côn Đảo, 180 km off the coast: one button flies there (the first view frames the mainland).
+const ISLANDS: (f64, f64, f64) = (8.70, 106.61, 10.8);
 
 pub fn show(screen: MapScreen) -> AnyView {
     match screen {
@@ -88,6 +90,10 @@ fn Browse(list: bool) -> impl IntoView {
     // What the map itself drew, written after each `idle` (the e2e test reads these).
     let drawn_wards = RwSignal::new(0u32);
     let drawn_reports = RwSignal::new(0u32);
+    let drawn_basemap = RwSignal::new(0u32);
+    // The ward at the map's centre while the canvas has the keyboard (said in a live region).
+    let centre = RwSignal::new(None::<Option<String>>);
+    let at_islands = RwSignal::new(false);
     let map = StoredValue::new_local(None::<MapView>);
     // Set once the map exists: data and layers are sent to it from then on.
     let map_ready = RwSignal::new(false);
@@ -125,8 +131,11 @@ fn Browse(list: bool) -> impl IntoView {
                     if let Some(m) = m {
                         drawn_wards.set(m.drawn(Source::Wards));
                         drawn_reports.set(m.drawn(Source::Reports));
+                        drawn_basemap.set(m.drawn(Source::Basemap));
                     }
                 }),
+                MapEvent::Centre { away: true, .. } => centre.set(None),
+                MapEvent::Centre { name, .. } => centre.set(Some(name)),
                 MapEvent::Point { .. } => {}
                 MapEvent::Error { message } => leptos::logging::warn!("map: {message}"),
             };
@@ -168,6 +177,25 @@ fn Browse(list: bool) -> impl IntoView {
                     m.set_geojson(Source::Offices, &o.geojson);
                 }
             });
+        });
+    });
+    Effect::new(move |_| {
+        if !map_ready.get() {
+            return;
+        }
+        loaded.with(|l| {
+            let labels: Vec<Label<'_>> = l
+                .wards
+                .iter()
+                .map(|w| Label {
+                    code: w.code.as_str(),
+                    name: &w.name,
+                    lat: w.lat,
+                    lon: w.lon,
+                    area: w.area_km2,
+                })
+                .collect();
+            with_map(&|m| m.set_labels(&labels));
         });
     });
     Effect::new(move |_| {
@@ -218,7 +246,6 @@ fn Browse(list: bool) -> impl IntoView {
     view! {
         <section class="screen map-screen" id="map-screen">
             <div class="map-head">
-                <button class="secondary back" on:click=move |_| ctx.go(Screen::Home)>{move || ctx.t("nav.back")}</button>
                 <h1>{move || ctx.t("map.title")}</h1>
                 {if list {
                     view! { <button id="map-show-map" class="secondary" on:click=move |_| ctx.go(Screen::Map(MapScreen::Browse { list: false }))>{move || ctx.t("map.show_map")}</button> }.into_any()
@@ -226,19 +253,47 @@ fn Browse(list: bool) -> impl IntoView {
                     view! { <button id="map-skip" class="secondary" on:click=move |_| ctx.go(Screen::Map(MapScreen::Browse { list: true }))>{move || ctx.t("map.skip")}</button> }.into_any()
                 }}
             </div>
-            <Show when=schematic>
-                <p id="map-schematic" class="notice schematic" role="note">{move || ctx.t(model::map::BoundaryKind::Schematic.message_key())}</p>
-            </Show>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
-            <Search loaded=loaded on_pick=go_to/>
+            {list.then(|| view! {
+                <Show when=schematic>
+                    <p id="map-schematic" class="notice schematic" role="note">{move || ctx.t(model::map::BoundaryKind::Schematic.message_key())}</p>
+                </Show>
+                <Search loaded=loaded on_pick=go_to/>
+            })}
             {(!list).then(|| view! {
-                <div class="map-frame">
+                // The map fills the screen under the header (map.js sets the height); on it the
+                // search at the top, the controls at the bottom where a thumb reaches.
+                <div class="map-frame fill">
+                    <Search loaded=loaded on_pick=go_to/>
                     <div id="map-canvas" class="map-canvas" node_ref=canvas
                         data-wards-drawn=move || drawn_wards.get().to_string()
-                        data-reports-drawn=move || drawn_reports.get().to_string()></div>
-                    <div class="map-zoom">
-                        <button id="map-zoom-in" class="secondary" aria-label=move || ctx.t("map.zoom_in") on:click=move |_| { with_map(&|m| m.zoom_by(1.0)); }>"+"</button>
-                        <button id="map-zoom-out" class="secondary" aria-label=move || ctx.t("map.zoom_out") on:click=move |_| { with_map(&|m| m.zoom_by(-1.0)); }>"−"</button>
+                        data-reports-drawn=move || drawn_reports.get().to_string()
+                        data-basemap-drawn=move || drawn_basemap.get().to_string()></div>
+                    <span class="crosshair" aria-hidden="true"></span>
+                    <p id="map-centre" class="map-centre" aria-live="polite" class:empty=move || centre.with(Option::is_none)>
+                        {move || centre.get().map(|name| match name {
+                            Some(name) => ctx.t_with("map.centre_ward", &[("name", &name)]),
+                            None => ctx.t("map.centre_none").to_owned(),
+                        })}
+                    </p>
+                    <div class="map-bottom">
+                        <div class="map-notes">
+                            <Show when=schematic>
+                                <p id="map-schematic" class="schematic-chip" role="note">{move || ctx.t(model::map::BoundaryKind::Schematic.message_key())}</p>
+                            </Show>
+                            <button id="map-islands" class="secondary" on:click=move |_| {
+                                if at_islands.get_untracked() {
+                                    with_map(&|m| m.frame_mainland());
+                                } else {
+                                    with_map(&|m| m.fly_to(ISLANDS.0, ISLANDS.1, ISLANDS.2));
+                                }
+                                at_islands.update(|a| *a = !*a);
+                            }>{move || ctx.t(if at_islands.get() { "map.mainland" } else { "map.con_dao" })}</button>
+                        </div>
+                        <div class="map-zoom">
+                            <button id="map-zoom-in" class="secondary" aria-label=move || ctx.t("map.zoom_in") on:click=move |_| { with_map(&|m| m.zoom_by(1.0)); }>"+"</button>
+                            <button id="map-zoom-out" class="secondary" aria-label=move || ctx.t("map.zoom_out") on:click=move |_| { with_map(&|m| m.zoom_by(-1.0)); }>"−"</button>
+                        </div>
                     </div>
                 </div>
             })}

@@ -143,20 +143,26 @@ enum Seed {
     Hcmc,
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+/// Waits for SIGINT or SIGTERM. The handlers are installed here, when called, not when the
+/// future is first polled: axum polls it from a task of its own, and a SIGTERM that came before
+/// that task ran (the port already announced, the runtime busy) ended the process by the
+/// default action instead of a graceful stop — seen once in `tests/binary.rs` under load.
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{SignalKind, signal};
+    let int = signal(SignalKind::interrupt()).ok();
+    let term = signal(SignalKind::terminate()).ok();
+    async move {
+        let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+            match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
             }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    tracing::info!("shutting down");
+        };
+        tokio::select! { () = wait(int) => {}, () = wait(term) => {} }
+        tracing::info!("shutting down");
+    }
 }
 
 #[tokio::main]
@@ -299,11 +305,12 @@ async fn main() -> ExitCode {
         std::time::Duration::from_secs(u64::from(cli.purge_every_mins) * 60),
         state.clock.clone(),
     );
+    let shutdown = shutdown_signal();
     // Other programs (xtask, tests) read this exact line to learn the port.
     let mut out = std::io::stdout();
     let _ = writeln!(out, "city-api listening on http://{addr}");
     let _ = out.flush();
-    match city_api::serve(listener, state, shutdown_signal()).await {
+    match city_api::serve(listener, state, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("city-api: server error: {err}");

@@ -65,6 +65,10 @@ pub enum CoreError {
     BadRange,
     #[error("the basemap file could not be read")]
     MapFile(#[source] std::io::Error),
+    #[error("this ward was already rated from this device this month")]
+    AlreadyRatedThisMonth,
+    #[error("a ward rating needs the five answers; the comment has a limit")]
+    RatingInvalid,
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -118,6 +122,8 @@ impl CoreError {
             Self::NoBasemap => ErrorCode::NoBasemap,
             Self::BadRange => ErrorCode::BadRange,
             Self::MapFile(_) => ErrorCode::Internal,
+            Self::AlreadyRatedThisMonth => ErrorCode::AlreadyRatedThisMonth,
+            Self::RatingInvalid => ErrorCode::RatingInvalid,
         }
     }
 }

@@ -85,10 +85,14 @@ pub enum ErrorCode {
     NoBasemap,
     /// A basemap read outside the file or longer than one read may be.
     BadRange,
+    /// This device already rated this ward this month (on the device, or the city said so).
+    AlreadyRatedThisMonth,
+    /// A ward rating with an answer missing or a comment too long.
+    RatingInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 37] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -124,6 +128,8 @@ impl ErrorCode {
         Self::LoginNotOffered,
         Self::NoBasemap,
         Self::BadRange,
+        Self::AlreadyRatedThisMonth,
+        Self::RatingInvalid,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -164,6 +170,8 @@ impl ErrorCode {
             Self::LoginNotOffered => "login_not_offered",
             Self::NoBasemap => "no_basemap",
             Self::BadRange => "bad_range",
+            Self::AlreadyRatedThisMonth => "already_rated_this_month",
+            Self::RatingInvalid => "rating_invalid",
         }
     }
 

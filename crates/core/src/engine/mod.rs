@@ -7,6 +7,7 @@ mod dossiers;
 mod feedback;
 mod map;
 mod my_data;
+mod ratings;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

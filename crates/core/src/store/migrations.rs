@@ -17,6 +17,7 @@ const MIGRATIONS: &[M<'static>] = &[
         "migrations/0011_dossier_origin_registration.sql"
     )),
     M::up(include_str!("migrations/0012_map.sql")),
+    M::up(include_str!("migrations/0013_ward_ratings.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

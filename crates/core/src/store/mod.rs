@@ -11,6 +11,7 @@ mod map;
 mod migrations;
 mod my_data;
 mod outbox;
+mod ratings;
 mod settings;
 mod wards;
 
@@ -27,6 +28,7 @@ pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,
     ServerUpdate,
 };
+pub use ratings::{NotSaved, RatingEnd, RatingRow, ScoreCopy};
 pub use settings::Setting;
 pub use wards::WardSync;
 

@@ -54,6 +54,10 @@ pub const TABLES: &[(&str, Holds)] = &[
     // The map's copies of the city's public data (the same on every device).
     ("map_copies", Holds::Catalogue),
     ("map_basemaps", Holds::Catalogue),
+    // The citizen's ratings of wards (what they answered; the city never learns who).
+    ("ward_ratings", Holds::Personal),
+    // Scoreboards the citizen looked at (a ward's history says which wards).
+    ("scoreboard_copies", Holds::PublicCache),
 ];
 
 /// Settings that say something about the citizen (where they live, this install's id); the

@@ -9,6 +9,7 @@ mod map;
 mod monitor;
 mod my_data;
 mod notify;
+mod ratings;
 mod syncer;
 
 use std::path::PathBuf;
@@ -94,6 +95,10 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             map::map_stats,
             map::map_sources,
             map::map_basemap_range,
+            ratings::rate_ward,
+            ratings::ward_rating_status,
+            ratings::scoreboard,
+            ratings::ward_scoreboard,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

@@ -62,6 +62,11 @@ wire_enum! {
         MapStats = "map_stats",
         MapSources = "map_sources",
         MapBasemapRange = "map_basemap_range",
+        // Rating wards and the 766 scoreboard (`rating_dto`).
+        RateWard = "rate_ward",
+        WardRatingStatus = "ward_rating_status",
+        Scoreboard = "scoreboard",
+        WardScoreboard = "ward_scoreboard",
     }
 }
 

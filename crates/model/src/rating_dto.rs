@@ -36,6 +36,7 @@ impl RatingState {
 
 /// `rate_ward`'s arguments: the ward and the five answers in [`ELEMENTS`] order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RateWardArgs {
     pub ward_code: String,
     pub answers: [Answer; 5],
@@ -63,8 +64,16 @@ impl RateWardArgs {
     }
 }
 
+/// `ward_rating_status`'s arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WardCodeArgs {
+    pub ward_code: String,
+}
+
 /// One of the citizen's ratings of a ward, as kept on this device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MyRatingDto {
     pub ward_code: String,
     /// The month it was given in (`YYYY-MM`, Vietnam time, by this device's clock).
@@ -85,6 +94,7 @@ pub struct MyRatingDto {
 /// `ward_rating_status`: whether the citizen can rate this ward now, and the rating of this
 /// month if there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WardRatingStatus {
     pub ward_code: String,
     /// This month (`YYYY-MM`, Vietnam time).
@@ -100,6 +110,7 @@ pub struct WardRatingStatus {
 /// `scoreboard`'s arguments: the period kind; `refresh` asks the city first (with the kept
 /// copy's ETag), else only the copy on this device is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScoreboardArgs {
     pub period: PeriodKind,
     pub refresh: bool,
@@ -107,6 +118,7 @@ pub struct ScoreboardArgs {
 
 /// `ward_scoreboard`'s arguments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WardScoreArgs {
     pub ward_code: String,
     pub refresh: bool,
@@ -126,6 +138,7 @@ pub enum Refresh {
 
 /// `scoreboard`: the kept copy of a period kind's current scoreboard, from the address in use.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ScoreboardDto {
     /// Absent until a first copy came.
     #[serde(default)]
@@ -138,6 +151,7 @@ pub struct ScoreboardDto {
 
 /// `ward_scoreboard`: the kept copy of a ward's history, from the address in use.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WardScoreDto {
     #[serde(default)]
     pub history: Option<WardScoreboard>,

@@ -36,6 +36,28 @@ pub enum Screen {
 pub enum VoiceScreen {
     /// The part's first page: rate a ward, the scoreboard, surveys, announcements.
     Hub,
+    /// Rate the ward with this code; "back" and "done" return to `back`.
+    Rate { ward: String, back: BackTo },
+    /// Every ward's scoreboard for a kind of period.
+    Scoreboard {
+        period: model::scoreboard::PeriodKind,
+    },
+    /// One ward's scoreboard and its history, by its code.
+    WardScore(String),
+}
+
+/// Where the rating screen returns to (a small `Copy` value rather than a boxed `Screen`: the
+/// start part carries the glue of every `Screen` variant).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BackTo {
+    Hub,
+    /// The rated ward's page.
+    Ward,
+    /// The rated ward's scoreboard page.
+    Score,
+    Dossier(i64),
+    Report(i64),
+    Map,
 }
 
 /// The map screens, all in one lazily loaded part.

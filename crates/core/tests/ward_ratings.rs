@@ -357,3 +357,45 @@ async fn copies_and_ratings_belong_to_their_address() {
             .is_some()
     );
 }
+
+/// The bytes of a scoreboard sync on the demo city (180 seeded dossiers, 8 open reports per
+/// ward): the month's board as served (the route does not gzip; what gzip would make of it is
+/// printed beside), then the revalidating round's 304, which carries no body.
+#[tokio::test]
+async fn a_scoreboard_round_costs_one_body_then_a_304() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = common::city(dir.path()).await;
+    let wards = city.state.wards.clone();
+    city.db
+        .with(|c| {
+            city_api::db::dossiers::seed_dossiers(c, chrono::Utc::now())?;
+            city_api::db::map::seed_demo_reports(c, &wards, 8, chrono::Utc::now())
+        })
+        .unwrap();
+    let http = reqwest::Client::new();
+    let url = format!(
+        "{}/api/v1/scoreboard?period=month",
+        city.url.trim_end_matches('/')
+    );
+    let first = http.get(&url).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let body = first.bytes().await.unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &body).unwrap();
+    let zipped = gz.finish().unwrap();
+    let again = http
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let empty = again.bytes().await.unwrap();
+    assert!(empty.is_empty());
+    println!(
+        "scoreboard (month, 168 wards): {} B as served, {} B if gzipped; the next round: 304, 0 B of body",
+        body.len(),
+        zipped.len()
+    );
+}

@@ -117,7 +117,7 @@ fn keys_handed_out_by_model_exist() {
     let messages = load("en");
     let parts = model::part::Part::ALL
         .iter()
-        .flat_map(|p| [p.title_key(), p.hint_key(), p.coming_key()]);
+        .flat_map(|p| [p.title_key(), p.hint_key()]);
     let keys = model::dto::Connection::ALL
         .iter()
         .map(|c| c.message_key())

@@ -56,13 +56,14 @@ async fn staff_move(api: &CityApi, code: &str, body: Value) -> Result {
 }
 
 /// The scoreboard (month, sorted by satisfaction) from home; the ward's satisfaction figure and
-/// how many ratings it has, once its line is drawn.
-async fn ward_line(app: &App, ward: &str) -> Result<(String, String)> {
+/// how many ratings it has, once its line shows `ratings` (the kept copy is drawn first, then
+/// the city's answer).
+async fn ward_line(app: &App, ward: &str, ratings: &str) -> Result<(String, String)> {
     app.click("#nav-home").await?;
     app.click("#nav-rate").await?;
     app.click("#open-scoreboard").await?;
     let row = format!("#score-{ward}");
-    app.find(&format!("{row} td")).await?;
+    app.wait_attr(&row, "data-ratings", ratings).await?;
     let got = app
         .client
         .execute(
@@ -97,7 +98,7 @@ async fn a_finished_dossier_asks_to_rate_the_ward_and_the_scoreboard_moves() -> 
         .await?;
 
     // The scoreboard before: the ward's line, nobody has rated it this month.
-    let (before, ratings) = ward_line(&app, &ward).await?;
+    let (before, ratings) = ward_line(&app, &ward, "0").await?;
     assert_eq!(ratings, "0");
     app.find("#score-city").await?;
     app.look("voice-rate-vi-1-scoreboard").await?;
@@ -182,7 +183,7 @@ async fn a_finished_dossier_asks_to_rate_the_ward_and_the_scoreboard_moves() -> 
     app.look("voice-rate-vi-5-counted").await?;
 
     // The ward's line moved: one rating, and its satisfaction group with the dislike.
-    let (after, ratings) = ward_line(&app, &ward).await?;
+    let (after, ratings) = ward_line(&app, &ward, "1").await?;
     assert_eq!(ratings, "1");
     assert_ne!(after, before, "the satisfaction figure moved");
 

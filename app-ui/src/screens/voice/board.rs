@@ -295,7 +295,7 @@ fn bands(ctx: Ctx, board: &Scoreboard) -> AnyView {
             {board.bands.iter().map(|b| view! {
                 <dt>{ctx.t(&b.band.message_key())}</dt>
                 <dd>
-                    {ctx.t_with("scoreboard.band_from", &[("min", &fixed(b.min, 0))])}
+                    {ctx.t_with("scoreboard.band_from", &[("min", &(b.min.round() as i64).to_string())])}
                     {(!b.verified).then(|| format!(" ({})", ctx.t("scoreboard.band_unverified")))}
                 </dd>
             }).collect_view()}
@@ -392,7 +392,7 @@ pub fn WardScore(code: String) -> impl IntoView {
                             .map_or_else(|| ctx.t("scoreboard.not_kept").to_owned(), |x| group_text(ctx, &x.outcome));
                         view! {
                             <tr id=format!("ward-group-{}", g.group.as_str())>
-                                <th scope="row">{ctx.t(g.group.message_key())}" ("{fixed(g.max, 0)}")"</th>
+                                <th scope="row">{ctx.t(g.group.message_key())}" ("{(g.max.round() as i64).to_string()}")"</th>
                                 <td>{group_text(ctx, &g.outcome)}</td>
                                 <td>{beside}</td>
                             </tr>

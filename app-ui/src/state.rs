@@ -44,6 +44,14 @@ pub enum VoiceScreen {
     },
     /// One ward's scoreboard and its history, by its code.
     WardScore(String),
+    /// The city's surveys open to the citizen, and those they answered.
+    Surveys,
+    /// One survey (by the city's id): its questions, the citizen's answer, its results.
+    Survey(i64),
+    /// What the city tells the citizen now, urgent first.
+    Announcements,
+    /// One announcement (by the city's id).
+    Announcement(i64),
 }
 
 /// Where the rating screen returns to (a small `Copy` value rather than a boxed `Screen`: the

@@ -41,8 +41,15 @@ pub async fn get_ward(engine: Engines<'_>, code: String) -> CmdResult<Ward> {
 }
 
 #[tauri::command]
-pub async fn set_my_ward(engine: Engines<'_>, code: String) -> CmdResult<SettingsDto> {
-    Ok(engine.set_my_ward(&code)?)
+pub async fn set_my_ward(
+    engine: Engines<'_>,
+    syncer: State<'_, crate::syncer::Syncer>,
+    code: String,
+) -> CmdResult<SettingsDto> {
+    let settings = engine.set_my_ward(&code)?;
+    // The surveys and announcements are asked for the citizen's ward: ask again.
+    syncer.wake_voice();
+    Ok(settings)
 }
 
 #[tauri::command]
@@ -69,6 +76,7 @@ pub async fn set_api_base_url(
     monitor.wake();
     // The map shows only copies of the address in use: fetch the new address's now.
     syncer.wake_map();
+    syncer.wake_voice();
     Ok(settings)
 }
 

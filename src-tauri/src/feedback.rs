@@ -169,6 +169,7 @@ pub async fn sync_now(engine: Engines<'_>, syncer: State<'_, Syncer>) -> CmdResu
     engine.wake_outbox()?;
     syncer.wake();
     syncer.wake_dossiers();
+    syncer.wake_voice();
     Ok(())
 }
 

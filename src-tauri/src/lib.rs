@@ -11,6 +11,7 @@ mod my_data;
 mod notify;
 mod ratings;
 mod syncer;
+mod voice;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -95,6 +96,11 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             map::map_stats,
             map::map_sources,
             map::map_basemap_range,
+            voice::voice_surveys,
+            voice::voice_survey,
+            voice::voice_save_answer_draft,
+            voice::voice_answer_survey,
+            voice::voice_announcements,
             ratings::rate_ward,
             ratings::ward_rating_status,
             ratings::scoreboard,

@@ -39,11 +39,18 @@ impl Monitor {
         tauri::async_runtime::spawn(async move {
             loop {
                 let outcome = monitor.check(&app).await;
+                let online = outcome.connection.state == Connection::Online;
                 let delay =
                     next_check_delay(outcome.connection.state, outcome.failures, fastrand::f64());
-                tokio::select! {
-                    () = tokio::time::sleep(delay) => {}
-                    () = monitor.wake.notified() => {}
+                let deadline = tokio::time::Instant::now() + delay;
+                loop {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(deadline) => break,
+                        () = monitor.wake.notified() => break,
+                        // A request found no city API: while it looks online, check now.
+                        // Offline, the back-off stands (failures are expected then).
+                        () = monitor.engine.link_trouble().notified() => if online { break },
+                    }
                 }
             }
         });
@@ -70,6 +77,7 @@ impl Monitor {
                 self.syncer.wake();
                 self.syncer.wake_dossiers();
                 self.syncer.wake_map();
+                self.syncer.wake_voice();
             }
         }
         if outcome.wards_changed {

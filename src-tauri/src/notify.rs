@@ -3,6 +3,7 @@
 //! in-app badge still shows it: a failure here is logged, never fatal.
 
 use core_engine::Engine;
+use model::announcement::Announcement;
 use model::dossier::DossierStatus;
 use model::dossier_dto::DossierNews;
 use model::report_dto::News;
@@ -95,6 +96,32 @@ pub fn dossier_news<R: Runtime>(app: &AppHandle<R>, engine: &Engine, news: &[Dos
     }
 }
 
+/// The title and text of an urgent announcement's notification (pure, for tests): the city's
+/// own words in the citizen's language.
+pub fn announcement_text(language: model::Language, a: &Announcement) -> (String, String) {
+    let title = i18n::t_with(
+        language,
+        "notify.announcement.title",
+        &[("title", a.title.get(language))],
+    );
+    (title, a.body.get(language).to_owned())
+}
+
+/// One notification per urgent announcement never notified (the engine hands each out once).
+pub fn announcements<R: Runtime>(app: &AppHandle<R>, engine: &Engine, urgent: &[Announcement]) {
+    if urgent.is_empty() {
+        return;
+    }
+    let language = engine.status().settings.language;
+    for a in urgent {
+        let (title, body) = announcement_text(language, a);
+        if let Err(err) = app.notification().builder().title(title).body(body).show() {
+            tracing::info!(%err, "no OS notification (the announcements list shows it)");
+            return;
+        }
+    }
+}
+
 pub fn news<R: Runtime>(app: &AppHandle<R>, engine: &Engine, news: &[News]) {
     let language = engine.status().settings.language;
     let catalog = engine.services().ok();
@@ -172,6 +199,27 @@ mod tests {
         // Refused and not accepted share one; received, processing, new, withdrawn and other
         // share "has news": 12 states, 7 sentences per language.
         assert_eq!(sentences.len(), 14);
+    }
+
+    #[test]
+    fn an_urgent_announcement_says_the_citys_words_in_the_citizens_language() {
+        let a: Announcement = serde_json::from_value(serde_json::json!({
+            "id": 3,
+            "title": {"vi": "Cúp nước", "en": "Water cut"},
+            "body": {"vi": "Từ 8 giờ đến 16 giờ", "en": "From 8:00 to 16:00"},
+            "audience": {"kind": "city"}, "urgency": "urgent",
+            "valid_from": "2026-12-07T01:00:00Z", "valid_until": "2026-12-08T01:00:00Z"
+        }))
+        .expect("announcement");
+        let (title, body) = announcement_text(model::Language::Vi, &a);
+        assert!(
+            title.contains("Cúp nước") && !title.contains('{'),
+            "{title}"
+        );
+        assert_eq!(body, "Từ 8 giờ đến 16 giờ");
+        let (title, body) = announcement_text(model::Language::En, &a);
+        assert!(title.contains("Water cut"), "{title}");
+        assert_eq!(body, "From 8:00 to 16:00");
     }
 
     #[test]

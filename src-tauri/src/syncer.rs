@@ -3,7 +3,9 @@
 //! few minutes for news. Tells the UI through events and the citizen through an OS notification
 //! when one of their reports changed. Tracked dossiers are asked about in the same rounds (one
 //! request for all): when the link comes back, right after a dossier was kept to be looked up
-//! later, and every few minutes.
+//! later, and every few minutes. The citizen's survey answers go in the same rounds, and the
+//! city's surveys and announcements are pulled with them (an urgent announcement shown once as
+//! an OS notification).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -49,6 +51,10 @@ pub struct Syncer {
     /// The next round refreshes the map's copy whenever the last one was.
     map_due: Arc<AtomicBool>,
     map_asked: Arc<Mutex<Option<Instant>>>,
+    /// The next round sends the saved survey answers and pulls the surveys and announcements
+    /// whenever the last round of them was.
+    voice_due: Arc<AtomicBool>,
+    voice_asked: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Syncer {
@@ -60,6 +66,8 @@ impl Syncer {
             dossiers_asked: Arc::new(Mutex::new(None)),
             map_due: Arc::new(AtomicBool::new(true)),
             map_asked: Arc::new(Mutex::new(None)),
+            voice_due: Arc::new(AtomicBool::new(true)),
+            voice_asked: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -77,6 +85,12 @@ impl Syncer {
     /// The link came back or the city address changed: refresh the map's copy now.
     pub fn wake_map(&self) {
         self.map_due.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// A survey answer was saved, or the link came back: send it and pull the lists now.
+    pub fn wake_voice(&self) {
+        self.voice_due.store(true, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -98,7 +112,53 @@ impl Syncer {
         let delay = self.reports_round(app).await;
         self.dossiers_round(app).await;
         self.map_round(app).await;
-        delay
+        match self.voice_round(app).await {
+            Some(due) => delay.min(due),
+            None => delay,
+        }
+    }
+
+    /// Sends the saved survey answers and pulls the surveys and announcements when woken for
+    /// it, when an answer is due, or every [`NEWS_EVERY`]; shows each new urgent announcement
+    /// as an OS notification (once). Returns how long until the next answer is due.
+    async fn voice_round<R: Runtime>(&self, app: &AppHandle<R>) -> Option<Duration> {
+        let due = {
+            let mut asked = self
+                .voice_asked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = self.voice_due.swap(false, Ordering::SeqCst)
+                || asked.is_none_or(|at| at.elapsed() >= NEWS_EVERY);
+            if due {
+                *asked = Some(Instant::now());
+            }
+            due
+        };
+        if !due {
+            return None;
+        }
+        let round = match self.engine.sync_voice().await {
+            Ok(round) => round,
+            Err(err) => {
+                tracing::debug!(%err, "voice sync failed");
+                return None;
+            }
+        };
+        let moved = round.sent.delivered + round.sent.retried + round.sent.refused > 0;
+        if (round.changed || moved)
+            && let Err(err) = app.emit(Event::VoiceUpdated.as_str(), ())
+        {
+            tracing::debug!(%err, "could not tell the UI");
+        }
+        match self.engine.urgent_to_notify() {
+            Ok(urgent) => crate::notify::announcements(app, &self.engine, &urgent),
+            Err(err) => tracing::debug!(%err, "announcements to notify unreadable"),
+        }
+        let next = round.sent.next_due_ms?;
+        // The answer's next try is the next round's business.
+        self.voice_due.store(true, Ordering::SeqCst);
+        let wait = u64::try_from(next.saturating_sub(now_ms())).unwrap_or(0);
+        Some(Duration::from_millis(wait.max(500)).min(NEWS_EVERY))
     }
 
     /// Refreshes the map's copy when woken for it or every [`MAP_EVERY`]; tells the UI when

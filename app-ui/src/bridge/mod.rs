@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+pub mod city_voice;
 pub mod dossiers;
 pub mod feedback;
 pub mod login;

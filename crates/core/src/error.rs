@@ -65,6 +65,12 @@ pub enum CoreError {
     BadRange,
     #[error("the basemap file could not be read")]
     MapFile(#[source] std::io::Error),
+    #[error("no such survey on this device")]
+    UnknownSurvey,
+    #[error("the survey takes no answer (or no change) now")]
+    SurveyClosed,
+    #[error("a value could not be written as JSON")]
+    Encode,
     #[error("this ward was already rated from this device this month")]
     AlreadyRatedThisMonth,
     #[error("a ward rating needs the five answers; the comment has a limit")]
@@ -122,6 +128,9 @@ impl CoreError {
             Self::NoBasemap => ErrorCode::NoBasemap,
             Self::BadRange => ErrorCode::BadRange,
             Self::MapFile(_) => ErrorCode::Internal,
+            Self::UnknownSurvey => ErrorCode::UnknownSurvey,
+            Self::SurveyClosed => ErrorCode::SurveyClosed,
+            Self::Encode => ErrorCode::Internal,
             Self::AlreadyRatedThisMonth => ErrorCode::AlreadyRatedThisMonth,
             Self::RatingInvalid => ErrorCode::RatingInvalid,
         }

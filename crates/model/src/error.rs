@@ -85,6 +85,11 @@ pub enum ErrorCode {
     NoBasemap,
     /// A basemap read outside the file or longer than one read may be.
     BadRange,
+    /// No such survey on this device (not pulled yet, or from another city address).
+    UnknownSurvey,
+    /// The survey takes no answer now (closed, not open yet), or it took the citizen's and
+    /// takes no change.
+    SurveyClosed,
     /// This device already rated this ward this month (on the device, or the city said so).
     AlreadyRatedThisMonth,
     /// A ward rating with an answer missing or a comment too long.
@@ -92,7 +97,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 39] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -128,6 +133,8 @@ impl ErrorCode {
         Self::LoginNotOffered,
         Self::NoBasemap,
         Self::BadRange,
+        Self::UnknownSurvey,
+        Self::SurveyClosed,
         Self::AlreadyRatedThisMonth,
         Self::RatingInvalid,
     ];
@@ -170,6 +177,8 @@ impl ErrorCode {
             Self::LoginNotOffered => "login_not_offered",
             Self::NoBasemap => "no_basemap",
             Self::BadRange => "bad_range",
+            Self::UnknownSurvey => "unknown_survey",
+            Self::SurveyClosed => "survey_closed",
             Self::AlreadyRatedThisMonth => "already_rated_this_month",
             Self::RatingInvalid => "rating_invalid",
         }

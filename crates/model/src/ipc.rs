@@ -62,6 +62,12 @@ wire_enum! {
         MapStats = "map_stats",
         MapSources = "map_sources",
         MapBasemapRange = "map_basemap_range",
+        // The city's surveys and announcements (`voice_dto`).
+        VoiceSurveys = "voice_surveys",
+        VoiceSurvey = "voice_survey",
+        VoiceSaveAnswerDraft = "voice_save_answer_draft",
+        VoiceAnswerSurvey = "voice_answer_survey",
+        VoiceAnnouncements = "voice_announcements",
         // Rating wards and the 766 scoreboard (`rating_dto`).
         RateWard = "rate_ward",
         WardRatingStatus = "ward_rating_status",
@@ -86,6 +92,9 @@ wire_enum! {
         /// `()`: the map's data on this device changed (reports, stats, offices, boundaries or
         /// the basemap were pulled anew): ask again.
         MapUpdated = "map-updated",
+        /// `()`: the surveys, a survey answer's state or the announcements on this device
+        /// changed: ask again.
+        VoiceUpdated = "voice-updated",
     }
 }
 

@@ -35,6 +35,7 @@ pub mod service;
 pub mod settings;
 pub mod survey;
 pub mod trust;
+pub mod voice_dto;
 pub mod w3c_time;
 pub mod ward;
 pub mod ward_rating;

@@ -729,6 +729,11 @@ impl Notifications {
         })
     }
 
+    /// Every notification shown so far, in order.
+    pub fn shown(&self) -> Vec<Shown> {
+        self.shown.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Waits (bounded) for a notification `pred` accepts and returns it.
     pub async fn wait_for(
         &self,

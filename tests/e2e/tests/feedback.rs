@@ -284,6 +284,21 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     type_into(&app, "#not-fixed-text", "Vẫn ngập sau mưa tối qua").await?;
     pick_photo(&app, "#photo-input-reopen", tmp.path(), &jpeg(99)).await?;
     app.find(".not-fixed .thumbs img").await?;
+    // Switching language while writing keeps the app alive and what was written (it once
+    // trapped the wasm here: a re-entrant reactive lock).
+    for lang in ["en", "vi"] {
+        app.click(&format!("#lang-{lang}")).await?;
+        app.wait_attr("html", "lang", lang).await?;
+    }
+    assert_eq!(
+        app.find("#not-fixed-text")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref(),
+        Some("Vẫn ngập sau mưa tối qua")
+    );
+    app.find(".not-fixed .thumbs img").await?;
     app.look("feedback-vi-6-not-fixed").await?;
     app.click("#not-fixed-send").await?;
     // Saved at once, then sent by itself (the pending note may already be gone).

@@ -12,7 +12,7 @@ use model::scoreboard::{PeriodInfo, PeriodKind, Row, Scoreboard};
 use model::ward_rating::RatingStats;
 
 use super::{day_text, group_text, month_text, points_text, total_text, trend_text};
-use crate::format::{city_time, fixed};
+use crate::format::city_time;
 use crate::state::{BackTo, Ctx, Screen, VoiceScreen, use_ctx};
 use crate::{bridge, load};
 

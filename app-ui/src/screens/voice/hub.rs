@@ -1,5 +1,5 @@
 //! The voice part's first page (the home's "rate" tile opens it): rate my ward or another one,
-//! and the scoreboard. Surveys and announcements have their own section beside this one.
+//! and the scoreboard; then the city's surveys and announcements (`city::CityEntries`).
 
 use std::time::Duration;
 
@@ -86,6 +86,7 @@ pub fn Hub() -> impl IntoView {
                     <span class="tile-hint">{move || ctx.t("voice.scoreboard_hint")}</span>
                 </button>
             </section>
+            <super::city::CityEntries/>
         </section>
     }
 }

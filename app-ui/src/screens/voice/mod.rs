@@ -2,10 +2,13 @@
 //! scoreboard (Decision 766/QĐ-TTg), the city's surveys and its announcements. One lazily
 //! loaded part: the start pays for one door.
 
+mod announcements;
 mod board;
+mod city;
 mod hub;
 pub mod prompt;
 mod rate;
+mod surveys;
 
 use leptos::prelude::*;
 use model::index766::{GroupOutcome, Total, Trend};
@@ -21,6 +24,12 @@ pub fn show(screen: VoiceScreen) -> AnyView {
         }
         VoiceScreen::Scoreboard { period } => view! { <board::Board period=period/> }.into_any(),
         VoiceScreen::WardScore(code) => view! { <board::WardScore code=code/> }.into_any(),
+        VoiceScreen::Surveys => view! { <surveys::SurveyList/> }.into_any(),
+        VoiceScreen::Survey(id) => view! { <surveys::SurveyView id=id/> }.into_any(),
+        VoiceScreen::Announcements => view! { <announcements::AnnouncementList/> }.into_any(),
+        VoiceScreen::Announcement(id) => {
+            view! { <announcements::AnnouncementView id=id/> }.into_any()
+        }
     }
 }
 

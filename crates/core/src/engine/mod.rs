@@ -8,6 +8,7 @@ mod feedback;
 mod map;
 mod my_data;
 mod ratings;
+mod voice;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -20,6 +21,7 @@ use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
 
 pub use map::{MAP_DIR, MapSync, PageCounts};
+pub use voice::VoiceSync;
 
 use crate::bundled;
 use crate::client::{CityClient, WardFetch};
@@ -29,8 +31,8 @@ use crate::error::CoreError;
 use crate::services::{self, ServiceDirectory};
 use crate::store::{self, OpenError, OutboxCounts, Setting, Store};
 use crate::sync::news;
-use crate::sync::transport::{self, Target};
-use crate::sync::{PassSummary, StoreAccess, SyncObserver, Worker};
+use crate::sync::transport::{self, LinkError, Target};
+use crate::sync::{PassSummary, PullError, StoreAccess, SyncObserver, Worker};
 
 /// What the engine needs from its host.
 #[derive(Clone, Debug)]
@@ -91,6 +93,9 @@ pub struct Engine {
     client: Option<CityClient>,
     db: Mutex<DbState>,
     connection: Mutex<(ConnectionDto, u32)>,
+    /// Told when a request found no city API at all, so the connection is checked at once
+    /// instead of at the next scheduled check (up to a minute of "online" that is not true).
+    link_trouble: tokio::sync::Notify,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -117,6 +122,7 @@ impl Engine {
             client,
             db: Mutex::new(db),
             connection: Mutex::new(connection),
+            link_trouble: tokio::sync::Notify::new(),
         };
         if let Ok(sync) = engine.with_ready(|r| Ok(r.store.ward_sync()?)) {
             lock(&engine.connection).0.wards_refreshed_at = sync.refreshed_at;
@@ -467,7 +473,19 @@ impl Engine {
     /// The city API answers again: items that waited only for a network are due at once.
     pub fn wake_outbox(&self) -> Result<usize, CoreError> {
         let now = crate::sync::worker::now_ms();
-        self.with_ready(|r| Ok(r.store.wake_offline(now)?))
+        self.with_ready(|r| Ok(r.store.wake_offline(now)? + r.store.wake_offline_answers(now)?))
+    }
+
+    /// Says a request got no answer from the city API (the link, not a refusal): whoever waits
+    /// on [`Engine::link_trouble`] checks the connection now. Cheap; a permit is kept when
+    /// nobody waits yet.
+    pub fn note_unreachable(&self) {
+        self.link_trouble.notify_one();
+    }
+
+    /// Woken by [`Engine::note_unreachable`] (the connection monitor waits on it).
+    pub fn link_trouble(&self) -> &tokio::sync::Notify {
+        &self.link_trouble
     }
 
     /// How many outbox items are in each state.
@@ -491,10 +509,16 @@ impl Engine {
         let worker = Worker::new(client.http().clone(), target.clone());
         let before = self.with_ready(|r| Ok(r.store.unseen_reports()?))?;
         let sent = worker.send_due(self, observer).await?;
+        if sent.unreachable > 0 {
+            self.note_unreachable();
+        }
         let pulled = match worker.pull_my_reports(self).await {
             Ok(n) => Some(n),
             Err(err) => {
                 tracing::debug!(%err, "status pull failed");
+                if matches!(err, PullError::Link(LinkError::Network(_))) {
+                    self.note_unreachable();
+                }
                 None
             }
         };

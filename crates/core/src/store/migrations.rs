@@ -17,6 +17,8 @@ const MIGRATIONS: &[M<'static>] = &[
         "migrations/0011_dossier_origin_registration.sql"
     )),
     M::up(include_str!("migrations/0012_map.sql")),
+    M::up(include_str!("migrations/0014_voice.sql")),
+    // 0013 came after 0014 had landed: the list is positional (user_version counts entries).
     M::up(include_str!("migrations/0013_ward_ratings.sql")),
 ];
 

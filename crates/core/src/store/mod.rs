@@ -13,6 +13,7 @@ mod my_data;
 mod outbox;
 mod ratings;
 mod settings;
+mod voice;
 mod wards;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use outbox::{
 };
 pub use ratings::{NotSaved, RatingEnd, RatingRow, ScoreCopy};
 pub use settings::Setting;
+pub use voice::{AnswerDelivery, AnswerRow, DueAnswer, SurveyRow, VoiceCopy, VoiceResource};
 pub use wards::WardSync;
 
 /// The database file's name inside the app's data folder.

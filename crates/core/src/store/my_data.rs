@@ -36,6 +36,9 @@ pub enum Holds {
 /// Every table, children before their parents (the order deletion runs in).
 pub const TABLES: &[(&str, Holds)] = &[
     ("outbox", Holds::Personal),
+    // The citizen's survey answers (issue 15), and which announcements they were shown.
+    ("survey_answers", Holds::Personal),
+    ("announcements_notified", Holds::Bookkeeping),
     ("report_photos", Holds::Personal),
     ("city_media", Holds::Personal),
     ("reports", Holds::Personal),
@@ -54,6 +57,9 @@ pub const TABLES: &[(&str, Holds)] = &[
     // The map's copies of the city's public data (the same on every device).
     ("map_copies", Holds::Catalogue),
     ("map_basemaps", Holds::Catalogue),
+    // The surveys and announcements asked for the citizen's ward (it says where they live).
+    ("voice_copies", Holds::PublicCache),
+    ("surveys", Holds::PublicCache),
     // The citizen's ratings of wards (what they answered; the city never learns who).
     ("ward_ratings", Holds::Personal),
     // Scoreboards the citizen looked at (a ward's history says which wards).

@@ -127,12 +127,17 @@ pub enum Receipt {
     },
     /// Re-open and rating: nothing to keep but the fact.
     Done,
-    /// A ward rating the city counted, for `month` (`YYYY-MM`).
+    /// A survey answer (`store::voice`, not an outbox row): when the city counted it
+    /// (RFC 3339).
     Counted {
+        at: String,
+    },
+    /// A ward rating the city counted, for `month` (`YYYY-MM`).
+    RatingCounted {
         month: String,
     },
     /// A ward rating the city did not count: one of this month was counted before.
-    AlreadyCounted,
+    RatingAlreadyCounted,
 }
 
 /// One of the citizen's reports the city knows, for the status pull.
@@ -487,7 +492,10 @@ impl Store {
                     )?;
                 }
             }
-            Receipt::Done | Receipt::Counted { .. } | Receipt::AlreadyCounted => {}
+            Receipt::Done
+            | Receipt::Counted { .. }
+            | Receipt::RatingCounted { .. }
+            | Receipt::RatingAlreadyCounted => {}
         }
         tx.execute(
             "UPDATE outbox SET state = 'sent', sent_ms = ?2, attempts = attempts + 1,

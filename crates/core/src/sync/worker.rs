@@ -18,6 +18,8 @@ use futures_util::StreamExt;
 use model::delivery::{Refusal, RetryReason};
 use model::open311::ServiceRequest;
 use model::reason::Reason;
+use model::survey::AnswerReceipt;
+use model::survey::answer::SurveyAnswer;
 use model::trust::{DeviceCredential, Registration};
 
 use super::policy::{self, Outcome};
@@ -78,6 +80,8 @@ pub struct PassSummary {
     pub delivered: u32,
     pub retried: u32,
     pub refused: u32,
+    /// Attempts that got no answer at all (the link, not the city): the connection may be gone.
+    pub unreachable: u32,
     /// When the next queued item becomes due (ms since the epoch), if any is queued.
     pub next_due_ms: Option<i64>,
 }
@@ -155,7 +159,7 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
         && answer.status == 409
         && why.reason == Some(Reason::AlreadyRatedThisMonth)
     {
-        return Attempt::Delivered(Receipt::AlreadyCounted);
+        return Attempt::Delivered(Receipt::RatingAlreadyCounted);
     }
     match policy::classify(
         answer.status,
@@ -180,7 +184,7 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
                     serde_json::from_slice::<model::ward_rating::RatingReceipt>(&answer.body)
                         .ok()
                         .filter(|r| is_month(&r.month))
-                        .map(|r| Receipt::Counted { month: r.month })
+                        .map(|r| Receipt::RatingCounted { month: r.month })
                 }
             };
             match receipt {
@@ -188,6 +192,32 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
                 None => retry(RetryReason::BadResponse),
             }
         }
+        Outcome::Retry { not_before } => Attempt::Retry {
+            not_before,
+            reason: RetryReason::Status(answer.status),
+        },
+        Outcome::Refused { reason, field } => Attempt::Refused { reason, field },
+    }
+}
+
+/// The city's answer to a survey answer: counted (its receipt read), or what to do.
+fn judge_survey_answer(answer: &Answer) -> Attempt {
+    let why = transport::refusal(&answer.body);
+    match policy::classify(
+        answer.status,
+        why.reason,
+        why.field.as_deref(),
+        answer.retry_after,
+    ) {
+        Outcome::Delivered => serde_json::from_slice::<AnswerReceipt>(&answer.body)
+            .map(|r| {
+                Attempt::Delivered(Receipt::Counted {
+                    at: r
+                        .answered_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                })
+            })
+            .unwrap_or_else(|_| retry(RetryReason::BadResponse)),
         Outcome::Retry { not_before } => Attempt::Retry {
             not_before,
             reason: RetryReason::Status(answer.status),
@@ -356,12 +386,28 @@ impl Worker {
         path: &str,
         fields: &[(String, String)],
     ) -> Attempt {
+        match self
+            .signed_post(store, &item.idempotency_key, item.id, path, fields)
+            .await
+        {
+            Ok(answer) => judge(item.kind, &answer),
+            Err(attempt) => attempt,
+        }
+    }
+
+    /// The city's answer to a form signed by the device (see [`Self::send_signed`]), or the
+    /// attempt's end when none came.
+    async fn signed_post(
+        &self,
+        store: &impl StoreAccess,
+        key: &str,
+        item_id: i64,
+        path: &str,
+        fields: &[(String, String)],
+    ) -> Result<Answer, Attempt> {
         let mut second_try = false;
         loop {
-            let (credential, offset) = match self.credential(store).await {
-                Ok(c) => c,
-                Err(attempt) => return attempt,
-            };
+            let (credential, offset) = self.credential(store).await?;
             // The citizen's login, where they logged in: the city then counts them, not the
             // device (a city without a provider refuses it: `no_identity_provider`).
             let origin = self.target.base.as_str();
@@ -374,25 +420,70 @@ impl Worker {
                 time: now_secs().saturating_add(offset),
                 bearer: token.as_ref().map(|t| t.id_token.as_str()),
             };
-            let answer = match transport::post_form(
-                &self.http,
-                &self.target,
-                path,
-                &item.idempotency_key,
-                fields,
-                Some(signing),
-            )
-            .await
-            {
-                Ok(a) => a,
-                Err(err) => return link_failed(&err, item.id),
-            };
+            let answer =
+                transport::post_form(&self.http, &self.target, path, key, fields, Some(signing))
+                    .await
+                    .map_err(|err| link_failed(&err, item_id))?;
             if answer.status == 401 && !second_try && recover(store, &answer, &credential) {
                 second_try = true;
                 continue;
             }
-            return judge(item.kind, &answer);
+            return Ok(answer);
         }
+    }
+
+    /// Sends the citizen's saved survey answers that are due for this city, one after another,
+    /// signed like "me too" (the city counts one answer per voter). Each end is recorded
+    /// against the answer's Idempotency-Key, so a change saved meanwhile stays queued. A
+    /// failed attempt ends the pass, as in [`Self::send_due`].
+    pub async fn send_survey_answers(
+        &self,
+        store: &impl StoreAccess,
+    ) -> Result<PassSummary, CoreError> {
+        let base = self.target.base.as_str();
+        let mut summary = PassSummary::default();
+        let due = store.with_store(|s| s.due_survey_answers(base, now_ms(), BATCH))?;
+        for item in due {
+            let end = match serde_json::from_str::<SurveyAnswer>(&item.answer) {
+                Err(_) => refused(Refusal::DamagedItem),
+                Ok(answer) => {
+                    let path = format!("api/v1/surveys/{}/answers", item.survey_id);
+                    let fields = answer.to_pairs();
+                    match self
+                        .signed_post(store, &item.idempotency_key, item.survey_id, &path, &fields)
+                        .await
+                    {
+                        Ok(a) => judge_survey_answer(&a),
+                        Err(attempt) => attempt,
+                    }
+                }
+            };
+            let (id, key) = (item.survey_id, item.idempotency_key.as_str());
+            match end {
+                Attempt::Delivered(Receipt::Counted { at }) => {
+                    store.with_store(|s| s.record_answer_counted(base, id, key, &at))?;
+                    summary.delivered += 1;
+                }
+                Attempt::Delivered(_) => {}
+                Attempt::Retry { not_before, reason } => {
+                    let wait = policy::backoff(item.attempts, fastrand::f64())
+                        .max(not_before.unwrap_or_default());
+                    let next = now_ms()
+                        .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+                    store.with_store(|s| s.record_answer_retry(base, id, key, next, reason))?;
+                    summary.retried += 1;
+                    break;
+                }
+                Attempt::Refused { reason, field } => {
+                    store.with_store(|s| {
+                        s.record_answer_refused(base, id, key, reason, field.as_deref())
+                    })?;
+                    summary.refused += 1;
+                }
+            }
+        }
+        summary.next_due_ms = store.with_store(|s| s.next_answer_due_ms(base))?;
+        Ok(summary)
     }
 
     /// How many items are in flight at once (items of one report never are).
@@ -479,6 +570,9 @@ impl Worker {
                 let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
                 store.with_store(|s| s.record_retry(item.id, next, reason))?;
                 summary.retried += 1;
+                if reason == RetryReason::Offline {
+                    summary.unreachable += 1;
+                }
                 observer.state_changed(item, ItemState::Queued);
             }
             Attempt::Refused { reason, field } => {
@@ -547,7 +641,9 @@ impl Worker {
             };
             let now = now_ms();
             let end = match attempt {
-                Attempt::Delivered(Receipt::Counted { month }) => RatingEnd::Counted { month },
+                Attempt::Delivered(Receipt::RatingCounted { month }) => {
+                    RatingEnd::Counted { month }
+                }
                 // Not counted again: the month is the city's current one, as the device reads
                 // Vietnam's calendar.
                 Attempt::Delivered(_) => RatingEnd::AlreadyCounted {
@@ -715,7 +811,7 @@ mod tests {
                 OutboxKind::WardRating,
                 &answer(201, r#"{"ward_code":"26743","month":"2026-12"}"#)
             ),
-            Attempt::Delivered(Receipt::Counted { ref month }) if month == "2026-12"
+            Attempt::Delivered(Receipt::RatingCounted { ref month }) if month == "2026-12"
         ));
         // A receipt without a month the app can read is asked again (the city replays it).
         for body in [r#"{"ward_code":"26743","month":"12/2026"}"#, "{}", "<html>"] {
@@ -727,7 +823,7 @@ mod tests {
         let twice = r#"[{"code":409,"description":"d","reason":"already_rated_this_month"}]"#;
         assert!(matches!(
             judge(OutboxKind::WardRating, &answer(409, twice)),
-            Attempt::Delivered(Receipt::AlreadyCounted)
+            Attempt::Delivered(Receipt::RatingAlreadyCounted)
         ));
         // The same refusal of another kind is not read as this one.
         assert!(!matches!(

@@ -1,0 +1,149 @@
+//! What the city tells the citizen now: the list (urgent first, for their ward or the whole
+//! city, until when) and one announcement, from the device's copy (readable offline).
+
+use leptos::prelude::*;
+use model::announcement::{Announcement, Urgency};
+use model::survey::Audience;
+use model::voice_dto::AnnouncementsDto;
+
+use super::city::{Back, version};
+use crate::format::city_time;
+use crate::screens::feedback::SyncNow;
+use crate::state::{Ctx, Screen, VoiceScreen, use_ctx};
+use crate::{bridge, load};
+
+fn audience_key(a: &Audience) -> &'static str {
+    match a {
+        Audience::City {} => "voice.announcement.for_city",
+        Audience::Wards { .. } => "voice.announcement.for_ward",
+    }
+}
+
+fn until(ctx: Ctx, a: &Announcement) -> String {
+    let at = city_time(&a.valid_until.to_rfc3339());
+    ctx.t_with("voice.announcement.until", &[("time", &at)])
+}
+
+/// The list as last pulled, reloaded when the shell says it changed.
+fn load_list(
+    ctx: Ctx,
+) -> (
+    RwSignal<Option<AnnouncementsDto>>,
+    RwSignal<Option<&'static str>>,
+) {
+    let list = RwSignal::new(None::<AnnouncementsDto>);
+    let problem = RwSignal::new(None::<&'static str>);
+    let v = version();
+    load::latest(
+        move || v.track(),
+        |()| bridge::city_voice::announcements(),
+        move |answer| match answer {
+            Ok(l) => list.set(Some(l)),
+            Err(err) => problem.set(Some(ctx.error_text(&err))),
+        },
+    );
+    (list, problem)
+}
+
+#[component]
+pub fn AnnouncementList() -> impl IntoView {
+    let ctx = use_ctx();
+    let (list, problem) = load_list(ctx);
+    view! {
+        <section class="screen announcements" id="announcements">
+            <h1>{move || ctx.t("voice.announcements.title")}</h1>
+            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            <SyncNow/>
+            {move || match list.get() {
+                None => view! { <p class="muted" role="status">{ctx.t("app.loading")}</p> }.into_any(),
+                Some(l) => {
+                    let pulled = l.pulled_at.clone();
+                    view! {
+                        {l.no_ward.then(|| view! { <p class="card muted">{move || ctx.t("voice.no_ward")}</p> })}
+                        {if l.announcements.is_empty() {
+                            view! { <p class="card" id="no-announcements">{move || ctx.t("voice.announcements.empty")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="report-list">
+                                    {l.announcements.into_iter().map(|a| view! { <AnnouncementLine a=a/> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        <p class="muted">{move || match &pulled {
+                            Some(at) => ctx.t_with("voice.pulled_at", &[("time", &city_time(at))]),
+                            None => ctx.t("voice.never_pulled").to_owned(),
+                        }}</p>
+                    }.into_any()
+                }
+            }}
+            <Back to=VoiceScreen::Hub/>
+        </section>
+    }
+}
+
+#[component]
+fn AnnouncementLine(a: Announcement) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = a.id;
+    let urgent = a.urgency == Urgency::Urgent;
+    let title = a.title.clone();
+    let audience = audience_key(&a.audience);
+    let until = move || until(ctx, &a);
+    view! {
+        <li>
+            <button class="report-line" id=format!("announcement-{id}") data-urgency=if urgent { "urgent" } else { "normal" }
+                on:click=move |_| ctx.go(Screen::Voice(VoiceScreen::Announcement(id)))>
+                <span class="name">{move || title.get(ctx.lang()).to_owned()}</span>
+                <span class="meta">
+                    {urgent.then(|| view! { <span class="chip urgent">{move || ctx.t(Urgency::Urgent.message_key())}</span> })}
+                    <span class="chip">{move || ctx.t(audience)}</span>
+                    <span class="chip">{until}</span>
+                </span>
+            </button>
+        </li>
+    }
+}
+
+#[component]
+pub fn AnnouncementView(id: i64) -> impl IntoView {
+    let ctx = use_ctx();
+    let (list, problem) = load_list(ctx);
+    let one = move || {
+        list.with(|l| {
+            l.as_ref()
+                .map(|l| l.announcements.iter().find(|a| a.id == id).cloned())
+        })
+    };
+    view! {
+        <section class="screen announcement" id="announcement">
+            <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            {move || match one() {
+                None => view! { <p class="muted" role="status">{ctx.t("app.loading")}</p> }.into_any(),
+                // No longer shown (its time is over, or the city withdrew it).
+                Some(None) => view! {
+                    <h1>{move || ctx.t("voice.announcements.title")}</h1>
+                    <p class="card">{move || ctx.t("voice.announcement.gone")}</p>
+                }.into_any(),
+                Some(Some(a)) => {
+                    let urgent = a.urgency == Urgency::Urgent;
+                    let (title, body) = (a.title.clone(), a.body.clone());
+                    let audience = audience_key(&a.audience);
+                    let from = city_time(&a.valid_from.to_rfc3339());
+                    let until = until(ctx, &a);
+                    view! {
+                        <h1>{move || title.get(ctx.lang()).to_owned()}</h1>
+                        <p class="meta">
+                            <span class="chip" class:urgent=urgent>{move || ctx.t(a.urgency.message_key())}</span>
+                            " "
+                            <span class="chip">{move || ctx.t(audience)}</span>
+                        </p>
+                        <p class="announcement-body">{move || body.get(ctx.lang()).to_owned()}</p>
+                        <p class="muted">{move || ctx.t_with("voice.announcement.from", &[("time", &from)])}</p>
+                        <p class="muted">{until}</p>
+                    }.into_any()
+                }
+            }}
+            <Back to=VoiceScreen::Announcements/>
+        </section>
+    }
+}

@@ -36,6 +36,14 @@ pub enum Screen {
 pub enum VoiceScreen {
     /// The part's first page: rate a ward, the scoreboard, surveys, announcements.
     Hub,
+    /// Rate the ward with this code; "back" and "done" return to `back`.
+    Rate { ward: String, back: BackTo },
+    /// Every ward's scoreboard for a kind of period.
+    Scoreboard {
+        period: model::scoreboard::PeriodKind,
+    },
+    /// One ward's scoreboard and its history, by its code.
+    WardScore(String),
     /// The city's surveys open to the citizen, and those they answered.
     Surveys,
     /// One survey (by the city's id): its questions, the citizen's answer, its results.
@@ -44,6 +52,20 @@ pub enum VoiceScreen {
     Announcements,
     /// One announcement (by the city's id).
     Announcement(i64),
+}
+
+/// Where the rating screen returns to (a small `Copy` value rather than a boxed `Screen`: the
+/// start part carries the glue of every `Screen` variant).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BackTo {
+    Hub,
+    /// The rated ward's page.
+    Ward,
+    /// The rated ward's scoreboard page.
+    Score,
+    Dossier(i64),
+    Report(i64),
+    Map,
 }
 
 /// The map screens, all in one lazily loaded part.

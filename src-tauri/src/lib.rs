@@ -9,6 +9,7 @@ mod map;
 mod monitor;
 mod my_data;
 mod notify;
+mod ratings;
 mod syncer;
 mod voice;
 
@@ -100,6 +101,10 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             voice::voice_save_answer_draft,
             voice::voice_answer_survey,
             voice::voice_announcements,
+            ratings::rate_ward,
+            ratings::ward_rating_status,
+            ratings::scoreboard,
+            ratings::ward_scoreboard,
         ])
         .plugin(tauri_plugin_notification::init())
         .setup(|app| Ok(init(app.handle())?))

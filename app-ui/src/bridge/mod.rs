@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod login;
 pub mod map;
 pub mod my_data;
+pub mod voice;
 
 #[wasm_bindgen]
 extern "C" {

@@ -1,6 +1,5 @@
 //! One module per screen.
 
-pub mod coming;
 pub mod db_error;
 pub mod dossiers;
 pub mod feedback;

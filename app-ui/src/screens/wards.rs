@@ -9,6 +9,8 @@ use model::Ward;
 use model::dto::WardSearchResult;
 
 use crate::format::fixed;
+use crate::screens::voice::prompt::RatePrompt;
+use crate::state::BackTo;
 use crate::state::{Screen, use_ctx};
 use crate::{bridge, load};
 
@@ -158,6 +160,7 @@ pub fn WardDetail(ward: Ward) -> impl IntoView {
             </Show>
             <p id="ward-saved" class="ok" role="status">{move || saved.get().unwrap_or_default()}</p>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            <RatePrompt ward=code.clone() back=BackTo::Ward/>
         </section>
     }
 }

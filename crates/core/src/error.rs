@@ -71,6 +71,10 @@ pub enum CoreError {
     SurveyClosed,
     #[error("a value could not be written as JSON")]
     Encode,
+    #[error("this ward was already rated from this device this month")]
+    AlreadyRatedThisMonth,
+    #[error("a ward rating needs the five answers; the comment has a limit")]
+    RatingInvalid,
 }
 
 /// What a command answers the UI: the stable code only (the UI shows its message). The detail
@@ -127,6 +131,8 @@ impl CoreError {
             Self::UnknownSurvey => ErrorCode::UnknownSurvey,
             Self::SurveyClosed => ErrorCode::SurveyClosed,
             Self::Encode => ErrorCode::Internal,
+            Self::AlreadyRatedThisMonth => ErrorCode::AlreadyRatedThisMonth,
+            Self::RatingInvalid => ErrorCode::RatingInvalid,
         }
     }
 }

@@ -117,7 +117,7 @@ fn keys_handed_out_by_model_exist() {
     let messages = load("en");
     let parts = model::part::Part::ALL
         .iter()
-        .flat_map(|p| [p.title_key(), p.hint_key(), p.coming_key()]);
+        .flat_map(|p| [p.title_key(), p.hint_key()]);
     let keys = model::dto::Connection::ALL
         .iter()
         .map(|c| c.message_key())
@@ -207,6 +207,11 @@ fn keys_handed_out_by_model_exist() {
         keys.extend(Band::ALL.iter().map(|b| b.message_key()));
         keys.extend(Trend::ALL.iter().map(|t| st(t.message_key())));
         keys.extend(PeriodKind::ALL.iter().map(|p| st(p.message_key())));
+        keys.extend(
+            model::rating_dto::RatingState::ALL
+                .iter()
+                .map(|s| st(s.message_key())),
+        );
     }
     for key in keys {
         assert!(messages.contains_key(&key), "missing {key}");

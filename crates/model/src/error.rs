@@ -90,10 +90,14 @@ pub enum ErrorCode {
     /// The survey takes no answer now (closed, not open yet), or it took the citizen's and
     /// takes no change.
     SurveyClosed,
+    /// This device already rated this ward this month (on the device, or the city said so).
+    AlreadyRatedThisMonth,
+    /// A ward rating with an answer missing or a comment too long.
+    RatingInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 39] = [
         Self::DbCorrupt,
         Self::DbTooNew,
         Self::DbReadOnly,
@@ -131,6 +135,8 @@ impl ErrorCode {
         Self::BadRange,
         Self::UnknownSurvey,
         Self::SurveyClosed,
+        Self::AlreadyRatedThisMonth,
+        Self::RatingInvalid,
     ];
 
     /// The wire name, e.g. `db_corrupt`.
@@ -173,6 +179,8 @@ impl ErrorCode {
             Self::BadRange => "bad_range",
             Self::UnknownSurvey => "unknown_survey",
             Self::SurveyClosed => "survey_closed",
+            Self::AlreadyRatedThisMonth => "already_rated_this_month",
+            Self::RatingInvalid => "rating_invalid",
         }
     }
 

@@ -26,6 +26,7 @@ pub mod messages;
 pub mod open311;
 pub mod part;
 pub mod public_place;
+pub mod rating_dto;
 pub mod reason;
 pub mod report_dto;
 pub mod scoreboard;

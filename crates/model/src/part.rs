@@ -12,7 +12,7 @@ pub enum Part {
 impl Part {
     pub const ALL: [Self; 4] = [Self::Feedback, Self::Dossiers, Self::Map, Self::Rate];
 
-    /// The id stem of its tile and page (`nav-<stem>`, `coming-<stem>`).
+    /// The id stem of its tile and page (`nav-<stem>`).
     pub fn stem(self) -> &'static str {
         match self {
             Self::Feedback => "feedback",
@@ -39,16 +39,6 @@ impl Part {
             Self::Dossiers => "home.dossiers_hint",
             Self::Map => "home.map_hint",
             Self::Rate => "home.rate_hint",
-        }
-    }
-
-    /// The i18n key of what the "coming soon" screen says about it.
-    pub fn coming_key(self) -> &'static str {
-        match self {
-            Self::Feedback => "coming.feedback",
-            Self::Dossiers => "coming.dossiers",
-            Self::Map => "coming.map",
-            Self::Rate => "coming.rate",
         }
     }
 }

@@ -290,7 +290,8 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
         .await?;
     app.find("#dossier-timeline li[data-status='ready']")
         .await?;
-    app.find("#dossier-rating-slot").await?;
+    // Finished: the page asks how the ward served the citizen (after, never at the office).
+    app.find("#rate-prompt-open").await?;
     desktop
         .wait_for(Duration::from_secs(30), |n| {
             n.body.contains(&photo.0) || n.title.contains("Hồ sơ") || n.body.contains("Hồ sơ")

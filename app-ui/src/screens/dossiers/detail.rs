@@ -9,6 +9,8 @@ use model::dossier_dto::{DossierDetail, Lookup};
 
 use super::{day_text, deadline_tag, deadline_text, lookup_tag, state_key, title};
 use crate::format::{city_date, city_time};
+use crate::screens::voice::prompt::RatePrompt;
+use crate::state::BackTo;
 use crate::state::{Ctx, DossierScreen, Screen, use_ctx};
 use crate::{bridge, load};
 
@@ -49,6 +51,11 @@ pub fn DossierView(id: i64) -> impl IntoView {
         };
         let city = d.dossier.clone();
         let finished = s.status.is_some_and(|st| st.is_finished());
+        // Once the dossier is finished (the citizen has left the office): how did the ward do?
+        let ward_to_rate = city
+            .as_ref()
+            .filter(|_| finished)
+            .map(|c| c.ward_code.clone());
         view! {
             <h1 id="dossier-title">{title(&s)}</h1>
             <p class="meta">
@@ -71,9 +78,9 @@ pub fn DossierView(id: i64) -> impl IntoView {
                 <dd id="dossier-checked">{d.checked_at.as_deref().map_or_else(|| ctx.t("dossier.never_checked").to_owned(), city_time)}</dd>
             </dl>
             {city.map(|c| timeline(ctx, c))}
-            // The ward rating ("how were you served?", a later issue) goes in this slot once the
-            // dossier is finished. No button until rating works.
-            {finished.then(|| view! { <div id="dossier-rating-slot"></div> })}
+            {ward_to_rate.map(|ward| view! {
+                <RatePrompt ward=ward back=BackTo::Dossier(id) after=true/>
+            })}
         }.into_any()
     };
     view! {

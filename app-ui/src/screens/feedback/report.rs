@@ -11,6 +11,8 @@ use model::report_dto::{Delivery, PhotoDto, ReportDetail};
 use super::photos::Photos;
 use super::{SyncNow, delivery_tag, delivery_text, ensure_catalog, service_label, status_key};
 use crate::format::{city_time, local_time};
+use crate::screens::voice::prompt::RatePrompt;
+use crate::state::BackTo;
 use crate::state::{Screen, use_ctx};
 use crate::{bridge, load};
 use model::draft::FormStep;
@@ -157,6 +159,23 @@ pub fn ReportView(id: i64) -> impl IntoView {
         Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.reopen_until.clone())));
     let rateable =
         Memo::new(move |_| detail.with(|d| d.as_ref().is_some_and(ReportDetail::can_rate)));
+    // After the citizen's own report was resolved in a ward: how did the ward serve them?
+    let ward_to_rate = Memo::new(move |_| {
+        detail.with(|d| {
+            d.as_ref()
+                .filter(|d| {
+                    d.summary.origin == model::report_dto::Origin::Mine
+                        && matches!(
+                            d.summary.status,
+                            Some(
+                                model::feedback::RequestStatus::Resolved
+                                    | model::feedback::RequestStatus::Closed
+                            )
+                        )
+                })
+                .and_then(|d| d.ward_code.clone())
+        })
+    });
     view! {
         <section class="screen report-view">
             <div class="form-nav">
@@ -166,6 +185,9 @@ pub fn ReportView(id: i64) -> impl IntoView {
             {body}
             {move || reopen.get().map(|until| view! { <NotFixed id=id until=until detail=detail/> })}
             {move || rateable.get().then(|| view! { <RateResult id=id detail=detail/> })}
+            {move || ward_to_rate.get().map(|ward| view! {
+                <RatePrompt ward=ward back=BackTo::Report(id) after=true/>
+            })}
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             {move || big.get().map(|url| view! {
                 <div class="photo-full" role="dialog" aria-modal="true" aria-label=ctx.t("photos.open")>

@@ -15,7 +15,7 @@ use super::Loaded;
 use crate::bridge;
 use crate::format::city_time;
 use crate::screens::feedback::{service_label, status_key};
-use crate::state::{Ctx, Screen, use_ctx};
+use crate::state::{BackTo, Ctx, Screen, VoiceScreen, use_ctx};
 
 /// A card takes the focus when it opens (a keyboard or a screen reader is there, and the page
 /// scrolls to it: in the list view the card is above the list).
@@ -95,6 +95,16 @@ pub fn WardCardView(
             ctx.go(Screen::NewReport(FormStep::Fill(Step::Place)));
         }
     };
+    // Rate this ward (the voice part); back to the map.
+    let rate_ward = {
+        let code = code.clone();
+        move |_| {
+            ctx.go(Screen::Voice(VoiceScreen::Rate {
+                ward: code.clone(),
+                back: BackTo::Map,
+            }))
+        }
+    };
     let na = move || ctx.t("map.not_available");
     view! {
         <section class="card ward-card" id="ward-card" tabindex="-1" node_ref=shown() aria-labelledby="ward-card-name" aria-live="polite">
@@ -131,6 +141,7 @@ pub fn WardCardView(
             })}
             <div class="actions">
                 <button id="ward-card-report" class="primary" on:click=report_here>{move || ctx.t("map.report_here")}</button>
+                <button id="ward-card-rate" on:click=rate_ward>{move || ctx.t("rate_prompt.open")}</button>
                 <button id="ward-card-close" class="secondary" on:click=move |_| on_close()>{move || ctx.t("map.close_card")}</button>
             </div>
         </section>

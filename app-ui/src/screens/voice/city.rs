@@ -6,10 +6,8 @@ use std::cell::OnceCell;
 
 use leptos::prelude::*;
 use model::ipc::Event;
-use model::part::Part;
 
 use crate::bridge;
-use crate::screens::coming::Coming;
 use crate::state::{Screen, VoiceScreen, use_ctx};
 
 thread_local! {
@@ -48,16 +46,6 @@ pub fn CityEntries() -> impl IntoView {
                 <span class="tile-hint">{move || ctx.t("voice.announcements.hint")}</span>
             </button>
         </section>
-    }
-}
-
-/// The voice part's first page until the rating's hub lands: the honest "not here yet" for
-/// rating and the scoreboard, then the city's entries.
-#[component]
-pub fn Hub() -> impl IntoView {
-    view! {
-        <Coming part=Part::Rate/>
-        <CityEntries/>
     }
 }
 

@@ -7,6 +7,7 @@ mod dossiers;
 mod feedback;
 mod map;
 mod my_data;
+mod ratings;
 mod voice;
 
 use std::path::PathBuf;

@@ -18,6 +18,8 @@ const MIGRATIONS: &[M<'static>] = &[
     )),
     M::up(include_str!("migrations/0012_map.sql")),
     M::up(include_str!("migrations/0014_voice.sql")),
+    // The list is positional (user_version counts entries): 0009 and 0013 were never used.
+    M::up(include_str!("migrations/0015_ward_ratings.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

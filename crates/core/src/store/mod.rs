@@ -11,6 +11,7 @@ mod map;
 mod migrations;
 mod my_data;
 mod outbox;
+mod ratings;
 mod settings;
 mod voice;
 mod wards;
@@ -28,6 +29,7 @@ pub use outbox::{
     Followed, ItemState, OutboxCounts, OutboxItem, OutboxKind, Photo, PhotoPayload, Receipt,
     ServerUpdate,
 };
+pub use ratings::{NotSaved, RatingEnd, RatingRow, ScoreCopy};
 pub use settings::Setting;
 pub use voice::{AnswerDelivery, AnswerRow, DueAnswer, SurveyRow, VoiceCopy, VoiceResource};
 pub use wards::WardSync;

@@ -60,6 +60,10 @@ pub const TABLES: &[(&str, Holds)] = &[
     // The surveys and announcements asked for the citizen's ward (it says where they live).
     ("voice_copies", Holds::PublicCache),
     ("surveys", Holds::PublicCache),
+    // The citizen's ratings of wards (what they answered; the city never learns who).
+    ("ward_ratings", Holds::Personal),
+    // Scoreboards the citizen looked at (a ward's history says which wards).
+    ("scoreboard_copies", Holds::PublicCache),
 ];
 
 /// Settings that say something about the citizen (where they live, this install's id); the

@@ -25,6 +25,10 @@ pub enum OutboxKind {
     Rating,
     /// "Me too" on a report the citizen follows.
     Support,
+    /// A rating of a ward (issue 15). Its rows are kept in `ward_ratings`, not in `outbox` (a
+    /// rating belongs to no report), and sent by the same worker: signed, under its own
+    /// Idempotency-Key, retried with the same back-off.
+    WardRating,
 }
 
 impl OutboxKind {
@@ -35,9 +39,11 @@ impl OutboxKind {
             Self::Reopen => "reopen",
             Self::Rating => "rating",
             Self::Support => "support",
+            Self::WardRating => "ward_rating",
         }
     }
 
+    /// A kind stored in `outbox` (a ward rating never is).
     pub(crate) fn parse(s: &str) -> Option<Self> {
         [
             Self::Report,
@@ -126,6 +132,12 @@ pub enum Receipt {
     Counted {
         at: String,
     },
+    /// A ward rating the city counted, for `month` (`YYYY-MM`).
+    RatingCounted {
+        month: String,
+    },
+    /// A ward rating the city did not count: one of this month was counted before.
+    RatingAlreadyCounted,
 }
 
 /// One of the citizen's reports the city knows, for the status pull.
@@ -480,7 +492,10 @@ impl Store {
                     )?;
                 }
             }
-            Receipt::Done | Receipt::Counted { .. } => {}
+            Receipt::Done
+            | Receipt::Counted { .. }
+            | Receipt::RatingCounted { .. }
+            | Receipt::RatingAlreadyCounted => {}
         }
         tx.execute(
             "UPDATE outbox SET state = 'sent', sent_ms = ?2, attempts = attempts + 1,
@@ -513,11 +528,12 @@ impl Store {
     /// The link is back: what waited only for a network is due now, not at the end of its
     /// back-off. Items the city asked to wait (429/5xx with Retry-After) keep their time.
     pub fn wake_offline(&self, now_ms: i64) -> rusqlite::Result<usize> {
-        self.conn.execute(
+        let items = self.conn.execute(
             "UPDATE outbox SET next_attempt_ms = ?1
              WHERE state = 'queued' AND last_error = ?2 AND next_attempt_ms > ?1",
             params![now_ms, RetryReason::Offline.to_string()],
-        )
+        )?;
+        Ok(items + self.wake_offline_ratings(now_ms)?)
     }
 
     /// The city refused it for good: keep it, show it, let the citizen fix it.

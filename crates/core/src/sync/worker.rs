@@ -25,7 +25,9 @@ use model::trust::{DeviceCredential, Registration};
 use super::policy::{self, Outcome};
 use super::transport::{self, Answer, LinkError, Signing, Target};
 use crate::error::CoreError;
-use crate::store::{ItemState, OutboxItem, OutboxKind, PhotoPayload, Receipt, ServerUpdate, Store};
+use crate::store::{
+    ItemState, OutboxItem, OutboxKind, PhotoPayload, RatingEnd, Receipt, ServerUpdate, Store,
+};
 
 /// Items read from the outbox at a time; also the most sent at once.
 const BATCH: usize = 16;
@@ -84,6 +86,14 @@ pub struct PassSummary {
     pub next_due_ms: Option<i64>,
 }
 
+/// The month (`YYYY-MM`) in Vietnam at `ms` since the epoch, as the city counts ratings.
+pub fn vietnam_month(ms: i64) -> String {
+    let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    model::scoreboard::Period::today(at)
+        .format("%Y-%m")
+        .to_string()
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -99,6 +109,8 @@ fn path_for(kind: OutboxKind, server_id: Option<&str>) -> Option<String> {
         OutboxKind::Reopen => format!("open311/v2/requests/{}/reopen.json", sid()?),
         OutboxKind::Rating => format!("open311/v2/requests/{}/rating.json", sid()?),
         OutboxKind::Support => format!("open311/v2/requests/{}/supporters.json", sid()?),
+        // A ward rating's "server id" is the ward's code.
+        OutboxKind::WardRating => format!("api/v1/wards/{}/ratings", sid()?),
     })
 }
 
@@ -141,6 +153,14 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
     {
         return Attempt::Delivered(Receipt::Done);
     }
+    // A ward already rated this month by this device (or citizen): the city answered, nothing
+    // is to be fixed; the citizen is told it was not counted again.
+    if kind == OutboxKind::WardRating
+        && answer.status == 409
+        && why.reason == Some(Reason::AlreadyRatedThisMonth)
+    {
+        return Attempt::Delivered(Receipt::RatingAlreadyCounted);
+    }
     match policy::classify(
         answer.status,
         why.reason,
@@ -159,6 +179,12 @@ fn judge(kind: OutboxKind, answer: &Answer) -> Attempt {
                 }
                 OutboxKind::Reopen | OutboxKind::Rating | OutboxKind::Support => {
                     Some(Receipt::Done)
+                }
+                OutboxKind::WardRating => {
+                    serde_json::from_slice::<model::ward_rating::RatingReceipt>(&answer.body)
+                        .ok()
+                        .filter(|r| is_month(&r.month))
+                        .map(|r| Receipt::RatingCounted { month: r.month })
                 }
             };
             match receipt {
@@ -204,12 +230,22 @@ fn judge_survey_answer(answer: &Answer) -> Attempt {
 /// device), a report only when it names the citizen (an anonymous one links to nothing).
 pub fn needs_signature(kind: OutboxKind, fields: &[(String, String)]) -> bool {
     match kind {
-        OutboxKind::Support => true,
+        OutboxKind::Support | OutboxKind::WardRating => true,
         OutboxKind::Report => ["first_name", "last_name", "email", "phone"]
             .iter()
             .any(|name| model::form::field(fields, name).is_some_and(|v| !v.trim().is_empty())),
         OutboxKind::Photo | OutboxKind::Reopen | OutboxKind::Rating => false,
     }
+}
+
+/// `YYYY-MM`.
+fn is_month(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
 }
 
 /// The attempt's end when no answer came.
@@ -557,15 +593,86 @@ impl Worker {
         observer: &dyn SyncObserver,
     ) -> Result<PassSummary, CoreError> {
         let mut summary = PassSummary::default();
-        let passed = self.send_batches(store, observer, &mut summary).await;
+        let mut passed = self.send_batches(store, observer, &mut summary).await;
+        if passed.is_ok() {
+            passed = self.send_ward_ratings(store, &mut summary).await;
+        }
         // Whatever ended the pass, nothing is on the wire any more.
         store.with_store(|s| {
             s.end_in_flight();
             Ok(())
         })?;
         passed?;
-        summary.next_due_ms = store.with_store(|s| s.next_due_ms(&self.target.base))?;
+        summary.next_due_ms = store.with_store(|s| {
+            let items = s.next_due_ms(&self.target.base)?;
+            let ratings = s.next_ward_rating_due(self.target.base.as_str())?;
+            Ok(items.into_iter().chain(ratings).min())
+        })?;
         Ok(summary)
+    }
+
+    /// Sends the ward ratings due for this address, one at a time (a citizen gives a few a
+    /// month), each signed; a failed attempt ends the pass as for the outbox.
+    async fn send_ward_ratings(
+        &self,
+        store: &impl StoreAccess,
+        summary: &mut PassSummary,
+    ) -> Result<(), CoreError> {
+        let base = self.target.base.as_str();
+        let due = store.with_store(|s| s.due_ward_ratings(base, now_ms(), BATCH))?;
+        for rating in due {
+            // The outbox's view of it: the ward's code stands where a report's id would.
+            let item = OutboxItem {
+                id: rating.id,
+                idempotency_key: rating.idempotency_key.clone(),
+                kind: OutboxKind::WardRating,
+                report_id: 0,
+                payload: String::new(),
+                state: ItemState::Queued,
+                attempts: rating.attempts,
+                next_attempt_ms: 0,
+                last_error: None,
+                last_field: None,
+                server_id: Some(rating.ward_code.clone()),
+            };
+            let attempt = match path_for(item.kind, item.server_id.as_deref()) {
+                Some(path) => self.send_signed(store, &item, &path, &rating.form).await,
+                None => refused(Refusal::DamagedItem),
+            };
+            let now = now_ms();
+            let end = match attempt {
+                Attempt::Delivered(Receipt::RatingCounted { month }) => {
+                    RatingEnd::Counted { month }
+                }
+                // Not counted again: the month is the city's current one, as the device reads
+                // Vietnam's calendar.
+                Attempt::Delivered(_) => RatingEnd::AlreadyCounted {
+                    month: vietnam_month(now),
+                },
+                Attempt::Retry { not_before, reason } => {
+                    let wait = policy::backoff(rating.attempts, fastrand::f64())
+                        .max(not_before.unwrap_or_default());
+                    RatingEnd::Retry {
+                        next_ms: now
+                            .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
+                        reason,
+                    }
+                }
+                Attempt::Refused { reason, .. } => RatingEnd::Refused(reason),
+            };
+            store.with_store(|s| s.record_ward_rating(rating.id, &end, now))?;
+            match end {
+                RatingEnd::Counted { .. } | RatingEnd::AlreadyCounted { .. } => {
+                    summary.delivered += 1;
+                }
+                RatingEnd::Refused(_) => summary.refused += 1,
+                RatingEnd::Retry { .. } => {
+                    summary.retried += 1;
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn send_batches(
@@ -689,6 +796,51 @@ mod tests {
         for kind in [OutboxKind::Photo, OutboxKind::Reopen, OutboxKind::Rating] {
             assert!(!needs_signature(kind, &named), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn ward_ratings_are_signed_and_say_their_month() {
+        assert!(needs_signature(OutboxKind::WardRating, &[]));
+        assert_eq!(
+            path_for(OutboxKind::WardRating, Some("26743")).as_deref(),
+            Some("api/v1/wards/26743/ratings")
+        );
+        assert_eq!(path_for(OutboxKind::WardRating, Some("../x")), None);
+        assert!(matches!(
+            judge(
+                OutboxKind::WardRating,
+                &answer(201, r#"{"ward_code":"26743","month":"2026-12"}"#)
+            ),
+            Attempt::Delivered(Receipt::RatingCounted { ref month }) if month == "2026-12"
+        ));
+        // A receipt without a month the app can read is asked again (the city replays it).
+        for body in [r#"{"ward_code":"26743","month":"12/2026"}"#, "{}", "<html>"] {
+            assert!(matches!(
+                judge(OutboxKind::WardRating, &answer(201, body)),
+                Attempt::Retry { .. }
+            ));
+        }
+        let twice = r#"[{"code":409,"description":"d","reason":"already_rated_this_month"}]"#;
+        assert!(matches!(
+            judge(OutboxKind::WardRating, &answer(409, twice)),
+            Attempt::Delivered(Receipt::RatingAlreadyCounted)
+        ));
+        // The same refusal of another kind is not read as this one.
+        assert!(!matches!(
+            judge(OutboxKind::Support, &answer(409, twice)),
+            Attempt::Delivered(_)
+        ));
+        let missing = r#"[{"code":400,"description":"d","reason":"missing","field":"access"}]"#;
+        assert!(matches!(
+            judge(OutboxKind::WardRating, &answer(400, missing)),
+            Attempt::Refused { .. }
+        ));
+        // 2026-11-30 17:30 UTC is already December in Vietnam.
+        let ms = chrono::DateTime::parse_from_rfc3339("2026-11-30T17:30:00Z")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(vietnam_month(ms), "2026-12");
+        assert_eq!(vietnam_month(ms - 3_600_000), "2026-11");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
+use super::copies::CopyTable;
 
 /// What is kept for the map, one copy per city address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,14 +34,8 @@ impl MapResource {
     }
 }
 
-/// A kept answer: its checked body, ETag and when it came.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MapCopy {
-    pub body: String,
-    pub etag: Option<String>,
-    /// RFC 3339.
-    pub pulled_at: String,
-}
+/// A kept answer of the map's (see `copies.rs`).
+pub type MapCopy = super::copies::CityCopy;
 
 /// A basemap file kept for an address: its name in the map folder, size and ETag.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,19 +53,7 @@ impl Store {
         resource: MapResource,
         api_base: &str,
     ) -> rusqlite::Result<Option<MapCopy>> {
-        self.conn
-            .query_row(
-                "SELECT body, etag, pulled_at FROM map_copies WHERE resource = ?1 AND api_base = ?2",
-                params![resource.as_str(), api_base],
-                |r| {
-                    Ok(MapCopy {
-                        body: r.get(0)?,
-                        etag: r.get(1)?,
-                        pulled_at: r.get(2)?,
-                    })
-                },
-            )
-            .optional()
+        self.city_copy(CopyTable::Map, resource.as_str(), api_base)
     }
 
     /// Keeps a checked answer of `resource` from `api_base` (replacing the one before).
@@ -82,14 +65,7 @@ impl Store {
         etag: Option<&str>,
         now: &str,
     ) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "INSERT INTO map_copies (resource, api_base, body, etag, pulled_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (resource, api_base) DO UPDATE
-             SET body = excluded.body, etag = excluded.etag, pulled_at = excluded.pulled_at",
-            params![resource.as_str(), api_base, body, etag, now],
-        )?;
-        Ok(())
+        self.save_city_copy(CopyTable::Map, resource.as_str(), api_base, body, etag, now)
     }
 
     /// The city said our copy is current (304): only its time moves.
@@ -99,11 +75,7 @@ impl Store {
         api_base: &str,
         now: &str,
     ) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "UPDATE map_copies SET pulled_at = ?3 WHERE resource = ?1 AND api_base = ?2",
-            params![resource.as_str(), api_base, now],
-        )?;
-        Ok(())
+        self.mark_city_copy_fresh(CopyTable::Map, resource.as_str(), api_base, now)
     }
 
     /// The city no longer serves `resource` (404): the copy goes (e.g. boundaries withdrawn).

@@ -4,6 +4,7 @@
 //! folder) so the UI can say what happened; a bad file is moved aside, never deleted.
 
 mod citizen;
+mod copies;
 mod device;
 mod dossiers;
 mod feedback;

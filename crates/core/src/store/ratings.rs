@@ -9,9 +9,10 @@
 
 use model::delivery::{Refusal, RetryReason};
 use model::rating_dto::RatingState;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::Store;
+use super::copies::CopyTable;
 use super::outbox::to_json;
 
 /// A rating as kept.
@@ -70,14 +71,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<RatingRow>> {
     }))
 }
 
-/// A copy of a scoreboard the city served.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScoreCopy {
-    pub body: String,
-    pub etag: Option<String>,
-    /// RFC 3339: when the city last served or confirmed it.
-    pub pulled_at: String,
-}
+/// A copy of a scoreboard the city served (see `copies.rs`).
+pub type ScoreCopy = super::copies::CityCopy;
 
 impl Store {
     /// Saves a rating of `ward_code` given in `month` for the city at `api_base`, queued to be
@@ -222,20 +217,7 @@ impl Store {
         resource: &str,
         api_base: &str,
     ) -> rusqlite::Result<Option<ScoreCopy>> {
-        self.conn
-            .query_row(
-                "SELECT body, etag, pulled_at FROM scoreboard_copies
-                 WHERE resource = ?1 AND api_base = ?2",
-                params![resource, api_base],
-                |r| {
-                    Ok(ScoreCopy {
-                        body: r.get(0)?,
-                        etag: r.get(1)?,
-                        pulled_at: r.get(2)?,
-                    })
-                },
-            )
-            .optional()
+        self.city_copy(CopyTable::Scoreboard, resource, api_base)
     }
 
     /// Keeps a checked scoreboard (replacing the one before).
@@ -247,14 +229,7 @@ impl Store {
         etag: Option<&str>,
         now: &str,
     ) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "INSERT INTO scoreboard_copies (resource, api_base, body, etag, pulled_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (resource, api_base) DO UPDATE
-             SET body = excluded.body, etag = excluded.etag, pulled_at = excluded.pulled_at",
-            params![resource, api_base, body, etag, now],
-        )?;
-        Ok(())
+        self.save_city_copy(CopyTable::Scoreboard, resource, api_base, body, etag, now)
     }
 
     /// The city said the kept copy is current (304): only its time moves.
@@ -264,10 +239,6 @@ impl Store {
         api_base: &str,
         now: &str,
     ) -> rusqlite::Result<()> {
-        self.conn.execute(
-            "UPDATE scoreboard_copies SET pulled_at = ?3 WHERE resource = ?1 AND api_base = ?2",
-            params![resource, api_base, now],
-        )?;
-        Ok(())
+        self.mark_city_copy_fresh(CopyTable::Scoreboard, resource, api_base, now)
     }
 }

@@ -9,22 +9,13 @@
     reason = "test code: a panic is a failed test, with the value shown"
 )]
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use citizen_soak::proxy::{Fault, FaultProxy};
-use city_api::Keys;
 use city_api::local::LocalServer;
 use core_engine::engine::DEMO_API_KEY;
 use core_engine::sync::Quiet;
-use core_engine::{Engine, EngineConfig};
-use model::ApiBaseUrl;
 
-fn count(city: &LocalServer, sql: &str) -> i64 {
-    city.db
-        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
-        .expect("count")
-}
+mod common;
 
 /// A report filed by someone else (straight to the city), to say "me too" to.
 async fn someone_elses_report(city: &LocalServer) -> String {
@@ -50,30 +41,10 @@ async fn someone_elses_report(city: &LocalServer) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_registration_answer_leaves_one_device_on_the_server() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let keys = Keys {
-        api_keys: vec![DEMO_API_KEY.into()],
-        staff_key: None,
-    };
-    let city = LocalServer::start(&dir.path().join("city.db"), keys)
-        .await
-        .expect("city");
-    let upstream: SocketAddr = city
-        .url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .expect("address");
-    let proxy = FaultProxy::once(upstream, "POST /api/v1/devices ", Fault::Reset)
-        .await
-        .expect("proxy");
-    let engine = Engine::start(EngineConfig {
-        data_dir: dir.path().join("app"),
-        default_api_url: ApiBaseUrl::parse(&format!("http://{}/", proxy.addr)).expect("url"),
-        api_key: DEMO_API_KEY.into(),
-    });
+    let lost = common::LostAnswer::start("POST /api/v1/devices ").await;
+    let (city, engine) = (&lost.city, &lost.engine);
 
-    let report = someone_elses_report(&city).await;
+    let report = someone_elses_report(city).await;
     engine.follow(&report).await.expect("me too");
     let mut rounds = 0;
     loop {
@@ -88,25 +59,17 @@ async fn a_lost_registration_answer_leaves_one_device_on_the_server() {
         assert!(rounds < 20, "the outbox did not drain");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(
-        proxy
-            .counters
-            .reset
-            .load(std::sync::atomic::Ordering::Relaxed),
-        1,
-        "the first registration's answer was lost"
-    );
+    assert_eq!(lost.lost(), 1, "the first registration's answer was lost");
     assert!(rounds >= 2, "so it was asked again");
     assert_eq!(
-        count(&city, "SELECT count(*) FROM devices"),
+        lost.count("SELECT count(*) FROM devices"),
         1,
         "one device: the retry got the first answer again"
     );
     assert_eq!(
-        count(
-            &city,
-            &format!("SELECT count(*) FROM supporters WHERE request_id = {report}")
-        ),
+        lost.count(&format!(
+            "SELECT count(*) FROM supporters WHERE request_id = {report}"
+        )),
         1
     );
 }

@@ -9,50 +9,18 @@
     reason = "test code: a panic is a failed test, with the value shown"
 )]
 
-use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use citizen_soak::proxy::{Fault, FaultProxy};
-use city_api::Keys;
-use city_api::local::LocalServer;
-use core_engine::engine::DEMO_API_KEY;
 use core_engine::sync::Quiet;
-use core_engine::{Engine, EngineConfig};
-use model::ApiBaseUrl;
 use model::rating_dto::{RateWardArgs, RatingState};
 use model::ward_rating::Answer;
 
-fn count(city: &LocalServer, sql: &str) -> i64 {
-    city.db
-        .with(|c| c.query_row(sql, [], |r| r.get::<_, i64>(0)))
-        .expect("count")
-}
+mod common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_rating_answer_counts_one_rating_and_says_counted() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let keys = Keys {
-        api_keys: vec![DEMO_API_KEY.into()],
-        staff_key: None,
-    };
-    let city = LocalServer::start(&dir.path().join("city.db"), keys)
-        .await
-        .expect("city");
-    let upstream: SocketAddr = city
-        .url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .expect("address");
-    let proxy = FaultProxy::once(upstream, "POST /api/v1/wards/26743/ratings ", Fault::Reset)
-        .await
-        .expect("proxy");
-    let engine = Engine::start(EngineConfig {
-        data_dir: dir.path().join("app"),
-        default_api_url: ApiBaseUrl::parse(&format!("http://{}/", proxy.addr)).expect("url"),
-        api_key: DEMO_API_KEY.into(),
-    });
+    let lost = common::LostAnswer::start("POST /api/v1/wards/26743/ratings ").await;
+    let engine = &lost.engine;
     engine
         .rate_ward(&RateWardArgs {
             ward_code: "26743".into(),
@@ -76,11 +44,7 @@ async fn a_lost_rating_answer_counts_one_rating_and_says_counted() {
         assert!(rounds < 20, "the rating was not sent");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(
-        proxy.counters.reset.load(Ordering::Relaxed),
-        1,
-        "the first answer was lost"
-    );
+    assert_eq!(lost.lost(), 1, "the first answer was lost");
     assert!(rounds >= 2, "so it was sent again");
     assert_eq!(
         state.state,
@@ -88,5 +52,5 @@ async fn a_lost_rating_answer_counts_one_rating_and_says_counted() {
         "the replayed receipt, not a 409"
     );
     assert!(state.counted_month.is_some());
-    assert_eq!(count(&city, "SELECT count(*) FROM ward_ratings"), 1);
+    assert_eq!(lost.count("SELECT count(*) FROM ward_ratings"), 1);
 }

@@ -450,3 +450,40 @@ async fn an_answer_after_the_city_forgot_the_device_registers_again_and_counts()
         "registered again"
     );
 }
+
+/// The survey answers' pass tells the connection monitor as the outbox's does
+/// (`tests/link_trouble.rs`): an answer that got no answer from the city wakes the check; a
+/// round the city answers wakes nobody.
+#[tokio::test]
+async fn an_answer_round_without_an_answer_wakes_the_connection_check() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let port = free_port();
+    let engine = engine_at(dir.path(), &format!("http://127.0.0.1:{port}/"));
+    let id = {
+        let city = city_on(dir.path(), port).await;
+        let id = open_survey(&city.url, false, None).await;
+        engine.sync_voice().await.expect("sync");
+        id
+    };
+    saved(engine.answer_survey(&args(id, 1, "")).expect("saved"));
+    let round = engine.sync_voice().await.expect("offline round");
+    assert_eq!((round.sent.retried, round.sent.unreachable), (1, 1));
+    tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        engine.link_trouble().notified(),
+    )
+    .await
+    .expect("the connection check was woken");
+
+    let city = city_on(dir.path(), port).await;
+    engine.wake_answers().expect("wake");
+    let round = engine.sync_voice().await.expect("sync");
+    assert_eq!((round.sent.delivered, round.sent.unreachable), (1, 0));
+    assert_eq!(answers_at_city(&city, id), 1);
+    let woken = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        engine.link_trouble().notified(),
+    )
+    .await;
+    assert!(woken.is_err(), "an answered round does not wake the check");
+}

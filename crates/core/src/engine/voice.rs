@@ -111,6 +111,9 @@ impl Engine {
                 .await?,
             ..VoiceSync::default()
         };
+        if out.sent.unreachable > 0 {
+            self.note_unreachable();
+        }
         let ward = self.with_ready(|r| Ok(r.store.my_ward()?))?;
         let ward_text = ward
             .as_ref()

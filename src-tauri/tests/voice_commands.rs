@@ -137,10 +137,14 @@ fn surveys_and_announcements_over_ipc() {
         json!({"args": {"id": id, "responses": [null, {"type": "text", "value": "quá dài quá dài"}]}}),
     )
     .expect("checked");
-    assert_eq!(problem["outcome"], "problem");
+    // Every question's problem, in order.
+    assert_eq!(problem["outcome"], "problems");
     assert_eq!(
-        problem["problem"],
-        json!({"question": 1, "messageKey": "reason.missing"})
+        problem["problems"],
+        json!([
+            {"question": 1, "messageKey": "reason.missing"},
+            {"question": 2, "messageKey": "reason.too_long"}
+        ])
     );
     let problem = invoke(
         &webview,
@@ -149,8 +153,8 @@ fn surveys_and_announcements_over_ipc() {
     )
     .expect("checked");
     assert_eq!(
-        problem["problem"],
-        json!({"question": 2, "messageKey": "reason.too_long"})
+        problem["problems"],
+        json!([{"question": 2, "messageKey": "reason.too_long"}])
     );
 
     let saved = invoke(

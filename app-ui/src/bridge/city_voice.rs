@@ -39,7 +39,7 @@ pub async fn save_draft(id: i64, responses: Vec<Option<Response>>) -> Result<(),
     call(Command::VoiceSaveAnswerDraft, &args).await
 }
 
-/// Checks and saves the answer to be sent; the first problem found instead.
+/// Checks and saves the answer to be sent; every problem found instead.
 pub async fn answer(id: i64, responses: Vec<Option<Response>>) -> Result<AnswerOutcome, ErrorDto> {
     let args = Args {
         args: AnswerArgs { id, responses },

@@ -85,7 +85,7 @@ fn args(id: i64, choice: u8, text: &str) -> AnswerArgs {
 fn saved(outcome: AnswerOutcome) -> AnswerStatus {
     match outcome {
         AnswerOutcome::Saved { detail } => detail.answer,
-        AnswerOutcome::Problem { problem } => panic!("refused: {problem:?}"),
+        AnswerOutcome::Problems { problems } => panic!("refused: {problems:?}"),
     }
 }
 
@@ -123,7 +123,12 @@ async fn an_answer_saved_offline_is_counted_once_the_city_is_back_and_results_fo
             responses: vec![None, Some(Response::Scale(6))],
         })
         .expect("checked");
-    assert!(matches!(problem, AnswerOutcome::Problem { ref problem } if problem.question == 1));
+    // Each question's problem, not only the first: 1 unanswered, 2 off the scale.
+    let AnswerOutcome::Problems { problems } = problem else {
+        panic!("saved: {problem:?}");
+    };
+    let named: Vec<usize> = problems.iter().map(|p| p.question).collect();
+    assert_eq!(named, [1, 2]);
     assert_eq!(
         saved(engine.answer_survey(&args(id, 2, "đục")).expect("saved")),
         AnswerStatus::Saved

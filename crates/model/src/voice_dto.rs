@@ -105,12 +105,13 @@ impl AnswerProblem {
     }
 }
 
-/// `voice_answer_survey`: saved (to be sent), or the first problem found.
+/// `voice_answer_survey`: saved (to be sent), or every problem found (at least one; at most
+/// one per question, in the questions' order).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum AnswerOutcome {
     Saved { detail: Box<SurveyDetailDto> },
-    Problem { problem: AnswerProblem },
+    Problems { problems: Vec<AnswerProblem> },
 }
 
 /// `voice_answer_survey` / `voice_save_answer_draft`'s arguments.

@@ -360,7 +360,7 @@ impl Engine {
     }
 
     /// Checks the answer with the city's rules and saves it to be sent (committed before it
-    /// returns); the first problem found instead, nothing saved. Refused when the survey takes
+    /// returns); every problem found instead (each with its question), nothing saved. Refused when the survey takes
     /// no answer now, or the city counted one and takes no change.
     pub fn answer_survey(&self, args: &AnswerArgs) -> Result<AnswerOutcome, CoreError> {
         let base = self.api_url();
@@ -379,7 +379,7 @@ impl Engine {
             let ward = r.store.my_ward()?;
             let answer = match check_answer(&survey, ward, &args.responses) {
                 Ok(a) => a,
-                Err(problem) => return Ok(AnswerOutcome::Problem { problem }),
+                Err(problems) => return Ok(AnswerOutcome::Problems { problems }),
             };
             let json = serde_json::to_string(&answer).map_err(|_| CoreError::Encode)?;
             r.store.queue_survey_answer(
@@ -467,12 +467,12 @@ pub fn check_answer(
     survey: &Survey,
     ward: Option<model::WardCode>,
     responses: &[Option<Response>],
-) -> Result<SurveyAnswer, AnswerProblem> {
+) -> Result<SurveyAnswer, Vec<AnswerProblem>> {
     let mut responses = responses.to_vec();
     responses.resize(survey.questions.len(), None);
     let written = SurveyAnswer { ward, responses };
-    SurveyAnswer::from_pairs(&written.to_pairs(), &survey.questions)
-        .map_err(|e| AnswerProblem::from_error(&e))
+    SurveyAnswer::check(&written.to_pairs(), &survey.questions)
+        .map_err(|e| e.all().map(AnswerProblem::from_error).collect())
 }
 
 fn detail(
@@ -556,8 +556,11 @@ mod tests {
         let s = survey(false);
         let ok = check_answer(&s, None, &[Some(Response::Choice(2))]).expect("valid");
         assert_eq!(ok.responses.len(), 2);
+        let questions = |r: Result<SurveyAnswer, Vec<AnswerProblem>>| {
+            r.map_err(|ps| ps.into_iter().map(|p| p.question).collect::<Vec<_>>())
+        };
         let missing = check_answer(&s, None, &[None, Some(Response::Text("hi".into()))]);
-        assert_eq!(missing.map_err(|p| p.question), Err(1));
+        assert_eq!(questions(missing), Err(vec![1]));
         let long = check_answer(
             &s,
             None,
@@ -567,11 +570,26 @@ mod tests {
             ],
         );
         assert_eq!(
-            long.map_err(|p| (p.question, p.message_key)),
-            Err((2, "reason.too_long".into()))
+            long.map_err(|ps| ps
+                .into_iter()
+                .map(|p| (p.question, p.message_key))
+                .collect()),
+            Err(vec![(2, "reason.too_long".to_owned())])
         );
         let wrong = check_answer(&s, None, &[Some(Response::Choice(3))]);
-        assert_eq!(wrong.map_err(|p| p.question), Err(1));
+        assert_eq!(questions(wrong), Err(vec![1]));
+        // Every question's problem, not only the first.
+        let both = check_answer(&s, None, &[None, Some(Response::Text("toolong".into()))]);
+        assert_eq!(
+            both.map_err(|ps| ps
+                .into_iter()
+                .map(|p| (p.question, p.message_key))
+                .collect()),
+            Err(vec![
+                (1, "reason.missing".to_owned()),
+                (2, "reason.too_long".to_owned())
+            ])
+        );
     }
 
     #[test]

@@ -135,7 +135,7 @@ async fn an_answer_saved_offline_is_counted_once_the_city_is_back_and_results_fo
     );
     let round = engine.sync_voice().await.expect("offline round");
     assert_eq!(round.sent.retried, 1);
-    assert_eq!(round.failed, ["surveys", "announcements"]);
+    assert_eq!(round.failed, ["surveys", "announcements", "scoreboard"]);
     // Still readable offline, still saved.
     let detail = engine.voice_survey(id).expect("detail");
     assert_eq!(detail.answer, AnswerStatus::Saved);
@@ -365,11 +365,11 @@ async fn urgent_announcements_are_notified_once_and_lists_revalidate_with_etags(
     drop(engine);
     let engine = engine_at(dir.path(), &counting.url);
     assert!(engine.urgent_to_notify().expect("restart").is_empty());
-    // A quiet round revalidates both lists: 304s, nothing changed.
+    // A quiet round revalidates both lists and the month's scoreboard: 304s, nothing changed.
     let before = counting.count("GET", "/api/v1/");
     let round = engine.sync_voice().await.expect("sync");
     assert!(!round.changed && round.failed.is_empty(), "{round:?}");
-    assert_eq!(counting.count("GET", "/api/v1/") - before, 2);
+    assert_eq!(counting.count("GET", "/api/v1/") - before, 3);
 }
 
 /// The figures of a round: what the two lists weigh for a city with 3 open surveys and 5

@@ -412,3 +412,79 @@ async fn a_scoreboard_round_costs_one_body_then_a_304() {
         zipped.len()
     );
 }
+
+/// The voice round keeps the scoreboards fresh in the background, as it keeps the
+/// announcements: the month's board pulled before the screen asks, then revalidated with its
+/// ETag (a 304 changes nothing), replaced when the city's figures move, a period the citizen
+/// opened kept fresh too, and nothing asked while the city cannot be reached.
+#[tokio::test]
+async fn the_voice_round_keeps_the_scoreboards_fresh_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = city_on(dir.path(), free_port()).await;
+    let proxy = common::Counting::start(&city.url).await;
+    let app = tempfile::tempdir().unwrap();
+    let engine = engine_at(app.path(), &proxy.url);
+    let kept = |period| ScoreboardArgs {
+        period,
+        refresh: false,
+    };
+
+    // The round pulls the month's board: the screen opens with it, asking nobody.
+    let round = engine.sync_voice().await.unwrap();
+    assert!(round.changed && round.failed.is_empty(), "{round:?}");
+    let board = engine
+        .scoreboard(kept(PeriodKind::Month))
+        .await
+        .unwrap()
+        .board
+        .expect("kept by the round");
+    assert_eq!(board.wards.len(), 168);
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), 1);
+    // A period never opened is not pulled.
+    let week = engine.scoreboard(kept(PeriodKind::Week)).await.unwrap();
+    assert_eq!(week.board, None);
+
+    // Nothing changed: one bodiless 304, no change said.
+    let round = engine.sync_voice().await.unwrap();
+    assert!(!round.changed && round.failed.is_empty(), "{round:?}");
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), 2);
+    assert_eq!(
+        proxy.codings("/api/v1/scoreboard"),
+        [Some("gzip".to_owned()), None]
+    );
+
+    // The citizen opened the week's board once: from then on the round keeps it fresh too.
+    engine
+        .scoreboard(ScoreboardArgs {
+            period: PeriodKind::Week,
+            refresh: true,
+        })
+        .await
+        .unwrap();
+    // A rating counted: the next round brings the moved figures.
+    engine.rate_ward(&rating(WARD)).unwrap();
+    sync(&engine).await;
+    let before = proxy.count("GET", "/api/v1/scoreboard");
+    let round = engine.sync_voice().await.unwrap();
+    assert!(round.changed, "{round:?}");
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), before + 2);
+    for period in [PeriodKind::Month, PeriodKind::Week] {
+        let moved = engine
+            .scoreboard(kept(period))
+            .await
+            .unwrap()
+            .board
+            .unwrap();
+        assert_eq!(moved.city.ratings, 1, "{period}");
+    }
+
+    // Offline: the round asks for no scoreboard, and the copies stay.
+    drop(city);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = proxy.count("GET", "/api/v1/scoreboard");
+    let round = engine.sync_voice().await.unwrap();
+    assert!(round.failed.contains(&"scoreboard"), "{round:?}");
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), before);
+    let offline = engine.scoreboard(kept(PeriodKind::Month)).await.unwrap();
+    assert_eq!(offline.board.unwrap().city.ratings, 1);
+}

@@ -21,6 +21,7 @@ use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
 
 pub use map::{MAP_DIR, MapSync, PageCounts};
+pub use ratings::Pulled;
 pub use voice::VoiceSync;
 
 use crate::bundled;

@@ -4,8 +4,10 @@
 //! `sync_voice` sends the citizen's saved survey answers (signed, each under its own
 //! Idempotency-Key, `sync::worker`), then asks the city, with ETags, for the surveys open to the
 //! citizen's ward and the announcements for it, then, for each survey the citizen had counted
-//! and whose results are not kept, the survey again and its results once published. Each answer
-//! is checked before it replaces the kept copy: a bad or missing answer leaves it as it was.
+//! and whose results are not kept, the survey again and its results once published, and last
+//! the kept scoreboards (`Engine::refresh_scoreboards`, not while the city cannot be reached).
+//! Each answer is checked before it replaces the kept copy: a bad or missing answer leaves it
+//! as it was.
 //!
 //! An answer is checked with `model::survey::answer`'s rules (the city's own) before it is
 //! saved; saved means committed, then sent by the round.
@@ -21,7 +23,7 @@ use model::voice_dto::{
     SurveyDetailDto, SurveyListDto,
 };
 
-use super::Engine;
+use super::{Engine, Pulled};
 use crate::error::CoreError;
 use crate::store::{AnswerDelivery, AnswerRow, VoiceCopy, VoiceResource};
 use crate::sync::transport::{self, Target};
@@ -119,6 +121,7 @@ impl Engine {
             .as_ref()
             .map(|w| w.as_str().to_owned())
             .unwrap_or_default();
+        let mut reached = out.sent.unreachable == 0;
         for (name, resource) in [
             ("surveys", VoiceResource::Surveys),
             ("announcements", VoiceResource::Announcements),
@@ -127,6 +130,7 @@ impl Engine {
                 Ok(changed) => out.changed |= changed,
                 Err(err) => {
                     tracing::debug!(%err, resource = name, "voice pull failed");
+                    reached &= !matches!(err, PullError::Link(transport::LinkError::Network(_)));
                     out.failed.push(name);
                 }
             }
@@ -137,6 +141,21 @@ impl Engine {
                 tracing::debug!(%err, "survey results pull failed");
                 out.failed.push("results");
             }
+        }
+        // The kept scoreboards, so the screen opens with today's figures; not asked while the
+        // city cannot be reached (the copies stay as they are).
+        if reached {
+            match self.refresh_scoreboards().await {
+                Ok(Pulled::Same) => {}
+                Ok(Pulled::New) => out.changed = true,
+                Ok(Pulled::Failed | Pulled::Unreachable) => out.failed.push("scoreboard"),
+                Err(err) => {
+                    tracing::debug!(%err, "scoreboards not refreshed");
+                    out.failed.push("scoreboard");
+                }
+            }
+        } else {
+            out.failed.push("scoreboard");
         }
         Ok(out)
     }

@@ -187,5 +187,14 @@ fn surveys_and_announcements_over_ipc() {
     });
     assert_eq!(news["announcements"][0]["title"]["vi"], "Cúp nước");
     assert_eq!(news["announcements"][0]["urgency"], "urgent");
+    // Unopened, it is counted on the home screen; opened, it is not.
+    let status = invoke(&webview, "app_status", json!({})).expect("status");
+    assert_eq!(status["news"]["urgent"], 1);
+    let id = news["announcements"][0]["id"].clone();
+    let opened = invoke(&webview, "voice_open_announcement", json!({"id": id})).expect("open");
+    assert_eq!(opened["announcement"]["id"], id);
+    assert_eq!(opened["urgentUnread"], 0);
+    let status = invoke(&webview, "app_status", json!({})).expect("status");
+    assert_eq!(status["news"]["urgent"], 0);
     drop(rt);
 }

@@ -361,10 +361,19 @@ async fn urgent_announcements_are_notified_once_and_lists_revalidate_with_etags(
         .collect();
     assert_eq!(notified, [urgent]);
     assert!(engine.urgent_to_notify().expect("again").is_empty(), "once");
+    // The home tile counts the urgent one until the citizen opens it (notified or not).
+    assert_eq!(engine.status().news.urgent, 1);
+    let not_shown = engine.open_announcement(urgent + 1000).expect("open");
+    assert_eq!((not_shown.announcement, not_shown.urgent_unread), (None, 1));
+    let opened = engine.open_announcement(urgent).expect("open");
+    assert_eq!(opened.announcement.map(|a| a.id), Some(urgent));
+    assert_eq!(opened.urgent_unread, 0);
+    assert_eq!(engine.status().news.urgent, 0);
     // Once more after a restart: still once.
     drop(engine);
     let engine = engine_at(dir.path(), &counting.url);
     assert!(engine.urgent_to_notify().expect("restart").is_empty());
+    assert_eq!(engine.urgent_unread().expect("count"), 0, "read stays read");
     // A quiet round revalidates both lists and the month's scoreboard: 304s, nothing changed.
     let before = counting.count("GET", "/api/v1/");
     let round = engine.sync_voice().await.expect("sync");

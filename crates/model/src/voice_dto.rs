@@ -122,6 +122,15 @@ pub struct AnswerArgs {
     pub responses: Vec<Option<Response>>,
 }
 
+/// `voice_open_announcement`: the announcement (none when it is no longer shown), now counted
+/// as opened, and the urgent ones still unopened (the home tile's badge).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnouncementOpened {
+    pub announcement: Option<Announcement>,
+    pub urgent_unread: usize,
+}
+
 /// `voice_announcements`: what the city tells the citizen now, urgent first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

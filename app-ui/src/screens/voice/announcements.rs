@@ -1,5 +1,6 @@
 //! What the city tells the citizen now: the list (urgent first, for their ward or the whole
-//! city, until when) and one announcement, from the device's copy (readable offline).
+//! city, until when) and one announcement, from the device's copy (readable offline); an
+//! announcement opened is counted as read (the home tile counts the urgent ones not read).
 
 use leptos::prelude::*;
 use model::announcement::{Announcement, Urgency};
@@ -104,16 +105,25 @@ fn AnnouncementLine(a: Announcement) -> impl IntoView {
     }
 }
 
+/// One announcement; opening it takes it off the home tile's count of urgent ones.
 #[component]
 pub fn AnnouncementView(id: i64) -> impl IntoView {
     let ctx = use_ctx();
-    let (list, problem) = load_list(ctx);
-    let one = move || {
-        list.with(|l| {
-            l.as_ref()
-                .map(|l| l.announcements.iter().find(|a| a.id == id).cloned())
-        })
-    };
+    let opened = RwSignal::new(None::<Option<Announcement>>);
+    let problem = RwSignal::new(None::<&'static str>);
+    let v = version();
+    load::latest(
+        move || v.track(),
+        move |()| bridge::city_voice::open_announcement(id),
+        move |answer| match answer {
+            Ok(o) => {
+                ctx.urgent.set(o.urgent_unread);
+                opened.set(Some(o.announcement));
+            }
+            Err(err) => problem.set(Some(ctx.error_text(&err))),
+        },
+    );
+    let one = move || opened.get();
     view! {
         <section class="screen announcement" id="announcement">
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>

@@ -154,6 +154,7 @@ impl Engine {
         let news = NewsCounts {
             reports: self.unseen_count().unwrap_or_default(),
             dossiers: self.dossiers_unseen().unwrap_or_default(),
+            urgent: self.urgent_unread().unwrap_or_default(),
         };
         AppStatus {
             db,

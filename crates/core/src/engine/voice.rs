@@ -19,8 +19,8 @@ use model::survey::answer::{Response, SurveyAnswer};
 use model::survey::results::SurveyResults;
 use model::survey::{Survey, SurveyList, SurveyState};
 use model::voice_dto::{
-    AnnouncementsDto, AnswerArgs, AnswerOutcome, AnswerProblem, AnswerStatus, SurveyBrief,
-    SurveyDetailDto, SurveyListDto,
+    AnnouncementOpened, AnnouncementsDto, AnswerArgs, AnswerOutcome, AnswerProblem, AnswerStatus,
+    SurveyBrief, SurveyDetailDto, SurveyListDto,
 };
 
 use super::{Engine, Pulled};
@@ -418,6 +418,34 @@ impl Engine {
         })
     }
 
+    /// Opens announcement `id` (none when it is no longer shown to the citizen): counted as
+    /// opened from now on, so it leaves the home tile's count of urgent ones.
+    pub fn open_announcement(&self, id: i64) -> Result<AnnouncementOpened, CoreError> {
+        let base = self.api_url();
+        self.with_ready(|r| {
+            let ward = r.store.my_ward()?;
+            let copy = r
+                .store
+                .voice_copy(VoiceResource::Announcements, base.as_str())?;
+            let shown = shown_now(copy.as_ref(), ward.as_ref(), Utc::now());
+            let announcement = shown.into_iter().find(|a| a.id == id);
+            if announcement.is_some() {
+                r.store
+                    .mark_announcement_read(base.as_str(), id, &now_text())?;
+            }
+            Ok(AnnouncementOpened {
+                announcement,
+                urgent_unread: urgent_unread(&r.store, base.as_str())?,
+            })
+        })
+    }
+
+    /// Urgent announcements shown now to the citizen that they have not opened.
+    pub fn urgent_unread(&self) -> Result<usize, CoreError> {
+        let base = self.api_url();
+        self.with_ready(|r| Ok(urgent_unread(&r.store, base.as_str())?))
+    }
+
     /// The announcements for the citizen now (as last pulled, still in their time, for the
     /// city or their ward), urgent first.
     pub fn voice_announcements(&self) -> Result<AnnouncementsDto, CoreError> {
@@ -465,6 +493,19 @@ impl Engine {
         let now = crate::sync::worker::now_ms();
         self.with_ready(|r| Ok(r.store.wake_offline_answers(now)?))
     }
+}
+
+/// How many urgent announcements shown now to the citizen of `store` they have not opened.
+fn urgent_unread(store: &crate::store::Store, base: &str) -> rusqlite::Result<usize> {
+    let ward = store.my_ward()?;
+    let copy = store.voice_copy(VoiceResource::Announcements, base)?;
+    let mut n = 0;
+    for a in shown_now(copy.as_ref(), ward.as_ref(), Utc::now()) {
+        if a.urgency == Urgency::Urgent && !store.announcement_read(base, a.id)? {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// The announcements of a kept list shown at `now` to a citizen of `ward` (pure).

@@ -11,11 +11,11 @@ use model::survey::results::{ChoiceCount, QuestionResult, SurveyResults};
 use model::survey::{Bilingual, Question, QuestionKind, SCALE_POINTS, Survey};
 use model::voice_dto::{AnswerOutcome, AnswerProblem, AnswerStatus, SurveyBrief, SurveyDetailDto};
 
-use super::city::{Back, version};
+use super::city::{Back, Shown, pulled, pulled_list};
+use crate::bridge;
 use crate::format::{city_date, city_time, fixed};
 use crate::screens::feedback::SyncNow;
 use crate::state::{Ctx, Screen, VoiceScreen, use_ctx};
-use crate::{bridge, load};
 
 fn status_tag(a: &AnswerStatus) -> &'static str {
     match a {
@@ -39,45 +39,27 @@ fn status_text(ctx: Ctx, a: &AnswerStatus) -> String {
 #[component]
 pub fn SurveyList() -> impl IntoView {
     let ctx = use_ctx();
-    let list = RwSignal::new(None::<model::voice_dto::SurveyListDto>);
-    let problem = RwSignal::new(None::<&'static str>);
-    let v = version();
-    load::latest(
-        move || v.track(),
-        |()| bridge::city_voice::surveys(),
-        move |answer| match answer {
-            Ok(l) => list.set(Some(l)),
-            Err(err) => problem.set(Some(ctx.error_text(&err))),
-        },
-    );
+    let (list, problem) = pulled(bridge::city_voice::surveys);
+    let shown = move || {
+        list.get().map(|l| Shown {
+            no_ward: l.no_ward,
+            pulled_at: l.pulled_at,
+            lines: (!l.surveys.is_empty()).then(|| {
+                l.surveys
+                    .into_iter()
+                    .map(|s| view! { <SurveyLine survey=s/> })
+                    .collect_view()
+                    .into_any()
+            }),
+        })
+    };
     view! {
         <section class="screen surveys" id="surveys">
             <h1>{move || ctx.t("voice.surveys.title")}</h1>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             // Asks the city now instead of at the next round (the list reloads as answers come).
             <SyncNow/>
-            {move || match list.get() {
-                None => view! { <p class="muted" role="status">{ctx.t("app.loading")}</p> }.into_any(),
-                Some(l) => {
-                    let pulled = l.pulled_at.clone();
-                    view! {
-                        {l.no_ward.then(|| view! { <p class="card muted" id="surveys-no-ward">{move || ctx.t("voice.no_ward")}</p> })}
-                        {if l.surveys.is_empty() {
-                            view! { <p class="card" id="no-surveys">{move || ctx.t("voice.surveys.empty")}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="report-list">
-                                    {l.surveys.into_iter().map(|s| view! { <SurveyLine survey=s/> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        <p class="muted">{move || match &pulled {
-                            Some(at) => ctx.t_with("voice.pulled_at", &[("time", &city_time(at))]),
-                            None => ctx.t("voice.never_pulled").to_owned(),
-                        }}</p>
-                    }.into_any()
-                }
-            }}
+            {pulled_list(("no-surveys", "voice.surveys.empty"), shown)}
             <Back to=VoiceScreen::Hub/>
         </section>
     }
@@ -115,18 +97,7 @@ fn SurveyLine(survey: SurveyBrief) -> impl IntoView {
 
 #[component]
 pub fn SurveyView(id: i64) -> impl IntoView {
-    let ctx = use_ctx();
-    let detail = RwSignal::new(None::<SurveyDetailDto>);
-    let problem = RwSignal::new(None::<&'static str>);
-    let v = version();
-    load::latest(
-        move || v.track(),
-        move |()| bridge::city_voice::survey(id),
-        move |answer| match answer {
-            Ok(d) => detail.set(Some(d)),
-            Err(err) => problem.set(Some(ctx.error_text(&err))),
-        },
-    );
+    let (detail, problem) = pulled(move || bridge::city_voice::survey(id));
     // The form is built once the survey arrives, not again on each answer's state (what is
     // being typed stays).
     let arrived = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.survey.id)));

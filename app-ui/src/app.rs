@@ -45,6 +45,14 @@ pub fn App() -> impl IntoView {
         ctx.dossiers_unseen.set(news.unseen);
         ctx.dossiers_version.update(|v| *v += 1);
     });
+    // New announcements may be urgent: the voice tile's count is asked again.
+    bridge::listen(Event::VoiceUpdated, move |(): ()| {
+        leptos::task::spawn_local(async move {
+            if let Ok(s) = bridge::app_status().await {
+                ctx.urgent.set(s.news.urgent);
+            }
+        })
+    });
     bridge::listen(Event::MapUpdated, move |(): ()| {
         ctx.map_version.update(|v| *v += 1)
     });

@@ -120,6 +120,8 @@ pub struct Ctx {
     pub reports_version: RwSignal<u32>,
     /// Tracked dossiers with news the citizen has not opened (the dossiers tile's badge).
     pub dossiers_unseen: RwSignal<usize>,
+    /// Urgent announcements the citizen has not opened (the voice tile's badge).
+    pub urgent: RwSignal<usize>,
     /// Bumped when the shell says the city changed tracked dossiers: lists re-load.
     pub dossiers_version: RwSignal<u32>,
     /// Bumped when the shell says the map's data on this device changed: the map re-loads.
@@ -141,6 +143,7 @@ impl Ctx {
             unseen: RwSignal::new(0),
             reports_version: RwSignal::new(0),
             dossiers_unseen: RwSignal::new(0),
+            urgent: RwSignal::new(0),
             dossiers_version: RwSignal::new(0),
             map_version: RwSignal::new(0),
             form: crate::screens::feedback::draft::Form::new(),
@@ -159,6 +162,7 @@ impl Ctx {
                     let my = status.settings.my_ward.clone();
                     self.unseen.set(status.news.reports);
                     self.dossiers_unseen.set(status.news.dossiers);
+                    self.urgent.set(status.news.urgent);
                     self.status.set(Some(status));
                     self.load_my_ward(my);
                 }

@@ -101,6 +101,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             voice::voice_save_answer_draft,
             voice::voice_answer_survey,
             voice::voice_announcements,
+            voice::voice_open_announcement,
             ratings::rate_ward,
             ratings::ward_rating_status,
             ratings::scoreboard,

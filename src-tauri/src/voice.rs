@@ -7,7 +7,7 @@ use std::sync::Arc;
 use core_engine::Engine;
 use model::ErrorDto;
 use model::voice_dto::{
-    AnnouncementsDto, AnswerArgs, AnswerOutcome, SurveyDetailDto, SurveyListDto,
+    AnnouncementOpened, AnnouncementsDto, AnswerArgs, AnswerOutcome, SurveyDetailDto, SurveyListDto,
 };
 use tauri::State;
 
@@ -47,4 +47,12 @@ pub async fn voice_answer_survey(
 #[tauri::command]
 pub async fn voice_announcements(engine: Engines<'_>) -> CmdResult<AnnouncementsDto> {
     Ok(engine.voice_announcements()?)
+}
+
+#[tauri::command]
+pub async fn voice_open_announcement(
+    engine: Engines<'_>,
+    id: i64,
+) -> CmdResult<AnnouncementOpened> {
+    Ok(engine.open_announcement(id)?)
 }

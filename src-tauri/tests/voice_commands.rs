@@ -137,10 +137,14 @@ fn surveys_and_announcements_over_ipc() {
         json!({"args": {"id": id, "responses": [null, {"type": "text", "value": "quá dài quá dài"}]}}),
     )
     .expect("checked");
-    assert_eq!(problem["outcome"], "problem");
+    // Every question's problem, in order.
+    assert_eq!(problem["outcome"], "problems");
     assert_eq!(
-        problem["problem"],
-        json!({"question": 1, "messageKey": "reason.missing"})
+        problem["problems"],
+        json!([
+            {"question": 1, "messageKey": "reason.missing"},
+            {"question": 2, "messageKey": "reason.too_long"}
+        ])
     );
     let problem = invoke(
         &webview,
@@ -149,8 +153,8 @@ fn surveys_and_announcements_over_ipc() {
     )
     .expect("checked");
     assert_eq!(
-        problem["problem"],
-        json!({"question": 2, "messageKey": "reason.too_long"})
+        problem["problems"],
+        json!([{"question": 2, "messageKey": "reason.too_long"}])
     );
 
     let saved = invoke(
@@ -183,5 +187,14 @@ fn surveys_and_announcements_over_ipc() {
     });
     assert_eq!(news["announcements"][0]["title"]["vi"], "Cúp nước");
     assert_eq!(news["announcements"][0]["urgency"], "urgent");
+    // Unopened, it is counted on the home screen; opened, it is not.
+    let status = invoke(&webview, "app_status", json!({})).expect("status");
+    assert_eq!(status["news"]["urgent"], 1);
+    let id = news["announcements"][0]["id"].clone();
+    let opened = invoke(&webview, "voice_open_announcement", json!({"id": id})).expect("open");
+    assert_eq!(opened["announcement"]["id"], id);
+    assert_eq!(opened["urgentUnread"], 0);
+    let status = invoke(&webview, "app_status", json!({})).expect("status");
+    assert_eq!(status["news"]["urgent"], 0);
     drop(rt);
 }

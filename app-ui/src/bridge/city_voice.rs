@@ -5,7 +5,7 @@ use model::ErrorDto;
 use model::ipc::Command;
 use model::survey::answer::Response;
 use model::voice_dto::{
-    AnnouncementsDto, AnswerArgs, AnswerOutcome, SurveyDetailDto, SurveyListDto,
+    AnnouncementOpened, AnnouncementsDto, AnswerArgs, AnswerOutcome, SurveyDetailDto, SurveyListDto,
 };
 use serde::Serialize;
 
@@ -39,7 +39,7 @@ pub async fn save_draft(id: i64, responses: Vec<Option<Response>>) -> Result<(),
     call(Command::VoiceSaveAnswerDraft, &args).await
 }
 
-/// Checks and saves the answer to be sent; the first problem found instead.
+/// Checks and saves the answer to be sent; every problem found instead.
 pub async fn answer(id: i64, responses: Vec<Option<Response>>) -> Result<AnswerOutcome, ErrorDto> {
     let args = Args {
         args: AnswerArgs { id, responses },
@@ -50,4 +50,9 @@ pub async fn answer(id: i64, responses: Vec<Option<Response>>) -> Result<AnswerO
 /// What the city tells the citizen now, urgent first.
 pub async fn announcements() -> Result<AnnouncementsDto, ErrorDto> {
     call(Command::VoiceAnnouncements, &NoArgs {}).await
+}
+
+/// One announcement, now counted as opened, and the urgent ones still unopened.
+pub async fn open_announcement(id: i64) -> Result<AnnouncementOpened, ErrorDto> {
+    call(Command::VoiceOpenAnnouncement, &Id { id }).await
 }

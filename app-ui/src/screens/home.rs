@@ -13,11 +13,18 @@ pub fn Home() -> impl IntoView {
         .into_iter()
         .map(|part| {
             let stem = part.stem();
-            // News the citizen has not opened: reports on the feedback tile, dossiers on theirs.
+            // News the citizen has not opened: reports on the feedback tile, dossiers on theirs,
+            // urgent announcements on the voice tile (said in words, not only a mark).
             let news = move || match part {
                 Part::Feedback => ctx.unseen.get(),
                 Part::Dossiers => ctx.dossiers_unseen.get(),
-                _ => 0,
+                Part::Rate => ctx.urgent.get(),
+                Part::Map => 0,
+            };
+            let (badge_id, badge_key) = match part {
+                Part::Feedback => ("news-badge", "home.news_badge"),
+                Part::Dossiers => ("dossiers-badge", "home.news_badge"),
+                _ => ("urgent-badge", "home.urgent_badge"),
             };
             view! {
                 <li>
@@ -30,7 +37,7 @@ pub fn Home() -> impl IntoView {
                         <span class="tile-title">
                             {move || ctx.t(part.title_key())}
                             <Show when=move || { news() > 0 }>
-                                <span class="badge-count" id=if part == Part::Feedback { "news-badge" } else { "dossiers-badge" }>{move || ctx.t_with("home.news_badge", &[("n", &news().to_string())])}</span>
+                                <span class="badge-count" id=badge_id>{move || ctx.t_with(badge_key, &[("n", &news().to_string())])}</span>
                             </Show>
                         </span>
                         <span class="tile-hint">{move || ctx.t(part.hint_key())}</span>

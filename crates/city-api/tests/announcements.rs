@@ -320,3 +320,14 @@ async fn only_staff_publish_and_a_bad_announcement_names_its_field() {
     let (ids, _, _) = listed(&s, "").await;
     assert!(ids.is_empty(), "nothing bad was stored");
 }
+
+#[tokio::test]
+async fn the_announcements_come_gzipped_to_a_client_that_takes_gzip() {
+    let s = TestServer::start().await;
+    publish(
+        &s,
+        &spec(&s, "Cúp nước", json!({"kind": "city"}), "urgent", -1, 5),
+    )
+    .await;
+    common::check_codings(&s, &format!("/api/v1/announcements?ward={WARD}")).await;
+}

@@ -405,3 +405,17 @@ async fn futures_like_join(s: &TestServer, n: usize) -> Vec<model::trust::Device
     }
     out
 }
+
+#[tokio::test]
+async fn the_scoreboards_come_gzipped_to_a_client_that_takes_gzip() {
+    let s = TestServer::start().await;
+    fill(&s);
+    let (raw, zipped) = common::check_codings(&s, "/api/v1/scoreboard").await;
+    assert!(
+        zipped * 10 < raw,
+        "168 wards: {zipped} B gzipped of {raw} B"
+    );
+    // A second gzip answer comes from the cache's gzipped copy: the same bytes.
+    common::check_codings(&s, "/api/v1/scoreboard?period=week").await;
+    common::check_codings(&s, &format!("/api/v1/wards/{A}/scoreboard?at=2025-03-31")).await;
+}

@@ -811,3 +811,16 @@ async fn a_verified_citizen_answers_once_whichever_device() {
         "no subject is stored"
     );
 }
+
+#[tokio::test]
+async fn the_surveys_and_their_results_come_gzipped_to_a_client_that_takes_gzip() {
+    let s = TestServer::start().await;
+    let id = open(&s, &spec(&s, city(), false)).await;
+    common::check_codings(&s, "/api/v1/surveys").await;
+    common::check_codings(&s, &format!("/api/v1/surveys/{id}")).await;
+    for state in ["closed", "published"] {
+        let (status, body) = move_to(&s, id, state).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    common::check_codings(&s, &format!("/api/v1/surveys/{id}/results")).await;
+}

@@ -85,7 +85,7 @@ fn args(id: i64, choice: u8, text: &str) -> AnswerArgs {
 fn saved(outcome: AnswerOutcome) -> AnswerStatus {
     match outcome {
         AnswerOutcome::Saved { detail } => detail.answer,
-        AnswerOutcome::Problem { problem } => panic!("refused: {problem:?}"),
+        AnswerOutcome::Problems { problems } => panic!("refused: {problems:?}"),
     }
 }
 
@@ -123,14 +123,19 @@ async fn an_answer_saved_offline_is_counted_once_the_city_is_back_and_results_fo
             responses: vec![None, Some(Response::Scale(6))],
         })
         .expect("checked");
-    assert!(matches!(problem, AnswerOutcome::Problem { ref problem } if problem.question == 1));
+    // Each question's problem, not only the first: 1 unanswered, 2 off the scale.
+    let AnswerOutcome::Problems { problems } = problem else {
+        panic!("saved: {problem:?}");
+    };
+    let named: Vec<usize> = problems.iter().map(|p| p.question).collect();
+    assert_eq!(named, [1, 2]);
     assert_eq!(
         saved(engine.answer_survey(&args(id, 2, "đục")).expect("saved")),
         AnswerStatus::Saved
     );
     let round = engine.sync_voice().await.expect("offline round");
     assert_eq!(round.sent.retried, 1);
-    assert_eq!(round.failed, ["surveys", "announcements"]);
+    assert_eq!(round.failed, ["surveys", "announcements", "scoreboard"]);
     // Still readable offline, still saved.
     let detail = engine.voice_survey(id).expect("detail");
     assert_eq!(detail.answer, AnswerStatus::Saved);
@@ -356,15 +361,24 @@ async fn urgent_announcements_are_notified_once_and_lists_revalidate_with_etags(
         .collect();
     assert_eq!(notified, [urgent]);
     assert!(engine.urgent_to_notify().expect("again").is_empty(), "once");
+    // The home tile counts the urgent one until the citizen opens it (notified or not).
+    assert_eq!(engine.status().news.urgent, 1);
+    let not_shown = engine.open_announcement(urgent + 1000).expect("open");
+    assert_eq!((not_shown.announcement, not_shown.urgent_unread), (None, 1));
+    let opened = engine.open_announcement(urgent).expect("open");
+    assert_eq!(opened.announcement.map(|a| a.id), Some(urgent));
+    assert_eq!(opened.urgent_unread, 0);
+    assert_eq!(engine.status().news.urgent, 0);
     // Once more after a restart: still once.
     drop(engine);
     let engine = engine_at(dir.path(), &counting.url);
     assert!(engine.urgent_to_notify().expect("restart").is_empty());
-    // A quiet round revalidates both lists: 304s, nothing changed.
+    assert_eq!(engine.urgent_unread().expect("count"), 0, "read stays read");
+    // A quiet round revalidates both lists and the month's scoreboard: 304s, nothing changed.
     let before = counting.count("GET", "/api/v1/");
     let round = engine.sync_voice().await.expect("sync");
     assert!(!round.changed && round.failed.is_empty(), "{round:?}");
-    assert_eq!(counting.count("GET", "/api/v1/") - before, 2);
+    assert_eq!(counting.count("GET", "/api/v1/") - before, 3);
 }
 
 /// The figures of a round: what the two lists weigh for a city with 3 open surveys and 5
@@ -449,4 +463,41 @@ async fn an_answer_after_the_city_forgot_the_device_registers_again_and_counts()
         1,
         "registered again"
     );
+}
+
+/// The survey answers' pass tells the connection monitor as the outbox's does
+/// (`tests/link_trouble.rs`): an answer that got no answer from the city wakes the check; a
+/// round the city answers wakes nobody.
+#[tokio::test]
+async fn an_answer_round_without_an_answer_wakes_the_connection_check() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let port = free_port();
+    let engine = engine_at(dir.path(), &format!("http://127.0.0.1:{port}/"));
+    let id = {
+        let city = city_on(dir.path(), port).await;
+        let id = open_survey(&city.url, false, None).await;
+        engine.sync_voice().await.expect("sync");
+        id
+    };
+    saved(engine.answer_survey(&args(id, 1, "")).expect("saved"));
+    let round = engine.sync_voice().await.expect("offline round");
+    assert_eq!((round.sent.retried, round.sent.unreachable), (1, 1));
+    tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        engine.link_trouble().notified(),
+    )
+    .await
+    .expect("the connection check was woken");
+
+    let city = city_on(dir.path(), port).await;
+    engine.wake_answers().expect("wake");
+    let round = engine.sync_voice().await.expect("sync");
+    assert_eq!((round.sent.delivered, round.sent.unreachable), (1, 0));
+    assert_eq!(answers_at_city(&city, id), 1);
+    let woken = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        engine.link_trouble().notified(),
+    )
+    .await;
+    assert!(woken.is_err(), "an answered round does not wake the check");
 }

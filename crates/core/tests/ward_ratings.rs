@@ -212,6 +212,11 @@ async fn the_scoreboard_is_kept_revalidated_and_read_offline() {
     assert_eq!(again.refresh, Refresh::Current);
     assert_eq!(again.board.as_ref(), Some(&board));
     assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), 2);
+    // The app asks for gzip and reads it: the board came gzipped (then a 304, no body).
+    assert_eq!(
+        proxy.codings("/api/v1/scoreboard"),
+        [Some("gzip".to_owned()), None]
+    );
 
     // A rating counted: the ward's row moves on the next refresh.
     engine.rate_ward(&rating(WARD)).unwrap();
@@ -359,8 +364,8 @@ async fn copies_and_ratings_belong_to_their_address() {
 }
 
 /// The bytes of a scoreboard sync on the demo city (180 seeded dossiers, 8 open reports per
-/// ward): the month's board as served (the route does not gzip; what gzip would make of it is
-/// printed beside), then the revalidating round's 304, which carries no body.
+/// ward): the month's board as served to a client that does not take gzip and to one that does
+/// (the app), then the revalidating round's 304, which carries no body.
 #[tokio::test]
 async fn a_scoreboard_round_costs_one_body_then_a_304() {
     let dir = tempfile::tempdir().unwrap();
@@ -372,20 +377,28 @@ async fn a_scoreboard_round_costs_one_body_then_a_304() {
             city_api::db::map::seed_demo_reports(c, &wards, 8, chrono::Utc::now())
         })
         .unwrap();
-    let http = reqwest::Client::new();
+    // Unpacks nothing itself: the bytes counted are the bytes sent.
+    let http = reqwest::Client::builder().no_gzip().build().unwrap();
     let url = format!(
         "{}/api/v1/scoreboard?period=month",
         city.url.trim_end_matches('/')
     );
     let first = http.get(&url).send().await.unwrap();
     assert_eq!(first.status(), 200);
-    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
     let body = first.bytes().await.unwrap();
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    std::io::Write::write_all(&mut gz, &body).unwrap();
-    let zipped = gz.finish().unwrap();
+    let zipped = http
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let etag = zipped.headers()["etag"].to_str().unwrap().to_owned();
+    let zipped = zipped.bytes().await.unwrap();
+    assert!(zipped.len() * 10 < body.len());
     let again = http
         .get(&url)
+        .header("Accept-Encoding", "gzip")
         .header("If-None-Match", &etag)
         .send()
         .await
@@ -394,8 +407,84 @@ async fn a_scoreboard_round_costs_one_body_then_a_304() {
     let empty = again.bytes().await.unwrap();
     assert!(empty.is_empty());
     println!(
-        "scoreboard (month, 168 wards): {} B as served, {} B if gzipped; the next round: 304, 0 B of body",
+        "scoreboard (month, 168 wards): {} B raw, {} B gzip as served; the next round: 304, 0 B of body",
         body.len(),
         zipped.len()
     );
+}
+
+/// The voice round keeps the scoreboards fresh in the background, as it keeps the
+/// announcements: the month's board pulled before the screen asks, then revalidated with its
+/// ETag (a 304 changes nothing), replaced when the city's figures move, a period the citizen
+/// opened kept fresh too, and nothing asked while the city cannot be reached.
+#[tokio::test]
+async fn the_voice_round_keeps_the_scoreboards_fresh_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = city_on(dir.path(), free_port()).await;
+    let proxy = common::Counting::start(&city.url).await;
+    let app = tempfile::tempdir().unwrap();
+    let engine = engine_at(app.path(), &proxy.url);
+    let kept = |period| ScoreboardArgs {
+        period,
+        refresh: false,
+    };
+
+    // The round pulls the month's board: the screen opens with it, asking nobody.
+    let round = engine.sync_voice().await.unwrap();
+    assert!(round.changed && round.failed.is_empty(), "{round:?}");
+    let board = engine
+        .scoreboard(kept(PeriodKind::Month))
+        .await
+        .unwrap()
+        .board
+        .expect("kept by the round");
+    assert_eq!(board.wards.len(), 168);
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), 1);
+    // A period never opened is not pulled.
+    let week = engine.scoreboard(kept(PeriodKind::Week)).await.unwrap();
+    assert_eq!(week.board, None);
+
+    // Nothing changed: one bodiless 304, no change said.
+    let round = engine.sync_voice().await.unwrap();
+    assert!(!round.changed && round.failed.is_empty(), "{round:?}");
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), 2);
+    assert_eq!(
+        proxy.codings("/api/v1/scoreboard"),
+        [Some("gzip".to_owned()), None]
+    );
+
+    // The citizen opened the week's board once: from then on the round keeps it fresh too.
+    engine
+        .scoreboard(ScoreboardArgs {
+            period: PeriodKind::Week,
+            refresh: true,
+        })
+        .await
+        .unwrap();
+    // A rating counted: the next round brings the moved figures.
+    engine.rate_ward(&rating(WARD)).unwrap();
+    sync(&engine).await;
+    let before = proxy.count("GET", "/api/v1/scoreboard");
+    let round = engine.sync_voice().await.unwrap();
+    assert!(round.changed, "{round:?}");
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), before + 2);
+    for period in [PeriodKind::Month, PeriodKind::Week] {
+        let moved = engine
+            .scoreboard(kept(period))
+            .await
+            .unwrap()
+            .board
+            .unwrap();
+        assert_eq!(moved.city.ratings, 1, "{period}");
+    }
+
+    // Offline: the round asks for no scoreboard, and the copies stay.
+    drop(city);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = proxy.count("GET", "/api/v1/scoreboard");
+    let round = engine.sync_voice().await.unwrap();
+    assert!(round.failed.contains(&"scoreboard"), "{round:?}");
+    assert_eq!(proxy.count("GET", "/api/v1/scoreboard"), before);
+    let offline = engine.scoreboard(kept(PeriodKind::Month)).await.unwrap();
+    assert_eq!(offline.board.unwrap().city.ratings, 1);
 }

@@ -77,6 +77,8 @@ pub struct NewsCounts {
     pub reports: usize,
     /// Tracked dossiers with news.
     pub dossiers: usize,
+    /// Urgent announcements shown now to the citizen that they have not opened.
+    pub urgent: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -68,6 +68,7 @@ wire_enum! {
         VoiceSaveAnswerDraft = "voice_save_answer_draft",
         VoiceAnswerSurvey = "voice_answer_survey",
         VoiceAnnouncements = "voice_announcements",
+        VoiceOpenAnnouncement = "voice_open_announcement",
         // Rating wards and the 766 scoreboard (`rating_dto`).
         RateWard = "rate_ward",
         WardRatingStatus = "ward_rating_status",

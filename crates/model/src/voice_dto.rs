@@ -105,12 +105,13 @@ impl AnswerProblem {
     }
 }
 
-/// `voice_answer_survey`: saved (to be sent), or the first problem found.
+/// `voice_answer_survey`: saved (to be sent), or every problem found (at least one; at most
+/// one per question, in the questions' order).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum AnswerOutcome {
     Saved { detail: Box<SurveyDetailDto> },
-    Problem { problem: AnswerProblem },
+    Problems { problems: Vec<AnswerProblem> },
 }
 
 /// `voice_answer_survey` / `voice_save_answer_draft`'s arguments.
@@ -119,6 +120,15 @@ pub enum AnswerOutcome {
 pub struct AnswerArgs {
     pub id: i64,
     pub responses: Vec<Option<Response>>,
+}
+
+/// `voice_open_announcement`: the announcement (none when it is no longer shown), now counted
+/// as opened, and the urgent ones still unopened (the home tile's badge).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnouncementOpened {
+    pub announcement: Option<Announcement>,
+    pub urgent_unread: usize,
 }
 
 /// `voice_announcements`: what the city tells the citizen now, urgent first.

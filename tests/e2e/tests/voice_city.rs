@@ -2,7 +2,8 @@
 //! staff open a survey, the app lists it, the citizen answers it while the city API is down
 //! ("saved, will be sent"), the network comes back and the city counts it once; staff close
 //! and publish it and the app shows the results; staff post an urgent announcement and it
-//! arrives once as an OS notification and in the list. Every new screen looked at (axe-core,
+//! arrives once as an OS notification and in the list, the home screen's voice tile says
+//! "1 thông báo khẩn" until it is opened. Every new screen looked at (axe-core,
 //! sizes, screenshots) at phone and kiosk sizes in both languages.
 
 #![allow(
@@ -304,9 +305,31 @@ async fn a_survey_answered_offline_is_counted_and_its_results_shown_and_urgent_n
             .any(|n| n.title.contains("tiêm chủng")),
         "only urgent ones"
     );
+    // The home screen's voice tile says in words that an urgent notice is unread…
+    app.click("#nav-home").await?;
+    app.wait_text("#urgent-badge", |t| t.contains("1 thông báo khẩn"))
+        .await?;
+    app.look("voice-vi-9-home-badge").await?;
+    // …until it is opened.
+    open_announcements(&app).await?;
     app.click(&urgent_line).await?;
     app.find("#announcement .announcement-body").await?;
     app.look("voice-vi-8-announcement").await?;
+    app.click("#nav-home").await?;
+    app.find("#nav-rate").await?;
+    let start = Instant::now();
+    while app
+        .client
+        .find(fantoccini::Locator::Css("#urgent-badge"))
+        .await
+        .is_ok()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the badge stays after the announcement was opened"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     // Every new screen in English too.
     app.click("#nav-home").await?;

@@ -1,16 +1,16 @@
 //! What the city tells the citizen now: the list (urgent first, for their ward or the whole
-//! city, until when) and one announcement, from the device's copy (readable offline).
+//! city, until when) and one announcement, from the device's copy (readable offline); an
+//! announcement opened is counted as read (the home tile counts the urgent ones not read).
 
 use leptos::prelude::*;
 use model::announcement::{Announcement, Urgency};
 use model::survey::Audience;
-use model::voice_dto::AnnouncementsDto;
 
-use super::city::{Back, version};
+use super::city::{Back, Shown, pulled, pulled_list};
+use crate::bridge;
 use crate::format::city_time;
 use crate::screens::feedback::SyncNow;
 use crate::state::{Ctx, Screen, VoiceScreen, use_ctx};
-use crate::{bridge, load};
 
 fn audience_key(a: &Audience) -> &'static str {
     match a {
@@ -24,58 +24,29 @@ fn until(ctx: Ctx, a: &Announcement) -> String {
     ctx.t_with("voice.announcement.until", &[("time", &at)])
 }
 
-/// The list as last pulled, reloaded when the shell says it changed.
-fn load_list(
-    ctx: Ctx,
-) -> (
-    RwSignal<Option<AnnouncementsDto>>,
-    RwSignal<Option<&'static str>>,
-) {
-    let list = RwSignal::new(None::<AnnouncementsDto>);
-    let problem = RwSignal::new(None::<&'static str>);
-    let v = version();
-    load::latest(
-        move || v.track(),
-        |()| bridge::city_voice::announcements(),
-        move |answer| match answer {
-            Ok(l) => list.set(Some(l)),
-            Err(err) => problem.set(Some(ctx.error_text(&err))),
-        },
-    );
-    (list, problem)
-}
-
 #[component]
 pub fn AnnouncementList() -> impl IntoView {
     let ctx = use_ctx();
-    let (list, problem) = load_list(ctx);
+    let (list, problem) = pulled(bridge::city_voice::announcements);
+    let shown = move || {
+        list.get().map(|l| Shown {
+            no_ward: l.no_ward,
+            pulled_at: l.pulled_at,
+            lines: (!l.announcements.is_empty()).then(|| {
+                l.announcements
+                    .into_iter()
+                    .map(|a| view! { <AnnouncementLine a=a/> })
+                    .collect_view()
+                    .into_any()
+            }),
+        })
+    };
     view! {
         <section class="screen announcements" id="announcements">
             <h1>{move || ctx.t("voice.announcements.title")}</h1>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <SyncNow/>
-            {move || match list.get() {
-                None => view! { <p class="muted" role="status">{ctx.t("app.loading")}</p> }.into_any(),
-                Some(l) => {
-                    let pulled = l.pulled_at.clone();
-                    view! {
-                        {l.no_ward.then(|| view! { <p class="card muted">{move || ctx.t("voice.no_ward")}</p> })}
-                        {if l.announcements.is_empty() {
-                            view! { <p class="card" id="no-announcements">{move || ctx.t("voice.announcements.empty")}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="report-list">
-                                    {l.announcements.into_iter().map(|a| view! { <AnnouncementLine a=a/> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        <p class="muted">{move || match &pulled {
-                            Some(at) => ctx.t_with("voice.pulled_at", &[("time", &city_time(at))]),
-                            None => ctx.t("voice.never_pulled").to_owned(),
-                        }}</p>
-                    }.into_any()
-                }
-            }}
+            {pulled_list(("no-announcements", "voice.announcements.empty"), shown)}
             <Back to=VoiceScreen::Hub/>
         </section>
     }
@@ -104,16 +75,17 @@ fn AnnouncementLine(a: Announcement) -> impl IntoView {
     }
 }
 
+/// One announcement; opening it takes it off the home tile's count of urgent ones.
 #[component]
 pub fn AnnouncementView(id: i64) -> impl IntoView {
     let ctx = use_ctx();
-    let (list, problem) = load_list(ctx);
-    let one = move || {
-        list.with(|l| {
-            l.as_ref()
-                .map(|l| l.announcements.iter().find(|a| a.id == id).cloned())
-        })
-    };
+    let (opened, problem) = pulled(move || bridge::city_voice::open_announcement(id));
+    Effect::new(move |_| {
+        if let Some(o) = opened.read().as_ref() {
+            ctx.urgent.set(o.urgent_unread);
+        }
+    });
+    let one = move || opened.with(|o| o.as_ref().map(|o| o.announcement.clone()));
     view! {
         <section class="screen announcement" id="announcement">
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>

@@ -225,6 +225,40 @@ pub fn Board(period: PeriodKind) -> impl IntoView {
     }
 }
 
+/// What marks a row besides its cells: its id, its count of ratings, whether it is the city's.
+#[derive(Default)]
+struct Mark {
+    id: Option<String>,
+    ratings: Option<String>,
+    city: bool,
+}
+
+/// One row of a table: its heading cell (what the row is) and its figures, a cell each.
+fn board_row(mark: Mark, head: impl IntoView + 'static, figures: Vec<String>) -> impl IntoView {
+    view! {
+        <tr id=mark.id data-ratings=mark.ratings class:city=mark.city>
+            <th scope="row">{head}</th>
+            {figures.into_iter().map(|f| view! { <td>{f}</td> }).collect_view()}
+        </tr>
+    }
+}
+
+/// A table of this screen: its caption, its column headings and its rows.
+fn board_table(
+    id: &'static str,
+    caption: String,
+    columns: Vec<&'static str>,
+    rows: impl IntoView + 'static,
+) -> impl IntoView {
+    view! {
+        <table class="board" id=id>
+            <caption>{caption}</caption>
+            <thead><tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
 fn table(
     ctx: Ctx,
     board: &Scoreboard,
@@ -250,39 +284,41 @@ fn table(
         };
         by_value.then_with(|| na.cmp(nb))
     });
-    let city = &board.city;
-    view! {
-        <table class="board" id="score-table">
-            <caption>{ctx.t_with("scoreboard.caption", &[("measure", measure.label(ctx))])}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{ctx.t("scoreboard.col_ward")}</th>
-                    <th scope="col">{ctx.t("scoreboard.col_figure")}</th>
-                    <th scope="col">{ctx.t("scoreboard.col_trend")}</th>
-                </tr>
-            </thead>
-            <tbody>
-                <tr class="city" id="score-city">
-                    <th scope="row">{ctx.t("scoreboard.city")}</th>
-                    <td>{measure.figure(ctx, city)}</td>
-                    <td>{measure.trend(ctx, city)}</td>
-                </tr>
-                {rows.into_iter().map(|(n, row)| {
-                    let code = row.ward_code.clone().unwrap_or_default();
-                    let id = format!("score-{code}");
-                    view! {
-                        <tr id=id data-ratings=row.ratings.to_string()>
-                            <th scope="row">
-                                <button class="link" on:click=move |_| ctx.go(Screen::Voice(VoiceScreen::WardScore(code.clone())))>{n}</button>
-                            </th>
-                            <td>{measure.figure(ctx, row)}</td>
-                            <td>{measure.trend(ctx, row)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
+    let line = |row: &Row| vec![measure.figure(ctx, row), measure.trend(ctx, row)];
+    let city = board_row(
+        Mark {
+            id: Some("score-city".into()),
+            city: true,
+            ..Mark::default()
+        },
+        ctx.t("scoreboard.city"),
+        line(&board.city),
+    );
+    let wards = rows
+        .into_iter()
+        .map(|(n, row)| {
+            let code = row.ward_code.clone().unwrap_or_default();
+            let mark = Mark {
+                id: Some(format!("score-{code}")),
+                ratings: Some(row.ratings.to_string()),
+                city: false,
+            };
+            let open = view! {
+                <button class="link" on:click=move |_| ctx.go(Screen::Voice(VoiceScreen::WardScore(code.clone())))>{n}</button>
+            };
+            board_row(mark, open, line(row))
+        })
+        .collect_view();
+    board_table(
+        "score-table",
+        ctx.t_with("scoreboard.caption", &[("measure", measure.label(ctx))]),
+        vec![
+            ctx.t("scoreboard.col_ward"),
+            ctx.t("scoreboard.col_figure"),
+            ctx.t("scoreboard.col_trend"),
+        ],
+        (city, wards),
+    )
     .into_any()
 }
 
@@ -374,63 +410,94 @@ pub fn WardScore(code: String) -> impl IntoView {
             .filter(|b| b.period.start == latest.period.start)
             .map(|b| b.city);
         let month = month_text(&latest.period.start.to_string()[..7]);
+        let groups = latest
+            .scorecard
+            .groups
+            .iter()
+            .map(|g| {
+                let beside = city_row
+                    .as_ref()
+                    .and_then(|c| c.groups.iter().find(|x| x.group == g.group))
+                    .map_or_else(
+                        || ctx.t("scoreboard.not_kept").to_owned(),
+                        |x| group_text(ctx, &x.outcome),
+                    );
+                let head = format!(
+                    "{} ({})",
+                    ctx.t(g.group.message_key()),
+                    g.max.round() as i64
+                );
+                let mark = Mark {
+                    id: Some(format!("ward-group-{}", g.group.as_str())),
+                    ..Mark::default()
+                };
+                board_row(mark, head, vec![group_text(ctx, &g.outcome), beside])
+            })
+            .collect_view();
+        let total = board_row(
+            Mark {
+                id: Some("ward-total".into()),
+                ..Mark::default()
+            },
+            ctx.t("scoreboard.total"),
+            vec![
+                total_text(ctx, &latest.scorecard.total),
+                city_row
+                    .as_ref()
+                    .map(|c| total_text(ctx, &c.total))
+                    .unwrap_or_default(),
+            ],
+        );
+        let groups_table = board_table(
+            "ward-score-groups",
+            ctx.t("scoreboard.groups_caption").to_owned(),
+            vec![
+                ctx.t("scoreboard.col_group"),
+                ctx.t("scoreboard.col_ward_figure"),
+                ctx.t("scoreboard.city"),
+            ],
+            (groups, total),
+        );
+        let months = history
+            .periods
+            .iter()
+            .map(|p| {
+                let sat = p
+                    .scorecard
+                    .group(Group::Satisfaction)
+                    .map(|g| group_text(ctx, &g.outcome))
+                    .unwrap_or_default();
+                let computable = &p.scorecard.computable;
+                board_row(
+                    Mark::default(),
+                    month_text(&p.period.start.to_string()[..7]),
+                    vec![
+                        points_text(computable.points, computable.of_max),
+                        sat,
+                        p.ratings.count.to_string(),
+                    ],
+                )
+            })
+            .collect_view();
+        let history_table = board_table(
+            "ward-history",
+            ctx.t("scoreboard.history_caption").to_owned(),
+            vec![
+                ctx.t("scoreboard.col_month"),
+                ctx.t("scoreboard.computable"),
+                ctx.t(Group::Satisfaction.message_key()),
+                ctx.t("scoreboard.col_ratings"),
+            ],
+            months,
+        );
         view! {
             {updated(ctx, d.updated_at.as_deref(), d.refresh)}
             <h2 id="ward-score-latest">{ctx.t_with("scoreboard.month_of", &[("month", &month)])}</h2>
             <p class="muted">{period_line(ctx, &latest.period)}</p>
-            <table class="board" id="ward-score-groups">
-                <caption>{ctx.t("scoreboard.groups_caption")}</caption>
-                <thead><tr>
-                    <th scope="col">{ctx.t("scoreboard.col_group")}</th>
-                    <th scope="col">{ctx.t("scoreboard.col_ward_figure")}</th>
-                    <th scope="col">{ctx.t("scoreboard.city")}</th>
-                </tr></thead>
-                <tbody>
-                    {latest.scorecard.groups.iter().map(|g| {
-                        let beside = city_row.as_ref()
-                            .and_then(|c| c.groups.iter().find(|x| x.group == g.group))
-                            .map_or_else(|| ctx.t("scoreboard.not_kept").to_owned(), |x| group_text(ctx, &x.outcome));
-                        view! {
-                            <tr id=format!("ward-group-{}", g.group.as_str())>
-                                <th scope="row">{ctx.t(g.group.message_key())}" ("{(g.max.round() as i64).to_string()}")"</th>
-                                <td>{group_text(ctx, &g.outcome)}</td>
-                                <td>{beside}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                    <tr>
-                        <th scope="row">{ctx.t("scoreboard.total")}</th>
-                        <td id="ward-total">{total_text(ctx, &latest.scorecard.total)}</td>
-                        <td>{city_row.as_ref().map(|c| total_text(ctx, &c.total))}</td>
-                    </tr>
-                </tbody>
-            </table>
+            {groups_table}
             {answers(ctx, &latest.ratings)}
             <h2>{ctx.t("scoreboard.history")}</h2>
-            <table class="board" id="ward-history">
-                <caption>{ctx.t("scoreboard.history_caption")}</caption>
-                <thead><tr>
-                    <th scope="col">{ctx.t("scoreboard.col_month")}</th>
-                    <th scope="col">{ctx.t("scoreboard.computable")}</th>
-                    <th scope="col">{ctx.t(Group::Satisfaction.message_key())}</th>
-                    <th scope="col">{ctx.t("scoreboard.col_ratings")}</th>
-                </tr></thead>
-                <tbody>
-                    {history.periods.iter().map(|p| {
-                        let sat = p.scorecard.group(Group::Satisfaction)
-                            .map(|g| group_text(ctx, &g.outcome))
-                            .unwrap_or_default();
-                        view! {
-                            <tr>
-                                <th scope="row">{month_text(&p.period.start.to_string()[..7])}</th>
-                                <td>{points_text(p.scorecard.computable.points, p.scorecard.computable.of_max)}</td>
-                                <td>{sat}</td>
-                                <td>{p.ratings.count.to_string()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            {history_table}
         }
         .into_any()
     };
@@ -459,26 +526,35 @@ fn answers(ctx: Ctx, stats: &RatingStats) -> AnyView {
     if stats.count == 0 {
         return view! { <p class="muted" id="ward-answers-none">{ctx.t("scoreboard.no_ratings")}</p> }.into_any();
     }
-    view! {
-        <table class="board" id="ward-answers">
-            <caption>{ctx.t_with("scoreboard.answers_caption", &[("n", &stats.count.to_string())])}</caption>
-            <thead><tr>
-                <th scope="col">{ctx.t("scoreboard.col_element")}</th>
-                <th scope="col">{ctx.t("rate.satisfied")}</th>
-                <th scope="col">{ctx.t("rate.neutral")}</th>
-                <th scope="col">{ctx.t("rate.unsatisfied")}</th>
-            </tr></thead>
-            <tbody>
-                {stats.elements.iter().map(|e| view! {
-                    <tr>
-                        <th scope="row">{ctx.t(e.element.message_key())}</th>
-                        <td>{e.counts.satisfied.to_string()}</td>
-                        <td>{e.counts.neutral.to_string()}</td>
-                        <td>{e.counts.unsatisfied.to_string()}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
+    let rows = stats
+        .elements
+        .iter()
+        .map(|e| {
+            let c = &e.counts;
+            board_row(
+                Mark::default(),
+                ctx.t(e.element.message_key()),
+                vec![
+                    c.satisfied.to_string(),
+                    c.neutral.to_string(),
+                    c.unsatisfied.to_string(),
+                ],
+            )
+        })
+        .collect_view();
+    board_table(
+        "ward-answers",
+        ctx.t_with(
+            "scoreboard.answers_caption",
+            &[("n", &stats.count.to_string())],
+        ),
+        vec![
+            ctx.t("scoreboard.col_element"),
+            ctx.t("rate.satisfied"),
+            ctx.t("rate.neutral"),
+            ctx.t("rate.unsatisfied"),
+        ],
+        rows,
+    )
     .into_any()
 }

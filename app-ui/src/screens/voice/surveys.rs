@@ -1,7 +1,7 @@
 //! The city's surveys: the list (open ones with when they close and whether the citizen
 //! answered, then those they answered), one survey as a form — a radio group, checkboxes, a 1–5
-//! scale with words at both ends, a text box with its limit — with the problem next to its
-//! question, "saved, will be sent" and "counted" as the city answers, and the results once
+//! scale with words at both ends, a text box with its limit — with every problem next to its
+//! question and one summary naming them that screen readers announce, "saved, will be sent" and "counted" as the city answers, and the results once
 //! published (counts and shares as text with simple bars; free texts never shown).
 
 use leptos::prelude::*;
@@ -11,11 +11,11 @@ use model::survey::results::{ChoiceCount, QuestionResult, SurveyResults};
 use model::survey::{Bilingual, Question, QuestionKind, SCALE_POINTS, Survey};
 use model::voice_dto::{AnswerOutcome, AnswerProblem, AnswerStatus, SurveyBrief, SurveyDetailDto};
 
-use super::city::{Back, version};
+use super::city::{Back, Shown, pulled, pulled_list};
+use crate::bridge;
 use crate::format::{city_date, city_time, fixed};
 use crate::screens::feedback::SyncNow;
 use crate::state::{Ctx, Screen, VoiceScreen, use_ctx};
-use crate::{bridge, load};
 
 fn status_tag(a: &AnswerStatus) -> &'static str {
     match a {
@@ -39,45 +39,27 @@ fn status_text(ctx: Ctx, a: &AnswerStatus) -> String {
 #[component]
 pub fn SurveyList() -> impl IntoView {
     let ctx = use_ctx();
-    let list = RwSignal::new(None::<model::voice_dto::SurveyListDto>);
-    let problem = RwSignal::new(None::<&'static str>);
-    let v = version();
-    load::latest(
-        move || v.track(),
-        |()| bridge::city_voice::surveys(),
-        move |answer| match answer {
-            Ok(l) => list.set(Some(l)),
-            Err(err) => problem.set(Some(ctx.error_text(&err))),
-        },
-    );
+    let (list, problem) = pulled(bridge::city_voice::surveys);
+    let shown = move || {
+        list.get().map(|l| Shown {
+            no_ward: l.no_ward,
+            pulled_at: l.pulled_at,
+            lines: (!l.surveys.is_empty()).then(|| {
+                l.surveys
+                    .into_iter()
+                    .map(|s| view! { <SurveyLine survey=s/> })
+                    .collect_view()
+                    .into_any()
+            }),
+        })
+    };
     view! {
         <section class="screen surveys" id="surveys">
             <h1>{move || ctx.t("voice.surveys.title")}</h1>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             // Asks the city now instead of at the next round (the list reloads as answers come).
             <SyncNow/>
-            {move || match list.get() {
-                None => view! { <p class="muted" role="status">{ctx.t("app.loading")}</p> }.into_any(),
-                Some(l) => {
-                    let pulled = l.pulled_at.clone();
-                    view! {
-                        {l.no_ward.then(|| view! { <p class="card muted" id="surveys-no-ward">{move || ctx.t("voice.no_ward")}</p> })}
-                        {if l.surveys.is_empty() {
-                            view! { <p class="card" id="no-surveys">{move || ctx.t("voice.surveys.empty")}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="report-list">
-                                    {l.surveys.into_iter().map(|s| view! { <SurveyLine survey=s/> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        <p class="muted">{move || match &pulled {
-                            Some(at) => ctx.t_with("voice.pulled_at", &[("time", &city_time(at))]),
-                            None => ctx.t("voice.never_pulled").to_owned(),
-                        }}</p>
-                    }.into_any()
-                }
-            }}
+            {pulled_list(("no-surveys", "voice.surveys.empty"), shown)}
             <Back to=VoiceScreen::Hub/>
         </section>
     }
@@ -115,18 +97,7 @@ fn SurveyLine(survey: SurveyBrief) -> impl IntoView {
 
 #[component]
 pub fn SurveyView(id: i64) -> impl IntoView {
-    let ctx = use_ctx();
-    let detail = RwSignal::new(None::<SurveyDetailDto>);
-    let problem = RwSignal::new(None::<&'static str>);
-    let v = version();
-    load::latest(
-        move || v.track(),
-        move |()| bridge::city_voice::survey(id),
-        move |answer| match answer {
-            Ok(d) => detail.set(Some(d)),
-            Err(err) => problem.set(Some(ctx.error_text(&err))),
-        },
-    );
+    let (detail, problem) = pulled(move || bridge::city_voice::survey(id));
     // The form is built once the survey arrives, not again on each answer's state (what is
     // being typed stays).
     let arrived = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.survey.id)));
@@ -148,7 +119,7 @@ fn SurveyBody(detail: RwSignal<Option<SurveyDetailDto>>) -> impl IntoView {
     let survey = first.survey.clone();
     let id = survey.id;
     let responses = RwSignal::new(first.responses.clone());
-    let problem = RwSignal::new(None::<AnswerProblem>);
+    let problems = RwSignal::new(Vec::<AnswerProblem>::new());
     let failed = RwSignal::new(None::<&'static str>);
     let saving = RwSignal::new(false);
     let can_answer = move || detail.with(|d| d.as_ref().is_some_and(|d| d.can_answer));
@@ -168,11 +139,11 @@ fn SurveyBody(detail: RwSignal<Option<SurveyDetailDto>>) -> impl IntoView {
         spawn_local(async move {
             match bridge::city_voice::answer(id, now).await {
                 Ok(AnswerOutcome::Saved { detail: d }) => {
-                    problem.set(None);
+                    problems.set(Vec::new());
                     failed.set(None);
                     detail.set(Some(*d));
                 }
-                Ok(AnswerOutcome::Problem { problem: p }) => problem.set(Some(p)),
+                Ok(AnswerOutcome::Problems { problems: p }) => problems.set(p),
                 Err(err) => failed.set(Some(ctx.error_text(&err))),
             }
             saving.set(false);
@@ -182,7 +153,7 @@ fn SurveyBody(detail: RwSignal<Option<SurveyDetailDto>>) -> impl IntoView {
         .questions
         .iter()
         .enumerate()
-        .map(|(i, q)| question(ctx, i + 1, q.clone(), responses, problem, save_draft))
+        .map(|(i, q)| question(ctx, i + 1, q.clone(), responses, problems, save_draft))
         .collect_view();
     let results = move || detail.with(|d| d.as_ref().and_then(|d| d.results.clone()));
     let qs = survey.questions.clone();
@@ -203,6 +174,8 @@ fn SurveyBody(detail: RwSignal<Option<SurveyDetailDto>>) -> impl IntoView {
                 <p class="muted" id="no-answer-now">{move || ctx.t("voice.survey.no_answer_now")}</p>
             })}
             <p class="error" role="alert">{move || failed.get().unwrap_or_default()}</p>
+            // One announcement for all the problems; each is also under its own question.
+            <p class="error" id="answer-problems" role="alert">{move || problems_text(ctx, &problems.get())}</p>
             <button type="submit" id="send-answer" class="primary wide" prop:disabled=move || saving.get() || !can_answer()>
                 {move || ctx.t(if matches!(status(), Some(AnswerStatus::Counted { .. } | AnswerStatus::Saved)) { "voice.survey.change" } else { "voice.survey.send" })}
             </button>
@@ -216,13 +189,32 @@ fn rfc(s: &Survey) -> String {
     s.closes_at.to_rfc3339()
 }
 
+/// "Please check question(s) 1, 3", and a problem of no single question in its own words.
+fn problems_text(ctx: Ctx, problems: &[AnswerProblem]) -> String {
+    let numbered: Vec<String> = problems
+        .iter()
+        .filter(|p| p.question > 0)
+        .map(|p| p.question.to_string())
+        .collect();
+    let mut text = if numbered.is_empty() {
+        String::new()
+    } else {
+        ctx.t_with("voice.survey.problems", &[("list", &numbered.join(", "))])
+    };
+    for p in problems.iter().filter(|p| p.question == 0) {
+        text.push(' ');
+        text.push_str(ctx.t(&p.message_key));
+    }
+    text
+}
+
 /// One question as its control, with its problem under it.
 fn question(
     ctx: Ctx,
     n: usize,
     q: Question,
     responses: RwSignal<Vec<Option<Response>>>,
-    problem: RwSignal<Option<AnswerProblem>>,
+    problems: RwSignal<Vec<AnswerProblem>>,
     save_draft: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let id = format!("q{n}");
@@ -243,8 +235,8 @@ fn question(
         let error_id = error_id.clone();
         move || {
             view! {
-                <p class="error" id=error_id.clone() role="alert">
-                    {move || problem.with(|p| p.as_ref().filter(|p| p.question == n).map(|p| ctx.t(&p.message_key)))}
+                <p class="error" id=error_id.clone()>
+                    {move || problems.with(|ps| ps.iter().find(|p| p.question == n).map(|p| ctx.t(&p.message_key)))}
                 </p>
             }
         }

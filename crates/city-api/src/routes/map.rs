@@ -13,7 +13,6 @@ use model::map::points::{
 use model::map::{AllWardStats, Bbox, MapInfo, PageCursor, WardOffices};
 use model::reason::Reason;
 use model::{WardCode, public_place};
-use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
@@ -31,18 +30,6 @@ fn typed(content_type: &'static str, body: impl Into<Body>) -> Response {
         body.into(),
     )
         .into_response()
-}
-
-/// A JSON body with an ETag of its content: 304 when the client has it.
-fn etagged(
-    headers: &HeaderMap,
-    kind: &str,
-    content_type: &'static str,
-    body: Vec<u8>,
-) -> Result<Response, ApiError> {
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{kind}-{}\"", hex::encode(&digest[..8]));
-    super::with_etag(headers, &etag, typed(content_type, body))
 }
 
 /// Every ward's office: address, opening hours and position where a public source gives them,
@@ -76,10 +63,13 @@ pub async fn offices(
     get,
     path = "/api/v1/wards/stats", operation_id = "list_ward_stats",
     tag = "map",
-    params(("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has")),
+    params(
+        ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
+        ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the body comes gzipped (`Content-Encoding: gzip`, its own ETag)"),
+    ),
     responses(
-        (status = 200, body = AllWardStats, description = "`ETag` header set"),
-        (status = 304, description = "The client's copy is current"),
+        (status = 200, body = AllWardStats, description = "`ETag` header set", headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
     )
 )]
 pub async fn all_stats(
@@ -92,7 +82,7 @@ pub async fn all_stats(
         .call(move |conn| db::map::all_stats(conn, &codes))
         .await?;
     let body = serde_json::to_vec(&AllWardStats { wards }).map_err(internal)?;
-    etagged(&headers, "stats", "application/json", body)
+    super::encoding::answer(&headers, "stats", "application/json", body)
 }
 
 /// Which map files this city serves: official ward boundaries and a basemap, each with its
@@ -126,8 +116,8 @@ pub async fn info(State(state): State<AppState>) -> Json<MapInfo> {
         ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the page comes gzipped (about 21 times smaller)"),
     ),
     responses(
-        (status = 200, body = ReportPage, content_type = "application/geo+json", description = "A page; `ETag` header set"),
-        (status = 304, description = "The client's copy of this page is current"),
+        (status = 200, body = ReportPage, content_type = "application/geo+json", description = "A page; `ETag` header set", headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy of this page is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
         (status = 400, body = [ErrorEntry], description = "A bad `bbox` (`invalid_bbox`), `limit` (`invalid_page_size`) or `cursor` (`invalid_cursor`)"),
     )
 )]
@@ -195,22 +185,9 @@ pub async fn reports(
         })
         .collect();
     let body = serde_json::to_vec(&ReportPage::new(features, next_cursor)).map_err(internal)?;
-    if accepts_gzip(&headers) {
-        // ~21 times smaller (the whole city's 5,107 reports: 1,193,200 B, 55,661 B gzipped).
-        let digest = Sha256::digest(&body);
-        let etag = format!("\"reports-{}-gz\"", hex::encode(&digest[..8]));
-        let zipped = gzip(&body).map_err(internal)?;
-        let mut response = super::with_etag(&headers, &etag, typed(GEO_JSON, zipped))?;
-        let h = response.headers_mut();
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        if response.status() == StatusCode::OK {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
-        return Ok(response);
-    }
-    etagged(&headers, "reports", GEO_JSON, body)
+    // Gzipped for a client that takes it: ~21 times smaller (the whole city's 5,107 reports:
+    // 1,193,200 B, 55,661 B gzipped).
+    super::encoding::answer(&headers, "reports", GEO_JSON, body)
 }
 
 /// The city's official ward boundaries, as configured (`--boundaries`): a FeatureCollection,
@@ -283,32 +260,6 @@ pub async fn basemap(
         response.headers_mut().insert(header::ETAG, etag);
     }
     Ok(response)
-}
-
-/// Whether the client takes a gzip body (`Accept-Encoding: gzip`, not refused by `q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            coding.eq_ignore_ascii_case("gzip") && !refused
-        })
-}
-
-fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    encoder.write_all(body)?;
-    encoder.finish()
 }
 
 /// A failure of this server's own making: logged here, answered as a bare 500.

@@ -5,6 +5,7 @@ pub mod announcements;
 pub mod devices;
 pub mod dossier_sync;
 pub mod dossiers;
+mod encoding;
 pub mod health;
 pub mod login;
 pub mod map;

@@ -4,11 +4,11 @@
 //! Public: nothing here names a person. Formulas: `model::index766`; counts: `db::scoreboard`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use model::index766::{self, BANDS, Group, WardCounts};
 use model::reason::Reason;
@@ -17,12 +17,12 @@ use model::scoreboard::{
     WardScoreboard,
 };
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::db::{self, DbError, scoreboard::Window};
-use crate::error::{ApiError, ErrorEntry};
+use crate::error::{ApiError, ErrorEntry, JSON_UTF8};
 use crate::open311::{pairs, param as get};
+use crate::routes::encoding::{self, Coding};
 use crate::routes::wards::{no_ward, ward_code};
 
 /// Answers kept at most (each one period's whole scoreboard, ~100 KB).
@@ -43,8 +43,38 @@ struct Key {
 pub struct ScoreCache(Mutex<HashMap<Key, Arc<Cached>>>);
 
 struct Cached {
-    etag: String,
+    /// The body's tag (`encoding::tag_of`); each coding makes its ETag of it.
+    tag: String,
     body: Vec<u8>,
+    /// The body gzipped, made the first time a client takes gzip.
+    zipped: OnceLock<Vec<u8>>,
+}
+
+impl Cached {
+    fn new(kind: &str, body: Vec<u8>) -> Self {
+        Cached {
+            tag: encoding::tag_of(kind, &body),
+            body,
+            zipped: OnceLock::new(),
+        }
+    }
+
+    /// The answer in the coding the client takes, gzipped once per cached body.
+    fn answer(&self, headers: &HeaderMap) -> Result<Response, ApiError> {
+        encoding::answer_tagged(headers, &self.tag, JSON_UTF8, |coding| match coding {
+            Coding::Identity => Ok(self.body.clone()),
+            Coding::Gzip => {
+                if let Some(z) = self.zipped.get() {
+                    return Ok(z.clone());
+                }
+                let z = encoding::gzip(&self.body).map_err(|e| {
+                    tracing::error!("gzip of a scoreboard: {e}");
+                    ApiError::Internal
+                })?;
+                Ok(self.zipped.get_or_init(|| z).clone())
+            }
+        })
+    }
 }
 
 impl ScoreCache {
@@ -151,23 +181,6 @@ fn compute(
     })
 }
 
-fn json_etag(kind: &str, body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!("\"{kind}-{}\"", hex::encode(&digest[..8]))
-}
-
-fn json_response(headers: &HeaderMap, etag: &str, body: Vec<u8>) -> Result<Response, ApiError> {
-    let typed = (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(crate::error::JSON_UTF8),
-        )],
-        body,
-    )
-        .into_response();
-    super::with_etag(headers, etag, typed)
-}
-
 /// Every ward's Decision 766 groups for one period, with the city's figure beside them, each
 /// group's trend since the previous period, and the bands. A group is `computed` (the points
 /// of the criteria our data gives, out of their maximum `of_max`, which is the group's `max`
@@ -183,10 +196,11 @@ fn json_response(headers: &HeaderMap, etag: &str, body: Vec<u8>) -> Result<Respo
         ("period" = Option<String>, Query, pattern = r"^\s*(week|month|quarter)?\s*$", description = "`week` (Monday to Sunday), `month` (default) or `quarter`, Vietnam time; blank is left out"),
         ("at" = Option<String>, Query, pattern = r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$", description = "A day in the period wanted, `YYYY-MM-DD`, a day that exists, from 2000-01-01 to today (Vietnam time), else 400 `invalid_date`; default (or blank) today"),
         ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
+        ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the body comes gzipped (`Content-Encoding: gzip`, its own ETag)"),
     ),
     responses(
-        (status = 200, body = Scoreboard, description = "The scoreboard; `ETag` header set"),
-        (status = 304, description = "The client's copy is current"),
+        (status = 200, body = Scoreboard, description = "The scoreboard; `ETag` header set", headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
         (status = 400, body = [ErrorEntry], description = "A bad `period` (`invalid_period`) or `at` (`invalid_date`)"),
     )
 )]
@@ -214,15 +228,12 @@ pub async fn board(
             }
             let board = compute(conn, period, &wards, now)?;
             let body = serde_json::to_vec(&board).map_err(DbError::from)?;
-            let fresh = Arc::new(Cached {
-                etag: json_etag("scoreboard", &body),
-                body,
-            });
+            let fresh = Arc::new(Cached::new("scoreboard", body));
             cache.put(key, fresh.clone());
             Ok(fresh)
         })
         .await?;
-    json_response(&headers, &cached.etag, cached.body.clone())
+    cached.answer(&headers)
 }
 
 /// One ward's scoreboard for its last `count` periods, the latest (holding `at`) first: every
@@ -238,10 +249,11 @@ pub async fn board(
         ("at" = Option<String>, Query, pattern = r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})?\s*$", description = "A day in the latest period wanted, `YYYY-MM-DD`, a day that exists, from 2000-01-01 to today (Vietnam time), else 400 `invalid_date`; default (or blank) today"),
         ("count" = Option<u32>, Query, minimum = 1, maximum = 24, description = "Periods (default 6)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
+        ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the body comes gzipped (`Content-Encoding: gzip`, its own ETag)"),
     ),
     responses(
-        (status = 200, body = WardScoreboard, description = "`ETag` header set"),
-        (status = 304, description = "The client's copy is current"),
+        (status = 200, body = WardScoreboard, description = "`ETag` header set", headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
         (status = 400, body = [ErrorEntry], description = "A bad ward code (`invalid_ward_code`), `period` (`invalid_period`), `at` (`invalid_date`) or `count` (`invalid_page_size`)"),
         (status = 404, body = [ErrorEntry], description = "No ward has this code"),
     )
@@ -305,6 +317,5 @@ pub async fn ward(
         })
         .await?;
     let body = serde_json::to_vec(&history).map_err(DbError::from)?;
-    let etag = json_etag("ward-scoreboard", &body);
-    json_response(&headers, &etag, body)
+    encoding::answer(&headers, "ward-scoreboard", JSON_UTF8, body)
 }

@@ -3,7 +3,6 @@
 //! `trust::voter`), and the results once the city has published them (counts and shares, never
 //! the free texts).
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -14,13 +13,13 @@ use model::survey::answer::{AnswerError, SurveyAnswer};
 use model::survey::results::{SurveyResults, tally};
 use model::survey::{AnswerReceipt, Survey, SurveyList, SurveyState};
 use model::trust::ContentDigest;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::db::surveys::{self, AnswerRefusal};
-use crate::error::{ApiError, ErrorEntry};
+use crate::error::{ApiError, ErrorEntry, JSON_UTF8};
 use crate::idempotent::Post;
 use crate::open311::{check_api_key, form_body, get, pairs};
+use crate::routes::encoding;
 use crate::routes::wards::ward_code;
 
 /// A survey's id from its path segment; anything else is no survey.
@@ -54,13 +53,15 @@ pub(crate) async fn ward_param(
     Ok(Some(code))
 }
 
-/// A tag of what a list holds: the same list, the same tag.
-pub(crate) fn etag_of(kind: &str, value: &impl serde::Serialize) -> Result<String, ApiError> {
+/// `value` as JSON, tagged by its content, gzipped for a client that takes it, 304 when the
+/// client's copy is current (`encoding`).
+pub(crate) fn json_answer(
+    headers: &HeaderMap,
+    kind: &str,
+    value: &impl serde::Serialize,
+) -> Result<Response, ApiError> {
     let bytes = serde_json::to_vec(value).map_err(crate::db::DbError::from)?;
-    Ok(format!(
-        "\"{kind}-{}\"",
-        &hex::encode(Sha256::digest(&bytes))[..32]
-    ))
+    encoding::answer(headers, kind, JSON_UTF8, bytes)
 }
 
 /// A survey citizens may see: any but a draft.
@@ -82,10 +83,11 @@ async fn public_survey(state: &AppState, id: i64) -> Result<Survey, ApiError> {
     params(
         ("ward" = Option<String>, Query, pattern = "^([0-9]{5})?$", description = "The citizen's ward (five-digit official code)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
+        ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the body comes gzipped (`Content-Encoding: gzip`, its own ETag)"),
     ),
     responses(
-        (status = 200, body = SurveyList, description = "The list; `ETag` header set"),
-        (status = 304, description = "The client's copy is current"),
+        (status = 200, body = SurveyList, description = "The list; `ETag` header set", headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
         (status = 400, body = [ErrorEntry], description = "Not a five-digit code"),
         (status = 404, body = [ErrorEntry], description = "No unit has this code (`unknown_ward`)"),
     )
@@ -102,8 +104,7 @@ pub async fn list(
         .call(move |conn| surveys::open_for(conn, now, ward.as_ref()))
         .await?;
     let list = SurveyList { surveys };
-    let etag = etag_of("surveys", &list)?;
-    super::with_etag(&headers, &etag, Json(list))
+    json_answer(&headers, "surveys", &list)
 }
 
 /// One survey (not a draft): its questions, window, audience and state.
@@ -111,18 +112,25 @@ pub async fn list(
     get,
     path = "/api/v1/surveys/{id}", operation_id = "get_survey",
     tag = "surveys",
-    params(("id" = i64, Path, minimum = 1, description = "The survey's id")),
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The survey's id"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
+        ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the body comes gzipped (`Content-Encoding: gzip`, its own ETag)"),
+    ),
     responses(
-        (status = 200, body = Survey),
+        (status = 200, body = Survey, headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
         (status = 404, body = [ErrorEntry], description = "No survey has this id (drafts are not shown)"),
     )
 )]
 pub async fn one(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Survey>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = survey_id(&id)?;
-    public_survey(&state, id).await.map(Json)
+    let survey = public_survey(&state, id).await?;
+    json_answer(&headers, "survey", &survey)
 }
 
 fn refused_answer(e: AnswerError) -> ApiError {
@@ -231,17 +239,23 @@ pub async fn answer(
     get,
     path = "/api/v1/surveys/{id}/results", operation_id = "get_survey_results",
     tag = "surveys",
-    params(("id" = i64, Path, minimum = 1, description = "The survey's id")),
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The survey's id"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag of the copy the client has"),
+        ("Accept-Encoding" = Option<String>, Header, description = "`gzip`: the body comes gzipped (`Content-Encoding: gzip`, its own ETag)"),
+    ),
     responses(
-        (status = 200, body = SurveyResults),
+        (status = 200, body = SurveyResults, headers(("ETag" = String, description = "Names this representation: the gzipped body's ends in `-gz`"), ("Vary" = String, description = "`accept-encoding`"), ("Content-Encoding" = String, description = "`gzip` when the body is gzipped"))),
+        (status = 304, description = "The client's copy is current", headers(("ETag" = String, description = "The current representation's ETag"), ("Vary" = String, description = "`accept-encoding`"))),
         (status = 404, body = [ErrorEntry], description = "No survey has this id"),
         (status = 409, body = [ErrorEntry], description = "Not published yet (`results_not_published`)"),
     )
 )]
 pub async fn results(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<SurveyResults>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = survey_id(&id)?;
     let survey = public_survey(&state, id).await?;
     if survey.state != SurveyState::Published {
@@ -254,5 +268,9 @@ pub async fn results(
         .db
         .call(move |conn| surveys::answers(conn, id))
         .await?;
-    Ok(Json(tally(id, &survey.questions, &answers)))
+    json_answer(
+        &headers,
+        "survey-results",
+        &tally(id, &survey.questions, &answers),
+    )
 }

@@ -232,3 +232,82 @@ pub fn assert_refused(status: StatusCode, body: &Value, want: StatusCode, reason
     assert_eq!(body[0]["code"], want.as_u16(), "{body}");
     assert_eq!(body[0]["reason"], reason, "{body}");
 }
+
+/// `GET path` from the real server, with `headers`, by a client that unpacks nothing itself
+/// (`no_gzip`, whatever features the workspace turns on): the status, headers and raw bytes.
+pub async fn raw_get(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let mut req = client.get(format!("{}{path}", server.url));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.expect("send");
+    let (status, head) = (resp.status(), resp.headers().clone());
+    (status, head, resp.bytes().await.expect("body").to_vec())
+}
+
+/// A read route's every representation: without `Accept-Encoding` the JSON as it is; with
+/// gzip the same JSON gzipped, under its own ETag; `Vary: Accept-Encoding` on each; 304 for
+/// each coding's own tag, and a full answer when the tag is the other coding's. Returns the
+/// identity and gzip sizes in bytes.
+pub async fn check_codings(server: &TestServer, path: &str) -> (usize, usize) {
+    let (status, head, plain) = raw_get(server, path, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(head.get("content-encoding"), None, "{path}");
+    assert_eq!(head["vary"], "accept-encoding", "{path}");
+    let plain_tag = head["etag"].to_str().expect("etag").to_owned();
+    let json: Value = serde_json::from_slice(&plain).expect("JSON");
+
+    let (status, head, packed) =
+        raw_get(server, path, &[("accept-encoding", "gzip, deflate")]).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(head["content-encoding"], "gzip", "{path}");
+    assert_eq!(head["vary"], "accept-encoding", "{path}");
+    let gz_tag = head["etag"].to_str().expect("etag").to_owned();
+    assert_ne!(gz_tag, plain_tag, "{path}: each coding its own ETag");
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&packed[..]),
+        &mut unpacked,
+    )
+    .expect("gzip");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&unpacked).expect("JSON"),
+        json,
+        "{path}"
+    );
+
+    for (tag, coding) in [(&plain_tag, "identity"), (&gz_tag, "gzip")] {
+        let (status, head, body) = raw_get(
+            server,
+            path,
+            &[("accept-encoding", coding), ("if-none-match", tag)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{path} {coding}");
+        assert_eq!(&head["etag"], tag.as_str(), "{path} {coding}");
+        assert_eq!(head["vary"], "accept-encoding", "{path} {coding}");
+        assert!(body.is_empty());
+    }
+    // The identity copy's tag does not stand for the gzipped bytes, nor the other way round.
+    let (status, head, _) = raw_get(
+        server,
+        path,
+        &[("accept-encoding", "gzip"), ("if-none-match", &plain_tag)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(head["content-encoding"], "gzip", "{path}");
+    let (status, head, _) = raw_get(server, path, &[("if-none-match", &gz_tag)]).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(head.get("content-encoding"), None, "{path}");
+    (plain.len(), packed.len())
+}

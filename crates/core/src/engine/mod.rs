@@ -21,6 +21,7 @@ use model::service::ServiceCatalog;
 use model::{ApiBaseUrl, ErrorCode, Language, TextSize, Ward, WardCode};
 
 pub use map::{MAP_DIR, MapSync, PageCounts};
+pub use ratings::Pulled;
 pub use voice::VoiceSync;
 
 use crate::bundled;
@@ -153,6 +154,7 @@ impl Engine {
         let news = NewsCounts {
             reports: self.unseen_count().unwrap_or_default(),
             dossiers: self.dossiers_unseen().unwrap_or_default(),
+            urgent: self.urgent_unread().unwrap_or_default(),
         };
         AppStatus {
             db,

@@ -64,6 +64,30 @@ enum Pull {
     Same,
     New(String, Option<String>),
     Failed,
+    /// No answer at all: the link, not the city.
+    Unreachable,
+}
+
+/// What one refresh of a kept scoreboard did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pulled {
+    /// 304: the copy is current; only its time moved.
+    Same,
+    /// A new copy, checked, replaced the old one.
+    New,
+    /// The city answered with something not taken; the copy stays.
+    Failed,
+    /// No answer from the city; the copy stays.
+    Unreachable,
+}
+
+impl Pulled {
+    fn refresh(self) -> Refresh {
+        match self {
+            Pulled::Same | Pulled::New => Refresh::Current,
+            Pulled::Failed | Pulled::Unreachable => Refresh::Failed,
+        }
+    }
 }
 
 impl Engine {
@@ -124,27 +148,9 @@ impl Engine {
     /// The kept scoreboard of a period kind, refreshed first when asked.
     pub async fn scoreboard(&self, args: ScoreboardArgs) -> Result<ScoreboardDto, CoreError> {
         let base = self.api_url();
-        let known = self.known_ward_codes()?;
         let resource = board_resource(args.period);
         let refresh = if args.refresh {
-            let query = [("period", args.period.as_str().to_owned())];
-            self.pull_score(
-                &base,
-                &resource,
-                "api/v1/scoreboard",
-                &query,
-                MAX_BOARD_BODY,
-                |text| {
-                    let board: Scoreboard = serde_json::from_str(text).ok()?;
-                    let wards_known = board.wards.iter().all(|w| {
-                        w.ward_code
-                            .as_deref()
-                            .is_some_and(|c| known.iter().any(|k| k.as_str() == c))
-                    });
-                    (board.period.kind == args.period && wards_known).then_some(())
-                },
-            )
-            .await?
+            self.pull_board(&base, args.period).await?.refresh()
         } else {
             Refresh::NotAsked
         };
@@ -159,6 +165,56 @@ impl Engine {
         })
     }
 
+    /// Refreshes the kept scoreboards in the background (`sync_voice`), so the screen opens
+    /// with today's figures: the month's (what the screen opens on) and each other period kind
+    /// kept for the address in use, each with its ETag — a 304 only moves its time. Stops at
+    /// the first that fails; `New` when any copy changed.
+    pub async fn refresh_scoreboards(&self) -> Result<Pulled, CoreError> {
+        let base = self.api_url();
+        let mut out = Pulled::Same;
+        for &period in PeriodKind::ALL {
+            let kept = period == PeriodKind::Month
+                || self.with_ready(|r| {
+                    Ok(r.store
+                        .score_copy(&board_resource(period), base.as_str())?
+                        .is_some())
+                })?;
+            if !kept {
+                continue;
+            }
+            match self.pull_board(&base, period).await? {
+                Pulled::Same => {}
+                Pulled::New => out = Pulled::New,
+                failed => return Ok(failed),
+            }
+        }
+        Ok(out)
+    }
+
+    /// One pull of a period kind's scoreboard; taken only when it is that period's and names
+    /// only wards the device knows.
+    async fn pull_board(&self, base: &ApiBaseUrl, period: PeriodKind) -> Result<Pulled, CoreError> {
+        let known = self.known_ward_codes()?;
+        let query = [("period", period.as_str().to_owned())];
+        self.pull_score(
+            base,
+            &board_resource(period),
+            "api/v1/scoreboard",
+            &query,
+            MAX_BOARD_BODY,
+            |text| {
+                let board: Scoreboard = serde_json::from_str(text).ok()?;
+                let wards_known = board.wards.iter().all(|w| {
+                    w.ward_code
+                        .as_deref()
+                        .is_some_and(|c| known.iter().any(|k| k.as_str() == c))
+                });
+                (board.period.kind == period && wards_known).then_some(())
+            },
+        )
+        .await
+    }
+
     /// The kept history of a ward (monthly), refreshed first when asked.
     pub async fn ward_scoreboard(&self, args: &WardScoreArgs) -> Result<WardScoreDto, CoreError> {
         let code = self.ward_code(&args.ward_code)?;
@@ -171,6 +227,7 @@ impl Engine {
                 (history.ward_code == code.as_str()).then_some(())
             })
             .await?
+            .refresh()
         } else {
             Refresh::NotAsked
         };
@@ -198,7 +255,7 @@ impl Engine {
         query: &[(&str, String)],
         limit: usize,
         check: impl FnOnce(&str) -> Option<()>,
-    ) -> Result<Refresh, CoreError> {
+    ) -> Result<Pulled, CoreError> {
         let http = self
             .client
             .as_ref()
@@ -223,7 +280,11 @@ impl Engine {
                 }
                 Err(err) => {
                     tracing::debug!(%err, resource, "scoreboard not refreshed");
-                    Pull::Failed
+                    if matches!(err, transport::LinkError::Network(_)) {
+                        Pull::Unreachable
+                    } else {
+                        Pull::Failed
+                    }
                 }
             };
         let now = now_text();
@@ -233,9 +294,12 @@ impl Engine {
                     Ok(r.store
                         .mark_score_copy_fresh(resource, base.as_str(), &now)?)
                 })?;
-                Ok(Refresh::Current)
+                Ok(Pulled::Same)
             }
             Pull::New(body, etag) => {
+                // The same figures again (a city or proxy without ETags): kept with the new
+                // tag, but nothing changed.
+                let same = kept.as_ref().is_some_and(|k| k.body == body);
                 self.with_ready(|r| {
                     Ok(r.store.save_score_copy(
                         resource,
@@ -245,9 +309,10 @@ impl Engine {
                         &now,
                     )?)
                 })?;
-                Ok(Refresh::Current)
+                Ok(if same { Pulled::Same } else { Pulled::New })
             }
-            Pull::Failed => Ok(Refresh::Failed),
+            Pull::Failed => Ok(Pulled::Failed),
+            Pull::Unreachable => Ok(Pulled::Unreachable),
         }
     }
 }

@@ -4,8 +4,10 @@
 //! `sync_voice` sends the citizen's saved survey answers (signed, each under its own
 //! Idempotency-Key, `sync::worker`), then asks the city, with ETags, for the surveys open to the
 //! citizen's ward and the announcements for it, then, for each survey the citizen had counted
-//! and whose results are not kept, the survey again and its results once published. Each answer
-//! is checked before it replaces the kept copy: a bad or missing answer leaves it as it was.
+//! and whose results are not kept, the survey again and its results once published, and last
+//! the kept scoreboards (`Engine::refresh_scoreboards`, not while the city cannot be reached).
+//! Each answer is checked before it replaces the kept copy: a bad or missing answer leaves it
+//! as it was.
 //!
 //! An answer is checked with `model::survey::answer`'s rules (the city's own) before it is
 //! saved; saved means committed, then sent by the round.
@@ -17,11 +19,11 @@ use model::survey::answer::{Response, SurveyAnswer};
 use model::survey::results::SurveyResults;
 use model::survey::{Survey, SurveyList, SurveyState};
 use model::voice_dto::{
-    AnnouncementsDto, AnswerArgs, AnswerOutcome, AnswerProblem, AnswerStatus, SurveyBrief,
-    SurveyDetailDto, SurveyListDto,
+    AnnouncementOpened, AnnouncementsDto, AnswerArgs, AnswerOutcome, AnswerProblem, AnswerStatus,
+    SurveyBrief, SurveyDetailDto, SurveyListDto,
 };
 
-use super::Engine;
+use super::{Engine, Pulled};
 use crate::error::CoreError;
 use crate::store::{AnswerDelivery, AnswerRow, VoiceCopy, VoiceResource};
 use crate::sync::transport::{self, Target};
@@ -111,11 +113,15 @@ impl Engine {
                 .await?,
             ..VoiceSync::default()
         };
+        if out.sent.unreachable > 0 {
+            self.note_unreachable();
+        }
         let ward = self.with_ready(|r| Ok(r.store.my_ward()?))?;
         let ward_text = ward
             .as_ref()
             .map(|w| w.as_str().to_owned())
             .unwrap_or_default();
+        let mut reached = out.sent.unreachable == 0;
         for (name, resource) in [
             ("surveys", VoiceResource::Surveys),
             ("announcements", VoiceResource::Announcements),
@@ -124,6 +130,7 @@ impl Engine {
                 Ok(changed) => out.changed |= changed,
                 Err(err) => {
                     tracing::debug!(%err, resource = name, "voice pull failed");
+                    reached &= !matches!(err, PullError::Link(transport::LinkError::Network(_)));
                     out.failed.push(name);
                 }
             }
@@ -134,6 +141,21 @@ impl Engine {
                 tracing::debug!(%err, "survey results pull failed");
                 out.failed.push("results");
             }
+        }
+        // The kept scoreboards, so the screen opens with today's figures; not asked while the
+        // city cannot be reached (the copies stay as they are).
+        if reached {
+            match self.refresh_scoreboards().await {
+                Ok(Pulled::Same) => {}
+                Ok(Pulled::New) => out.changed = true,
+                Ok(Pulled::Failed | Pulled::Unreachable) => out.failed.push("scoreboard"),
+                Err(err) => {
+                    tracing::debug!(%err, "scoreboards not refreshed");
+                    out.failed.push("scoreboard");
+                }
+            }
+        } else {
+            out.failed.push("scoreboard");
         }
         Ok(out)
     }
@@ -357,7 +379,7 @@ impl Engine {
     }
 
     /// Checks the answer with the city's rules and saves it to be sent (committed before it
-    /// returns); the first problem found instead, nothing saved. Refused when the survey takes
+    /// returns); every problem found instead (each with its question), nothing saved. Refused when the survey takes
     /// no answer now, or the city counted one and takes no change.
     pub fn answer_survey(&self, args: &AnswerArgs) -> Result<AnswerOutcome, CoreError> {
         let base = self.api_url();
@@ -376,7 +398,7 @@ impl Engine {
             let ward = r.store.my_ward()?;
             let answer = match check_answer(&survey, ward, &args.responses) {
                 Ok(a) => a,
-                Err(problem) => return Ok(AnswerOutcome::Problem { problem }),
+                Err(problems) => return Ok(AnswerOutcome::Problems { problems }),
             };
             let json = serde_json::to_string(&answer).map_err(|_| CoreError::Encode)?;
             r.store.queue_survey_answer(
@@ -394,6 +416,34 @@ impl Engine {
                 detail: Box::new(detail(survey, kept.as_ref(), results, now)),
             })
         })
+    }
+
+    /// Opens announcement `id` (none when it is no longer shown to the citizen): counted as
+    /// opened from now on, so it leaves the home tile's count of urgent ones.
+    pub fn open_announcement(&self, id: i64) -> Result<AnnouncementOpened, CoreError> {
+        let base = self.api_url();
+        self.with_ready(|r| {
+            let ward = r.store.my_ward()?;
+            let copy = r
+                .store
+                .voice_copy(VoiceResource::Announcements, base.as_str())?;
+            let shown = shown_now(copy.as_ref(), ward.as_ref(), Utc::now());
+            let announcement = shown.into_iter().find(|a| a.id == id);
+            if announcement.is_some() {
+                r.store
+                    .mark_announcement_read(base.as_str(), id, &now_text())?;
+            }
+            Ok(AnnouncementOpened {
+                announcement,
+                urgent_unread: urgent_unread(&r.store, base.as_str())?,
+            })
+        })
+    }
+
+    /// Urgent announcements shown now to the citizen that they have not opened.
+    pub fn urgent_unread(&self) -> Result<usize, CoreError> {
+        let base = self.api_url();
+        self.with_ready(|r| Ok(urgent_unread(&r.store, base.as_str())?))
     }
 
     /// The announcements for the citizen now (as last pulled, still in their time, for the
@@ -445,6 +495,19 @@ impl Engine {
     }
 }
 
+/// How many urgent announcements shown now to the citizen of `store` they have not opened.
+fn urgent_unread(store: &crate::store::Store, base: &str) -> rusqlite::Result<usize> {
+    let ward = store.my_ward()?;
+    let copy = store.voice_copy(VoiceResource::Announcements, base)?;
+    let mut n = 0;
+    for a in shown_now(copy.as_ref(), ward.as_ref(), Utc::now()) {
+        if a.urgency == Urgency::Urgent && !store.announcement_read(base, a.id)? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 /// The announcements of a kept list shown at `now` to a citizen of `ward` (pure).
 pub fn shown_now(
     copy: Option<&VoiceCopy>,
@@ -464,12 +527,12 @@ pub fn check_answer(
     survey: &Survey,
     ward: Option<model::WardCode>,
     responses: &[Option<Response>],
-) -> Result<SurveyAnswer, AnswerProblem> {
+) -> Result<SurveyAnswer, Vec<AnswerProblem>> {
     let mut responses = responses.to_vec();
     responses.resize(survey.questions.len(), None);
     let written = SurveyAnswer { ward, responses };
-    SurveyAnswer::from_pairs(&written.to_pairs(), &survey.questions)
-        .map_err(|e| AnswerProblem::from_error(&e))
+    SurveyAnswer::check(&written.to_pairs(), &survey.questions)
+        .map_err(|e| e.all().map(AnswerProblem::from_error).collect())
 }
 
 fn detail(
@@ -553,8 +616,11 @@ mod tests {
         let s = survey(false);
         let ok = check_answer(&s, None, &[Some(Response::Choice(2))]).expect("valid");
         assert_eq!(ok.responses.len(), 2);
+        let questions = |r: Result<SurveyAnswer, Vec<AnswerProblem>>| {
+            r.map_err(|ps| ps.into_iter().map(|p| p.question).collect::<Vec<_>>())
+        };
         let missing = check_answer(&s, None, &[None, Some(Response::Text("hi".into()))]);
-        assert_eq!(missing.map_err(|p| p.question), Err(1));
+        assert_eq!(questions(missing), Err(vec![1]));
         let long = check_answer(
             &s,
             None,
@@ -564,11 +630,26 @@ mod tests {
             ],
         );
         assert_eq!(
-            long.map_err(|p| (p.question, p.message_key)),
-            Err((2, "reason.too_long".into()))
+            long.map_err(|ps| ps
+                .into_iter()
+                .map(|p| (p.question, p.message_key))
+                .collect()),
+            Err(vec![(2, "reason.too_long".to_owned())])
         );
         let wrong = check_answer(&s, None, &[Some(Response::Choice(3))]);
-        assert_eq!(wrong.map_err(|p| p.question), Err(1));
+        assert_eq!(questions(wrong), Err(vec![1]));
+        // Every question's problem, not only the first.
+        let both = check_answer(&s, None, &[None, Some(Response::Text("toolong".into()))]);
+        assert_eq!(
+            both.map_err(|ps| ps
+                .into_iter()
+                .map(|p| (p.question, p.message_key))
+                .collect()),
+            Err(vec![
+                (1, "reason.missing".to_owned()),
+                (2, "reason.too_long".to_owned())
+            ])
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0014_voice.sql")),
     // The list is positional (user_version counts entries): 0009 and 0013 were never used.
     M::up(include_str!("migrations/0015_ward_ratings.sql")),
+    M::up(include_str!("migrations/0016_announcements_read.sql")),
 ];
 
 pub fn all() -> Migrations<'static> {

@@ -39,6 +39,7 @@ pub const TABLES: &[(&str, Holds)] = &[
     // The citizen's survey answers (issue 15), and which announcements they were shown.
     ("survey_answers", Holds::Personal),
     ("announcements_notified", Holds::Bookkeeping),
+    ("announcements_read", Holds::Bookkeeping),
     ("report_photos", Holds::Personal),
     ("city_media", Holds::Personal),
     ("reports", Holds::Personal),

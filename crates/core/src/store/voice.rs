@@ -420,4 +420,30 @@ impl Store {
         )?;
         Ok(inserted == 1)
     }
+
+    /// The citizen opened announcement `id` (the first time is kept).
+    pub fn mark_announcement_read(
+        &self,
+        api_base: &str,
+        id: i64,
+        now: &str,
+    ) -> rusqlite::Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO announcements_read (api_base, id, read_at) VALUES (?1, ?2, ?3)",
+            params![api_base, id, now],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the citizen opened announcement `id`.
+    pub fn announcement_read(&self, api_base: &str, id: i64) -> rusqlite::Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM announcements_read WHERE api_base = ?1 AND id = ?2",
+                params![api_base, id],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|r| r.is_some())
+    }
 }

@@ -86,6 +86,17 @@ pub struct PassSummary {
     pub next_due_ms: Option<i64>,
 }
 
+impl PassSummary {
+    /// An attempt to be made again for `reason`; one that got no answer at all (`Offline`) is
+    /// also counted as unreachable, so the engine wakes the connection check.
+    fn count_retry(&mut self, reason: RetryReason) {
+        self.retried += 1;
+        if reason == RetryReason::Offline {
+            self.unreachable += 1;
+        }
+    }
+}
+
 /// The month (`YYYY-MM`) in Vietnam at `ms` since the epoch, as the city counts ratings.
 pub fn vietnam_month(ms: i64) -> String {
     let at = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
@@ -471,7 +482,7 @@ impl Worker {
                     let next = now_ms()
                         .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
                     store.with_store(|s| s.record_answer_retry(base, id, key, next, reason))?;
-                    summary.retried += 1;
+                    summary.count_retry(reason);
                     break;
                 }
                 Attempt::Refused { reason, field } => {
@@ -569,10 +580,7 @@ impl Worker {
                     .max(not_before.unwrap_or_default());
                 let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
                 store.with_store(|s| s.record_retry(item.id, next, reason))?;
-                summary.retried += 1;
-                if reason == RetryReason::Offline {
-                    summary.unreachable += 1;
-                }
+                summary.count_retry(reason);
                 observer.state_changed(item, ItemState::Queued);
             }
             Attempt::Refused { reason, field } => {
@@ -666,8 +674,8 @@ impl Worker {
                     summary.delivered += 1;
                 }
                 RatingEnd::Refused(_) => summary.refused += 1,
-                RatingEnd::Retry { .. } => {
-                    summary.retried += 1;
+                RatingEnd::Retry { reason, .. } => {
+                    summary.count_retry(reason);
                     break;
                 }
             }

@@ -74,10 +74,14 @@ pub fn db_file(dir: &Path) -> std::path::PathBuf {
     dir.join(core_engine::store::DB_FILE)
 }
 
+/// Each answer's path and `Content-Encoding`, as the proxy passed it on.
+type Codings = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// A proxy in front of the city that counts the requests going through it.
 pub struct Counting {
     pub url: String,
     hits: Arc<Mutex<Vec<(String, String)>>>,
+    codings: Codings,
 }
 
 impl Counting {
@@ -95,6 +99,7 @@ impl Counting {
             upstream: String,
             http: reqwest::Client,
             hits: Arc<Mutex<Vec<(String, String)>>>,
+            codings: Codings,
         }
         async fn forward(State(s): State<Shared>, req: Request) -> Response {
             let (parts, body) = req.into_parts();
@@ -114,6 +119,15 @@ impl Counting {
                 }
             }
             let answer = asked.send().await.expect("upstream");
+            let coding = answer
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            s.codings
+                .lock()
+                .unwrap()
+                .push((parts.uri.path().to_owned(), coding));
             let mut out = Response::builder().status(answer.status());
             for (k, v) in answer.headers() {
                 if k != "content-length" && k != "transfer-encoding" {
@@ -125,10 +139,16 @@ impl Counting {
         }
 
         let hits = Arc::new(Mutex::new(Vec::new()));
+        let codings = Arc::new(Mutex::new(Vec::new()));
         let shared = Shared {
             upstream: upstream.trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+            // Passes the city's bytes on as they came (a gzipped body stays gzipped).
+            http: reqwest::Client::builder()
+                .no_gzip()
+                .build()
+                .expect("client"),
             hits: hits.clone(),
+            codings: codings.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(shared);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -136,7 +156,18 @@ impl Counting {
             .expect("bind");
         let url = format!("http://{}/", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, hits }
+        Self { url, hits, codings }
+    }
+
+    /// The `Content-Encoding` of each answer to a path starting with `path_start`, in order.
+    pub fn codings(&self, path_start: &str) -> Vec<Option<String>> {
+        self.codings
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p.starts_with(path_start))
+            .map(|(_, c)| c.clone())
+            .collect()
     }
 
     pub fn count(&self, method: &str, path_start: &str) -> usize {

@@ -107,14 +107,49 @@ fn number(value: &str, max: usize, field: &str) -> Result<u8, AnswerError> {
         })
 }
 
+/// Every problem of an answer: at least one, at most one per question, in the questions'
+/// order (a problem of the form itself — an unknown or repeated field, a bad ward — alone).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerErrors {
+    pub first: AnswerError,
+    pub more: Vec<AnswerError>,
+}
+
+impl AnswerErrors {
+    fn one(e: AnswerError) -> Self {
+        Self {
+            first: e,
+            more: Vec::new(),
+        }
+    }
+
+    /// All of them, the first first.
+    pub fn all(&self) -> impl Iterator<Item = &AnswerError> {
+        std::iter::once(&self.first).chain(&self.more)
+    }
+}
+
+impl From<AnswerError> for AnswerErrors {
+    fn from(e: AnswerError) -> Self {
+        Self::one(e)
+    }
+}
+
 impl SurveyAnswer {
     /// Reads the form `pairs` against `questions`: every required question answered, choices
     /// that exist, a scale point 1–5, texts within their limit; nothing else but
-    /// [`WARD_FIELD`] and [`API_KEY_FIELD`]. At least one question must be answered.
+    /// [`WARD_FIELD`] and [`API_KEY_FIELD`]. At least one question must be answered. The
+    /// first problem (the city's answer names one field); [`Self::check`] for all of them.
     pub fn from_pairs(
         pairs: &[(String, String)],
         questions: &[Question],
     ) -> Result<Self, AnswerError> {
+        Self::check(pairs, questions).map_err(|e| e.first)
+    }
+
+    /// [`Self::from_pairs`] with every question's problem, so the app shows each under its
+    /// question at once.
+    pub fn check(pairs: &[(String, String)], questions: &[Question]) -> Result<Self, AnswerErrors> {
         let mut ward = None;
         let mut given: Vec<Vec<&str>> = vec![Vec::new(); questions.len()];
         let mut seen_ward = false;
@@ -126,7 +161,8 @@ impl SurveyAnswer {
                 if std::mem::replace(&mut seen_ward, true) {
                     return Err(AnswerError::Repeated {
                         field: name.clone(),
-                    });
+                    }
+                    .into());
                 }
                 let value = value.trim();
                 if !value.is_empty() {
@@ -143,27 +179,36 @@ impl SurveyAnswer {
             let question = questions.get(n - 1).ok_or_else(unknown)?;
             let wants_many = matches!(question.kind, QuestionKind::MultipleChoice { .. });
             if multiple != wants_many {
-                return Err(unknown());
+                return Err(unknown().into());
             }
             if wants_many || given[n - 1].is_empty() {
                 given[n - 1].push(value);
             } else {
                 return Err(AnswerError::Repeated {
                     field: name.clone(),
-                });
+                }
+                .into());
             }
         }
         let mut responses = Vec::with_capacity(questions.len());
+        let mut problems = Vec::new();
         for (i, (question, values)) in questions.iter().zip(given).enumerate() {
             let field = field_name(
                 i + 1,
                 matches!(question.kind, QuestionKind::MultipleChoice { .. }),
             );
-            let response = read(&question.kind, &values, &field)?;
-            if response.is_none() && question.required {
-                return Err(AnswerError::Missing { field });
+            match read(&question.kind, &values, &field) {
+                Ok(None) if question.required => problems.push(AnswerError::Missing { field }),
+                Ok(response) => responses.push(response),
+                Err(e) => problems.push(e),
             }
-            responses.push(response);
+        }
+        let mut problems = problems.into_iter();
+        if let Some(first) = problems.next() {
+            return Err(AnswerErrors {
+                first,
+                more: problems.collect(),
+            });
         }
         if responses.iter().all(Option::is_none) {
             return Err(AnswerError::Missing {
@@ -173,7 +218,8 @@ impl SurveyAnswer {
                         .first()
                         .is_some_and(|q| matches!(q.kind, QuestionKind::MultipleChoice { .. })),
                 ),
-            });
+            }
+            .into());
         }
         Ok(Self { ward, responses })
     }

@@ -491,3 +491,30 @@ fn the_wire_form_of_a_spec_is_strict_and_round_trips() {
     }
     assert_eq!(spec().questions[2].kind.message_key(), "survey.kind.scale");
 }
+
+#[test]
+fn check_names_every_questions_problem_in_order() {
+    let qs = spec().questions;
+    // Question 1 (required) left out, question 3 (required) out of range: both named.
+    let errors = SurveyAnswer::check(&pairs(&[("answer[3]", "9")]), &qs).expect_err("refused");
+    let all: Vec<_> = errors.all().cloned().collect();
+    assert_eq!(
+        all,
+        [
+            AnswerError::Missing {
+                field: "answer[1]".into()
+            },
+            AnswerError::Invalid {
+                field: "answer[3]".into()
+            },
+        ]
+    );
+    // The city's answer names the first.
+    assert_eq!(
+        SurveyAnswer::from_pairs(&pairs(&[("answer[3]", "9")]), &qs),
+        Err(all[0].clone())
+    );
+    // A fault of the form itself stands alone.
+    let errors = SurveyAnswer::check(&pairs(&[("answer[9]", "1")]), &qs).expect_err("refused");
+    assert_eq!(errors.all().count(), 1);
+}

@@ -1,8 +1,14 @@
-//! Test-only file: `expect` on the shipped assets is the point.
 //! The place search over the real catalogue and the real former units (`assets/`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a failed test, with the value shown"
+)]
+
 use model::former::FormerUnits;
-use model::search::place::{Place, PlaceIndex};
+use model::search::place::{NowPart, Place, PlaceIndex, fit};
 use model::{WardCatalog, WardCode};
 
 const UNITS: &str = include_str!("../../../assets/hcmc-units.json");
@@ -204,4 +210,59 @@ fn a_catalogue_without_a_unit_drops_what_went_only_there() {
         now_names(&idx.search("da kao", 1).places[0]),
         ["Phường Tân Định"]
     );
+}
+
+#[test]
+fn what_each_place_is_now_and_how_it_is_named() {
+    let idx = index();
+    let first = |q: &str| idx.search(q, 1).places.remove(0);
+    assert_eq!(first("ben thanh").now_part(), None);
+    assert_eq!(first("ben nghe").now_part(), Some(NowPart::PartOf));
+    assert_eq!(first("da kao").now_part(), Some(NowPart::Divided));
+    assert_eq!(first("q1").now_part(), Some(NowPart::Within));
+    let da_kao = first("da kao");
+    let (label, args) = da_kao.former_label().expect("former");
+    assert_eq!(label.message_key(), "place.former_ward");
+    assert_eq!(args, [("name", "Phường Đa Kao"), ("district", "Quận 1")]);
+    // The current Phường Dĩ An first, named as itself.
+    assert!(first("di an").former_label().is_none());
+    // The former city of Bình Dương is named with its province.
+    let tp_di_an = idx.search("thanh pho di an", 1).places.remove(0);
+    let (label, args) = tp_di_an.former_label().expect("former district");
+    assert_eq!(label.message_key(), "place.former_district_province");
+    assert_eq!(
+        args,
+        [("name", "Thành phố Dĩ An"), ("province", "Tỉnh Bình Dương")]
+    );
+}
+
+#[test]
+fn a_former_district_is_framed_by_its_current_units() {
+    let idx = index();
+    let q1 = idx.search("q1", 1).places.remove(0);
+    let (west, south, east, north) = q1.bounds().expect("bounds");
+    for w in q1.now() {
+        assert!(
+            west < w.lon && w.lon < east && south < w.lat && w.lat < north,
+            "{}",
+            w.name
+        );
+    }
+    assert!(
+        east - west < 0.08 && north - south < 0.08,
+        "Quận 1 is small"
+    );
+    let (lat, lon, zoom) = fit((west, south, east, north), (360.0, 640.0), 8.0, 16.0);
+    assert!(
+        (lat - 10.777).abs() < 0.02 && (lon - 106.70).abs() < 0.02,
+        "{lat},{lon}"
+    );
+    assert!((11.0..15.0).contains(&zoom), "{zoom}");
+    // Wider view, same box: closer.
+    let (_, _, wide) = fit((west, south, east, north), (1920.0, 1080.0), 8.0, 16.0);
+    assert!(wide > zoom);
+    // The whole world at zoom 0 in 512 px.
+    let (_, _, world) = fit((-180.0, -85.0, 180.0, 85.0), (512.0, 512.0), 0.0, 16.0);
+    assert!(world.abs() < 0.01, "{world}");
+    assert_eq!(idx.search("da kao", 1).places[0].bounds(), None);
 }

@@ -90,6 +90,159 @@ impl Place {
     }
 }
 
+/// What a former place is now, as the citizen is told it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NowPart {
+    /// A former ward wholly in one current unit: "now part of X".
+    PartOf,
+    /// A former ward split between several: "now divided between X, Y".
+    Divided,
+    /// A former district: "now lies within X, Y, …".
+    Within,
+}
+
+impl NowPart {
+    pub const ALL: [Self; 3] = [Self::PartOf, Self::Divided, Self::Within];
+
+    /// The sentence, with `{wards}`: said when the map goes there.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::PartOf => "place.now_part_of",
+            Self::Divided => "place.now_divided",
+            Self::Within => "place.now_within",
+        }
+    }
+
+    /// The same as a heading before the current units' buttons (the finder's list).
+    pub fn list_key(self) -> &'static str {
+        match self {
+            Self::PartOf => "place.list_part_of",
+            Self::Divided => "place.list_divided",
+            Self::Within => "place.list_within",
+        }
+    }
+}
+
+/// How a former place is named: with its district, and its province when not HCMC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormerLabel {
+    /// `{name} (former, {district})`.
+    Ward,
+    /// `{name} (former, {district}, {province})`.
+    WardInProvince,
+    /// `{name} (former)`.
+    District,
+    /// `{name} (former, {province})`.
+    DistrictInProvince,
+}
+
+impl FormerLabel {
+    pub const ALL: [Self; 4] = [
+        Self::Ward,
+        Self::WardInProvince,
+        Self::District,
+        Self::DistrictInProvince,
+    ];
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Ward => "place.former_ward",
+            Self::WardInProvince => "place.former_ward_province",
+            Self::District => "place.former_district",
+            Self::DistrictInProvince => "place.former_district_province",
+        }
+    }
+}
+
+impl Place {
+    /// What a former place is now; `None` for a current unit.
+    pub fn now_part(&self) -> Option<NowPart> {
+        match self {
+            Self::Ward(_) => None,
+            Self::FormerWard(f) if f.now.len() > 1 => Some(NowPart::Divided),
+            Self::FormerWard(_) => Some(NowPart::PartOf),
+            Self::FormerDistrict(_) => Some(NowPart::Within),
+        }
+    }
+
+    /// How a former place is named, with the values of its placeholders (`name`, `district`,
+    /// `province`); `None` for a current unit (its own name).
+    pub fn former_label(&self) -> Option<(FormerLabel, Vec<(&'static str, &str)>)> {
+        match self {
+            Self::Ward(_) => None,
+            Self::FormerWard(f) => {
+                let mut args = vec![("name", f.name.as_str()), ("district", f.district.as_str())];
+                let label = match &f.province {
+                    Some(p) => {
+                        args.push(("province", p.as_str()));
+                        FormerLabel::WardInProvince
+                    }
+                    None => FormerLabel::Ward,
+                };
+                Some((label, args))
+            }
+            Self::FormerDistrict(d) => {
+                let mut args = vec![("name", d.name.as_str())];
+                let label = match &d.province {
+                    Some(p) => {
+                        args.push(("province", p.as_str()));
+                        FormerLabel::DistrictInProvince
+                    }
+                    None => FormerLabel::District,
+                };
+                Some((label, args))
+            }
+        }
+    }
+
+    /// The box the map fits for a former district: its current units' centroids, each widened
+    /// by the radius of a disc of the unit's area (the UI has centroids, not shapes), as
+    /// `(west, south, east, north)`. `None` for a place the map flies to instead.
+    pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
+        let Self::FormerDistrict(d) = self else {
+            return None;
+        };
+        d.now.iter().fold(None, |acc, w| {
+            let r_km = (w.area_km2.max(0.0) / std::f64::consts::PI).sqrt();
+            let dlat = r_km / 111.32;
+            let dlon = dlat / w.lat.to_radians().cos().max(0.1);
+            let b = (w.lon - dlon, w.lat - dlat, w.lon + dlon, w.lat + dlat);
+            Some(match acc {
+                None => b,
+                Some((w0, s0, e0, n0)) => (w0.min(b.0), s0.min(b.1), e0.max(b.2), n0.max(b.3)),
+            })
+        })
+    }
+}
+
+/// The centre and zoom that fit `(west, south, east, north)` into a `width` × `height` pixel
+/// view with `padding` pixels on each side, as MapLibre's `fitBounds` computes it (Web
+/// Mercator, 512-pixel tiles), capped at `max_zoom`.
+pub fn fit(
+    bounds: (f64, f64, f64, f64),
+    (width, height): (f64, f64),
+    padding: f64,
+    max_zoom: f64,
+) -> (f64, f64, f64) {
+    let (west, south, east, north) = bounds;
+    let merc = |lat: f64| {
+        let phi = lat.clamp(-85.0, 85.0).to_radians();
+        (std::f64::consts::FRAC_PI_4 + phi / 2.0).tan().ln()
+    };
+    let unmerc = |y: f64| (2.0 * y.exp().atan() - std::f64::consts::FRAC_PI_2).to_degrees();
+    let (y_s, y_n) = (merc(south), merc(north));
+    let centre_lat = unmerc((y_s + y_n) / 2.0);
+    let centre_lon = (west + east) / 2.0;
+    let w = (width - 2.0 * padding).max(1.0);
+    let h = (height - 2.0 * padding).max(1.0);
+    let span_x = (east - west).abs().max(1e-9) / 360.0;
+    let span_y = (y_n - y_s).abs().max(1e-9) / (2.0 * std::f64::consts::PI);
+    let zoom = (w / (512.0 * span_x))
+        .log2()
+        .min((h / (512.0 * span_y)).log2());
+    (centre_lat, centre_lon, zoom.clamp(0.0, max_zoom))
+}
+
 /// The best places for a query, and how many matched in all.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

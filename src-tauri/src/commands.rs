@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use core_engine::Engine;
 use model::dto::{AppStatus, ConnectionDto, SettingsDto, StartFreshOutcome, WardSearchResult};
+use model::search::place::PlaceSearchResult;
 use model::{ErrorDto, Language, Messages, TextSize, Ward};
 use tauri::State;
 
@@ -33,6 +34,16 @@ pub async fn search_wards(
     limit: u32,
 ) -> CmdResult<WardSearchResult> {
     Ok(engine.search_wards(&query, limit.min(MAX_SEARCH_LIMIT) as usize)?)
+}
+
+/// Current units and former districts and wards, each with where it went (issue 14).
+#[tauri::command]
+pub async fn search_places(
+    engine: Engines<'_>,
+    query: String,
+    limit: u32,
+) -> CmdResult<PlaceSearchResult> {
+    Ok(engine.search_places(&query, limit.min(MAX_SEARCH_LIMIT) as usize)?)
 }
 
 #[tauri::command]

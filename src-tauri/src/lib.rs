@@ -46,6 +46,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R>
             commands::app_status,
             commands::ui_messages,
             commands::search_wards,
+            commands::search_places,
             commands::get_ward,
             commands::set_my_ward,
             commands::set_language,

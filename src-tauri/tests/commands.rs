@@ -106,6 +106,17 @@ fn commands_over_ipc() {
     .expect("search");
     assert_eq!(found["wards"][0]["name"], "Phường Bến Thành");
     let code = found["wards"][0]["code"].as_str().expect("code").to_owned();
+    // A former ward, and the current units it went into (default first).
+    let places = invoke(
+        &webview,
+        "search_places",
+        json!({"query": "Đa Kao", "limit": 3}),
+    )
+    .expect("places");
+    let da_kao = &places["places"][0]["formerWard"];
+    assert_eq!(da_kao["name"], "Phường Đa Kao");
+    assert_eq!(da_kao["district"], "Quận 1");
+    assert_eq!(da_kao["now"][0]["name"], "Phường Sài Gòn");
 
     let settings = invoke(&webview, "set_my_ward", json!({"code": code})).expect("set my ward");
     assert_eq!(settings["myWard"], code.as_str());

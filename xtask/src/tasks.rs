@@ -365,10 +365,15 @@ pub fn listening_url(stdout: std::process::ChildStdout, within: Duration) -> Res
 pub fn test() -> Result {
     let started = Instant::now();
     setup::all()?;
-    // The committed ward catalogue must be what the generator makes from the registries today.
+    // The committed ward catalogue and the former units (what became of each) must be what the
+    // generators make from the registries today.
     exec(&mut cmd(
         "python3",
         &["tools/ward-data/gen_units.py", "--check"],
+    ))?;
+    exec(&mut cmd(
+        "python3",
+        &["tools/ward-data/gen_former.py", "--check"],
     ))?;
     ui()?;
     bundle_report()?;

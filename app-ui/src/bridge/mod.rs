@@ -113,6 +113,14 @@ pub async fn search_wards(query: &str, limit: u32) -> Result<WardSearchResult, E
     call(Command::SearchWards, &Search { query, limit }).await
 }
 
+/// Current units and former districts and wards (issue 14), each with where it went.
+pub async fn search_places(
+    query: &str,
+    limit: u32,
+) -> Result<model::search::place::PlaceSearchResult, ErrorDto> {
+    call(Command::SearchPlaces, &Search { query, limit }).await
+}
+
 pub async fn get_ward(code: &str) -> Result<Ward, ErrorDto> {
     call(Command::GetWard, &Code { code }).await
 }

@@ -8,6 +8,7 @@ pub mod lazy;
 pub mod login;
 pub mod map;
 pub mod my_data;
+pub mod places;
 pub mod settings;
 pub mod voice;
 pub mod wards;

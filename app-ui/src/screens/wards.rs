@@ -1,14 +1,15 @@
-//! The ward finder (search as you type, diacritics optional) and a ward's details with
-//! "set as my ward".
+//! The ward finder (search as you type, diacritics optional; former names of before 1-7-2025
+//! too, each with the current units it went into) and a ward's details with "set as my ward".
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::Ward;
-use model::dto::WardSearchResult;
+use model::search::place::{Place, PlaceSearchResult};
 
 use crate::format::fixed;
+use crate::screens::places;
 use crate::screens::voice::prompt::RatePrompt;
 use crate::state::BackTo;
 use crate::state::{Screen, use_ctx};
@@ -25,7 +26,7 @@ pub fn Finder() -> impl IntoView {
     // What is typed, and what was searched once typing paused.
     let query = RwSignal::new(String::new());
     let asked = RwSignal::new(String::new());
-    let result = RwSignal::new(None::<WardSearchResult>);
+    let result = RwSignal::new(None::<PlaceSearchResult>);
     let problem = RwSignal::new(None::<&'static str>);
     // Searched again when the query or the list changes (the shell says when).
     load::latest(
@@ -33,7 +34,7 @@ pub fn Finder() -> impl IntoView {
             ctx.wards_version.track();
             asked.get()
         },
-        |q| async move { bridge::search_wards(&q, LIMIT).await },
+        |q| async move { bridge::search_places(&q, LIMIT).await },
         move |answer| match answer {
             Ok(r) => {
                 result.set(Some(r));
@@ -74,34 +75,59 @@ pub fn Finder() -> impl IntoView {
                 inputmode="search"
                 autocomplete="off"
                 spellcheck="false"
-                aria-describedby="ward-search-hint ward-count"
+                aria-describedby="ward-search-hint ward-places-hint ward-count"
                 placeholder=move || ctx.t("wards.search_placeholder")
                 prop:value=move || query.get()
                 on:input=on_input
             />
             <p id="ward-search-hint" class="muted">{move || ctx.t("wards.search_hint")}</p>
+            <p id="ward-places-hint" class="muted">{move || ctx.t("places.hint")}</p>
             <p id="ward-count" class="count" aria-live="polite">{count_text}</p>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             <ul class="results" aria-label=move || ctx.t("wards.results")>
                 <For
-                    each=move || result.get().map(|r| r.wards).unwrap_or_default()
-                    key=|w: &Ward| w.code.clone()
-                    children=move |w: Ward| {
-                        let kind = w.kind.message_key();
-                        let code = w.code.to_string();
-                        let name = w.name.clone();
-                        view! {
-                            <li>
-                                <button class="ward-result" on:click=move |_| ctx.go(Screen::Ward(w.clone()))>
-                                    <span class="name">{name}</span>
-                                    <span class="meta">{move || ctx.t(kind)} " · " {code.clone()}</span>
-                                </button>
-                            </li>
-                        }
+                    each=move || result.get().map(|r| r.places).unwrap_or_default()
+                    key=Place::key
+                    children=move |place: Place| match place {
+                        Place::Ward(w) => view! { <li><WardButton ward=w/></li> }.into_any(),
+                        former => view! { <li><FormerPlace place=former/></li> }.into_any(),
                     }
                 />
             </ul>
         </section>
+    }
+}
+
+/// A current unit in the list: its name, kind and code; opens its details.
+#[component]
+fn WardButton(ward: Ward) -> impl IntoView {
+    let ctx = use_ctx();
+    let kind = ward.kind.message_key();
+    let code = ward.code.to_string();
+    let name = ward.name.clone();
+    view! {
+        <button class="ward-result" on:click=move |_| ctx.go(Screen::Ward(ward.clone()))>
+            <span class="name">{name}</span>
+            <span class="meta">{move || ctx.t(kind)} " · " {code.clone()}</span>
+        </button>
+    }
+}
+
+/// A former ward or district: its name with "(former, …)", then the current units it went into,
+/// each a button to its details.
+#[component]
+fn FormerPlace(place: Place) -> impl IntoView {
+    let ctx = use_ctx();
+    let heading = place.now_part().map(|p| p.list_key()).unwrap_or_default();
+    let now = place.now().to_vec();
+    view! {
+        <div class="former-place">
+            <p class="name">{move || places::label(ctx, &place)}</p>
+            <p class="meta">{move || ctx.t(heading)}</p>
+            <ul class="now-units">
+                {now.into_iter().map(|w| view! { <li><WardButton ward=w/></li> }).collect_view()}
+            </ul>
+        </div>
     }
 }
 

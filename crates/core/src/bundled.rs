@@ -1,11 +1,16 @@
 //! The data shipped inside the app: the ward catalogue, so the finder works on first start
-//! offline, and the procedures guide.
+//! offline, the former units it also finds, and the procedures guide.
+
+use std::sync::OnceLock;
 
 use model::WardCatalog;
+use model::former::{FormerError, FormerUnits};
 use model::guide::{Guide, GuideError};
 use model::ward::WardError;
 
 const HCMC_UNITS: &str = include_str!("../../../assets/hcmc-units.json");
+/// The units abolished on 1-7-2025 and where each went (`tools/ward-data/gen_former.py`).
+const FORMER_UNITS: &str = include_str!("../../../assets/hcmc-former-units.json");
 const PROCEDURES_GUIDE: &str = include_str!("../../../assets/procedures-guide.json");
 /// The schematic ward cells (`tools/ward-cells`): what the map draws until the city serves
 /// official boundaries.
@@ -21,6 +26,17 @@ pub fn procedures_guide() -> Result<Guide, GuideError> {
 /// The 168 HCMC units generated into `assets/` by `tools/ward-data`.
 pub fn hcmc_catalog() -> Result<WardCatalog, WardError> {
     WardCatalog::from_json(HCMC_UNITS)
+}
+
+/// The former districts and wards, read and checked once. Their current codes are checked against
+/// the catalogue in use when they are searched (`model::search::place::PlaceIndex` leaves out
+/// what went only into units the city's list lacks); a test holds them to the bundled 168.
+pub fn former_units() -> Result<&'static FormerUnits, FormerError> {
+    static FORMER: OnceLock<Result<FormerUnits, FormerError>> = OnceLock::new();
+    FORMER
+        .get_or_init(|| FormerUnits::from_json(FORMER_UNITS, |_| true))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 #[cfg(test)]
@@ -47,6 +63,16 @@ mod tests {
         let cells = model::map::boundaries::check(super::WARD_CELLS, known).expect("cells");
         assert_eq!(cells.codes.len(), 168);
         model::map::WardOffices::from_json(super::WARD_OFFICES, known).expect("offices");
+    }
+
+    #[test]
+    fn bundled_former_units_went_into_the_168() {
+        let catalog = super::hcmc_catalog().expect("units");
+        let known = |c: &model::WardCode| catalog.units.iter().any(|u| &u.code == c);
+        let former = model::former::FormerUnits::from_json(super::FORMER_UNITS, known)
+            .expect("every former unit went into one of the 168");
+        assert_eq!((former.wards.len(), former.districts.len()), (441, 38));
+        assert!(super::former_units().is_ok());
     }
 
     #[test]

@@ -1,16 +1,22 @@
 //! The wards in Vietnamese order with their search index: what the finder queries on every
-//! keystroke. Rebuilt (cheaply) whenever the stored catalogue changes.
+//! keystroke; and the places index over them and the former units (the map's search and the
+//! finder). Rebuilt (cheaply) whenever the stored catalogue changes.
 
 use model::dto::WardSearchResult;
 use model::search::SearchIndex;
+use model::search::place::{PlaceIndex, PlaceSearchResult};
 use model::{Ward, WardCode};
 
+use crate::bundled;
 use crate::collate::VietnameseOrder;
 
 pub struct WardDirectory {
     /// Sorted by short name, the Vietnamese way ("An Lạc" before "Ăn…" before "Bàn Cờ").
     wards: Vec<Ward>,
     index: SearchIndex,
+    /// The same wards and the former units that went into them; `None` only if the bundled
+    /// file were broken (a test holds it valid): the finder then finds current units alone.
+    places: Option<PlaceIndex>,
 }
 
 impl WardDirectory {
@@ -26,7 +32,37 @@ impl WardDirectory {
                 .iter()
                 .map(|w| (w.code.as_str(), w.name.as_str(), w.short_name())),
         );
-        Self { wards, index }
+        let places = match bundled::former_units() {
+            Ok(former) => Some(PlaceIndex::new(wards.clone(), former)),
+            Err(err) => {
+                tracing::error!(code = err.code(), %err, "bundled former units are invalid");
+                None
+            }
+        };
+        Self {
+            wards,
+            index,
+            places,
+        }
+    }
+
+    /// Current units and former ones, ranked (`model::search::place`); an empty query lists
+    /// every current unit in order.
+    pub fn search_places(&self, query: &str, limit: usize) -> PlaceSearchResult {
+        match &self.places {
+            Some(places) => places.search(query, limit),
+            None => {
+                let found = self.search(query, limit);
+                PlaceSearchResult {
+                    places: found
+                        .wards
+                        .into_iter()
+                        .map(model::search::place::Place::Ward)
+                        .collect(),
+                    total: found.total,
+                }
+            }
+        }
     }
 
     /// Ranked matches; an empty (or punctuation-only) query lists every ward in order.
@@ -113,6 +149,31 @@ mod tests {
                 .wards
                 .iter()
                 .any(|w| w.name.contains('Đ'))
+        );
+    }
+
+    #[test]
+    fn places_are_the_wards_in_order_and_the_former_units() {
+        use model::search::place::Place;
+        let dir = directory();
+        let all = dir.search_places("", 1000);
+        assert_eq!(all.total, 168);
+        let names = |r: &PlaceSearchResult| -> Vec<String> {
+            r.places.iter().map(|p| p.name().to_owned()).collect()
+        };
+        assert_eq!(
+            names(&all),
+            dir.search("", 1000)
+                .wards
+                .iter()
+                .map(|w| w.name.clone())
+                .collect::<Vec<_>>()
+        );
+        let found = dir.search_places("da kao", 5);
+        assert!(matches!(&found.places[0], Place::FormerWard(f) if f.name == "Phường Đa Kao"));
+        assert_eq!(
+            names(&dir.search_places("ben thanh", 1)),
+            ["Phường Bến Thành"]
         );
     }
 

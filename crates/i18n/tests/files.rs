@@ -126,6 +126,17 @@ fn keys_handed_out_by_model_exist() {
         .chain(model::Language::ALL.iter().map(|l| l.message_key()))
         .chain(model::TextSize::ALL.iter().map(|s| s.message_key()))
         .chain(model::UnitKind::ALL.iter().map(|k| k.message_key()))
+        // Former places (issue 14): how each is named and what it is now.
+        .chain(
+            model::search::place::FormerLabel::ALL
+                .iter()
+                .map(|l| l.message_key()),
+        )
+        .chain(
+            model::search::place::NowPart::ALL
+                .iter()
+                .flat_map(|n| [n.message_key(), n.list_key()]),
+        )
         .chain(RequestStatus::ALL.iter().map(|s| s.message_key()))
         .chain([model::feedback::NOT_YET_KEY])
         .chain(Satisfaction::ALL.iter().map(|s| s.message_key()))

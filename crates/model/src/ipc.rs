@@ -11,6 +11,7 @@ wire_enum! {
         AppStatus = "app_status",
         UiMessages = "ui_messages",
         SearchWards = "search_wards",
+        SearchPlaces = "search_places",
         GetWard = "get_ward",
         SetMyWard = "set_my_ward",
         SetLanguage = "set_language",

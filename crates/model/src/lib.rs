@@ -17,6 +17,7 @@ pub mod error;
 pub mod feedback;
 pub mod fold;
 pub mod form;
+pub mod former;
 pub mod geo;
 pub mod guide;
 pub mod index766;

@@ -16,13 +16,12 @@ mod card;
 mod data;
 mod list;
 mod pick;
+mod search;
 
 use model::map::ScoreKind;
 
 /// Where the whole city fits on a phone.
 const CITY: (f64, f64, f64) = (10.78, 106.70, 8.6);
-/// How close a found ward is shown.
-const WARD_ZOOM: f64 = 12.5;
 /// Côn Đảo, 180 km off the coast: one button flies there (the first view frames the mainland).
 const ISLANDS: (f64, f64, f64) = (8.70, 106.61, 10.8);
 
@@ -238,10 +237,13 @@ fn Browse(list: bool) -> impl IntoView {
     });
 
     let schematic = move || loaded.with(|l| l.shapes.as_ref().is_some_and(|s| s.schematic));
-    let go_to = move |ward: Ward| {
-        with_map(&|m| m.fly_to(ward.lat, ward.lon, WARD_ZOOM));
+    let go_to = move |place: model::search::place::Place| {
+        let size = canvas.get_untracked().map_or((360.0, 640.0), |el| {
+            (f64::from(el.client_width()), f64::from(el.client_height()))
+        });
+        with_map(&|m| search::frame(m, &place, size));
         report.set(None);
-        selected.set(Some(ward.code.to_string()));
+        selected.set(search::selects(&place));
     };
     view! {
         <section class="screen map-screen" id="map-screen">
@@ -258,13 +260,13 @@ fn Browse(list: bool) -> impl IntoView {
                 <Show when=schematic>
                     <p id="map-schematic" class="notice schematic" role="note">{move || ctx.t(model::map::BoundaryKind::Schematic.message_key())}</p>
                 </Show>
-                <Search loaded=loaded on_pick=go_to/>
+                <search::Search on_pick=go_to/>
             })}
             {(!list).then(|| view! {
                 // The map fills the screen under the header (map.js sets the height); on it the
                 // search at the top, the controls at the bottom where a thumb reaches.
                 <div class="map-frame fill">
-                    <Search loaded=loaded on_pick=go_to/>
+                    <search::Search on_pick=go_to/>
                     <div id="map-canvas" class="map-canvas" node_ref=canvas
                         data-wards-drawn=move || drawn_wards.get().to_string()
                         data-reports-drawn=move || drawn_reports.get().to_string()
@@ -364,51 +366,5 @@ fn LayerChooser(layers: RwSignal<Layers>, has_basemap: RwSignal<bool>) -> impl I
                 <li><span class="mark mark-mine" aria-hidden="true"></span>{move || ctx.t("map.legend_mine")}</li>
             </ul>
         </fieldset>
-    }
-}
-
-/// A ward's name typed as in the ward finder (the shell's search: the same folding and ranking),
-/// its hits as buttons; one chosen is flown to and its card opened.
-#[component]
-fn Search(
-    loaded: RwSignal<Loaded>,
-    on_pick: impl Fn(Ward) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let ctx = use_ctx();
-    let query = RwSignal::new(String::new());
-    let asked = RwSignal::new(String::new());
-    let hits = RwSignal::new(Vec::<Ward>::new());
-    let on_input =
-        crate::debounce::settled_input(query, asked, std::time::Duration::from_millis(200));
-    Effect::new(move |_| {
-        let q = asked.get();
-        spawn_local(async move {
-            let found = if q.trim().is_empty() {
-                Vec::new()
-            } else {
-                crate::bridge::search_wards(&q, 6)
-                    .await
-                    .map(|f| f.wards)
-                    .unwrap_or_default()
-            };
-            // Only the answer to what the box still says.
-            if asked.get_untracked() == q {
-                hits.set(found);
-            }
-        });
-    });
-    let _ = loaded;
-    view! {
-        <div class="map-search" role="search">
-            <label for="map-search" class="field-label">{move || ctx.t("map.search")}</label>
-            <input id="map-search" type="search" autocomplete="off" prop:value=move || query.get()
-                placeholder=move || ctx.t("wards.search_placeholder")
-                on:input=on_input/>
-            <ul class="map-hits" id="map-hits" aria-live="polite">
-                <For each=move || hits.get() key=|w| w.code.to_string() let:ward>
-                    <li><button class="link" on:click=move |_| { hits.set(Vec::new()); on_pick(ward.clone()); }>{ward.name.clone()}</button></li>
-                </For>
-            </ul>
-        </div>
     }
 }

@@ -244,6 +244,16 @@ impl Engine {
         self.with_ready(|r| Ok(r.wards.search(query, limit)))
     }
 
+    /// Current units and the former districts and wards (abolished on 1-7-2025) with where each
+    /// went: the map's search and the ward finder.
+    pub fn search_places(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<model::search::place::PlaceSearchResult, CoreError> {
+        self.with_ready(|r| Ok(r.wards.search_places(query, limit)))
+    }
+
     pub fn ward(&self, code: &str) -> Result<Ward, CoreError> {
         let code = WardCode::parse(code).map_err(|_| CoreError::UnknownWard)?;
         self.with_ready(|r| r.wards.get(&code).cloned().ok_or(CoreError::UnknownWard))

@@ -11,6 +11,7 @@
 //! The same index also answers questions word by word ([`SearchIndex::search_words`], in
 //! `words.rs`): the tiers compare a query with whole names, the question box needs both.
 
+pub mod place;
 mod words;
 
 use crate::fold::fold;

@@ -409,6 +409,36 @@ impl App {
         Err(format!("{css}: could not click: {last:?}").into())
     }
 
+    /// Replaces the text of the field `css` with `text`, typed key by key.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result {
+        let el = self.find(css).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Waits (bounded) until the map says it has drawn at least `n` units
+    /// (`#map-canvas[data-wards-drawn]`).
+    pub async fn wait_wards_drawn(&self, n: u32) -> Result {
+        let start = Instant::now();
+        loop {
+            let drawn = self
+                .find("#map-canvas")
+                .await?
+                .attr("data-wards-drawn")
+                .await?
+                .and_then(|d| d.parse::<u32>().ok())
+                .unwrap_or(0);
+            if drawn >= n {
+                return Ok(());
+            }
+            if start.elapsed() > Duration::from_secs(75) {
+                return Err(format!("the map drew {drawn} units, never {n}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Waits until the text of `css` satisfies `pred`; returns that text.
     pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
         let start = Instant::now();

@@ -45,13 +45,6 @@ fn receipt_photo(code: &str, check: &str) -> Result<Vec<u8>> {
     Ok(test_receipts::photograph(&page, &shot)?)
 }
 
-async fn type_into(app: &App, css: &str, text: &str) -> Result {
-    let el = app.find(css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
-}
-
 /// A field's current value (the UI sets the property, not the attribute).
 async fn value_of(app: &App, css: &str) -> Result<String> {
     let v = app
@@ -185,15 +178,17 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
     open_mine(&app).await?;
     app.click("#add-dossier").await?;
     let typo = format!("{}x", &typed.0[..2]);
-    type_into(&app, "#dossier-code", &typo).await?;
+    app.type_into("#dossier-code", &typo).await?;
     app.wait_text("#dossier-code-problem", |t| t.contains("Ký tự thứ 3"))
         .await?;
     app.wait_attr("#dossier-code", "aria-invalid", "true")
         .await?;
     app.look("dossiers-vi-4-typo").await?;
-    type_into(&app, "#dossier-code", &typed.0.to_lowercase()).await?;
+    app.type_into("#dossier-code", &typed.0.to_lowercase())
+        .await?;
     app.find("#dossier-code-ok").await?;
-    type_into(&app, "#dossier-check", &typed.1.to_lowercase()).await?;
+    app.type_into("#dossier-check", &typed.1.to_lowercase())
+        .await?;
     app.click("#add-dossier-submit").await?;
     app.wait_attr("#dossier-state", "data-lookup", "known")
         .await?;
@@ -207,8 +202,8 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
     } else {
         wrong
     };
-    type_into(&app, "#dossier-code", &offline.0).await?;
-    type_into(&app, "#dossier-check", &wrong).await?;
+    app.type_into("#dossier-code", &offline.0).await?;
+    app.type_into("#dossier-check", &wrong).await?;
     app.click("#add-dossier-submit").await?;
     app.wait_text("#add-problem", |t| t.contains("Không tìm thấy hồ sơ"))
         .await?;
@@ -219,7 +214,7 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
     api.stop();
     app.wait_attr("#connection-state", "data-state", "offline")
         .await?;
-    type_into(&app, "#dossier-check", &offline.1).await?;
+    app.type_into("#dossier-check", &offline.1).await?;
     app.click("#add-dossier-submit").await?;
     app.find(".report-line[data-lookup='waiting']").await?;
     app.wait_text("#notice", |t| t.contains("có mạng")).await?;
@@ -334,10 +329,11 @@ async fn dossiers_by_photo_typing_and_offline_followed_to_the_result() -> Result
         open_mine(&app).await?;
         app.click("#open-guide").await?;
         app.find("#procedure-list li").await?;
-        type_into(&app, "#ask-input", "giay phep xay dung nha").await?;
+        app.type_into("#ask-input", "giay phep xay dung nha")
+            .await?;
         app.wait_attr("#ask-head", "data-kind", "found").await?;
         app.look(&format!("dossiers-{lang}-14-ask")).await?;
-        type_into(&app, "#ask-input", "qwzx vbnm").await?;
+        app.type_into("#ask-input", "qwzx vbnm").await?;
         app.wait_attr("#ask-head", "data-kind", "nothing-fits")
             .await?;
         app.find("#ask-feedback").await?;

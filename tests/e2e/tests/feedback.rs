@@ -42,13 +42,6 @@ async fn pick_photo(app: &App, input: &str, dir: &std::path::Path, bytes: &[u8])
     Ok(())
 }
 
-async fn type_into(app: &App, css: &str, text: &str) -> Result {
-    let el = app.find(css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
-}
-
 async fn city_get(api: &CityApi, path: &str) -> Result<Value> {
     Ok(
         reqwest::get(format!("{}{path}", api.url.trim_end_matches('/')))
@@ -174,7 +167,8 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     app.click("#service-thoat-nuoc").await?;
     app.find("#form-details").await?;
     app.click("label[for='attr-kind-flood']").await?;
-    type_into(&app, "#description", "Nước ngập sâu trước chợ sau cơn mưa").await?;
+    app.type_into("#description", "Nước ngập sâu trước chợ sau cơn mưa")
+        .await?;
     pick_photo(&app, "#photo-input-report", tmp.path(), &jpeg(7)).await?;
     app.find(".thumbs img").await?;
     app.look("feedback-vi-2-details").await?;
@@ -186,7 +180,7 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
         .await?
         .select_by_value("26743")
         .await?;
-    type_into(&app, "#place-address-text", "12 Lê Lợi").await?;
+    app.type_into("#place-address-text", "12 Lê Lợi").await?;
     app.wait_attr("#place-address-text", "value", "12 Lê Lợi")
         .await
         .ok();
@@ -281,7 +275,8 @@ async fn report_offline_then_sent_resolved_and_not_fixed() -> Result {
     app.look("feedback-vi-6-resolved").await?;
 
     // "Not fixed", with a photo: saved, sent, re-opened on the server.
-    type_into(&app, "#not-fixed-text", "Vẫn ngập sau mưa tối qua").await?;
+    app.type_into("#not-fixed-text", "Vẫn ngập sau mưa tối qua")
+        .await?;
     pick_photo(&app, "#photo-input-reopen", tmp.path(), &jpeg(99)).await?;
     app.find(".not-fixed .thumbs img").await?;
     // Switching language while writing keeps the app alive and what was written (it once

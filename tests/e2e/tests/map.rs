@@ -80,32 +80,11 @@ fn memory_mib(app: &App) -> (f64, f64, Vec<String>) {
 /// Units of the mainland: the first view frames them; Côn Đảo, the 168th, is one button away.
 const MAINLAND_UNITS: u32 = 167;
 
-/// Waits until the map says it has drawn at least `n` units (`data-wards-drawn`).
-async fn wait_wards_drawn(app: &App, n: u32) -> Result {
-    let start = Instant::now();
-    loop {
-        let drawn = app
-            .find("#map-canvas")
-            .await?
-            .attr("data-wards-drawn")
-            .await?
-            .and_then(|d| d.parse::<u32>().ok())
-            .unwrap_or(0);
-        if drawn >= n {
-            return Ok(());
-        }
-        if start.elapsed() > Duration::from_secs(75) {
-            return Err(format!("the map drew {drawn} units, never {n}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// Opens the map from home and waits until it has drawn the mainland's units; the time it took.
 async fn open_map(app: &App) -> Result<Duration> {
     let start = Instant::now();
     app.click("#nav-map").await?;
-    wait_wards_drawn(app, MAINLAND_UNITS).await?;
+    app.wait_wards_drawn(MAINLAND_UNITS).await?;
     Ok(start.elapsed())
 }
 
@@ -141,13 +120,6 @@ async fn tap_centre(app: &App, css: &str) -> Result {
         .await?;
     app.settle().await?;
     app.click(css).await
-}
-
-async fn type_into(app: &App, css: &str, text: &str) -> Result {
-    let el = app.find(css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,7 +159,7 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
     app.click("#map-islands").await?;
 
     // Search, fly to, and a tap on the ward at the map's centre: its card.
-    type_into(&app, "#map-search", "ben thanh").await?;
+    app.type_into("#map-search", "ben thanh").await?;
     app.wait_text("#map-hits li:first-child button", |t| {
         t.contains("Bến Thành")
     })
@@ -243,7 +215,8 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
     app.click("#service-thoat-nuoc").await?;
     app.find("#form-details").await?;
     app.click("label[for='attr-kind-flood']").await?;
-    type_into(&app, "#description", "Cống bị nghẹt, nước tràn lên vỉa hè").await?;
+    app.type_into("#description", "Cống bị nghẹt, nước tràn lên vỉa hè")
+        .await?;
     app.click("#step-next").await?;
     app.find("#form-place").await?;
     app.click("label[for='place-here']").await?;
@@ -294,7 +267,7 @@ async fn map_wards_card_reports_pick_and_list() -> Result {
     app.wait_attr("html", "lang", "en").await?;
     app.look("map-en-4-list-card").await?;
     app.click("#map-show-map").await?;
-    wait_wards_drawn(&app, MAINLAND_UNITS).await?;
+    app.wait_wards_drawn(MAINLAND_UNITS).await?;
     app.look("map-en-1-wards").await?;
     app.click("label[for='score-on-time']").await?;
     app.look("map-en-5-score").await?;
@@ -499,7 +472,7 @@ async fn map_city_basemap() -> Result {
         app.click("#nav-home").await?;
         app.find("#nav-map").await?;
     }
-    type_into(&app, "#map-search", "ben thanh").await?;
+    app.type_into("#map-search", "ben thanh").await?;
     app.wait_text("#map-hits li:first-child button", |t| {
         t.contains("Bến Thành")
     })

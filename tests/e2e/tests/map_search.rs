@@ -10,7 +10,7 @@
     reason = "test code: a panic is a failed test, with the value shown"
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use e2e::{App, AppEnv, CityApi, Display, Result};
 
@@ -18,33 +18,6 @@ use e2e::{App, AppEnv, CityApi, Display, Result};
 const MAINLAND_UNITS: u32 = 167;
 /// Đa Kao was divided between these two (the default first).
 const DA_KAO_NOW: [&str; 2] = ["Phường Sài Gòn", "Phường Tân Định"];
-
-async fn wait_wards_drawn(app: &App, n: u32) -> Result {
-    let start = Instant::now();
-    loop {
-        let drawn = app
-            .find("#map-canvas")
-            .await?
-            .attr("data-wards-drawn")
-            .await?
-            .and_then(|d| d.parse::<u32>().ok())
-            .unwrap_or(0);
-        if drawn >= n {
-            return Ok(());
-        }
-        if start.elapsed() > Duration::from_secs(75) {
-            return Err(format!("the map drew {drawn} units, never {n}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-async fn type_into(app: &App, css: &str, text: &str) -> Result {
-    let el = app.find(css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
-}
 
 /// What the map says is at its centre (the ward drawn under `map.getCenter()`), with the
 /// keyboard on the canvas.
@@ -76,7 +49,7 @@ async fn former_names_on_the_map_and_in_the_finder() -> Result {
 
     // The map, and what is at its centre before the search.
     app.click("#nav-map").await?;
-    wait_wards_drawn(&app, MAINLAND_UNITS).await?;
+    app.wait_wards_drawn(MAINLAND_UNITS).await?;
     let before = centre_said(&app).await?;
     assert!(
         !DA_KAO_NOW.iter().any(|w| before.contains(w)),
@@ -84,7 +57,7 @@ async fn former_names_on_the_map_and_in_the_finder() -> Result {
     );
 
     // "Đa Kao": the former ward, named with its district and what it is now.
-    type_into(&app, "#map-search", "Đa Kao").await?;
+    app.type_into("#map-search", "Đa Kao").await?;
     let hit = app
         .wait_text("#map-hits li:first-child button", |t| t.contains("Đa Kao"))
         .await?;
@@ -110,7 +83,7 @@ async fn former_names_on_the_map_and_in_the_finder() -> Result {
     app.click("#ward-card-close").await?;
 
     // A former district: framed by its four current units, said.
-    type_into(&app, "#map-search", "quận 1").await?;
+    app.type_into("#map-search", "quận 1").await?;
     app.wait_text("#map-hits li:first-child button", |t| {
         t.contains("Quận 1 (cũ)")
     })
@@ -127,7 +100,7 @@ async fn former_names_on_the_map_and_in_the_finder() -> Result {
     // English.
     app.click("#lang-en").await?;
     app.wait_attr("html", "lang", "en").await?;
-    type_into(&app, "#map-search", "da kao").await?;
+    app.type_into("#map-search", "da kao").await?;
     let hit = app
         .wait_text("#map-hits li:first-child button", |t| t.contains("Đa Kao"))
         .await?;
@@ -138,7 +111,7 @@ async fn former_names_on_the_map_and_in_the_finder() -> Result {
     // The ward finder: a current unit found from a former name, in English then Vietnamese.
     app.click("#nav-home").await?;
     app.click("#nav-wards").await?;
-    type_into(&app, "#ward-search", "ben nghe").await?;
+    app.type_into("#ward-search", "ben nghe").await?;
     let former = app
         .wait_text(".former-place", |t| t.contains("Bến Nghé"))
         .await?;
@@ -151,7 +124,7 @@ async fn former_names_on_the_map_and_in_the_finder() -> Result {
     app.wait_attr("html", "lang", "vi").await?;
     app.click("#nav-home").await?;
     app.click("#nav-wards").await?;
-    type_into(&app, "#ward-search", "thu duc").await?;
+    app.type_into("#ward-search", "thu duc").await?;
     // The current unit first, then the former city and its twelve units.
     app.wait_text(".results > li:first-child", |t| {
         t.contains("Phường Thủ Đức")

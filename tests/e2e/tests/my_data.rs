@@ -17,13 +17,6 @@ use serde_json::json;
 
 const EMAIL: &str = "e2e.markerc41d@example.vn";
 
-async fn type_into(app: &App, css: &str, text: &str) -> Result {
-    let el = app.find(css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
-}
-
 fn city_count(db: &std::path::Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).expect("city db");
     conn.query_row(sql, [], |r| r.get(0)).expect("count")
@@ -52,7 +45,8 @@ async fn export_then_delete_my_data() -> Result {
     app.click("#service-thoat-nuoc").await?;
     app.find("#form-details").await?;
     app.click("label[for='attr-kind-flood']").await?;
-    type_into(&app, "#description", "Nước ngập sâu trước chợ sau cơn mưa").await?;
+    app.type_into("#description", "Nước ngập sâu trước chợ sau cơn mưa")
+        .await?;
     app.click("#step-next").await?;
     app.find("#form-place").await?;
     app.click("label[for='place-address']").await?;
@@ -61,12 +55,12 @@ async fn export_then_delete_my_data() -> Result {
         .await?
         .select_by_value("26743")
         .await?;
-    type_into(&app, "#place-address-text", "12 Lê Lợi").await?;
+    app.type_into("#place-address-text", "12 Lê Lợi").await?;
     app.click("#step-next").await?;
     app.click("label[for='identity-contact']").await?;
-    type_into(&app, "#contact-name", "Nguyễn Văn An").await?;
-    type_into(&app, "#contact-phone", "0903123456").await?;
-    type_into(&app, "#contact-email", EMAIL).await?;
+    app.type_into("#contact-name", "Nguyễn Văn An").await?;
+    app.type_into("#contact-phone", "0903123456").await?;
+    app.type_into("#contact-email", EMAIL).await?;
     app.click("label[for='contact-consent']").await?;
     app.click("#step-next").await?;
     app.find("#form-review").await?;

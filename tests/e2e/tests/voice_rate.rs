@@ -29,13 +29,6 @@ fn handled_dossier(city_db: &Path) -> Result<(String, String, String)> {
     )?)
 }
 
-async fn type_into(app: &App, css: &str, text: &str) -> Result {
-    let el = app.find(css).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
-}
-
 async fn exists(app: &App, css: &str) -> bool {
     app.client.find(fantoccini::Locator::Css(css)).await.is_ok()
 }
@@ -107,8 +100,8 @@ async fn a_finished_dossier_asks_to_rate_the_ward_and_the_scoreboard_moves() -> 
     app.click("#nav-home").await?;
     app.click("#nav-dossiers").await?;
     app.click("#add-dossier").await?;
-    type_into(&app, "#dossier-code", &code).await?;
-    type_into(&app, "#dossier-check", &check).await?;
+    app.type_into("#dossier-code", &code).await?;
+    app.type_into("#dossier-check", &check).await?;
     app.click("#add-dossier-submit").await?;
     app.wait_attr("#dossier-state", "data-lookup", "known")
         .await?;
@@ -163,7 +156,8 @@ async fn a_finished_dossier_asks_to_rate_the_ward_and_the_scoreboard_moves() -> 
     ] {
         app.click(&format!("#rate-{element}-{answer}")).await?;
     }
-    type_into(&app, "#rate-comment", "Cán bộ hướng dẫn tận tình").await?;
+    app.type_into("#rate-comment", "Cán bộ hướng dẫn tận tình")
+        .await?;
     app.click("#rate-send").await?;
     app.wait_attr("#rate-outcome", "data-state", "queued")
         .await?;
@@ -208,7 +202,7 @@ async fn a_finished_dossier_asks_to_rate_the_ward_and_the_scoreboard_moves() -> 
         app.click("#nav-rate").await?;
         app.find("#voice-rate").await?;
         app.look(&format!("voice-rate-{lang}-7-hub")).await?;
-        type_into(&app, "#rate-ward-search", "Sài Gòn").await?;
+        app.type_into("#rate-ward-search", "Sài Gòn").await?;
         app.click("#rate-ward-results button").await?;
         app.find("#rate-form").await?;
         app.look(&format!("voice-rate-{lang}-8-form")).await?;

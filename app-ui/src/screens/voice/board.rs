@@ -128,6 +128,69 @@ fn updated(ctx: Ctx, at: Option<&str>, refresh: Refresh) -> AnyView {
     .into_any()
 }
 
+/// A screen's answer from the city, which may come without its body: the shell's kept copy
+/// was missing or the city could not be asked.
+trait CityAnswer {
+    fn has_body(&self) -> bool;
+    fn refresh(&self) -> Refresh;
+    fn set_refresh(&mut self, refresh: Refresh);
+}
+
+impl CityAnswer for ScoreboardDto {
+    fn has_body(&self) -> bool {
+        self.board.is_some()
+    }
+    fn refresh(&self) -> Refresh {
+        self.refresh
+    }
+    fn set_refresh(&mut self, refresh: Refresh) {
+        self.refresh = refresh;
+    }
+}
+
+impl CityAnswer for WardScoreDto {
+    fn has_body(&self) -> bool {
+        self.history.is_some()
+    }
+    fn refresh(&self) -> Refresh {
+        self.refresh
+    }
+    fn set_refresh(&mut self, refresh: Refresh) {
+        self.refresh = refresh;
+    }
+}
+
+/// The kept copy at once, then what the city says now (`fetch(refresh)`). An answer without a
+/// body does not replace one shown: only how the refresh went is taken from it.
+fn copy_then_city<T, Fut>(
+    ctx: Ctx,
+    data: RwSignal<Option<T>>,
+    problem: RwSignal<Option<&'static str>>,
+    fetch: impl Fn(bool) -> Fut + Clone + 'static,
+) where
+    T: CityAnswer + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, model::ErrorDto>> + 'static,
+{
+    for refresh in [false, true] {
+        let fetch = fetch.clone();
+        load::latest(
+            || (),
+            move |()| fetch(refresh),
+            move |answer| match answer {
+                Ok(d) if d.has_body() || data.with_untracked(Option::is_none) => {
+                    data.set(Some(d));
+                }
+                Ok(d) => data.update(|old| {
+                    if let Some(old) = old {
+                        old.set_refresh(d.refresh());
+                    }
+                }),
+                Err(err) => problem.set(Some(ctx.error_text(&err))),
+            },
+        );
+    }
+}
+
 #[component]
 pub fn Board(period: PeriodKind) -> impl IntoView {
     let ctx = use_ctx();
@@ -150,24 +213,9 @@ pub fn Board(period: PeriodKind) -> impl IntoView {
             }
         },
     );
-    // The copy at once, then what the city says now.
-    for refresh in [false, true] {
-        load::latest(
-            || (),
-            move |()| async move { bridge::voice::scoreboard(period, refresh).await },
-            move |answer| match answer {
-                Ok(d) if d.board.is_some() || data.with_untracked(Option::is_none) => {
-                    data.set(Some(d));
-                }
-                Ok(d) => data.update(|old| {
-                    if let Some(old) = old {
-                        old.refresh = d.refresh;
-                    }
-                }),
-                Err(err) => problem.set(Some(ctx.error_text(&err))),
-            },
-        );
-    }
+    copy_then_city(ctx, data, problem, move |refresh| {
+        bridge::voice::scoreboard(period, refresh)
+    });
     let tabs = move || {
         PeriodKind::ALL
             .iter()
@@ -367,26 +415,12 @@ pub fn WardScore(code: String) -> impl IntoView {
         |()| async move { bridge::voice::scoreboard(PeriodKind::Month, false).await },
         move |answer| city.set(answer.ok().and_then(|d| d.board)),
     );
-    for refresh in [false, true] {
+    {
         let code = code.clone();
-        load::latest(
-            || (),
-            move |()| {
-                let code = code.clone();
-                async move { bridge::voice::ward_scoreboard(&code, refresh).await }
-            },
-            move |answer| match answer {
-                Ok(d) if d.history.is_some() || data.with_untracked(Option::is_none) => {
-                    data.set(Some(d));
-                }
-                Ok(d) => data.update(|old| {
-                    if let Some(old) = old {
-                        old.refresh = d.refresh;
-                    }
-                }),
-                Err(err) => problem.set(Some(ctx.error_text(&err))),
-            },
-        );
+        copy_then_city(ctx, data, problem, move |refresh| {
+            let code = code.clone();
+            async move { bridge::voice::ward_scoreboard(&code, refresh).await }
+        });
     }
     let body = move || {
         let Some(d) = data.get() else {
